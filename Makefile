@@ -1,0 +1,67 @@
+# Care Careers Assistant. `make run` starts the product; `make test` runs every test.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV       := .venv
+RASA_VENV  := .venv-rasa
+CC         := $(VENV)/bin/carecareers
+PYTEST     := $(VENV)/bin/pytest
+PIP_FLAGS  := --quiet --disable-pip-version-check
+DEBIAN_TEST_PACKAGES := chromium
+
+.PHONY: help setup run test test-unit train db seed bench lint clean system-packages
+
+help:
+	@echo "make run    set up what is missing and start the product on http://127.0.0.1:8000/chat"
+	@echo "make test   set up what is missing and run the whole test suite"
+	@echo "make train  train the Rasa model if its training data or config changed"
+	@echo "make bench  print the performance figures"
+	@echo "make lint   ruff"
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@python=$$(scripts/find-python310); \
+	  [ -x $(VENV)/bin/python ] || { echo "creating $(VENV) with $$python"; $$python -m venv $(VENV); }
+	$(VENV)/bin/pip install $(PIP_FLAGS) -e '.[dev]' 2> >(grep -v "^WARNING: Location" >&2)
+	@touch $@
+
+$(RASA_VENV)/.installed: requirements-rasa.txt
+	@python=$$(scripts/find-python310); \
+	  [ -x $(RASA_VENV)/bin/python ] || { echo "creating $(RASA_VENV) with $$python (Rasa takes a few minutes to install)"; $$python -m venv $(RASA_VENV); }
+	$(RASA_VENV)/bin/pip install $(PIP_FLAGS) -r requirements-rasa.txt 2> >(grep -v "^WARNING: Location" >&2)
+	@touch $@
+
+db: $(VENV)/.installed
+	$(CC) db upgrade
+
+seed: db
+	$(CC) demo seed
+
+train: setup
+	$(CC) model ensure
+
+run: setup seed train
+	exec $(CC) run
+
+test: setup train
+	$(PYTEST) tests
+
+test-unit: $(VENV)/.installed
+	$(PYTEST) tests/unit
+
+# Debian packages the browser tests need (installed only where missing).
+system-packages:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian packages: $(DEBIAN_TEST_PACKAGES)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_TEST_PACKAGES) >/dev/null; }
+
+bench: setup train
+	$(VENV)/bin/python -m bench
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) $(RASA_VENV) models var results .pytest_cache

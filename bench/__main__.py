@@ -1,0 +1,40 @@
+"""Run every benchmark section in turn; a section that is not built yet says so."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+
+SECTIONS = [
+    ("NLU quality and training time", "bench.nlu"),
+    ("Rasa /model/parse latency", "bench.parse"),
+    ("Vacancy import and search", "bench.vacancies"),
+    ("Telegram bot reply time", "bench.bot"),
+    ("Web chat against Rasa", "bench.webchat"),
+]
+
+
+def main() -> int:
+    failures = 0
+    for title, module_name in SECTIONS:
+        print(f"\n== {title} ==", flush=True)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            print("(not measured yet)")
+            continue
+        started = time.monotonic()
+        try:
+            module.main([])
+        except Exception as exc:  # report and go on to the next section
+            failures += 1
+            print(f"failed: {exc!r}")
+        print(f"({time.monotonic() - started:.0f} s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

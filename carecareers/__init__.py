@@ -1,0 +1,1 @@
+"""Care Careers Assistant: the core (settings, data model and services)."""

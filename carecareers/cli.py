@@ -1,0 +1,98 @@
+"""The `carecareers` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+import typer
+
+from carecareers.db import DatabaseUnavailable, make_engine, session_factory
+from carecareers.settings import ConfigurationError, Settings, get_settings
+from carecareers.vacancies.cli import app as vacancies_app
+
+app = typer.Typer(help="Care Careers Assistant administration.", no_args_is_help=True)
+db_app = typer.Typer(help="The application database.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo content for a fresh install.", no_args_is_help=True)
+model_app = typer.Typer(help="The Rasa model.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(model_app, name="model")
+app.add_typer(vacancies_app, name="vacancies")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def load_settings() -> Settings:
+    try:
+        return get_settings()
+    except ConfigurationError as exc:
+        raise fail(str(exc), 2) from exc
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v")) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration to DATABASE_URL."""
+    from carecareers.migrate import upgrade
+
+    settings = load_settings()
+    try:
+        upgrade(settings.database_url)
+    except DatabaseUnavailable as exc:
+        raise fail(f"{exc}. Check DATABASE_URL and that the database server runs.") from exc
+    typer.echo("database is up to date")
+
+
+@demo_app.command("seed")
+def demo_seed() -> None:
+    """Load demo providers, a demo campaign and sample vacancies."""
+    from carecareers.demo import seed_demo
+    from carecareers.providers import ProviderContentError
+
+    settings = load_settings()
+    factory = session_factory(make_engine(settings.database_url))
+    try:
+        with factory() as session, session.begin():
+            report = seed_demo(session, settings)
+    except (ProviderContentError, DatabaseUnavailable) as exc:
+        raise fail(str(exc)) from exc
+    except Exception as exc:  # a feed error or an unmigrated database
+        raise fail(f"demo seed failed: {str(exc).splitlines()[0]}. "
+                   "Run `carecareers db upgrade` first.") from exc
+    typer.echo(json.dumps({"providers": report.providers,
+                           "campaign_created": report.campaign_created,
+                           "vacancies": report.vacancies}))
+
+
+@model_app.command("ensure")
+def model_ensure() -> None:
+    """Train the model unless the current one was trained from the same files."""
+    from carecareers.model import TrainingError, model_is_current, train
+
+    if model_is_current():
+        typer.echo("model is up to date (training data and config unchanged)")
+        return
+    typer.echo("training the Rasa model (a few minutes) ...")
+    try:
+        seconds = train()
+    except TrainingError as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"model trained in {seconds:.0f} s")
+
+
+@app.command("run")
+def run() -> None:
+    """Start Rasa, the action server, the web app and (with a token) the Telegram bot."""
+    from carecareers.launcher import main as launch
+
+    sys.exit(launch())

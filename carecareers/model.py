@@ -1,0 +1,52 @@
+"""Train the Rasa model only when what it is trained from has changed."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import time
+from pathlib import Path
+
+from carecareers.processes import MODEL_PATH, RASA_BIN
+from carecareers.settings import PROJECT_ROOT
+
+TRAINING_INPUTS = ("config.yml", "domain", "nlu", "stories")
+FINGERPRINT_PATH = MODEL_PATH.with_suffix("").with_suffix(".fingerprint")
+
+
+class TrainingError(Exception):
+    """Rasa could not train the model."""
+
+
+def training_fingerprint(root: Path = PROJECT_ROOT) -> str:
+    """Hash the names and contents of every file the model is trained from."""
+    digest = hashlib.sha256()
+    for name in TRAINING_INPUTS:
+        path = root / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            digest.update(str(file.relative_to(root)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def model_is_current(root: Path = PROJECT_ROOT) -> bool:
+    if not MODEL_PATH.exists() or not FINGERPRINT_PATH.exists():
+        return False
+    return FINGERPRINT_PATH.read_text().strip() == training_fingerprint(root)
+
+
+def train(root: Path = PROJECT_ROOT) -> float:
+    """Train a model into models/current.tar.gz and return the seconds it took."""
+    fingerprint = training_fingerprint(root)
+    started = time.monotonic()
+    command = [
+        str(RASA_BIN), "train", "--config", "config.yml", "--domain", "domain",
+        "--data", "nlu", "stories", "--out", str(MODEL_PATH.parent),
+        "--fixed-model-name", MODEL_PATH.name.removesuffix(".tar.gz"), "--force",
+    ]
+    result = subprocess.run(command, cwd=root, check=False)  # noqa: S603
+    if result.returncode != 0 or not MODEL_PATH.exists():
+        raise TrainingError(f"rasa train failed with exit code {result.returncode}")
+    FINGERPRINT_PATH.write_text(fingerprint + "\n")
+    return time.monotonic() - started

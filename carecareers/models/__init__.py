@@ -1,0 +1,23 @@
+"""The data model; import from here so Alembic and the services see every table."""
+
+from carecareers.models.base import Base
+from carecareers.models.campaigns import Campaign, CampaignVisit, Conversation
+from carecareers.models.leads import Consent, FollowUp, Lead, LeadRoute
+from carecareers.models.people import Adviser, AuditEvent, Provider
+from carecareers.models.vacancies import FeedImport, Vacancy
+
+__all__ = [
+    "Adviser",
+    "AuditEvent",
+    "Base",
+    "Campaign",
+    "CampaignVisit",
+    "Consent",
+    "Conversation",
+    "FeedImport",
+    "FollowUp",
+    "Lead",
+    "LeadRoute",
+    "Provider",
+    "Vacancy",
+]

@@ -1,0 +1,101 @@
+"""The one client for the Rasa server's REST channel and HTTP API."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 1000
+_COMMAND_SYNTAX = re.compile(r"^\s*/+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+class RasaUnavailable(Exception):
+    """The Rasa server did not answer, or answered with an error."""
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    """One reply from Rasa, in the shape every front end renders."""
+
+    text: str | None = None
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    custom: dict[str, Any] | None = None
+    image: str | None = None
+
+    @classmethod
+    def from_rasa(cls, raw: dict[str, Any]) -> BotMessage:
+        buttons = [
+            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+            for b in raw.get("buttons") or []
+            if isinstance(b, dict)
+        ]
+        custom = raw.get("custom")
+        return cls(
+            text=raw.get("text") if isinstance(raw.get("text"), str) else None,
+            buttons=buttons,
+            custom=custom if isinstance(custom, dict) else None,
+            image=raw.get("image") if isinstance(raw.get("image"), str) else None,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "buttons": self.buttons, "custom": self.custom}
+
+
+def clean_user_text(text: str) -> str:
+    """Make typed text safe to send: no control characters, no `/intent{...}` syntax."""
+    text = _CONTROL.sub("", text).strip()
+    text = _COMMAND_SYNTAX.sub("", text)
+    return text[:MAX_MESSAGE_CHARS]
+
+
+class RasaClient:
+    """Talk to one Rasa server: send messages, check health, manage trackers."""
+
+    def __init__(self, base_url: str, token: str = "", timeout: float = 20.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._token = token
+        self._client = httpx.AsyncClient(
+            base_url=self._base_url, timeout=timeout, transport=transport
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def send(self, sender: str, message: str, metadata: dict[str, Any] | None = None,
+                   ) -> list[BotMessage]:
+        """Send one message (typed text or a button payload) and return the replies."""
+        body = {"sender": sender, "message": message, "metadata": metadata or {}}
+        try:
+            response = await self._client.post("/webhooks/rest/webhook", json=body)
+            response.raise_for_status()
+            replies = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            logger.warning("Rasa REST channel failed: %s", type(exc).__name__)
+            raise RasaUnavailable(str(type(exc).__name__)) from exc
+        if not isinstance(replies, list):
+            raise RasaUnavailable("unexpected reply shape")
+        return [BotMessage.from_rasa(r) for r in replies if isinstance(r, dict)]
+
+    async def is_up(self) -> bool:
+        """Return True when the server answers and has a model loaded."""
+        try:
+            response = await self._client.get("/status", params=self._auth())
+        except httpx.HTTPError:
+            return False
+        if response.status_code != 200:
+            return False
+        try:
+            return bool(response.json().get("model_file"))
+        except ValueError:
+            return False
+
+    def _auth(self) -> dict[str, str]:
+        return {"token": self._token} if self._token else {}

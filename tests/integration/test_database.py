@@ -1,0 +1,83 @@
+"""The schema from the migrations, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from carecareers.campaigns import (
+    CampaignError,
+    create_campaign,
+    find_campaign,
+    record_message,
+    record_visit,
+)
+from carecareers.db import DatabaseUnavailable, check_database, make_engine
+from carecareers.migrate import upgrade
+from carecareers.models import Base, CampaignVisit, Consent, Conversation, FollowUp, Lead
+
+
+def test_migrations_create_every_table_of_the_model(engine) -> None:
+    tables = set(inspect(engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    assert "alembic_version" in tables
+
+
+def test_migrating_twice_changes_nothing(database_url: str) -> None:
+    upgrade(database_url)
+    upgrade(database_url)
+
+
+def test_deleting_a_lead_removes_its_consents_and_follow_ups(session: Session) -> None:
+    lead = Lead(sender_id="web-1", first_name="Sam", contact_method="email",
+                email="sam@example.org", channel="web")
+    lead.consents.append(Consent(wording_version="1", wording="ok", channels=["email"]))
+    lead.follow_ups.append(FollowUp(outcome="contacted", note=""))
+    session.add(lead)
+    session.flush()
+    session.delete(lead)
+    session.flush()
+    assert session.scalars(select(Consent)).all() == []
+    assert session.scalars(select(FollowUp)).all() == []
+
+
+def test_one_lead_per_sender(session: Session) -> None:
+    session.add(Lead(sender_id="web-2", first_name="A", contact_method="phone", channel="web"))
+    session.flush()
+    session.add(Lead(sender_id="web-2", first_name="B", contact_method="phone", channel="web"))
+    with pytest.raises(IntegrityError):
+        session.flush()
+
+
+def test_campaign_visits_and_conversations_are_attributed(session: Session) -> None:
+    campaign = create_campaign(session, "stoke-fb", "Stoke food bank", kind="food_bank")
+    assert campaign.code == "STOKE-FB"
+    assert record_visit(session, "Stoke-FB") is campaign
+    assert record_visit(session, "unknown-code") is None
+    conversation = record_message(session, "web-3", "web", "stoke-fb")
+    record_message(session, "web-3", "web", "stoke-fb")
+    session.flush()
+    visits = session.scalars(select(CampaignVisit)).all()
+    assert [v.campaign_id for v in visits] == [campaign.id]
+    stored = session.scalar(select(Conversation).where(Conversation.sender_id == "web-3"))
+    assert stored is conversation
+    assert (stored.campaign_id, stored.message_count) == (campaign.id, 2)
+
+
+@pytest.mark.parametrize("code, name, kind", [
+    ("bad code!", "x", "online"), ("ok", " ", "online"), ("ok", "x", "rave"),
+])
+def test_invalid_campaigns_are_refused(session: Session, code: str, name: str, kind: str) -> None:
+    with pytest.raises(CampaignError):
+        create_campaign(session, code, name, kind=kind)
+    assert find_campaign(session, code) is None
+
+
+def test_an_unreachable_database_is_reported_in_one_line() -> None:
+    engine = make_engine("postgresql+psycopg2://nobody@127.0.0.1:1/none")
+    with pytest.raises(DatabaseUnavailable) as error:
+        check_database(engine)
+    assert "127.0.0.1:1" in str(error.value)
+    assert "\n" not in str(error.value)

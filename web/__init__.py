@@ -1,0 +1,1 @@
+"""The web app: QR landing, web chat, adviser dashboard and JSON API."""

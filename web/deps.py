@@ -1,0 +1,21 @@
+"""Request dependencies shared by the routes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from carecareers.settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """Yield a session in a transaction that commits when the route returns normally."""
+    factory = request.app.state.session_factory
+    with factory() as session, session.begin():
+        yield session
