@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import time
 from pathlib import Path
 
-from carecareers.processes import MODEL_PATH, RASA_BIN
+from carecareers.processes import MODEL_PATH, RASA_BIN, RASA_QUIET_ENV
 from carecareers.settings import PROJECT_ROOT
 
 TRAINING_INPUTS = ("config.yml", "domain", "nlu", "stories")
@@ -45,7 +46,8 @@ def train(root: Path = PROJECT_ROOT) -> float:
         "--data", "nlu", "stories", "--out", str(MODEL_PATH.parent),
         "--fixed-model-name", MODEL_PATH.name.removesuffix(".tar.gz"), "--force",
     ]
-    result = subprocess.run(command, cwd=root, check=False)  # noqa: S603
+    env = {**os.environ, **RASA_QUIET_ENV}
+    result = subprocess.run(command, cwd=root, env=env, check=False)  # noqa: S603
     if result.returncode != 0 or not MODEL_PATH.exists():
         raise TrainingError(f"rasa train failed with exit code {result.returncode}")
     FINGERPRINT_PATH.write_text(fingerprint + "\n")

@@ -24,6 +24,13 @@ logger = logging.getLogger(__name__)
 RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 VENV_PYTHON = PROJECT_ROOT / ".venv" / "bin" / "python"
 MODEL_PATH = PROJECT_ROOT / "models" / "current.tar.gz"
+# Quiet, offline Rasa: no telemetry (there is no network for it) and no noise.
+RASA_QUIET_ENV = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "PYTHONWARNINGS": "ignore",
+}
 
 
 class StartupError(Exception):
@@ -100,7 +107,7 @@ def rasa_spec(settings: Settings, port: int, model: Path = MODEL_PATH,
     return ProcessSpec(
         name="rasa", argv=argv, port=port, ready_timeout=240.0,
         ready_url=f"http://127.0.0.1:{port}/status?token={settings.rasa_token}",
-        env=rasa_environment(settings) | {"TF_CPP_MIN_LOG_LEVEL": "3"},
+        env=rasa_environment(settings) | RASA_QUIET_ENV,
     )
 
 

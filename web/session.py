@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -47,3 +48,31 @@ def write_session(response: Response, request: Request, session: ChatSession,
         COOKIE_NAME, value, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax",
         secure=request.url.scheme == "https",
     )
+
+
+class ButtonSigner:
+    """Seal button payloads so that a press can send only what the server offered.
+
+    Typed text never reaches Rasa as an intent payload (the front end strips the
+    `/intent{...}` syntax); a button carries a payload signed for this conversation.
+    """
+
+    def __init__(self, secret_key: str, sender_id: str) -> None:
+        self._serializer = URLSafeSerializer(secret_key, salt="web-chat-button")
+        self._sender_id = sender_id
+
+    def seal(self, message: dict[str, Any]) -> dict[str, Any]:
+        buttons = [
+            {"title": b["title"], "payload": self._serializer.dumps([self._sender_id, b["payload"]])}
+            for b in message.get("buttons") or []
+        ]
+        return {**message, "buttons": buttons}
+
+    def open(self, token: str) -> str | None:
+        try:
+            sender_id, payload = self._serializer.loads(token)
+        except (BadSignature, ValueError, TypeError):
+            return None
+        if sender_id != self._sender_id or not isinstance(payload, str):
+            return None
+        return payload

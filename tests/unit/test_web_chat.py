@@ -58,11 +58,29 @@ def test_chat_forwards_to_rasa_with_a_stable_sender(client: TestClient, fake_ras
     second = client.post("/api/chat", json={"message": "any jobs"})
     assert first.status_code == second.status_code == 200
     assert first.json()["messages"][0]["text"] == "echo: hello"
-    assert first.json()["messages"][0]["buttons"] == [
-        {"title": "Jobs", "payload": "/search_vacancies"}]
+    assert first.json()["messages"][0]["buttons"][0]["title"] == "Jobs"
     senders = {r["sender"] for r in fake_rasa.requests}
     assert len(senders) == 1 and next(iter(senders)).startswith("web-")
     assert fake_rasa.requests[0]["metadata"] == {"channel": "web", "campaign": None}
+
+
+def test_a_button_press_sends_the_payload_offered(client: TestClient, fake_rasa: FakeRasa):
+    reply = client.post("/api/chat", json={"message": "hello"}).json()
+    token = reply["messages"][0]["buttons"][0]["payload"]
+    assert token != "/search_vacancies"
+    assert client.post("/api/chat", json={"button": token}).status_code == 200
+    assert fake_rasa.requests[-1]["message"] == "/search_vacancies"
+
+
+def test_a_forged_or_foreign_button_is_refused(client: TestClient, fake_rasa: FakeRasa,
+                                               tmp_path: Path):
+    reply = client.post("/api/chat", json={"message": "hello"}).json()
+    token = reply["messages"][0]["buttons"][0]["payload"]
+    client.cookies.clear()  # another visitor cannot replay it
+    assert client.post("/api/chat", json={"button": token}).status_code == 422
+    assert client.post("/api/chat", json={"button": '/register_interest{"age":"9"}'}
+                       ).status_code == 422
+    assert all(not r["message"].startswith("/register") for r in fake_rasa.requests)
 
 
 def test_session_cookie_is_httponly_and_lax(client: TestClient):
@@ -106,11 +124,13 @@ def test_typed_intent_syntax_never_reaches_rasa(client: TestClient, fake_rasa: F
 
 @pytest.mark.parametrize("body", [
     {"message": "x" * 1001}, {"message": ""}, {"message": 5}, {}, {"msg": "hi"},
+    {"message": "hi", "button": "x"}, {"message": "\u0000\u0001"},
 ])
-def test_bad_requests_get_a_clear_422(client: TestClient, body: dict):
+def test_bad_requests_get_a_clear_422(client: TestClient, fake_rasa: FakeRasa, body: dict):
     response = client.post("/api/chat", json=body)
     assert response.status_code == 422
-    assert "message" in response.json()["detail"]
+    assert response.json()["detail"]
+    assert fake_rasa.requests == []
 
 
 def test_malformed_json_gets_422(client: TestClient):

@@ -14,7 +14,13 @@ from carecareers.campaigns import record_message, record_visit
 from carecareers.rasa_client import MAX_MESSAGE_CHARS, RasaUnavailable, clean_user_text
 from carecareers.settings import Settings
 from web.deps import get_session, get_settings
-from web.session import ChatSession, new_session, read_session, write_session
+from web.session import (
+    ButtonSigner,
+    ChatSession,
+    new_session,
+    read_session,
+    write_session,
+)
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -25,7 +31,10 @@ UNAVAILABLE_TEXT = (
 
 
 class ChatRequest(BaseModel):
-    message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+    """Either typed text, or a button the server offered to this session."""
+
+    message: str | None = Field(default=None, min_length=1, max_length=MAX_MESSAGE_CHARS)
+    button: str | None = Field(default=None, min_length=1, max_length=2000)
 
 
 class ChatReply(BaseModel):
@@ -68,9 +77,13 @@ def campaign_landing(code: str, request: Request, settings: Settings = Depends(g
 async def chat_api(body: ChatRequest, request: Request,
                    settings: Settings = Depends(get_settings)) -> JSONResponse:
     chat = read_session(request, settings.secret_key) or new_session()
-    text = clean_user_text(body.message)
+    buttons = ButtonSigner(settings.secret_key, chat.sender_id)
+    if (body.message is None) == (body.button is None):
+        return _invalid("Send either a message or a button.")
+    text = clean_user_text(body.message) if body.message is not None else buttons.open(
+        body.button or "")
     if not text:
-        return JSONResponse(status_code=422, content={"detail": "The message is empty."})
+        return _invalid("The message is empty, or the button has expired.")
     _note_message(request, chat)
     try:
         replies = await request.app.state.rasa.send(
@@ -83,9 +96,13 @@ async def chat_api(body: ChatRequest, request: Request,
             headers={"Retry-After": "30"},
         )
     else:
-        response = JSONResponse({"messages": [r.as_dict() for r in replies]})
+        response = JSONResponse({"messages": [buttons.seal(r.as_dict()) for r in replies]})
     write_session(response, request, chat, settings.secret_key)
     return response
+
+
+def _invalid(detail: str) -> JSONResponse:
+    return JSONResponse(status_code=422, content={"detail": detail})
 
 
 def _note_message(request: Request, chat: ChatSession) -> None:

@@ -52,7 +52,7 @@
           chip.type = "button";
           chip.addEventListener("click", function () {
             chips.remove();
-            send(b.payload, b.title);
+            send({ button: b.payload }, b.title);
           });
           chips.appendChild(chip);
         });
@@ -64,14 +64,14 @@
 
   function remember(entry) { history.push(entry); history = history.slice(-100); save(); }
 
-  function send(message, shown) {
-    var mine = { from: "user", text: shown || message };
+  function send(body, shown) {
+    var mine = { from: "user", text: shown || body.message };
     render(mine, true); remember(mine);
     status.textContent = "";
     fetch("/api/chat", {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ message: message })
+      body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {
@@ -91,7 +91,7 @@
     var text = input.value.trim();
     if (!text) { return; }
     input.value = "";
-    send(text);
+    send({ message: text });
   });
-  if (!history.length) { send("hi"); }
+  if (!history.length) { send({ message: "hi" }); }
 })();

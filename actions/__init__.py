@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin adapters that call one carecareers service each."""

@@ -1,0 +1,61 @@
+"""What every action needs: the content, a database session, and how to reply."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session, sessionmaker
+
+from carecareers.careers.answers import Answer
+from carecareers.careers.content import load_content
+from carecareers.careers.records import CareersContent
+from carecareers.db import make_engine, session_factory
+from carecareers.settings import get_settings
+
+
+def careers_content() -> CareersContent:
+    return load_content(get_settings().content_dir)
+
+
+@lru_cache
+def _factory() -> sessionmaker[Session]:
+    return session_factory(make_engine(get_settings().database_url))
+
+
+@contextmanager
+def db_session() -> Iterator[Session]:
+    """A session in a transaction that commits when the block ends without an error."""
+    with _factory()() as session, session.begin():
+        yield session
+
+
+def say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
+    dispatcher.utter_message(text=answer.text, buttons=answer.rasa_buttons())
+
+
+def latest_entity(tracker: Tracker, name: str) -> str | None:
+    """The value of an entity in the person's latest message (after synonym mapping)."""
+    value = next(tracker.get_latest_entity_values(name), None)
+    return str(value) if value not in (None, "") else None
+
+
+def entity_or_slot(tracker: Tracker, name: str) -> str | None:
+    value = latest_entity(tracker, name) or tracker.get_slot(name)
+    return str(value) if value not in (None, "") else None
+
+
+def age_from(value: Any) -> int | None:
+    """Read an age such as '17', 'im 17' or 17.0; None if it is not a plausible age."""
+    if value is None:
+        return None
+    match = re.search(r"\d{1,3}", str(value))
+    if match is None:
+        return None
+    age = int(match.group())
+    return age if 10 <= age <= 99 else None

@@ -1,0 +1,124 @@
+"""The career ladder: the steps from where someone is now to the role they want."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from datetime import date
+from itertools import count
+
+from carecareers.careers.errors import NoRoute, UnknownRole
+from carecareers.careers.records import CareersContent, Role, Source, StartingPoint
+from carecareers.careers.roles import best_match, get_role, normalise, role_phrases
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move up the ladder: the role you get to, how, at what level, for how long."""
+
+    role: Role
+    how: str
+    level: int | None
+    months: int | None
+    as_of: date | None
+    source: Source | None
+
+
+@dataclass(frozen=True)
+class Route:
+    start: str
+    start_name: str
+    target: Role
+    steps: tuple[Step, ...]
+
+    @property
+    def months(self) -> int | None:
+        """The typical total time, when every step has one."""
+        months = [step.months for step in self.steps]
+        if not months or None in months:
+            return None
+        return sum(m for m in months if m is not None)
+
+
+def find_start(content: CareersContent, text: str) -> tuple[str, str]:
+    """Return the code and name of the role or starting point in `text`, or raise `UnknownRole`."""
+    found = (
+        content.starting_point(text)
+        or content.role(text)
+        or best_match(text, _start_phrases(content))
+    )
+    if found is None:
+        raise UnknownRole(text)
+    return found.code, found.name
+
+
+def _start_phrases(
+    content: CareersContent,
+) -> list[tuple[Role | StartingPoint, list[str]]]:
+    phrases: list[tuple[Role | StartingPoint, list[str]]]
+    phrases = [(role, role_phrases(role)) for role in content.roles]
+    phrases += [
+        (point, [normalise(word) for word in (point.code, point.name, *point.aliases)])
+        for point in content.starting_points
+    ]
+    return phrases
+
+
+def next_codes(content: CareersContent, code: str) -> tuple[str, ...]:
+    node = content.role(code) or content.starting_point(code)
+    return node.next if node is not None else ()
+
+
+def step_to(content: CareersContent, start: str, target: str) -> Step:
+    """Describe the step from `start` to `target`, from ladder.yml or the role's training."""
+    role = get_role(content, target)
+    detail = content.step_detail(start, role.code)
+    if detail is not None:
+        return Step(role, detail.how, detail.level, detail.months, detail.as_of, detail.source)
+    training = role.apprenticeship
+    if training is None:
+        return Step(role, role.entry[0] if role.entry else role.name, None, None, None, None)
+    how = f"Level {training.level} {training.standard}"
+    if "apprenticeship" not in training.standard.lower():
+        how += " apprenticeship"
+    return Step(role, how, training.level, training.months, training.as_of, training.source)
+
+
+def next_steps(content: CareersContent, role: str) -> tuple[Step, ...]:
+    """List the steps up from `role` (a code or words)."""
+    found = get_role(content, role)
+    return tuple(step_to(content, found.code, code) for code in found.next)
+
+
+def plan_route(content: CareersContent, start: str, target_role: str) -> Route:
+    """Plan the route from `start` (a role or starting point) to `target_role`.
+
+    The route has the fewest steps; among those, the shortest known typical time.
+    Raise `UnknownRole` for words that name nothing, `NoRoute` when the ladder has no path.
+    """
+    start_code, start_name = find_start(content, start)
+    target = get_role(content, target_role)
+    path = shortest_path(content, start_code, target.code)
+    if path is None:
+        raise NoRoute(start_code, target.code)
+    steps = tuple(step_to(content, a, b) for a, b in zip(path, path[1:], strict=False))
+    return Route(start_code, start_name, target, steps)
+
+
+def shortest_path(content: CareersContent, start: str, target: str) -> list[str] | None:
+    """Search the ladder for the path with the fewest steps, then the fewest known months."""
+    tie = count()
+    queue: list[tuple[int, int, int, str, list[str]]] = [(0, 0, next(tie), start, [start])]
+    visited: set[str] = set()
+    while queue:
+        steps, months, _, code, path = heapq.heappop(queue)
+        if code == target:
+            return path
+        if code in visited:
+            continue
+        visited.add(code)
+        for following in next_codes(content, code):
+            extra = step_to(content, code, following).months or 0
+            entry = (steps + 1, months + extra, next(tie), following, [*path, following])
+            heapq.heappush(queue, entry)
+    return None

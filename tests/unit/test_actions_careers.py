@@ -1,0 +1,110 @@
+"""Careers actions with a CollectingDispatcher, a built Tracker and the real content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.careers import (
+    ActionApprenticeships,
+    ActionCareerPath,
+    ActionEntryRequirements,
+    ActionGraduatePathway,
+    ActionListRoles,
+    ActionPay,
+    ActionRoleInfo,
+    ActionRotationalApprenticeship,
+)
+
+
+def tracker(text: str = "", intent: str = "", entities: list[dict[str, Any]] | None = None,
+            **slots: Any) -> Tracker:
+    return Tracker(
+        sender_id="test", slots=slots,
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0},
+                        "entities": entities or []},
+        events=[], paused=False, followup_action=None, active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def entity(name: str, value: str) -> dict[str, Any]:
+    return {"entity": name, "value": value, "start": 0, "end": 1}
+
+
+def run(action: Any, t: Tracker) -> tuple[list[Any], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, t, {})
+    return events, dispatcher.messages
+
+
+def test_role_info_names_the_role_and_remembers_it() -> None:
+    events, messages = run(ActionRoleInfo(), tracker(
+        "what does a hca do", "ask_role_info", [entity("role", "healthcare_assistant")]))
+    assert "healthcare assistant" in messages[0]["text"].lower()
+    assert SlotSet("role", "healthcare_assistant") in events
+    assert any("ask_pay" in b["payload"] for b in messages[0]["buttons"])
+
+
+def test_pay_follow_up_uses_the_role_in_context_and_the_age_given() -> None:
+    events, messages = run(ActionPay(), tracker(
+        "and how much does that pay", "ask_pay", role="care_worker", age="17"))
+    text = messages[0]["text"]
+    assert "as of" in text.lower()
+    assert "£" in text
+    assert SlotSet("role", "care_worker") in events
+
+
+def test_pay_for_an_nhs_role_gives_a_dated_band() -> None:
+    _, messages = run(ActionPay(), tracker(
+        "how much do nurses earn", "ask_pay", [entity("role", "registered_nurse")]))
+    assert "band 5" in messages[0]["text"].lower()
+    assert "as of" in messages[0]["text"].lower()
+
+
+def test_unknown_role_gets_a_kind_answer_and_clears_the_slot() -> None:
+    events, messages = run(ActionEntryRequirements(), tracker(
+        "how do i become an astronaut", "ask_entry_requirements", [entity("role", "astronaut")]))
+    assert "don't know" in messages[0]["text"]
+    assert SlotSet("role", None) in events
+
+
+def test_no_role_at_all_lists_the_roles() -> None:
+    events, messages = run(ActionPay(), tracker("how much is the pay", "ask_pay"))
+    assert events == []
+    assert "Which one" in messages[0]["text"]
+
+
+def test_career_path_from_carer_to_nurse_is_a_personal_route() -> None:
+    events, messages = run(ActionCareerPath(), tracker(
+        "im a carer how do i become a nurse", "ask_career_path",
+        [entity("current_role", "care_worker"), entity("role", "registered_nurse")]))
+    text = messages[0]["text"]
+    assert text.lower().startswith("from care worker to registered nurse")
+    assert "1." in text and "2." in text
+    assert SlotSet("role", "registered_nurse") in events
+
+
+def test_what_comes_after_that_uses_the_role_in_context() -> None:
+    _, messages = run(ActionCareerPath(), tracker(
+        "what comes after that", "ask_career_path", role="healthcare_assistant"))
+    assert messages[0]["text"].startswith("After healthcare assistant")
+
+
+def test_route_from_qualifications_when_given() -> None:
+    _, messages = run(ActionCareerPath(), tracker(
+        "i have gcses how do i become a nursing associate", "ask_career_path",
+        [entity("qualification", "gcses"), entity("role", "nursing_associate")]))
+    assert "nursing associate" in messages[0]["text"].lower()
+
+
+def test_programme_and_overview_actions_reply_with_buttons() -> None:
+    for action in (ActionListRoles(), ActionApprenticeships(), ActionRotationalApprenticeship(),
+                   ActionGraduatePathway()):
+        _, messages = run(action, tracker())
+        assert messages and messages[0]["text"] and messages[0]["buttons"], action.name()
+    _, messages = run(ActionRotationalApprenticeship(), tracker())
+    assert "End of Life" in messages[0]["text"]

@@ -1,0 +1,172 @@
+"""Phone-screen replies built from the real careers content."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from carecareers.careers import answers
+from carecareers.careers.answers import Answer, intent_payload
+from carecareers.careers.content import load_content
+from carecareers.careers.errors import NoRoute, UnknownRole
+from carecareers.careers.ladder import plan_route
+from carecareers.careers.records import CareersContent
+from carecareers.settings import PROJECT_ROOT
+
+INTENTS = {
+    "ask_roles", "ask_role_info", "ask_pay", "ask_entry_requirements", "ask_career_path",
+    "ask_apprenticeships", "ask_rotational_apprenticeship", "ask_graduate_pathway",
+    "search_vacancies", "register_interest", "human_handoff",
+}
+PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$")
+
+
+@pytest.fixture(scope="module")
+def content() -> CareersContent:
+    return load_content(PROJECT_ROOT / "content")
+
+
+def all_answers(content: CareersContent) -> list[Answer]:
+    made: list[Answer] = []
+    for role in content.roles:
+        made += [answers.role_info(content, role.code), answers.pay_answer(content, role.code),
+                 answers.entry_requirements(content, role.code),
+                 answers.next_steps_answer(content, role.code)]
+    made += [answers.route_answer(content, "no_qualifications", "registered_nurse"),
+             answers.apprenticeship_levels(content), answers.rotational_programmes(content),
+             answers.graduate_pathway(content), answers.roles_overview(content),
+             answers.unknown_role_answer(content, "astronaut")]
+    return made
+
+
+def test_every_answer_fits_a_phone_screen_and_ends_with_a_next_step(
+    content: CareersContent,
+) -> None:
+    for answer in all_answers(content):
+        lines = answer.text.splitlines()
+        assert len(lines) <= 8 and len(answer.text) <= 600, answer.text
+        assert answer.buttons, answer.text
+        assert lines[-1].endswith("?") or "jobs in care" in lines[-1], answer.text
+
+
+def test_every_button_is_a_known_intent_with_json_entities(content: CareersContent) -> None:
+    codes = {role.code for role in content.roles}
+    for answer in all_answers(content):
+        for _title, payload in answer.buttons:
+            match = PAYLOAD.match(payload)
+            assert match and match[1] in INTENTS, payload
+            entities = json.loads(match[2]) if match[2] else {}
+            assert set(entities.values()) <= codes, payload
+
+
+def test_intent_payload() -> None:
+    payload = intent_payload("ask_pay", role="registered_nurse")
+    assert payload == '/ask_pay{"role":"registered_nurse"}'
+    assert intent_payload("register_interest") == "/register_interest"
+    assert Answer("hi", (("Pay", "/ask_pay"),)).rasa_buttons() == [
+        {"title": "Pay", "payload": "/ask_pay"}]
+
+
+def test_role_info(content: CareersContent) -> None:
+    answer = answers.role_info(content, "healthcare_assistant")
+    assert answer.text.startswith("Healthcare assistant (NHS)\nYou work with nurses")
+    assert ("Pay", '/ask_pay{"role":"healthcare_assistant"}') in answer.buttons
+    assert "Nursing and Midwifery Council" in answer_text(answers.role_info, content, "nurse")
+
+
+def test_pay_answer_is_dated(content: CareersContent) -> None:
+    text = answers.pay_answer(content, "care_worker", age=17, on=date(2026, 5, 1)).text
+    assert "£8.00 an hour" in text and "as of April 2026" in text
+    text = answers.pay_answer(content, "care_worker", age=17, on=date(2025, 6, 1)).text
+    assert "£7.55 an hour" in text and "as of April 2025" in text
+
+
+def test_entry_requirements(content: CareersContent) -> None:
+    text = answer_text(answers.entry_requirements, content, "senior carer")
+    assert text.startswith("How to become a senior care worker:")
+    assert "level 2 English and maths" in text
+    assert "No set qualifications" in answer_text(answers.entry_requirements, content, "hca")
+
+
+def test_route_answer_numbers_the_steps(content: CareersContent) -> None:
+    answer = answers.route_answer(content, "no_qualifications", "registered_nurse")
+    lines = answer.text.splitlines()
+    assert lines[0] == "From no qualifications yet to registered nurse:"
+    assert lines[1].startswith("1. Healthcare assistant: Level 2")
+    assert lines[2].startswith("2. Nursing associate: Level 5")
+    assert lines[3].startswith("3. Registered nurse: Level 6")
+    assert "About 5 years in all" in answer.text
+    assert ("Jobs near me", '/search_vacancies{"role":"healthcare_assistant"}') in answer.buttons
+
+
+def test_route_to_where_you_already_are_gives_next_steps(content: CareersContent) -> None:
+    text = answers.route_answer(content, "care_worker", "care_worker").text
+    assert text.startswith("After care worker you could go for:")
+
+
+def test_route_answer_raises_for_the_edge(content: CareersContent) -> None:
+    with pytest.raises(NoRoute):
+        answers.route_answer(content, "registered_nurse", "care_worker")
+    with pytest.raises(UnknownRole):
+        answers.route_answer(content, "gcses", "astronaut")
+
+
+def test_no_route_answer_gives_the_ways_in(content: CareersContent) -> None:
+    with pytest.raises(NoRoute) as caught:
+        plan_route(content, "no_qualifications", "paramedic")
+    text = answers.no_route_answer(content, caught.value).text
+    assert "from no qualifications yet to paramedic" in text
+    assert "paramedic degree apprenticeship" in text
+
+
+def test_next_steps_answer(content: CareersContent) -> None:
+    answer = answers.next_steps_answer(content, "healthcare_assistant")
+    assert "• Nursing associate: Level 5 Nursing Associate apprenticeship (about 2 years)" in (
+        answer.text)
+    top = answers.next_steps_answer(content, "paramedic")
+    assert "top of this ladder" in top.text
+    assert top.buttons == (("Contact me", "/register_interest"),)
+
+
+def test_apprenticeship_levels(content: CareersContent) -> None:
+    text = answers.apprenticeship_levels(content).text
+    assert "• Intermediate (level 2): like GCSEs" in text
+    assert "• Advanced (level 3): like A levels" in text
+    assert "• Higher (levels 4 and 5)" in text
+    assert "• Degree (levels 6 and 7)" in text
+
+
+def test_rotational_programmes(content: CareersContent) -> None:
+    text = answers.rotational_programmes(content).text
+    assert "Staffordshire and Stoke-on-Trent" in text
+    assert "Running now: End of Life Care rotational apprenticeship" in text
+    assert "hospice" in text and "started from age 17" in text
+    assert "Coming soon: therapy, mental health, social work and frailty." in text
+
+
+def test_graduate_pathway(content: CareersContent) -> None:
+    text = answers.graduate_pathway(content).text
+    assert text.index("Healthcare assistant") < text.index("Nursing associate") < text.index(
+        "Registered nurse")
+    assert "top-up (about 2 years)" in text
+
+
+def test_roles_overview_names_every_role(content: CareersContent) -> None:
+    answer = answers.roles_overview(content)
+    for role in content.roles:
+        assert role.name in answer.text
+    assert ("Care worker", '/ask_role_info{"role":"care_worker"}') in answer.buttons
+
+
+def test_unknown_role_answer(content: CareersContent) -> None:
+    text = answers.unknown_role_answer(content, "astronaut").text
+    assert "don't know the job \"astronaut\"" in text
+
+
+def answer_text(make: Callable[[CareersContent, str], Answer], content: CareersContent,
+                role: str) -> str:
+    return make(content, role).text
