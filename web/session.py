@@ -63,10 +63,13 @@ class ButtonSigner:
 
     def seal(self, message: dict[str, Any]) -> dict[str, Any]:
         buttons = [
-            {"title": b["title"], "payload": self._serializer.dumps([self._sender_id, b["payload"]])}
+            {"title": b["title"], "payload": self._sign(b["payload"])}
             for b in message.get("buttons") or []
         ]
         return {**message, "buttons": buttons}
+
+    def _sign(self, payload: str) -> str:
+        return str(self._serializer.dumps([self._sender_id, payload]))
 
     def open(self, token: str) -> str | None:
         try:

@@ -15,10 +15,11 @@ class Vacancy(Base):
     __table_args__ = (
         UniqueConstraint("source", "source_id"),
         Index("ix_vacancies_open_location", "status", "latitude", "longitude"),
+        Index("ix_vacancies_duplicate_of_id", "duplicate_of_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(64))
     source_id: Mapped[str] = mapped_column(String(128))
     title: Mapped[str] = mapped_column(String(300))
     employer: Mapped[str] = mapped_column(String(300), default="")
@@ -54,7 +55,7 @@ class FeedImport(Base):
     __tablename__ = "feed_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(String(32), index=True)
+    source: Mapped[str] = mapped_column(String(64), index=True)
     location: Mapped[str] = mapped_column(String(1000))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
@@ -63,4 +64,10 @@ class FeedImport(Base):
     unchanged: Mapped[int] = mapped_column(default=0)
     skipped: Mapped[int] = mapped_column(default=0)
     expired: Mapped[int] = mapped_column(default=0)
+    entries: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    details: Mapped[dict] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"FeedImport(id={self.id!r}, source={self.source!r})"
