@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from carecareers.db import make_engine, session_factory
 from carecareers.rasa_client import RasaClient
 from carecareers.settings import Settings, get_settings
-from web.routes import chat, health, pages, vacancies
+from web.routes import advisers, chat, health, pages, vacancies
 
 HERE = Path(__file__).resolve().parent
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     app.state.rasa = rasa_client
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (health, pages, chat, vacancies):
+    for module in (health, pages, chat, vacancies, advisers):
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, _validation_error)
     return app

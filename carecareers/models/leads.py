@@ -27,6 +27,7 @@ class Lead(Base):
     outcode: Mapped[str | None] = mapped_column(String(8), index=True)
     interests: Mapped[list] = mapped_column(default=list)
     wants_callback: Mapped[bool] = mapped_column(default=False)
+    shown_vacancy_ids: Mapped[list] = mapped_column(default=list)
     channel: Mapped[str] = mapped_column(String(16))
     campaign_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaigns.id", ondelete="SET NULL"), index=True

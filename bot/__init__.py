@@ -1,0 +1,1 @@
+"""The Telegram front end: relays messages between Telegram users and the Rasa server."""

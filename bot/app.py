@@ -1,0 +1,96 @@
+"""Build the Telegram Application: Bot API address, rate limiter, handlers."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import buttons, commands, handlers
+from bot.ordering import PerChatUpdateProcessor
+from bot.services import SERVICES_KEY, Services
+from carecareers.rasa_client import RasaClient
+from carecareers.settings import Settings
+
+DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
+MAX_CONCURRENT_UPDATES = 32
+RATE_LIMIT_RETRIES = 2
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+_PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+
+def file_base_url(base_url: str) -> str:
+    """Return the file URL that goes with a Bot API URL (`.../bot` -> `.../file/bot`)."""
+    if base_url.endswith("/bot"):
+        return base_url[: -len("/bot")] + "/file/bot"
+    return DEFAULT_FILE_URL
+
+
+def build_application(settings: Settings, *, rasa: RasaClient | None = None,
+                      requests: tuple[BaseRequest, BaseRequest] | None = None,
+                      rate_limit: bool = True) -> Application:  # type: ignore[type-arg]
+    """Return the bot application, wired to Rasa; `requests` replaces the HTTP layer in tests."""
+    builder = (
+        Application.builder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_base_url(settings.telegram_api_base_url))
+        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        .post_init(commands.register_commands)
+        .post_shutdown(close_services)
+        .rate_limiter(rate_limiter(rate_limit))
+    )
+    if requests is not None:
+        builder = builder.get_updates_request(requests[0]).request(requests[1])
+    application = builder.build()
+    application.bot_data[SERVICES_KEY] = Services(
+        rasa=rasa or RasaClient(settings.rasa_url, settings.rasa_token,
+                                settings.rasa_timeout_seconds),
+        secret_key=settings.secret_key,
+        privacy_url=settings.public_base_url.rstrip("/") + "/privacy",
+    )
+    add_handlers(application)
+    return application
+
+
+def rate_limiter(enabled: bool) -> AIORateLimiter:
+    """Return Telegram's flood limits (or none at all, for tests: a rate of 0 disables them)."""
+    if enabled:
+        return AIORateLimiter(max_retries=RATE_LIMIT_RETRIES)
+    return AIORateLimiter(overall_max_rate=0, group_max_rate=0)
+
+
+def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    """Register commands, messages, button presses and the central error handler."""
+    for name, callback in (
+        ("start", commands.start), ("help", commands.help_command),
+        ("privacy", commands.privacy), ("forget", commands.forget),
+        ("restart", commands.restart),
+    ):
+        application.add_handler(CommandHandler(name, callback, filters=_PRIVATE))
+    application.add_handler(MessageHandler(_PRIVATE & filters.TEXT, handlers.on_text))
+    application.add_handler(MessageHandler(_PRIVATE & filters.LOCATION, handlers.on_location))
+    application.add_handler(MessageHandler(
+        _PRIVATE & ~filters.StatusUpdate.ALL, handlers.on_other_message))
+    for callback, pattern in (
+        (commands.on_forget_choice, buttons.FORGET_PATTERN),
+        (handlers.on_chosen, buttons.CHOSEN_PATTERN),
+        (handlers.on_button, buttons.RASA_PATTERN),
+    ):
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    application.add_error_handler(handlers.on_error)
+
+
+async def close_services(application: Application) -> None:  # type: ignore[type-arg]
+    """Close the Rasa client when the application shuts down."""
+    found: Services | None = application.bot_data.get(SERVICES_KEY)
+    if found is not None:
+        await found.rasa.aclose()

@@ -1,0 +1,24 @@
+"""What the handlers need from outside Telegram, kept in `application.bot_data`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram.ext import ContextTypes
+
+from carecareers.rasa_client import RasaClient
+
+SERVICES_KEY = "services"
+
+
+@dataclass(frozen=True)
+class Services:
+    rasa: RasaClient
+    secret_key: str
+    privacy_url: str
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """Return the services of the running application."""
+    found: Services = context.bot_data[SERVICES_KEY]
+    return found

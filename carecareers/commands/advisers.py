@@ -1,0 +1,5 @@
+"""`carecareers advisers ...` commands."""
+
+import typer
+
+app = typer.Typer(help="Advisers.", no_args_is_help=True)

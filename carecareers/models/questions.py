@@ -1,0 +1,29 @@
+"""Messages the assistant could not answer, kept (with contact details masked) for content work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import Float, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from carecareers.models.base import Base, utcnow
+
+
+class UnansweredQuestion(Base):
+    __tablename__ = "unanswered_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(1000))
+    group_key: Mapped[str] = mapped_column(String(200), index=True)
+    intent: Mapped[Optional[str]] = mapped_column(String(64))
+    confidence: Mapped[Optional[float]] = mapped_column(Float)
+    channel: Mapped[str] = mapped_column(String(16), default="web")
+    campaign_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL"), index=True
+    )
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"UnansweredQuestion(id={self.id!r}, group_key={self.group_key!r})"

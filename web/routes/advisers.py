@@ -1,0 +1,5 @@
+"""The adviser dashboard."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
