@@ -59,3 +59,22 @@ def age_from(value: Any) -> int | None:
         return None
     age = int(match.group())
     return age if 10 <= age <= 99 else None
+
+
+def message_metadata(tracker: Tracker) -> dict[str, Any]:
+    """The metadata the front end sent with the person's latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            metadata = event.get("metadata")
+            return metadata if isinstance(metadata, dict) else {}
+    return {}
+
+
+def channel_of(tracker: Tracker) -> str:
+    channel = message_metadata(tracker).get("channel")
+    return channel if channel in ("web", "telegram") else "web"
+
+
+def campaign_of(tracker: Tracker) -> str | None:
+    campaign = message_metadata(tracker).get("campaign")
+    return campaign if isinstance(campaign, str) and campaign else None

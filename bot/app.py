@@ -56,6 +56,7 @@ def build_application(settings: Settings, *, rasa: RasaClient | None = None,
                                 settings.rasa_timeout_seconds),
         secret_key=settings.secret_key,
         privacy_url=settings.public_base_url.rstrip("/") + "/privacy",
+        tracker_store_url=settings.tracker_store_url,
     )
     add_handlers(application)
     return application

@@ -17,6 +17,11 @@ from telegram.ext import ContextTypes
 from bot import buttons, render, texts
 from bot.identity import rasa_sender
 from bot.services import services
+from carecareers.leads.erasure import (
+    ErasureFailed,
+    asks_to_erase_conversation,
+    erase_conversation_events,
+)
 from carecareers.rasa_client import BotMessage, RasaUnavailable
 
 logger = logging.getLogger(__name__)
@@ -51,7 +56,18 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message: 
     sender = rasa_sender(found.secret_key, user.id)
     logger.debug("to Rasa as %s: %r", sender, message)
     async with typing(context.bot, chat.id):
-        return await found.rasa.send(sender, message, rasa_metadata(context.user_data, extra))
+        replies = await found.rasa.send(sender, message, rasa_metadata(context.user_data, extra))
+    if found.tracker_store_url and asks_to_erase_conversation([r.custom for r in replies]):
+        await erase_events(found.tracker_store_url, sender)
+    return replies
+
+
+async def erase_events(tracker_store_url: str, sender: str) -> None:
+    """Delete the conversation from Rasa's tracker store, after Rasa saved its last turn."""
+    try:
+        await asyncio.to_thread(erase_conversation_events, tracker_store_url, sender)
+    except ErasureFailed:
+        logger.exception("could not erase a conversation's events")
 
 
 async def talk(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,

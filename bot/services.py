@@ -16,6 +16,7 @@ class Services:
     rasa: RasaClient
     secret_key: str
     privacy_url: str
+    tracker_store_url: str = ""
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

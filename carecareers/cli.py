@@ -8,11 +8,12 @@ import sys
 
 import typer
 
-from carecareers.db import DatabaseUnavailable, make_engine, session_factory
-from carecareers.settings import ConfigurationError, Settings, get_settings
 from carecareers.commands.advisers import app as advisers_app
 from carecareers.commands.campaigns import app as campaigns_app
 from carecareers.commands.leads import app as leads_app
+from carecareers.commands.leads import retention_app
+from carecareers.db import DatabaseUnavailable, make_engine, session_factory
+from carecareers.settings import ConfigurationError, Settings, get_settings
 from carecareers.vacancies.cli import app as vacancies_app
 
 app = typer.Typer(help="Care Careers Assistant administration.", no_args_is_help=True)
@@ -26,6 +27,7 @@ app.add_typer(vacancies_app, name="vacancies")
 app.add_typer(campaigns_app, name="campaigns")
 app.add_typer(advisers_app, name="advisers")
 app.add_typer(leads_app, name="leads")
+app.add_typer(retention_app, name="retention")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -42,6 +42,7 @@ def sync_providers(session: Session, content_dir: Path) -> int:
         provider.kind = entry["kind"]
         provider.areas = [str(a).upper() for a in entry.get("areas", [])]
         provider.programmes = list(entry.get("programmes", []))
+        provider.roles = list(entry.get("roles", []))
         provider.contact_email = entry.get("contact_email")
         provider.active = True
         session.add(provider)

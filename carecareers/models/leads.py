@@ -23,6 +23,7 @@ class Lead(Base):
     contact_method: Mapped[str] = mapped_column(String(16))
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
+    telegram_username: Mapped[str | None] = mapped_column(String(64))
     postcode: Mapped[str | None] = mapped_column(String(16))
     outcode: Mapped[str | None] = mapped_column(String(8), index=True)
     interests: Mapped[list] = mapped_column(default=list)

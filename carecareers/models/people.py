@@ -19,6 +19,7 @@ class Provider(Base):
     kind: Mapped[str] = mapped_column(String(64))
     areas: Mapped[list] = mapped_column(default=list)
     programmes: Mapped[list] = mapped_column(default=list)
+    roles: Mapped[list] = mapped_column(default=list)
     contact_email: Mapped[str | None] = mapped_column(String(254))
     active: Mapped[bool] = mapped_column(default=True)
 

@@ -6,11 +6,17 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns import record_message, record_visit
+from carecareers.leads.erasure import (
+    ErasureFailed,
+    asks_to_erase_conversation,
+    erase_conversation_events,
+)
 from carecareers.rasa_client import MAX_MESSAGE_CHARS, RasaUnavailable, clean_user_text
 from carecareers.settings import Settings
 from web.deps import get_session, get_settings
@@ -96,9 +102,22 @@ async def chat_api(body: ChatRequest, request: Request,
             headers={"Retry-After": "30"},
         )
     else:
-        response = JSONResponse({"messages": [buttons.seal(r.as_dict()) for r in replies]})
+        shown = [r for r in replies if not asks_to_erase_conversation([r.custom])]
+        response = JSONResponse({"messages": [buttons.seal(r.as_dict()) for r in shown]})
+        if len(shown) != len(replies):
+            await _erase_conversation(settings, chat)
+            chat = new_session(chat.campaign)
     write_session(response, request, chat, settings.secret_key)
     return response
+
+
+async def _erase_conversation(settings: Settings, chat: ChatSession) -> None:
+    """Delete the conversation's events now that Rasa has saved its last turn."""
+    try:
+        await run_in_threadpool(erase_conversation_events, settings.tracker_store_url,
+                                chat.sender_id)
+    except ErasureFailed:
+        logger.exception("could not erase a conversation's events")
 
 
 def _invalid(detail: str) -> JSONResponse:

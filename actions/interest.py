@@ -1,0 +1,315 @@
+"""The interest form: questions, validation, consent and storing the lead."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import campaign_of, careers_content, channel_of, db_session, say
+from carecareers.careers import answers
+from carecareers.careers.roles import find_role
+from carecareers.geo import default_gazetteer
+from carecareers.leads import InterestDetails, InvalidAnswer, consent_wording, record_interest
+from carecareers.leads.recording import matching_providers
+from carecareers.leads.validation import (
+    parse_age,
+    parse_contact_detail,
+    parse_contact_method,
+    parse_first_name,
+    parse_postcode,
+)
+from carecareers.settings import get_settings
+
+logger = logging.getLogger(__name__)
+FORM_SLOTS = ("lead_first_name", "lead_age", "lead_contact_method", "lead_contact_detail",
+              "lead_postcode", "lead_interest", "lead_confirmed", "lead_consent",
+              "lead_under_16", "lead_callback")
+CHANGES = {"name": "lead_first_name", "age": "lead_age", "contact": "lead_contact_detail",
+           "method": "lead_contact_method", "postcode": "lead_postcode",
+           "interest": "lead_interest"}
+YES = {"yes", "y", "yeah", "yep", "yup", "ok", "okay", "sure", "i agree", "agree", "yes please",
+       "yes, that's right", "looks right", "correct", "that's right"}
+NO = {"no", "n", "nope", "nah", "no thanks", "i don't agree", "don't agree"}
+UNDER_16_HELP = (
+    "Thanks for telling me. As you're under 16, I won't save any details. For free careers "
+    "help, talk to your school's careers adviser, or the National Careers Service "
+    "(0800 100 900, nationalcareers.service.gov.uk). You can keep asking me anything about "
+    "care careers!"
+)
+
+
+def clear_form() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in FORM_SLOTS]
+
+
+def interests_of(text: str) -> list[str]:
+    """Codes for what the person said they are interested in."""
+    lowered = text.lower()
+    codes: list[str] = []
+    role = find_role(careers_content(), text)
+    if role is not None:
+        codes.append(role.code)
+    if "apprentic" in lowered:
+        codes.append("apprenticeships")
+    for programme in careers_content().programmes:
+        if programme.topic.lower() in lowered or programme.code.replace("_", " ") in lowered:
+            codes.append(programme.code)
+    return codes or ["any"]
+
+
+class ActionStartInterest(Action):
+    """Begin a fresh form, noting whether the person asked to be called back."""
+
+    def name(self) -> str:
+        return "action_start_interest"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        callback = tracker.get_intent_of_latest_message() == "human_handoff" or any(
+            e.get("event") == "action" and e.get("name") == "utter_human_handoff"
+            for e in tracker.events[-6:])
+        return [*clear_form(), SlotSet("lead_callback", callback)]
+
+
+class ValidateInterestForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_interest_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        if tracker.get_slot("lead_under_16"):
+            return []
+        return domain_slots
+
+    def validate_lead_first_name(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._check(dispatcher, "lead_first_name", lambda: parse_first_name(str(value)))
+
+    def validate_lead_age(self, value: Any, dispatcher: CollectingDispatcher,
+                          tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        try:
+            age = parse_age(str(value))
+        except InvalidAnswer as error:
+            dispatcher.utter_message(text=str(error))
+            return {"lead_age": None}
+        if not age.can_consent:
+            dispatcher.utter_message(text=UNDER_16_HELP)
+            return {"lead_age": None, "lead_under_16": True}
+        return {"lead_age": str(age.years) if age.years is not None else age.band}
+
+    def validate_lead_contact_method(self, value: Any, dispatcher: CollectingDispatcher,
+                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        on_telegram = channel_of(tracker) == "telegram"
+        result = self._check(dispatcher, "lead_contact_method",
+                             lambda: parse_contact_method(str(value), on_telegram))
+        if result["lead_contact_method"] != tracker.get_slot("lead_contact_method"):
+            result["lead_contact_detail"] = None
+        return result
+
+    def validate_lead_contact_detail(self, value: Any, dispatcher: CollectingDispatcher,
+                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        method = tracker.get_slot("lead_contact_method") or ""
+        return self._check(dispatcher, "lead_contact_detail",
+                           lambda: parse_contact_detail(method, str(value)))
+
+    def validate_lead_postcode(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        def read() -> str:
+            full, outcode = parse_postcode(str(value), default_gazetteer())
+            return full or outcode
+        return self._check(dispatcher, "lead_postcode", read)
+
+    def validate_lead_interest(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        text = str(value).strip()
+        if not text or len(text) > 200:
+            dispatcher.utter_message(text="What kind of work are you interested in?")
+            return {"lead_interest": None}
+        return {"lead_interest": text}
+
+    def validate_lead_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
+                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        answer = str(value).strip().lower()
+        for word, slot in CHANGES.items():
+            if word in answer:
+                return {"lead_confirmed": None, slot: None}
+        if answer in YES or tracker.get_intent_of_latest_message() == "affirm":
+            return {"lead_confirmed": "yes"}
+        dispatcher.utter_message(text="Tap a button to say what to change, or \"Looks right\".")
+        return {"lead_confirmed": None}
+
+    def validate_lead_consent(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        answer = str(value).strip().lower()
+        intent = tracker.get_intent_of_latest_message()
+        if answer in YES or (intent == "affirm" and answer not in NO):
+            return {"lead_consent": "given"}
+        if answer in NO or intent == "deny":
+            return {"lead_consent": "refused"}
+        dispatcher.utter_message(text="Please answer yes or no.")
+        return {"lead_consent": None}
+
+    @staticmethod
+    def _check(dispatcher: CollectingDispatcher, slot: str, read: Any) -> dict[str, Any]:
+        try:
+            return {slot: read()}
+        except InvalidAnswer as error:
+            dispatcher.utter_message(text=str(error))
+            return {slot: None}
+
+
+class ActionAskLeadContactMethod(Action):
+    def name(self) -> str:
+        return "action_ask_lead_contact_method"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        buttons = [{"title": "Phone", "payload": "phone"}, {"title": "Email", "payload": "email"}]
+        if channel_of(tracker) == "telegram":
+            buttons.insert(0, {"title": "Telegram", "payload": "telegram"})
+        dispatcher.utter_message(text="How would you like them to contact you?", buttons=buttons)
+        return []
+
+
+class ActionAskLeadContactDetail(Action):
+    def name(self) -> str:
+        return "action_ask_lead_contact_detail"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        prompts = {
+            "phone": "What's your mobile or phone number? (like 07700 900123)",
+            "email": "What's your email address?",
+            "telegram": "What's your Telegram username? (like @jordan_smith)",
+        }
+        method = tracker.get_slot("lead_contact_method") or "phone"
+        dispatcher.utter_message(text=prompts.get(method, prompts["phone"]))
+        return []
+
+
+class ActionAskLeadInterest(Action):
+    def name(self) -> str:
+        return "action_ask_lead_interest"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        content = careers_content()
+        buttons = [{"title": "Apprenticeships", "payload": "apprenticeships"}]
+        for role in answers.starter_roles(content)[:3]:
+            buttons.append({"title": role.name.capitalize(), "payload": role.name})
+        buttons.append({"title": "Not sure yet", "payload": "not sure yet"})
+        dispatcher.utter_message(text="What are you interested in? Tap one or tell me.",
+                                 buttons=buttons)
+        return []
+
+
+class ActionAskLeadConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_lead_confirmed"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        slot = tracker.get_slot
+        summary = (
+            "Here's what I have:\n"
+            f"Name: {slot('lead_first_name')}\n"
+            f"Age: {str(slot('lead_age')).replace('_', '-').replace('plus', '+')}\n"
+            f"Contact by {slot('lead_contact_method')}: {slot('lead_contact_detail')}\n"
+            f"Postcode: {slot('lead_postcode')}\n"
+            f"Interested in: {slot('lead_interest')}\n"
+            "Is that right?"
+        )
+        buttons = [{"title": "Looks right", "payload": "yes"}] + [
+            {"title": f"Change {word}", "payload": f"change {word}"}
+            for word in ("name", "age", "contact", "postcode", "interest")
+        ]
+        dispatcher.utter_message(text=summary, buttons=buttons)
+        return []
+
+
+class ActionAskLeadConsent(Action):
+    def name(self) -> str:
+        return "action_ask_lead_consent"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        wording = _consent_for(tracker)
+        dispatcher.utter_message(text=wording.text, buttons=[
+            {"title": "Yes, I agree", "payload": "yes"},
+            {"title": "No thanks", "payload": "no"},
+        ])
+        return []
+
+
+def _details_outcode(tracker: Tracker) -> str:
+    _, outcode = parse_postcode(str(tracker.get_slot("lead_postcode")), default_gazetteer())
+    return outcode
+
+
+def _consent_for(tracker: Tracker):  # type: ignore[no-untyped-def]
+    settings = get_settings()
+    method = tracker.get_slot("lead_contact_method") or "phone"
+    interests = interests_of(str(tracker.get_slot("lead_interest") or ""))
+    with db_session() as session:
+        names = [p.name for p in matching_providers(session, _details_outcode(tracker), interests)]
+    return consent_wording(settings.content_dir, method, names,
+                           settings.public_base_url.rstrip("/") + "/privacy",
+                           settings.lead_retention_days)
+
+
+class ActionSubmitInterest(Action):
+    """Store the lead when consent was given; in every case clear the answers from the slots."""
+
+    def name(self) -> str:
+        return "action_submit_interest"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        if tracker.get_slot("lead_under_16"):
+            say(dispatcher, answers.roles_overview(careers_content()))
+            return clear_form()
+        if tracker.get_slot("lead_consent") != "given":
+            dispatcher.utter_message(text="No problem, I haven't saved your details. "
+                                          "You can keep asking me anything.")
+            return clear_form()
+        slot = tracker.get_slot
+        full, outcode = parse_postcode(str(slot("lead_postcode")), default_gazetteer())
+        details = InterestDetails(
+            sender_id=tracker.sender_id, first_name=str(slot("lead_first_name")),
+            age=parse_age(str(slot("lead_age"))),
+            contact_method=str(slot("lead_contact_method")),
+            contact_detail=str(slot("lead_contact_detail")), outcode=outcode, postcode=full,
+            interests=interests_of(str(slot("lead_interest") or "")),
+            channel=channel_of(tracker), campaign_code=campaign_of(tracker),
+            wants_callback=bool(slot("lead_callback")) or slot("lead_contact_method") == "phone",
+        )
+        try:
+            with db_session() as session:
+                record_interest(session, details, _consent_for(tracker))
+        except SQLAlchemyError:
+            logger.exception("could not store a lead")
+            dispatcher.utter_message(text="Sorry, I couldn't save your details just now. "
+                                          "Please try again in a few minutes.")
+            return clear_form()
+        dispatcher.utter_message(
+            text=f"Thanks {details.first_name}! I've passed your details on. Someone should "
+                 f"contact you by {details.contact_method} soon. To delete your details at any "
+                 "time, just say \"delete my details\".",
+            buttons=[{"title": "Jobs near me", "payload": "/search_vacancies"}])
+        return clear_form()
+
+
+class ActionCancelInterest(Action):
+    def name(self) -> str:
+        return "action_cancel_interest"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(text="OK, I've stopped. Nothing has been saved.")
+        return clear_form()

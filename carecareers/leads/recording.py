@@ -1,0 +1,122 @@
+"""Record a person's interest as a lead, with its consent, and route it to providers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from carecareers import audit
+from carecareers.campaigns import find_campaign
+from carecareers.leads.consent import ConsentWording
+from carecareers.leads.validation import Age, InvalidAnswer
+from carecareers.models import Consent, Lead, LeadRoute, Provider
+from carecareers.models.base import utcnow
+
+GENERAL_INTERESTS = {"any", "apprenticeships", "not_sure"}
+
+
+@dataclass(frozen=True)
+class InterestDetails:
+    sender_id: str
+    first_name: str
+    age: Age
+    contact_method: str
+    contact_detail: str
+    outcode: str
+    channel: str
+    postcode: str | None = None
+    interests: Sequence[str] = ()
+    campaign_code: str | None = None
+    wants_callback: bool = False
+    shown_vacancy_ids: Sequence[int] = field(default_factory=tuple)
+
+
+def record_interest(session: Session, details: InterestDetails, consent: ConsentWording,
+                    now: datetime | None = None) -> Lead:
+    """Create or update the person's lead with a new consent record, in the caller's transaction."""
+    if not details.age.can_consent:
+        raise InvalidAnswer("under 16: no details are stored")
+    now = now or utcnow()
+    lead = _existing_lead(session, details)
+    updated = lead is not None
+    if lead is None:
+        lead = Lead(sender_id=details.sender_id, created_at=now)
+        session.add(lead)
+    _apply(lead, details, session, now)
+    lead.consents.append(Consent(wording_version=consent.version, wording=consent.text,
+                                 channels=list(consent.channels), given_at=now))
+    session.flush()
+    route_lead(session, lead)
+    audit.record(session, "assistant", "lead.recorded", f"lead:{lead.id}",
+                 channel=details.channel, campaign=details.campaign_code, updated=updated)
+    return lead
+
+
+def _existing_lead(session: Session, details: InterestDetails) -> Lead | None:
+    """The same person's lead: same conversation, or the same phone or email."""
+    same_contact = {"phone": Lead.phone, "email": Lead.email}.get(details.contact_method)
+    condition = Lead.sender_id == details.sender_id
+    if same_contact is not None:
+        condition = or_(condition, same_contact == details.contact_detail)
+    return session.scalars(select(Lead).where(condition).order_by(Lead.id)).first()
+
+
+def _apply(lead: Lead, details: InterestDetails, session: Session, now: datetime) -> None:
+    lead.first_name = details.first_name
+    lead.age = details.age.years
+    lead.age_band = details.age.band
+    lead.contact_method = details.contact_method
+    lead.phone = details.contact_detail if details.contact_method == "phone" else None
+    lead.email = details.contact_detail if details.contact_method == "email" else None
+    lead.telegram_username = (
+        details.contact_detail if details.contact_method == "telegram" else None)
+    lead.postcode = details.postcode
+    lead.outcode = details.outcode
+    lead.interests = list(details.interests)
+    lead.wants_callback = details.wants_callback
+    lead.channel = details.channel
+    lead.shown_vacancy_ids = sorted(set(lead.shown_vacancy_ids or []) |
+                                    set(details.shown_vacancy_ids))
+    campaign = find_campaign(session, details.campaign_code)
+    if campaign is not None:
+        lead.campaign_id = campaign.id
+    if lead.status in ("withdrawn", "closed"):
+        lead.status = "new"
+    lead.updated_at = now
+    lead.last_activity_at = now
+
+
+def covers(areas: Iterable[str], outcode: str | None) -> bool:
+    """True when a provider area (an outward code like ST4, or an area like ST) holds outcode."""
+    if not outcode:
+        return False
+    outcode = outcode.upper()
+    letters = "".join(ch for ch in outcode[:2] if ch.isalpha())
+    return any(area == outcode or (area.isalpha() and area == letters) for area in areas)
+
+
+def matching_providers(session: Session, outcode: str | None,
+                       interests: Sequence[str]) -> list[Provider]:
+    """Providers in the person's area, those recruiting for their interests first."""
+    local = [p for p in session.scalars(select(Provider).where(Provider.active).order_by(
+        Provider.name)) if covers(p.areas, outcode)]
+    wanted = set(interests) - GENERAL_INTERESTS
+    if not wanted:
+        return local
+    keen = [p for p in local if wanted & (set(p.roles or []) | set(p.programmes or []))]
+    return keen or local
+
+
+def route_lead(session: Session, lead: Lead) -> list[Provider]:
+    """Pass the lead to each matching provider it has not been passed to yet."""
+    providers = matching_providers(session, lead.outcode, lead.interests or [])
+    routed = {route.provider_id for route in lead.routes}
+    for provider in providers:
+        if provider.id not in routed:
+            lead.routes.append(LeadRoute(provider_id=provider.id))
+    session.flush()
+    return providers

@@ -1,0 +1,130 @@
+"""Read and check the answers a person gives in the interest form."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from carecareers.geo import Gazetteer, normalise_postcode, outcode_of
+
+AGE_BANDS = ("under_16", "16_17", "18_24", "25_plus")
+CONTACT_METHODS = ("phone", "email", "telegram")
+MIN_AGE_TO_CONSENT = 16
+
+_NAME_PREFIX = re.compile(
+    r"^(?:hi+|hey|hello)?[\s,!]*(?:my name(?:'s| is)|i'?m|i am|it'?s|call me)\s+", re.IGNORECASE)
+_NAME = re.compile(r"^[^\W\d_][^\W\d_'\- ]*(?:[ '\-][^\W\d_]+){0,3}$")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")
+_TELEGRAM_USERNAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{4,31})$")
+
+
+class InvalidAnswer(ValueError):
+    """An answer that cannot be used; the message says how to answer instead."""
+
+
+@dataclass(frozen=True)
+class Age:
+    years: int | None
+    band: str
+
+    @property
+    def can_consent(self) -> bool:
+        return self.band != "under_16"
+
+
+def parse_first_name(text: str) -> str:
+    name = _NAME_PREFIX.sub("", text.strip()).strip(" .!")
+    if not name or len(name) > 50 or not _NAME.match(name):
+        raise InvalidAnswer("Please send just your first name, for example: Jordan")
+    return name[:1].upper() + name[1:]
+
+
+def parse_age(text: str) -> Age:
+    """Read '17', 'im 17', '16-17', 'under 16' or '25+' into an age and its band."""
+    lowered = text.strip().lower()
+    if "under 16" in lowered or "under16" in lowered:
+        return Age(None, "under_16")
+    numbers = [int(n) for n in re.findall(r"\d{1,3}", lowered)]
+    if len(numbers) == 2 and numbers[0] < numbers[1]:
+        return Age(None, band_of(numbers[0]))
+    if len(numbers) != 1 or not 10 <= numbers[0] <= 99:
+        raise InvalidAnswer("How old are you? Send a number, for example: 17")
+    if "+" in lowered:
+        return Age(None, band_of(numbers[0]))
+    return Age(numbers[0], band_of(numbers[0]))
+
+
+def band_of(years: int) -> str:
+    if years < MIN_AGE_TO_CONSENT:
+        return "under_16"
+    if years < 18:
+        return "16_17"
+    if years < 25:
+        return "18_24"
+    return "25_plus"
+
+
+def parse_contact_method(text: str, on_telegram: bool) -> str:
+    lowered = text.strip().lower()
+    if "telegram" in lowered:
+        if not on_telegram:
+            raise InvalidAnswer("Telegram works when you chat with me on Telegram. "
+                                "Choose phone or email instead.")
+        return "telegram"
+    if "mail" in lowered:
+        return "email"
+    if any(word in lowered for word in ("phone", "call", "text", "sms", "ring", "mobile")):
+        return "phone"
+    raise InvalidAnswer("How should they contact you: phone or email?")
+
+
+def parse_phone(text: str) -> str:
+    """Return a UK phone number in the form 07700 900123 or 01782 123456."""
+    digits = re.sub(r"[\s\-().]", "", text.strip())
+    if digits.startswith("+44"):
+        digits = "0" + digits[3:].lstrip("0")
+    elif digits.startswith("0044"):
+        digits = "0" + digits[4:].lstrip("0")
+    mobile_length_wrong = digits.startswith("07") and len(digits) != 11
+    if not re.fullmatch(r"0[1-37]\d{8,9}", digits) or mobile_length_wrong:
+        raise InvalidAnswer("That doesn't look like a UK phone number. "
+                            "Please send it like this: 07700 900123")
+    return f"{digits[:5]} {digits[5:]}"
+
+
+def parse_email(text: str) -> str:
+    email = text.strip().strip("<>.,")
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise InvalidAnswer("That doesn't look like an email address. "
+                            "Please send it like this: name@example.com")
+    local, domain = email.rsplit("@", 1)
+    return f"{local}@{domain.lower()}"
+
+
+def parse_telegram_username(text: str) -> str:
+    match = _TELEGRAM_USERNAME.match(text.strip())
+    if match is None:
+        raise InvalidAnswer("Please send your Telegram username, for example: @jordan_smith")
+    return "@" + match.group(1)
+
+
+def parse_contact_detail(method: str, text: str) -> str:
+    if method == "phone":
+        return parse_phone(text)
+    if method == "email":
+        return parse_email(text)
+    if method == "telegram":
+        return parse_telegram_username(text)
+    raise InvalidAnswer("How should they contact you: phone or email?")
+
+
+def parse_postcode(text: str, gazetteer: Gazetteer) -> tuple[str | None, str]:
+    """Return (full postcode or None, outward code) for a postcode or postcode district."""
+    cleaned = text.strip()
+    full = normalise_postcode(cleaned)
+    outcode = outcode_of(cleaned)
+    if outcode is None or gazetteer.outcode(outcode) is None:
+        raise InvalidAnswer("I couldn't find that postcode. Please send your postcode, "
+                            "or just the first part, for example: ST4 6QG or ST4")
+    return full, outcode
