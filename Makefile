@@ -45,7 +45,7 @@ train: setup
 run: setup seed train
 	exec $(CC) run
 
-test: setup train
+test: setup train system-packages
 	$(PYTEST) tests
 
 test-unit: $(VENV)/.installed

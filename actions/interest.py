@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -42,6 +43,12 @@ UNDER_16_HELP = (
     "(0800 100 900, nationalcareers.service.gov.uk). You can keep asking me anything about "
     "care careers!"
 )
+
+
+def answer_button(title: str, answer: str) -> dict[str, str]:
+    """A button whose press fills the form's current question with `answer`, whatever NLU says."""
+    return {"title": title, "payload": "/inform" + json.dumps({"form_answer": answer},
+                                                                separators=(",", ":"))}
 
 
 def clear_form() -> list[EventType]:
@@ -89,10 +96,14 @@ class ValidateInterestForm(FormValidationAction):
 
     def validate_lead_first_name(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {"lead_first_name": None}
         return self._check(dispatcher, "lead_first_name", lambda: parse_first_name(str(value)))
 
     def validate_lead_age(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {"lead_age": None}
         try:
             age = parse_age(str(value))
         except InvalidAnswer as error:
@@ -105,6 +116,8 @@ class ValidateInterestForm(FormValidationAction):
 
     def validate_lead_contact_method(self, value: Any, dispatcher: CollectingDispatcher,
                                      tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {"lead_contact_method": None}
         on_telegram = channel_of(tracker) == "telegram"
         result = self._check(dispatcher, "lead_contact_method",
                              lambda: parse_contact_method(str(value), on_telegram))
@@ -114,12 +127,16 @@ class ValidateInterestForm(FormValidationAction):
 
     def validate_lead_contact_detail(self, value: Any, dispatcher: CollectingDispatcher,
                                      tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {"lead_contact_detail": None}
         method = tracker.get_slot("lead_contact_method") or ""
         return self._check(dispatcher, "lead_contact_detail",
                            lambda: parse_contact_detail(method, str(value)))
 
     def validate_lead_postcode(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {"lead_postcode": None}
         def read() -> str:
             full, outcode = parse_postcode(str(value), default_gazetteer())
             return full or outcode
@@ -127,6 +144,8 @@ class ValidateInterestForm(FormValidationAction):
 
     def validate_lead_interest(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {"lead_interest": None}
         text = str(value).strip()
         if not text or len(text) > 200:
             dispatcher.utter_message(text="What kind of work are you interested in?")
@@ -135,6 +154,8 @@ class ValidateInterestForm(FormValidationAction):
 
     def validate_lead_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {"lead_confirmed": None}
         answer = str(value).strip().lower()
         for word, slot in CHANGES.items():
             if word in answer:
@@ -146,6 +167,8 @@ class ValidateInterestForm(FormValidationAction):
 
     def validate_lead_consent(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {"lead_consent": None}
         answer = str(value).strip().lower()
         intent = tracker.get_intent_of_latest_message()
         if answer in YES or (intent == "affirm" and answer not in NO):
@@ -170,9 +193,9 @@ class ActionAskLeadContactMethod(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        buttons = [{"title": "Phone", "payload": "phone"}, {"title": "Email", "payload": "email"}]
+        buttons = [answer_button("Phone", "phone"), answer_button("Email", "email")]
         if channel_of(tracker) == "telegram":
-            buttons.insert(0, {"title": "Telegram", "payload": "telegram"})
+            buttons.insert(0, answer_button("Telegram", "telegram"))
         dispatcher.utter_message(text="How would you like them to contact you?", buttons=buttons)
         return []
 
@@ -200,10 +223,10 @@ class ActionAskLeadInterest(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         content = careers_content()
-        buttons = [{"title": "Apprenticeships", "payload": "apprenticeships"}]
+        buttons = [answer_button("Apprenticeships", "apprenticeships")]
         for role in answers.starter_roles(content)[:3]:
-            buttons.append({"title": role.name.capitalize(), "payload": role.name})
-        buttons.append({"title": "Not sure yet", "payload": "not sure yet"})
+            buttons.append(answer_button(role.name.capitalize(), role.name))
+        buttons.append(answer_button("Not sure yet", "not sure yet"))
         dispatcher.utter_message(text="What are you interested in? Tap one or tell me.",
                                  buttons=buttons)
         return []
@@ -225,8 +248,8 @@ class ActionAskLeadConfirmed(Action):
             f"Interested in: {slot('lead_interest')}\n"
             "Is that right?"
         )
-        buttons = [{"title": "Looks right", "payload": "yes"}] + [
-            {"title": f"Change {word}", "payload": f"change {word}"}
+        buttons = [answer_button("Looks right", "yes")] + [
+            answer_button(f"Change {word}", f"change {word}")
             for word in ("name", "age", "contact", "postcode", "interest")
         ]
         dispatcher.utter_message(text=summary, buttons=buttons)
@@ -241,8 +264,7 @@ class ActionAskLeadConsent(Action):
             domain: dict[str, Any]) -> list[EventType]:
         wording = _consent_for(tracker)
         dispatcher.utter_message(text=wording.text, buttons=[
-            {"title": "Yes, I agree", "payload": "yes"},
-            {"title": "No thanks", "payload": "no"},
+            answer_button("Yes, I agree", "yes"), answer_button("No thanks", "no"),
         ])
         return []
 
@@ -288,6 +310,7 @@ class ActionSubmitInterest(Action):
             interests=interests_of(str(slot("lead_interest") or "")),
             channel=channel_of(tracker), campaign_code=campaign_of(tracker),
             wants_callback=bool(slot("lead_callback")) or slot("lead_contact_method") == "phone",
+            shown_vacancy_ids=[int(i) for i in slot("vacancies_shown") or []],
         )
         try:
             with db_session() as session:

@@ -1,28 +1,68 @@
-"""Campaigns: posters and events that bring people to the chat."""
+"""Campaigns: posters and events that bring people to the chat, and what they bring in.
+
+Attribution is first-touch: a conversation belongs to the campaign that started it
+(`Conversation.campaign_id` is set on its first message), and so do its leads.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from carecareers.models import Campaign, CampaignVisit, Conversation
+from carecareers.models import Campaign, CampaignVisit, Conversation, Lead
 from carecareers.models.base import utcnow
 
 CAMPAIGN_KINDS = ("food_bank", "open_day", "school", "jobcentre", "community", "online")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+TELEGRAM_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
+CONTACTED_STATUSES = ("contacted", "closed")
+REPORTING_ZONE = ZoneInfo("Europe/London")
 
 
 class CampaignError(Exception):
-    """A campaign could not be created as asked; the message says why."""
+    """A campaign could not be created or found as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    """What one campaign brought in: visits, conversations, leads, leads contacted."""
+
+    code: str
+    name: str
+    kind: str
+    visits: int
+    conversations: int
+    leads: int
+    contacted: int
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """One day (UK time) of a campaign's funnel."""
+
+    day: date
+    visits: int
+    conversations: int
+    leads: int
 
 
 def normalise_code(code: str) -> str | None:
     """Return the code in its stored form, or None when it cannot be a campaign code."""
     code = code.strip()
     return code.upper() if CODE_PATTERN.match(code) else None
+
+
+def normalise_kind(kind: str) -> str:
+    """Accept "Food bank", "food-bank" or "food_bank" for the stored `food_bank`."""
+    return re.sub(r"[\s-]+", "_", kind.strip().lower())
 
 
 def create_campaign(session: Session, code: str, name: str, kind: str = "online",
@@ -33,13 +73,15 @@ def create_campaign(session: Session, code: str, name: str, kind: str = "online"
         raise CampaignError("a campaign code is 1-64 letters, digits, '-' or '_'")
     if not name.strip():
         raise CampaignError("a campaign needs a name")
+    kind = normalise_kind(kind)
     if kind not in CAMPAIGN_KINDS:
         raise CampaignError(f"kind must be one of: {', '.join(CAMPAIGN_KINDS)}")
     if starts_on and ends_on and ends_on < starts_on:
         raise CampaignError("the campaign ends before it starts")
     if find_campaign(session, stored_code) is not None:
         raise CampaignError(f"campaign {stored_code} already exists")
-    campaign = Campaign(code=stored_code, name=name.strip(), kind=kind, place=place,
+    campaign = Campaign(code=stored_code, name=name.strip(), kind=kind,
+                        place=(place or "").strip() or None,
                         starts_on=starts_on, ends_on=ends_on)
     session.add(campaign)
     session.flush()
@@ -53,10 +95,51 @@ def find_campaign(session: Session, code: str | None) -> Campaign | None:
     return session.scalar(select(Campaign).where(Campaign.code == stored_code))
 
 
+def get_campaign(session: Session, code: str) -> Campaign:
+    """Return the campaign, or raise CampaignError saying that there is none."""
+    campaign = find_campaign(session, code)
+    if campaign is None:
+        raise CampaignError(f"there is no campaign {code.strip().upper()!r}")
+    return campaign
+
+
+def list_campaigns(session: Session) -> list[Campaign]:
+    """Every campaign, newest first."""
+    return list(session.scalars(
+        select(Campaign).order_by(Campaign.created_at.desc(), Campaign.code)))
+
+
+def campaign_url(public_base_url: str, code: str) -> str:
+    """The link a campaign's QR code points at: PUBLIC_BASE_URL/c/CODE."""
+    return f"{public_base_url.rstrip('/')}/c/{quote(code, safe='')}"
+
+
+def telegram_start_link(bot_username: str, code: str | None = None) -> str | None:
+    """The t.me link that opens the bot (passing the campaign as /start CODE), or None."""
+    username = bot_username.strip().lstrip("@")
+    if not TELEGRAM_USERNAME.match(username):
+        return None
+    stored_code = normalise_code(code or "")
+    return f"https://t.me/{username}" + (f"?start={stored_code}" if stored_code else "")
+
+
 def record_visit(session: Session, code: str, channel: str = "web") -> Campaign | None:
     """Count one visit of a known campaign; an unknown code counts nothing."""
     campaign = find_campaign(session, code)
     if campaign is not None:
+        session.add(CampaignVisit(campaign_id=campaign.id, channel=channel))
+    return campaign
+
+
+def record_landing(session: Session, code: str, last_counted: str | None,
+                   channel: str = "web") -> Campaign | None:
+    """Count a visit unless this browser's last counted visit was of the same campaign.
+
+    A reload of the landing page, or a second scan of the same poster from the same
+    phone, is one visit; no address or other personal data is stored.
+    """
+    campaign = find_campaign(session, code)
+    if campaign is not None and campaign.code != last_counted:
         session.add(CampaignVisit(campaign_id=campaign.id, channel=channel))
     return campaign
 
@@ -75,3 +158,72 @@ def record_message(session: Session, sender_id: str, channel: str,
     conversation.last_message_at = utcnow()
     session.flush()
     return conversation
+
+
+def _count_for_campaign(column: InstrumentedAttribute[int | None],
+                        *conditions: ColumnElement[bool]) -> ColumnElement[int]:
+    table = column.class_
+    query = select(func.count()).select_from(table).where(column == Campaign.id, *conditions)
+    return query.scalar_subquery()
+
+
+def _funnel_query() -> Select[tuple[str, str, str, int, int, int, int]]:
+    return select(
+        Campaign.code, Campaign.name, Campaign.kind,
+        _count_for_campaign(CampaignVisit.campaign_id),
+        _count_for_campaign(Conversation.campaign_id),
+        _count_for_campaign(Lead.campaign_id),
+        _count_for_campaign(Lead.campaign_id, Lead.status.in_(CONTACTED_STATUSES)),
+    ).order_by(Campaign.created_at.desc(), Campaign.code)
+
+
+def campaign_funnel(session: Session, code: str | None = None) -> list[FunnelRow]:
+    """Visits, conversations, leads and leads contacted of every campaign (or of one).
+
+    An unknown `code` gives an empty list.
+    """
+    query = _funnel_query()
+    if code is not None:
+        query = query.where(Campaign.code == (normalise_code(code) or ""))
+    return [FunnelRow(*row) for row in session.execute(query)]
+
+
+def funnel_by_day(session: Session, code: str, days: int = 30,
+                  today: date | None = None) -> list[DayRow]:
+    """The campaign's last `days` days (UK dates, oldest first, empty days included)."""
+    campaign = get_campaign(session, code)
+    today = today or datetime.now(REPORTING_ZONE).date()
+    first = today - timedelta(days=max(days, 1) - 1)
+    since = datetime.combine(first, time(), REPORTING_ZONE).astimezone(timezone.utc)
+    visits = _days(session, CampaignVisit.visited_at, CampaignVisit.campaign_id, campaign, since)
+    talks = _days(session, Conversation.started_at, Conversation.campaign_id, campaign, since)
+    leads = _days(session, Lead.created_at, Lead.campaign_id, campaign, since)
+    return [DayRow(day, visits[day], talks[day], leads[day])
+            for day in (first + timedelta(days=n) for n in range((today - first).days + 1))]
+
+
+def _days(session: Session, stamp: InstrumentedAttribute[datetime],
+          owner: InstrumentedAttribute[int | None], campaign: Campaign,
+          since: datetime) -> Counter[date]:
+    stamps = session.scalars(select(stamp).where(owner == campaign.id, stamp >= since))
+    return Counter(_uk_date(value) for value in stamps)
+
+
+def _uk_date(moment: datetime) -> date:
+    if moment.tzinfo is None:  # SQLite hands back the stored UTC time without its zone
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(REPORTING_ZONE).date()
+
+
+def describe_dates(starts_on: date | None, ends_on: date | None) -> str | None:
+    """Return "3 May 2025", "3 May 2025 to 5 May 2025", or None without dates."""
+    shown = [f"{d.day} {d:%B %Y}" for d in _distinct(starts_on, ends_on)]
+    return " to ".join(shown) or None
+
+
+def _distinct(*days: date | None) -> Iterable[date]:
+    seen: list[date] = []
+    for day in days:
+        if day is not None and day not in seen:
+            seen.append(day)
+    return seen

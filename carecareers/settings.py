@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
+    trust_proxy_headers: bool = False
     secret_key: str = "dev-only-secret-key"
 
     telegram_bot_token: str = ""

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from carecareers.db import make_engine, session_factory
 from carecareers.rasa_client import RasaClient
 from carecareers.settings import Settings, get_settings
+from web.ratelimit import ChatLimiter
 from web.routes import advisers, chat, health, pages, vacancies
 
 HERE = Path(__file__).resolve().parent
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
     app.state.rasa = rasa_client
+    app.state.chat_limiter = ChatLimiter()  # per process: see web/ratelimit.py
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (health, pages, chat, vacancies, advisers):

@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 
 COOKIE_NAME = "cc_chat"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 30
+_UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"'\\]")
 
 
 @dataclass(frozen=True)
 class ChatSession:
+    """Who is chatting (a random id, nothing personal) and which campaign brought them.
+
+    `visited` is the campaign whose visit this browser last counted, so that a reload
+    of the landing page is not counted again.
+    """
+
     sender_id: str
     campaign: str | None = None
+    visited: str | None = None
 
 
 def _serializer(secret_key: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt="web-chat-session")
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def read_session(request: Request, secret_key: str) -> ChatSession | None:
@@ -33,28 +49,74 @@ def read_session(request: Request, secret_key: str) -> ChatSession | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("s"), str):
         return None
-    campaign = data.get("c") if isinstance(data.get("c"), str) else None
-    return ChatSession(sender_id=data["s"], campaign=campaign)
+    return ChatSession(sender_id=data["s"], campaign=_text_or_none(data.get("c")),
+                       visited=_text_or_none(data.get("v")))
 
 
 def new_session(campaign: str | None = None) -> ChatSession:
     return ChatSession(sender_id="web-" + secrets.token_hex(16), campaign=campaign)
 
 
+def request_is_https(request: Request, trust_proxy_headers: bool = False) -> bool:
+    """True when the browser reached us over HTTPS.
+
+    Behind a proxy that ends TLS, the proxy's X-Forwarded-Proto says so; it is believed
+    only when the deployment says the proxy can be trusted (anyone can send the header).
+    Uvicorn itself already applies it for the addresses in FORWARDED_ALLOW_IPS.
+    """
+    if request.url.scheme == "https":
+        return True
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return trust_proxy_headers and forwarded == "https"
+
+
+def client_address(request: Request, trust_proxy_headers: bool = False) -> str:
+    """The address to rate-limit: the peer, or (behind a trusted proxy) the client it saw.
+
+    The last X-Forwarded-For entry is the one the trusted proxy added itself; entries
+    before it come from the client and could be made up.
+    """
+    if trust_proxy_headers:
+        forwarded = request.headers.get("x-forwarded-for", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.client.host if request.client else "unknown"
+
+
 def write_session(response: Response, request: Request, session: ChatSession,
-                  secret_key: str) -> None:
-    value = _serializer(secret_key).dumps({"s": session.sender_id, "c": session.campaign})
+                  secret_key: str, trust_proxy_headers: bool = False) -> None:
+    value = _serializer(secret_key).dumps(
+        {"s": session.sender_id, "c": session.campaign, "v": session.visited})
     response.set_cookie(
         COOKIE_NAME, value, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=request_is_https(request, trust_proxy_headers), path="/",
     )
+
+
+def conversation_tag(secret_key: str, sender_id: str) -> str:
+    """A short, non-reversible name for the conversation, safe to put in the page.
+
+    The page keeps its transcript under this name, so a new conversation (a new
+    cookie) never shows an old one's messages.
+    """
+    digest = hmac.new(secret_key.encode(), sender_id.encode(), hashlib.sha256)
+    return digest.hexdigest()[:16]
+
+
+def link_payload(payload: str) -> str | None:
+    """Return the payload if it is a plain http(s) link (a button that opens a page)."""
+    if _UNSAFE_URL_CHARS.search(payload):
+        return None
+    parts = urlsplit(payload)
+    return payload if parts.scheme in {"http", "https"} and parts.netloc else None
 
 
 class ButtonSigner:
     """Seal button payloads so that a press can send only what the server offered.
 
-    Typed text never reaches Rasa as an intent payload (the front end strips the
+    Typed text never reaches Rasa as an intent payload (`clean_user_text` strips the
     `/intent{...}` syntax); a button carries a payload signed for this conversation.
+    A button whose payload is a web link is passed as `url`, for the page to open.
     """
 
     def __init__(self, secret_key: str, sender_id: str) -> None:
@@ -62,11 +124,15 @@ class ButtonSigner:
         self._sender_id = sender_id
 
     def seal(self, message: dict[str, Any]) -> dict[str, Any]:
-        buttons = [
-            {"title": b["title"], "payload": self._sign(b["payload"])}
-            for b in message.get("buttons") or []
-        ]
+        buttons = [self._seal_button(b) for b in message.get("buttons") or [] if b.get("title")]
         return {**message, "buttons": buttons}
+
+    def _seal_button(self, button: dict[str, str]) -> dict[str, str]:
+        url = link_payload(button.get("payload", ""))
+        if url:
+            return {"title": button["title"], "url": url}
+        return {"title": button["title"],
+                "payload": self._sign(button.get("payload") or button["title"])}
 
     def _sign(self, payload: str) -> str:
         return str(self._serializer.dumps([self._sender_id, payload]))
@@ -76,6 +142,6 @@ class ButtonSigner:
             sender_id, payload = self._serializer.loads(token)
         except (BadSignature, ValueError, TypeError):
             return None
-        if sender_id != self._sender_id or not isinstance(payload, str):
+        if sender_id != self._sender_id or not isinstance(payload, str) or not payload:
             return None
         return payload

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,10 +16,10 @@ class UnansweredQuestion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(String(1000))
     group_key: Mapped[str] = mapped_column(String(200), index=True)
-    intent: Mapped[Optional[str]] = mapped_column(String(64))
-    confidence: Mapped[Optional[float]] = mapped_column(Float)
+    intent: Mapped[str | None] = mapped_column(String(64))
+    confidence: Mapped[float | None] = mapped_column(Float)
     channel: Mapped[str] = mapped_column(String(16), default="web")
-    campaign_id: Mapped[Optional[int]] = mapped_column(
+    campaign_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaigns.id", ondelete="SET NULL"), index=True
     )
     asked_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from carecareers.db import make_engine, session_factory
+from carecareers.demo import seed_demo
 from carecareers.migrate import upgrade
 from carecareers.processes import (
     MODEL_PATH,
@@ -24,6 +26,7 @@ from carecareers.processes import (
 )
 from carecareers.settings import Settings
 from tests.conftest import make_settings
+from tests.e2e.browser import chromium_browser, phone_page  # noqa: F401  (shared fixtures)
 
 
 @dataclass
@@ -71,6 +74,9 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         web_port=web_port, public_base_url=f"http://127.0.0.1:{web_port}",
     )
     upgrade(settings.database_url)
+    factory = session_factory(make_engine(settings.database_url))
+    with factory() as session, session.begin():
+        seed_demo(session, settings)
     env = stack_environment(settings)
     processes: dict[str, Running] = {}
     stack = Stack(settings, env, settings.rasa_url, f"http://127.0.0.1:{web_port}", logs,

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from carecareers.campaigns import create_campaign
@@ -17,6 +21,8 @@ from carecareers.models import CampaignVisit, Conversation
 from carecareers.rasa_client import RasaClient
 from tests.conftest import make_settings
 from web.app import create_app
+from web.ratelimit import ChatLimiter, Limit, SlidingWindow
+from web.routes import chat as chat_routes
 
 
 class FakeRasa:
@@ -25,6 +31,8 @@ class FakeRasa:
     def __init__(self) -> None:
         self.requests: list[dict] = []
         self.up = True
+        self.status = 200
+        self.replies: list[dict] | None = None
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         if not self.up:
@@ -33,7 +41,9 @@ class FakeRasa:
             return httpx.Response(200, json={"model_file": "current.tar.gz"})
         body = json.loads(request.content)
         self.requests.append(body)
-        return httpx.Response(200, json=[
+        if self.status != 200:
+            return httpx.Response(self.status, json={"error": "boom"})
+        return httpx.Response(200, json=self.replies if self.replies is not None else [
             {"recipient_id": body["sender"], "text": f"echo: {body['message']}",
              "buttons": [{"title": "Jobs", "payload": "/search_vacancies"}]},
         ])
@@ -44,12 +54,16 @@ def fake_rasa() -> FakeRasa:
     return FakeRasa()
 
 
-@pytest.fixture
-def client(tmp_path: Path, fake_rasa: FakeRasa):
-    settings = make_settings(tmp_path)
+def make_client(tmp_path: Path, fake_rasa: FakeRasa, **settings_overrides: object) -> TestClient:
+    settings = make_settings(tmp_path, **settings_overrides)
     upgrade(settings.database_url)
     rasa = RasaClient("http://rasa.test", "t", transport=httpx.MockTransport(fake_rasa.handler))
-    with TestClient(create_app(settings, rasa=rasa)) as test_client:
+    return TestClient(create_app(settings, rasa=rasa))
+
+
+@pytest.fixture
+def client(tmp_path: Path, fake_rasa: FakeRasa):
+    with make_client(tmp_path, fake_rasa) as test_client:
         yield test_client
 
 
@@ -168,3 +182,369 @@ def test_privacy_notice_is_served_with_its_version(client: TestClient):
     page = client.get("/privacy")
     assert page.status_code == 200
     assert "Information Commissioner" in page.text and "Version" in page.text
+
+
+# --- The chat API's limits -------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def use_limits(client: TestClient, per_session: int, per_address: int) -> FakeClock:
+    clock = FakeClock()
+    client.app.state.chat_limiter = ChatLimiter(Limit(per_session, 60), Limit(per_address, 60),
+                                                clock=clock)
+    return clock
+
+
+def test_a_body_over_16_kb_gets_a_clear_413(client: TestClient, fake_rasa: FakeRasa):
+    response = client.post("/api/chat", json={"message": "x" * (17 * 1024)})
+    assert response.status_code == 413
+    assert "too long" in response.json()["detail"]
+    assert fake_rasa.requests == []
+
+
+def test_a_streamed_body_over_16_kb_is_cut_off_with_413(client: TestClient, fake_rasa: FakeRasa):
+    def chunks():
+        yield b'{"message": "'
+        for _ in range(20):
+            yield b"x" * 1024
+        yield b'"}'
+
+    response = client.post("/api/chat", content=chunks(),
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert fake_rasa.requests == []
+
+
+def test_a_message_over_1000_characters_gets_422_saying_so(client: TestClient):
+    response = client.post("/api/chat", json={"message": "x" * 1001})
+    assert response.status_code == 422
+    assert "1000 characters" in response.json()["detail"]
+    assert client.post("/api/chat", json={"message": "x" * 1000}).status_code == 200
+
+
+def test_a_body_that_is_not_json_gets_415(client: TestClient, fake_rasa: FakeRasa):
+    response = client.post("/api/chat", content=b"message=hi",
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 415
+    assert fake_rasa.requests == []
+
+
+def test_a_session_over_its_limit_gets_429_with_retry_after(client: TestClient,
+                                                            fake_rasa: FakeRasa):
+    clock = use_limits(client, per_session=3, per_address=100)
+    for _ in range(3):
+        assert client.post("/api/chat", json={"message": "hi"}).status_code == 200
+    clock.now += 20
+    refused = client.post("/api/chat", json={"message": "hi"})
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "40"
+    assert "40 seconds" in refused.json()["detail"]
+    assert len(fake_rasa.requests) == 3
+    clock.now += 40
+    assert client.post("/api/chat", json={"message": "hi"}).status_code == 200
+
+
+def test_new_sessions_from_one_address_share_its_limit(client: TestClient, fake_rasa: FakeRasa):
+    use_limits(client, per_session=100, per_address=4)
+    for _ in range(4):
+        client.cookies.clear()
+        assert client.post("/api/chat", json={"message": "hi"}).status_code == 200
+    client.cookies.clear()
+    refused = client.post("/api/chat", json={"message": "hi"})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) == 60
+
+
+def test_a_forwarded_address_counts_only_behind_a_trusted_proxy(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch):
+    use_limits(client, per_session=100, per_address=1)
+    spoofed = {"x-forwarded-for": "203.0.113.1"}
+    assert client.post("/api/chat", json={"message": "a"}, headers=spoofed).status_code == 200
+    other = {"x-forwarded-for": "203.0.113.2"}
+    assert client.post("/api/chat", json={"message": "b"}, headers=other).status_code == 429
+    monkeypatch.setattr(chat_routes, "trusts_proxy", lambda settings: True)
+    assert client.post("/api/chat", json={"message": "c"}, headers=other).status_code == 200
+
+
+def test_rasa_answering_with_an_error_gives_a_kind_503(client: TestClient, fake_rasa: FakeRasa):
+    fake_rasa.status = 500
+    response = client.post("/api/chat", json={"message": "hello"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    assert response.json()["detail"] == chat_routes.UNAVAILABLE_TEXT
+    assert "500" not in response.text and "boom" not in response.text
+
+
+def test_a_button_whose_payload_is_a_link_opens_it(client: TestClient, fake_rasa: FakeRasa):
+    fake_rasa.replies = [{"text": "See", "buttons": [
+        {"title": "NHS Jobs", "payload": "https://www.jobs.nhs.uk/"},
+        {"title": "Bad", "payload": "javascript:alert(1)"}]}]
+    buttons = client.post("/api/chat", json={"message": "hi"}).json()["messages"][0]["buttons"]
+    assert buttons[0] == {"title": "NHS Jobs", "url": "https://www.jobs.nhs.uk/"}
+    assert "url" not in buttons[1] and buttons[1]["payload"] != "javascript:alert(1)"
+
+
+def test_a_vacancy_card_passes_through(client: TestClient, fake_rasa: FakeRasa):
+    card = {"type": "vacancy", "title": "Care assistant", "employer": "Oak House",
+            "place": "Hanley", "distance_miles": 1.2, "salary": "£12.60 an hour",
+            "closing_date": "2025-06-01", "apply_url": "https://example.org/apply/1",
+            "attribution": "Source: Find a job"}
+    fake_rasa.replies = [{"custom": card}]
+    message = client.post("/api/chat", json={"message": "jobs"}).json()["messages"][0]
+    assert message["custom"] == card
+
+
+# --- The session cookie ----------------------------------------------------------------
+
+
+def test_the_cookie_is_secure_over_https(tmp_path: Path, fake_rasa: FakeRasa):
+    with make_client(tmp_path, fake_rasa) as test_client:
+        test_client.base_url = httpx.URL("https://testserver")
+        cookie = test_client.post("/api/chat", json={"message": "hi"}).headers["set-cookie"]
+    assert "secure" in cookie.lower() and "httponly" in cookie.lower()
+
+
+def test_forwarded_proto_makes_the_cookie_secure_only_when_trusted(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch):
+    forwarded = {"x-forwarded-proto": "https"}
+    cookie = client.post("/api/chat", json={"message": "hi"}, headers=forwarded)
+    assert "secure" not in cookie.headers["set-cookie"].lower()
+    monkeypatch.setattr(chat_routes, "trusts_proxy", lambda settings: True)
+    cookie = client.post("/api/chat", json={"message": "hi"}, headers=forwarded)
+    assert "secure" in cookie.headers["set-cookie"].lower()
+
+
+# --- Landing from a QR code ------------------------------------------------------------
+
+
+def db(client: TestClient):
+    return session_factory(make_engine(client.app.state.settings.database_url))
+
+
+def test_a_reload_of_the_landing_page_counts_one_visit(client: TestClient):
+    with db(client)() as session, session.begin():
+        create_campaign(session, "FB1", "Food bank", kind="food_bank")
+        create_campaign(session, "OD1", "Open day", kind="open_day")
+    for path in ("/c/FB1", "/c/fb1", "/chat", "/c/FB1", "/c/OD1"):
+        assert client.get(path).status_code == 200
+    with db(client)() as session:
+        visits = session.scalars(select(CampaignVisit)).all()
+    assert len(visits) == 2  # FB1 once (reloads not counted) and OD1 once
+
+
+def test_a_chat_under_way_keeps_the_campaign_that_started_it(client: TestClient,
+                                                            fake_rasa: FakeRasa):
+    with db(client)() as session, session.begin():
+        create_campaign(session, "FB1", "Food bank", kind="food_bank")
+        create_campaign(session, "OD1", "Open day", kind="open_day")
+    client.get("/c/FB1")
+    client.post("/api/chat", json={"message": "hi"})
+    client.get("/c/OD1")
+    client.get("/c/UNKNOWN")
+    client.post("/api/chat", json={"message": "again"})
+    assert [r["metadata"]["campaign"] for r in fake_rasa.requests] == ["FB1", "FB1"]
+    assert len({r["sender"] for r in fake_rasa.requests}) == 1
+
+
+def test_a_visit_stores_no_address_or_browser_details(client: TestClient):
+    with db(client)() as session, session.begin():
+        create_campaign(session, "FB1", "Food bank", kind="food_bank")
+    client.get("/c/FB1", headers={"user-agent": "Phone-Browser-42",
+                                  "x-forwarded-for": "198.51.100.77"})
+    assert set(CampaignVisit.__table__.columns.keys()) == {
+        "id", "campaign_id", "channel", "visited_at"}
+    stored = Path(make_engine(client.app.state.settings.database_url).url.database).read_bytes()
+    for personal in (b"testclient", b"Phone-Browser-42", b"198.51.100.77"):
+        assert personal not in stored
+
+
+def test_the_landing_page_offers_telegram_with_the_campaign(tmp_path: Path,
+                                                            fake_rasa: FakeRasa):
+    with make_client(tmp_path, fake_rasa, telegram_bot_username="CareCareersBot") as test_client:
+        with db(test_client)() as session, session.begin():
+            create_campaign(session, "FB1", "Food bank", kind="food_bank")
+        tagged = test_client.get("/c/FB1").text
+        test_client.cookies.clear()
+        untagged = test_client.get("/c/NOPE").text
+    assert 'href="https://t.me/CareCareersBot?start=FB1"' in tagged
+    assert 'href="https://t.me/CareCareersBot"' in untagged
+
+
+def test_no_telegram_link_without_a_bot(client: TestClient):
+    assert "t.me" not in client.get("/chat").text
+
+
+def test_the_page_names_its_conversation_for_the_transcript(client: TestClient):
+    first = client.get("/chat").text
+    again = client.get("/chat").text
+    client.cookies.clear()
+    other = client.get("/chat").text
+    tag = re.compile(r'data-conversation="([0-9a-f]{16})"')
+    assert tag.search(first).group(1) == tag.search(again).group(1) != tag.search(other).group(1)
+    assert client.get("/chat").headers["cache-control"] == "no-store"
+
+
+# --- The page: weight, scripts, accessibility ------------------------------------------
+
+PAGE_BUDGET_BYTES = 50 * 1024
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.script_text = ""
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.script_text += data
+
+
+def parse(page: str) -> Tags:
+    parser = Tags()
+    parser.feed(page)
+    return parser
+
+
+def test_the_page_with_its_script_styles_and_icon_is_under_50_kb(client: TestClient):
+    page = client.get("/chat")
+    tags = parse(page.text).tags
+    assets = [a["src"] for t, a in tags if t == "script"] + [
+        a["href"] for t, a in tags if t == "link" and a.get("rel") in ("stylesheet", "icon")]
+    assert "/static/chat.js" in assets and "/static/site.css" in assets
+    sizes = {"page": len(page.content)} | {url: len(client.get(url).content) for url in assets}
+    total = sum(sizes.values())
+    print(f"chat page weight: {total} bytes {sizes}")
+    assert total < PAGE_BUDGET_BYTES, sizes
+
+
+def test_the_page_has_no_inline_script_or_event_handler(client: TestClient):
+    with db(client)() as session, session.begin():
+        create_campaign(session, "FB1", "Food bank", kind="food_bank")
+    for path in ("/chat", "/c/FB1", "/privacy"):
+        parsed = parse(client.get(path).text)
+        scripts = [a for t, a in parsed.tags if t == "script"]
+        assert all((a.get("src") or "").startswith("/static/") for a in scripts), path
+        assert parsed.script_text.strip() == "", path
+        handlers = [(t, k) for t, a in parsed.tags for k in a if k.lower().startswith("on")]
+        assert handlers == [], path
+        assert "javascript:" not in client.get(path).text
+
+
+def test_the_page_is_labelled_for_screen_readers(client: TestClient):
+    tags = parse(client.get("/chat").text).tags
+    log = next(a for t, a in tags if a.get("id") == "log")
+    assert log["aria-live"] == "polite" and log["role"] == "log" and log["aria-label"]
+    label = next(a for t, a in tags if t == "label")
+    assert label["for"] == "message"
+    assert next(a for t, a in tags if a.get("id") == "status")["role"] == "status"
+    assert [a for t, a in tags if t == "a" and a.get("href") == "/privacy"]
+    assert ("html", {"lang": "en-GB"}) in tags
+
+
+def test_the_script_only_ever_writes_text(client: TestClient):
+    script = client.get("/static/chat.js").text
+    for risky in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+                  "new Function"):
+        assert risky not in script
+    assert "textContent" in script
+
+
+CSS = (Path(__file__).resolve().parents[2] / "web" / "static" / "site.css").read_text()
+
+
+def test_font_sizes_follow_the_phone_setting():
+    sizes = re.findall(r"font-size:\s*([^;}]+)", CSS)
+    assert sizes and all(re.fullmatch(r"[\d.]+(rem|em|%)", s.strip()) for s in sizes), sizes
+
+
+def luminance(hex_colour: str) -> float:
+    hex_colour = hex_colour.lstrip("#")
+    if len(hex_colour) == 3:
+        hex_colour = "".join(c * 2 for c in hex_colour)
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("text, background", [
+    ("--ink", "--bg"), ("--ink", "--bot"), ("--brand", "--bg"), ("#fff", "--brand"),
+    ("--muted", "--bg"), ("--alert", "--bg"), ("--brand", "--bot"),
+])
+def test_text_colours_meet_wcag_aa_contrast(text: str, background: str):
+    colours = dict(re.findall(r"(--[a-z]+):\s*(#[0-9a-fA-F]{3,6})", CSS))
+    ratio = contrast(colours.get(text, text), colours.get(background, background))
+    assert ratio >= 4.5, f"{text} on {background}: {ratio:.2f}"
+
+
+# --- The limiter itself -----------------------------------------------------------------
+
+
+def test_the_window_slides():
+    clock = FakeClock()
+    window = SlidingWindow(Limit(2, 10), clock)
+    window.admit("k")
+    clock.now += 4
+    window.admit("k")
+    assert window.wait_seconds("k") == pytest.approx(6)
+    clock.now += 6
+    assert window.wait_seconds("k") == 0
+    assert window.wait_seconds("other") == 0
+
+
+def test_the_limiter_forgets_the_longest_idle_keys_first():
+    window = SlidingWindow(Limit(1, 60), FakeClock(), max_keys=2)
+    for key in ("a", "b", "c"):
+        window.admit(key)
+    assert window.wait_seconds("a") == 0 and window.wait_seconds("c") > 0
+
+
+@given(gaps=st.lists(st.floats(min_value=0, max_value=30), min_size=1, max_size=60),
+       requests=st.integers(min_value=1, max_value=5))
+def test_never_more_than_the_limit_in_any_window(gaps: list[float], requests: int):
+    clock = FakeClock()
+    limiter = ChatLimiter(Limit(requests, 10), Limit(1000, 10), clock=clock)
+    admitted: list[float] = []
+    for gap in gaps:
+        clock.now += gap
+        wait = limiter.check("session", "address")
+        if wait == 0:
+            admitted.append(clock.now)
+        else:  # refused only when the window really is full, and told how long to wait
+            recent = [t for t in admitted if t > clock.now - 10]
+            assert len(recent) >= requests
+            assert 1 <= wait <= 10
+    for i, start in enumerate(admitted):
+        assert len([t for t in admitted[i:] if t < start + 10]) <= requests
+
+
+def test_opening_the_page_greets_without_starting_a_conversation(client: TestClient,
+                                                                 fake_rasa: FakeRasa):
+    assert client.post("/api/chat", json={"start": True}).status_code == 200
+    assert fake_rasa.requests[-1]["message"] == "/greet"
+    with db(client)() as session:
+        assert session.scalars(select(Conversation)).all() == []
+    client.post("/api/chat", json={"message": "hello"})
+    with db(client)() as session:
+        assert session.scalars(select(Conversation)).one().message_count == 1
+    for body in ({"start": False}, {"start": True, "message": "hi"}, {"start": "/x"}):
+        assert client.post("/api/chat", json=body).status_code == 422

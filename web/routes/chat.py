@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
-from carecareers.campaigns import record_message, record_visit
+from carecareers.campaigns import record_landing, record_message, telegram_start_link
 from carecareers.leads.erasure import (
     ErasureFailed,
     asks_to_erase_conversation,
@@ -20,9 +20,12 @@ from carecareers.leads.erasure import (
 from carecareers.rasa_client import MAX_MESSAGE_CHARS, RasaUnavailable, clean_user_text
 from carecareers.settings import Settings
 from web.deps import get_session, get_settings
+from web.ratelimit import ChatLimiter
 from web.session import (
     ButtonSigner,
     ChatSession,
+    client_address,
+    conversation_tag,
     new_session,
     read_session,
     write_session,
@@ -31,97 +34,166 @@ from web.session import (
 logger = logging.getLogger(__name__)
 router = APIRouter()
 
-UNAVAILABLE_TEXT = (
-    "Sorry, I can't answer right now. Please try again in a minute."
-)
+MAX_BODY_BYTES = 16 * 1024
+# Opening the page asks Rasa for its greeting; the server, not the visitor, picks the intent,
+# and it is not counted as a conversation until the visitor says or taps something.
+GREETING_PAYLOAD = "/greet"
+UNAVAILABLE_TEXT = "Sorry, I can't answer right now. Please try again in a minute."
+TOO_FAST_TEXT = "You're sending messages very quickly. Please wait {seconds} seconds and try again."
+TOO_LARGE_TEXT = f"That message is too long. Please keep it under {MAX_MESSAGE_CHARS} characters."
+NOT_JSON_TEXT = "Send the message as JSON (Content-Type: application/json)."
+
+
+class BodyTooLarge(Exception):
+    """The request body is bigger than MAX_BODY_BYTES."""
 
 
 class ChatRequest(BaseModel):
-    """Either typed text, or a button the server offered to this session."""
+    """Typed text, a button the server offered to this session, or the page's greeting."""
+
+    model_config = ConfigDict(extra="forbid")
 
     message: str | None = Field(default=None, min_length=1, max_length=MAX_MESSAGE_CHARS)
     button: str | None = Field(default=None, min_length=1, max_length=2000)
+    start: bool = False
+
+    def asks_one_thing(self) -> bool:
+        return [self.message is not None, self.button is not None, self.start].count(True) == 1
 
 
 class ChatReply(BaseModel):
     messages: list[dict[str, Any]]
 
 
-def _page(request: Request, settings: Settings, campaign: str | None) -> HTMLResponse:
+def trusts_proxy(settings: Settings) -> bool:
+    """Whether X-Forwarded-Proto/-For come from a proxy we trust (TRUST_PROXY_HEADERS)."""
+    return settings.trust_proxy_headers
+
+
+def _page(request: Request, settings: Settings, chat: ChatSession) -> HTMLResponse:
     templates = request.app.state.templates
-    telegram_link = None
-    if settings.telegram_bot_username:
-        start = f"?start={campaign}" if campaign else ""
-        telegram_link = f"https://t.me/{settings.telegram_bot_username}{start}"
-    return templates.TemplateResponse(
-        request, "chat.html", {"telegram_link": telegram_link, "campaign": campaign}
-    )
+    response = templates.TemplateResponse(request, "chat.html", {
+        "telegram_link": telegram_start_link(settings.telegram_bot_username, chat.campaign),
+        "conversation": conversation_tag(settings.secret_key, chat.sender_id),
+    })
+    response.headers["Cache-Control"] = "no-store"
+    write_session(response, request, chat, settings.secret_key, trusts_proxy(settings))
+    return response
 
 
 @router.get("/chat", response_class=HTMLResponse)
 def chat_page(request: Request, settings: Settings = Depends(get_settings)) -> HTMLResponse:
-    current = read_session(request, settings.secret_key)
-    chat = current or new_session()
-    response = _page(request, settings, chat.campaign)
-    write_session(response, request, chat, settings.secret_key)
-    return response
+    chat = read_session(request, settings.secret_key) or new_session()
+    return _page(request, settings, chat)
 
 
 @router.get("/c/{code}", response_class=HTMLResponse)
 def campaign_landing(code: str, request: Request, settings: Settings = Depends(get_settings),
                      session: Session = Depends(get_session)) -> HTMLResponse:
-    campaign = record_visit(session, code, channel="web")
-    tag = campaign.code if campaign else None
+    """Count the visit, tag a new chat with the campaign, and show the chat.
+
+    An unknown code still shows the chat, untagged. A chat already under way keeps the
+    campaign that started it (first-touch attribution).
+    """
     current = read_session(request, settings.secret_key)
-    chat = ChatSession(current.sender_id, tag) if current else new_session(tag)
-    response = _page(request, settings, tag)
-    write_session(response, request, chat, settings.secret_key)
-    return response
+    campaign = record_landing(session, code, current.visited if current else None)
+    tag = campaign.code if campaign else None
+    if current is None:
+        chat = ChatSession(new_session().sender_id, tag, tag)
+    else:
+        chat = ChatSession(current.sender_id, current.campaign or tag, tag or current.visited)
+    return _page(request, settings, chat)
 
 
 @router.post("/api/chat", response_model=ChatReply)
-async def chat_api(body: ChatRequest, request: Request,
-                   settings: Settings = Depends(get_settings)) -> JSONResponse:
+async def chat_api(request: Request, settings: Settings = Depends(get_settings)) -> JSONResponse:
     chat = read_session(request, settings.secret_key) or new_session()
-    buttons = ButtonSigner(settings.secret_key, chat.sender_id)
-    if (body.message is None) == (body.button is None):
-        return _invalid("Send either a message or a button.")
-    text = clean_user_text(body.message) if body.message is not None else buttons.open(
-        body.button or "")
-    if not text:
-        return _invalid("The message is empty, or the button has expired.")
-    _note_message(request, chat)
-    try:
-        replies = await request.app.state.rasa.send(
-            chat.sender_id, text, {"channel": "web", "campaign": chat.campaign}
-        )
-    except RasaUnavailable:
-        response = JSONResponse(
-            status_code=503,
-            content={"detail": UNAVAILABLE_TEXT, "messages": [{"text": UNAVAILABLE_TEXT}]},
-            headers={"Retry-After": "30"},
-        )
-    else:
-        shown = [r for r in replies if not asks_to_erase_conversation([r.custom])]
-        response = JSONResponse({"messages": [buttons.seal(r.as_dict()) for r in shown]})
-        if len(shown) != len(replies):
-            await _erase_conversation(settings, chat)
-            chat = new_session(chat.campaign)
-    write_session(response, request, chat, settings.secret_key)
+    limiter: ChatLimiter = request.app.state.chat_limiter
+    wait = limiter.check(chat.sender_id, client_address(request, trusts_proxy(settings)))
+    response = _refused(wait) if wait else await _answer(request, settings, chat)
+    if getattr(request.state, "conversation_erased", False):
+        chat = new_session(chat.campaign)  # the next message starts an empty conversation
+    write_session(response, request, chat, settings.secret_key, trusts_proxy(settings))
     return response
 
 
-async def _erase_conversation(settings: Settings, chat: ChatSession) -> None:
+async def _answer(request: Request, settings: Settings, chat: ChatSession) -> JSONResponse:
+    if "json" not in request.headers.get("content-type", "").lower():
+        return _error(415, NOT_JSON_TEXT)
+    try:
+        body = ChatRequest.model_validate_json(await _read_body(request))
+    except BodyTooLarge:
+        return _error(413, TOO_LARGE_TEXT)
+    except ValidationError as exc:
+        return _invalid(exc)
+    if not body.asks_one_thing():
+        return _error(422, "Send one of: a message, a button, or start.")
+    buttons = ButtonSigner(settings.secret_key, chat.sender_id)
+    if body.start:
+        return await _ask_rasa(request, chat, GREETING_PAYLOAD, buttons)
+    text = (clean_user_text(body.message) if body.message is not None
+            else buttons.open(body.button or ""))
+    if not text:
+        return _error(422, "The message is empty, or the button has expired.")
+    _note_message(request, chat)
+    return await _ask_rasa(request, chat, text, buttons)
+
+
+async def _ask_rasa(request: Request, chat: ChatSession, text: str,
+                    buttons: ButtonSigner) -> JSONResponse:
+    try:
+        replies = await request.app.state.rasa.send(
+            chat.sender_id, text, {"channel": "web", "campaign": chat.campaign})
+    except RasaUnavailable:
+        return JSONResponse(
+            status_code=503, headers={"Retry-After": "30"},
+            content={"detail": UNAVAILABLE_TEXT, "messages": [{"text": UNAVAILABLE_TEXT}]})
+    shown = [r for r in replies if not asks_to_erase_conversation([r.custom])]
+    if len(shown) != len(replies):
+        await _erase_conversation(request.app.state.settings, chat.sender_id)
+        request.state.conversation_erased = True
+    return JSONResponse({"messages": [buttons.seal(r.as_dict()) for r in shown]})
+
+
+async def _erase_conversation(settings: Settings, sender_id: str) -> None:
     """Delete the conversation's events now that Rasa has saved its last turn."""
     try:
-        await run_in_threadpool(erase_conversation_events, settings.tracker_store_url,
-                                chat.sender_id)
+        await run_in_threadpool(erase_conversation_events, settings.tracker_store_url, sender_id)
     except ErasureFailed:
         logger.exception("could not erase a conversation's events")
 
 
-def _invalid(detail: str) -> JSONResponse:
-    return JSONResponse(status_code=422, content={"detail": detail})
+async def _read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """Read the body, giving up as soon as it is larger than `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise BodyTooLarge
+    return bytes(body)
+
+
+def _refused(wait_seconds: int) -> JSONResponse:
+    return JSONResponse(
+        status_code=429, headers={"Retry-After": str(wait_seconds)},
+        content={"detail": TOO_FAST_TEXT.format(seconds=wait_seconds)})
+
+
+def _invalid(exc: ValidationError) -> JSONResponse:
+    fields = sorted({".".join(str(p) for p in e["loc"]) or "body" for e in exc.errors()})
+    if fields == ["message"] and any(e["type"] == "string_too_long" for e in exc.errors()):
+        return _error(422, TOO_LARGE_TEXT)
+    return JSONResponse(status_code=422, content={
+        "detail": "The request is not valid: check " + ", ".join(fields) + ".",
+        "fields": fields,
+    })
+
+
+def _error(status: int, detail: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": detail})
 
 
 def _note_message(request: Request, chat: ChatSession) -> None:

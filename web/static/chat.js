@@ -1,17 +1,41 @@
-// The web chat: sends messages to /api/chat and renders replies as text, never HTML.
+// The web chat: talks to /api/chat and renders every reply as text (textContent), never HTML.
+// The transcript lives in this tab's sessionStorage, under the conversation's tag, so that a
+// reload shows it again without a request, even when the server cannot answer.
 (function () {
   "use strict";
+  var root = document.getElementById("chat");
   var log = document.getElementById("log");
   var form = document.getElementById("composer");
   var input = document.getElementById("message");
   var status = document.getElementById("status");
-  var STORE = "cc-chat-log";
+  var PREFIX = "cc-chat:";
+  var STORE = PREFIX + (root.getAttribute("data-conversation") || "");
+  var KEEP = 200;
+  var TIMEOUT_MS = 30000;
+  var OFFLINE = "Sorry, I can't reach the chat right now. Check your connection and try again.";
+  var FAILED = "Sorry, something went wrong on our side. Please try again in a minute.";
+  var history = load();
+  var busy = false;
+
+  function load() {
+    try {
+      for (var i = sessionStorage.length - 1; i >= 0; i--) {
+        var key = sessionStorage.key(i);
+        if (key && key.indexOf(PREFIX) === 0 && key !== STORE) { sessionStorage.removeItem(key); }
+      }
+      var saved = JSON.parse(sessionStorage.getItem(STORE) || "[]");
+      return Array.isArray(saved) ? saved : [];
+    } catch (e) { return []; }
+  }
 
   function save() {
-    try { sessionStorage.setItem(STORE, JSON.stringify(history)); } catch (e) { /* private mode */ }
+    history = history.slice(-KEEP);
+    try { sessionStorage.setItem(STORE, JSON.stringify(history)); } catch (e) { /* storage off or full */ }
   }
-  var history = [];
-  try { history = JSON.parse(sessionStorage.getItem(STORE) || "[]"); } catch (e) { history = []; }
+
+  function str(value) {
+    return typeof value === "string" || typeof value === "number" ? String(value) : "";
+  }
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -20,78 +44,168 @@
     return node;
   }
 
+  function hidden(text) { return el("span", "visually-hidden", text); }
+
   function safeUrl(url) {
-    return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
+    if (typeof url !== "string") { return null; }
+    try {
+      var parsed = new URL(url);
+      return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+    } catch (e) { return null; }
   }
 
-  function renderCard(custom) {
-    var card = el("div", "card msg bot");
-    card.appendChild(el("h3", "", custom.title || "Vacancy"));
-    var facts = [custom.employer, custom.place, custom.salary,
-      custom.closing_date ? "Closes " + custom.closing_date : ""].filter(Boolean).join(" · ");
-    card.appendChild(el("p", "", facts));
-    var url = safeUrl(custom.apply_url);
+  function link(cls, text, url) {
+    var a = el("a", cls, text);
+    a.href = url; a.rel = "noopener noreferrer"; a.target = "_blank";
+    return a;
+  }
+
+  function bubble(from, text) {
+    var p = el("p", "msg " + from);
+    p.appendChild(hidden(from === "user" ? "You said: " : "Care Careers said: "));
+    p.appendChild(document.createTextNode(text));
+    return p;
+  }
+
+  function miles(value) {
+    var n = Number(value);
+    if (value === null || value === "" || !isFinite(n)) { return ""; }
+    n = Math.round(n * 10) / 10;
+    return n + (n === 1 ? " mile away" : " miles away");
+  }
+
+  function card(v) {
+    var box = el("article", "card");
+    var title = str(v.title) || "Vacancy";
+    box.appendChild(el("h2", "", title));
+    [[str(v.employer), str(v.place)].filter(Boolean).join(", "), miles(v.distance_miles),
+      str(v.salary) && "Pay: " + str(v.salary),
+      str(v.closing_date) && "Closing date: " + str(v.closing_date)
+    ].forEach(function (fact) { if (fact) { box.appendChild(el("p", "", fact)); } });
+    var url = safeUrl(v.apply_url);
     if (url) {
-      var link = el("a", "", "Apply");
-      link.href = url; link.rel = "noopener noreferrer"; link.target = "_blank";
-      card.appendChild(link);
+      var apply = link("apply", "Apply", url);
+      apply.appendChild(hidden(" for " + title + " (opens a new tab)"));
+      box.appendChild(apply);
     }
-    return card;
+    if (str(v.attribution)) { box.appendChild(el("p", "source", str(v.attribution))); }
+    return box;
+  }
+
+  function chip(title, onPress) {
+    var button = el("button", "chip", title);
+    button.type = "button";
+    button.addEventListener("click", function (event) { onPress(event.detail === 0); });
+    return button;
+  }
+
+  function chips(buttons) {
+    var group = el("div", "chips");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Suggested replies");
+    buttons.forEach(function (b) {
+      var title = str(b && b.title);
+      var url = safeUrl(b && b.url);
+      if (title && url) {
+        group.appendChild(link("chip", title, url));
+      } else if (title && typeof b.payload === "string") {
+        group.appendChild(chip(title, function (byKeyboard) {
+          send({ button: b.payload }, title, byKeyboard);
+        }));
+      }
+    });
+    return group;
   }
 
   function render(entry, live) {
+    var first = null;
+    function add(node) { log.appendChild(node); first = first || node; }
     if (entry.from === "user") {
-      log.appendChild(el("p", "msg user", entry.text));
+      add(bubble("user", str(entry.text)));
     } else {
-      if (entry.text) { log.appendChild(el("p", "msg bot", entry.text)); }
-      if (entry.custom && entry.custom.type === "vacancy") { log.appendChild(renderCard(entry.custom)); }
-      if (live && entry.buttons && entry.buttons.length) {
-        var chips = el("div", "chips");
-        entry.buttons.forEach(function (b) {
-          var chip = el("button", "", b.title);
-          chip.type = "button";
-          chip.addEventListener("click", function () {
-            chips.remove();
-            send({ button: b.payload }, b.title);
-          });
-          chips.appendChild(chip);
-        });
-        log.appendChild(chips);
-      }
+      if (str(entry.text)) { add(bubble("bot", str(entry.text))); }
+      if (entry.custom && entry.custom.type === "vacancy") { add(card(entry.custom)); }
+      if (live && entry.buttons && entry.buttons.length) { add(chips(entry.buttons)); }
     }
-    window.scrollTo(0, document.body.scrollHeight);
+    return first;
   }
 
-  function remember(entry) { history.push(entry); history = history.slice(-100); save(); }
-
-  function send(body, shown) {
-    var mine = { from: "user", text: shown || body.message };
-    render(mine, true); remember(mine);
-    status.textContent = "";
-    fetch("/api/chat", {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-    }).then(function (result) {
-      if (!result.ok) { status.textContent = result.body.detail || "Sorry, something went wrong."; return; }
-      (result.body.messages || []).forEach(function (m) {
-        var entry = { from: "bot", text: m.text, buttons: m.buttons, custom: m.custom };
-        render(entry, true); remember(entry);
-      });
-    }).catch(function () {
-      status.textContent = "Sorry, I can't reach the chat right now. Please try again in a minute.";
+  function clearChips() {
+    Array.prototype.slice.call(log.querySelectorAll(".chips")).forEach(function (group) {
+      group.parentNode.removeChild(group);
     });
   }
 
-  history.forEach(function (entry, i) { render(entry, i === history.length - 1); });
+  function scrollDown() { window.scrollTo(0, document.body.scrollHeight); }
+
+  function post(body) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
+    function done(result) { clearTimeout(timer); return result; }
+    return fetch("/api/chat", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body), signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return done({ ok: response.ok, status: response.status, body: data || {} });
+      });
+    }, function () { return done({ ok: false, status: 0, body: {} }); });
+  }
+
+  function failed(result, node, body, shown) {
+    if (node) { node.className += " failed"; node.appendChild(el("span", "note", " Not sent.")); }
+    var retry = result.status === 0 || result.status === 429 || result.status >= 500;
+    status.textContent = str(result.body.detail) || (result.status ? FAILED : OFFLINE);
+    if (retry) {
+      var group = el("div", "chips");
+      group.appendChild(chip("Try again", function (byKeyboard) { send(body, shown, byKeyboard); }));
+      log.appendChild(group);
+    }
+  }
+
+  function answered(result, mine) {
+    if (mine) { history.push(mine); }
+    (result.body.messages || []).forEach(function (m) {
+      var entry = { from: "bot", text: m.text, buttons: m.buttons, custom: m.custom };
+      history.push(entry);
+      render(entry, true);
+    });
+    save();
+  }
+
+  function send(body, shown, refocus) {
+    if (busy) { return false; }
+    busy = true;
+    clearChips();
+    status.textContent = "";
+    var mine = shown ? { from: "user", text: shown } : null;
+    var node = mine ? render(mine, false) : null;
+    var typing = el("p", "msg bot typing", "…");
+    typing.setAttribute("aria-hidden", "true");
+    log.appendChild(typing);
+    log.setAttribute("aria-busy", "true");
+    scrollDown();
+    post(body).then(function (result) {
+      log.removeChild(typing);
+      log.removeAttribute("aria-busy");
+      if (result.ok) { answered(result, mine); } else { failed(result, node, body, shown); }
+      busy = false;
+      if (refocus) { input.focus(); }
+      scrollDown();
+    });
+    return true;
+  }
+
+  var lastUser = -1;
+  history.forEach(function (entry, i) { if (entry && entry.from === "user") { lastUser = i; } });
+  history.forEach(function (entry, i) { if (entry) { render(entry, i > lastUser); } });
+  scrollDown();
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();
-    if (!text) { return; }
-    input.value = "";
-    send({ message: text });
+    if (text && send({ message: text }, text, false)) { input.value = ""; }
   });
-  if (!history.length) { send({ message: "hi" }); }
+  if (!history.length) { send({ start: true }, null, false); }
 })();

@@ -1,0 +1,1 @@
+"""Vacancies: feed importers, normalisation and search."""

@@ -1,5 +1,0 @@
-"""The adviser dashboard."""
-
-from fastapi import APIRouter
-
-router = APIRouter()

@@ -1,0 +1,11 @@
+"""The adviser dashboard, under /advisers: one router made of a module per topic."""
+
+from fastapi import APIRouter
+
+from web.routes.advisers import campaigns, leads, login, reports, vacancies
+
+router = APIRouter(prefix="/advisers")
+for module in (login, leads, campaigns, vacancies, reports):
+    router.include_router(module.router)
+
+__all__ = ["router"]

@@ -1,0 +1,161 @@
+"""Leads: the filtered list, one lead, its follow-ups, and exports."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+from carecareers import followups
+from carecareers.dashboard import (
+    FilterChoices,
+    export_leads,
+    filter_choices,
+    find_visible_lead,
+    lead_detail,
+    list_leads,
+    parse_filters,
+    view_lead,
+)
+from carecareers.dashboard.leads import active_providers
+from carecareers.exports import leads_csv, leads_json
+from carecareers.vacancies.roles import role_index_for
+from web.auth import CurrentViewer, DataViewer, DbSession, StaffViewer, Viewer
+from web.routes.advisers.common import (
+    CheckedForm,
+    dashboard_router,
+    query_string,
+    render,
+    words,
+)
+
+router = dashboard_router()
+
+DONE_MESSAGES = {
+    "contacted": "Marked as contacted.",
+    "note": "Note added.",
+    "close": "Lead closed.",
+    "reassign": "Lead reassigned.",
+}
+
+
+def page_number(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+@router.get("/leads", response_class=HTMLResponse)
+def leads_page(request: Request, session: DbSession, viewer: CurrentViewer) -> Response:
+    filters, errors = parse_filters(request.query_params)
+    page = list_leads(session, viewer.adviser, filters,
+                      page_number(request.query_params.get("page")))
+    roles = role_index_for(request.app.state.settings.content_dir).codes
+    return render(request, "leads.html", viewer, status_code=400 if errors else 200,
+                  filters=filters, errors=errors, page=page, params=filters.as_params(),
+                  raw=request.query_params, query_string=query_string,
+                  options=filter_options(filter_choices(session, viewer.adviser, roles)))
+
+
+def filter_options(choices: FilterChoices) -> dict[str, list[tuple[str, str]]]:
+    """The (value, text) pairs each filter offers."""
+    return {
+        "status": [(status, words(status).capitalize()) for status in choices.statuses],
+        "age_band": [(band, words(band)) for band in choices.age_bands],
+        "campaign": [(c.code, f"{c.code}: {c.name}") for c in choices.campaigns],
+        "provider": [(p.code, p.name) for p in choices.providers],
+        "interest": [(code, words(code)) for code in choices.interests],
+    }
+
+
+@router.get("/leads/export.csv")
+def export_csv(request: Request, session: DbSession, viewer: DataViewer) -> Response:
+    return _export(request, session, viewer, "csv", leads_csv, "text/csv; charset=utf-8")
+
+
+@router.get("/leads/export.json")
+def export_json(request: Request, session: DbSession, viewer: DataViewer) -> Response:
+    return _export(request, session, viewer, "json", leads_json,
+                   "application/json; charset=utf-8")
+
+
+def _export(request: Request, session: DbSession, viewer: Viewer, export_format: str,
+            write: Callable[..., int], media_type: str) -> Response:
+    filters, errors = parse_filters(request.query_params)
+    if errors:
+        return PlainTextResponse("Fix the filters first: " + " ".join(errors.values()),
+                                 status_code=400)
+    rows = export_leads(session, viewer.adviser, filters, export_format)
+    buffer = io.StringIO()
+    write(rows, buffer)
+    filename = f"leads-{date.today().isoformat()}.{export_format}"
+    return Response(buffer.getvalue().encode("utf-8"), media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/leads/{lead_id}", response_class=HTMLResponse)
+def lead_page(request: Request, lead_id: int, session: DbSession,
+              viewer: CurrentViewer) -> Response:
+    detail = view_lead(session, viewer.adviser, lead_id)
+    done = DONE_MESSAGES.get(request.query_params.get("done", ""))
+    return _lead_response(request, session, viewer, detail, done=done)
+
+
+def _lead_response(request: Request, session: DbSession, viewer: Viewer, detail: object,
+                   status_code: int = 200, errors: dict[str, str] | None = None,
+                   done: str | None = None, form: dict[str, str] | None = None) -> Response:
+    return render(request, "lead.html", viewer, status_code=status_code, detail=detail,
+                  errors=errors or {}, done=done, form=form or {},
+                  outcomes=followups.NOTE_OUTCOMES, close_reasons=followups.CLOSE_REASONS,
+                  provider_options=[(p.code, p.name) for p in active_providers(session)]
+                  if viewer.is_staff else [],
+                  outcome_label=followups.outcome_label,
+                  max_note=followups.MAX_NOTE_LENGTH)
+
+
+def _act(request: Request, session: DbSession, viewer: Viewer, lead_id: int, action: str,
+         form: dict[str, str], apply: Callable[..., object]) -> Response:
+    lead = find_visible_lead(session, viewer.adviser, lead_id)
+    try:
+        apply(lead)
+    except followups.FollowUpError as exc:
+        message = str(exc)[:1].upper() + str(exc)[1:] + "."
+        key = f"{action}.{exc.field}" if exc.field else action
+        detail = lead_detail(session, viewer.adviser, lead_id)
+        return _lead_response(request, session, viewer, detail, status_code=400,
+                              errors={key: message}, form={"action": action, **form})
+    return RedirectResponse(f"/advisers/leads/{lead_id}?done={action}#history",
+                            status_code=303)
+
+
+@router.post("/leads/{lead_id}/contacted")
+def mark_contacted(request: Request, lead_id: int, session: DbSession, viewer: CurrentViewer,
+                   form: CheckedForm) -> Response:
+    return _act(request, session, viewer, lead_id, "contacted", form,
+                lambda lead: followups.mark_contacted(session, lead, viewer.adviser,
+                                                      form.get("note", "")))
+
+
+@router.post("/leads/{lead_id}/note")
+def add_note(request: Request, lead_id: int, session: DbSession, viewer: CurrentViewer,
+             form: CheckedForm) -> Response:
+    return _act(request, session, viewer, lead_id, "note", form,
+                lambda lead: followups.add_note(session, lead, viewer.adviser,
+                                                form.get("outcome", ""), form.get("note", "")))
+
+
+@router.post("/leads/{lead_id}/close")
+def close(request: Request, lead_id: int, session: DbSession, viewer: CurrentViewer,
+          form: CheckedForm) -> Response:
+    return _act(request, session, viewer, lead_id, "close", form,
+                lambda lead: followups.close_lead(session, lead, viewer.adviser,
+                                                  form.get("reason", ""), form.get("note", "")))
+
+
+@router.post("/leads/{lead_id}/reassign")
+def reassign(request: Request, lead_id: int, session: DbSession, viewer: StaffViewer,
+             form: CheckedForm) -> Response:
+    return _act(request, session, viewer, lead_id, "reassign", form,
+                lambda lead: followups.reassign(session, lead, viewer.adviser,
+                                                form.get("provider", ""), form.get("note", "")))

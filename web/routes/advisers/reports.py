@@ -1,0 +1,36 @@
+"""Unanswered questions (for content work) and the audit log (for admins)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+from carecareers.dashboard import group_unanswered
+from carecareers.dashboard.audit_log import audit_page
+from carecareers.models.base import utcnow
+from web.auth import AdminViewer, DbSession, StaffViewer
+from web.routes.advisers.common import dashboard_router, query_string, render
+from web.routes.advisers.leads import page_number
+
+router = dashboard_router()
+QUESTION_PERIODS = (7, 30, 90, 365)
+
+
+@router.get("/questions", response_class=HTMLResponse)
+def questions_page(request: Request, session: DbSession, viewer: StaffViewer) -> Response:
+    raw = request.query_params.get("days", "30")
+    days = int(raw) if raw in {str(p) for p in QUESTION_PERIODS} else 30
+    groups = group_unanswered(session, since=utcnow() - timedelta(days=days))
+    return render(request, "questions.html", viewer, groups=groups, days=days,
+                  periods=QUESTION_PERIODS, total=sum(g.count for g in groups))
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_log_page(request: Request, session: DbSession, viewer: AdminViewer) -> Response:
+    action = request.query_params.get("action", "")[:64] or None
+    page = audit_page(session, action, page_number(request.query_params.get("page")))
+    params = {"action": action} if action else {}
+    return render(request, "audit.html", viewer, page=page, action=action, params=params,
+                  query_string=query_string, action_options=[(a, a) for a in page.actions])
