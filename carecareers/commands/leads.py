@@ -102,8 +102,7 @@ def export(format: str = typer.Option("csv", "--format", help="csv or json"),
                          provider=provider, rows=len(rows))
     except SQLAlchemyError as error:
         raise _fail(f"the database did not answer: {type(error).__name__}") from error
-    stream = out.open("w", encoding="utf-8-sig" if format == "csv" else "utf-8", newline="") \
-        if out else sys.stdout
+    stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
     try:
         (leads_csv if format == "csv" else leads_json)(rows, stream)
     finally:
