@@ -16,6 +16,7 @@ from telegram.request import BaseRequest
 from bot import buttons, commands, handlers
 from bot.ordering import PerChatUpdateProcessor
 from bot.services import SERVICES_KEY, Services
+from carecareers.db import make_engine, session_factory
 from carecareers.rasa_client import RasaClient
 from carecareers.settings import Settings
 
@@ -57,6 +58,7 @@ def build_application(settings: Settings, *, rasa: RasaClient | None = None,
         secret_key=settings.secret_key,
         privacy_url=settings.public_base_url.rstrip("/") + "/privacy",
         tracker_store_url=settings.tracker_store_url,
+        sessions=session_factory(make_engine(settings.database_url)),
     )
     add_handlers(application)
     return application

@@ -9,6 +9,8 @@ import re
 from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
@@ -17,6 +19,7 @@ from telegram.ext import ContextTypes
 from bot import buttons, render, texts
 from bot.identity import rasa_sender
 from bot.services import services
+from carecareers.campaigns import record_message
 from carecareers.leads.erasure import (
     ErasureFailed,
     asks_to_erase_conversation,
@@ -59,7 +62,19 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message: 
         replies = await found.rasa.send(sender, message, rasa_metadata(context.user_data, extra))
     if found.tracker_store_url and asks_to_erase_conversation([r.custom for r in replies]):
         await erase_events(found.tracker_store_url, sender)
+    elif found.sessions is not None:
+        campaign = (context.user_data or {}).get(CAMPAIGN_KEY)
+        await asyncio.to_thread(note_conversation, found.sessions, sender, campaign)
     return replies
+
+
+def note_conversation(sessions: sessionmaker[Session], sender: str, campaign: str | None) -> None:
+    """Count the message for the campaign funnel; attribution never stops a conversation."""
+    try:
+        with sessions() as session, session.begin():
+            record_message(session, sender, CHANNEL, campaign)
+    except SQLAlchemyError:
+        logger.exception("could not record the conversation for attribution")
 
 
 async def erase_events(tracker_store_url: str, sender: str) -> None:

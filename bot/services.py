@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import ContextTypes
 
 from carecareers.rasa_client import RasaClient
@@ -17,6 +18,7 @@ class Services:
     secret_key: str
     privacy_url: str
     tracker_store_url: str = ""
+    sessions: sessionmaker[Session] | None = None
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

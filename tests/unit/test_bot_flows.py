@@ -7,10 +7,12 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
@@ -18,6 +20,9 @@ from telegram.request import BaseRequest, RequestData
 from bot import buttons, commands, texts
 from bot.app import build_application
 from bot.identity import rasa_sender
+from carecareers.campaigns import create_campaign
+from carecareers.migrate import upgrade
+from carecareers.models import Conversation
 from carecareers.rasa_client import RasaClient
 from carecareers.settings import Settings
 
@@ -120,13 +125,15 @@ class Harness:
 
 
 @pytest.fixture
-async def bot() -> AsyncIterator[Harness]:
+async def bot(tmp_path: Path) -> AsyncIterator[Harness]:
     api, rasa = BotApiLog(), FakeRasa()
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         telegram_bot_token="123:TEST", secret_key=SECRET,
         public_base_url="https://care.example.org",
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
     )
+    upgrade(settings.database_url)
     client = RasaClient("http://rasa.test", transport=httpx.MockTransport(rasa.handle))
     app = build_application(settings, rasa=client,
                             requests=(RecordingRequest(api), RecordingRequest(api)),
@@ -177,6 +184,19 @@ async def test_start_with_code_sends_greet_and_campaign_metadata(bot: Harness) -
     assert first["message"] == "/greet"
     assert first["metadata"] == {"channel": "telegram", "campaign": "FOODBANK-2025"}
     assert second["metadata"] == {"channel": "telegram", "campaign": "FOODBANK-2025"}
+
+
+async def test_conversations_are_counted_for_their_campaign(bot: Harness) -> None:
+    sessions = bot.app.bot_data["services"].sessions
+    with sessions() as session, session.begin():
+        create_campaign(session, "FOODBANK-2025", "Food bank", kind="food_bank")
+    await bot.send(message("/start FOODBANK-2025"))
+    await bot.send(message("what jobs are there"))
+    with sessions() as session:
+        conversation = session.scalars(select(Conversation)).one()
+        assert conversation.channel == "telegram" and conversation.campaign_id is not None
+        assert conversation.sender_id.startswith("tg-")
+        assert str(USER_ID) not in conversation.sender_id
 
 
 async def test_start_ignores_an_invalid_code(bot: Harness) -> None:
