@@ -14,7 +14,9 @@ class Vacancy(Base):
     __tablename__ = "vacancies"
     __table_args__ = (
         UniqueConstraint("source", "source_id"),
-        Index("ix_vacancies_open_location", "status", "latitude", "longitude"),
+        # Covers the near-me search (bounding box, open, not closed, not a duplicate).
+        Index("ix_vacancies_open_location", "status", "latitude", "longitude", "closes_on",
+              "duplicate_of_id"),
         Index("ix_vacancies_duplicate_of_id", "duplicate_of_id"),
     )
 

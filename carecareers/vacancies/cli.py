@@ -128,10 +128,11 @@ def describe(summary: ImportSummary) -> str:
     """Return a few lines a person can read about an import."""
     lines = [
         f"{summary.source} from {summary.location}",
-        f"  {summary.entries} entries: {summary.created} created, {summary.updated} updated, "
-        f"{summary.unchanged} unchanged, {summary.skipped} skipped, {summary.expired} expired, "
-        f"{summary.duplicates} duplicates dropped, "
-        f"{summary.cross_feed_duplicates} also in another feed",
+        f"  {summary.entries:,} entries: {summary.created:,} created, "
+        f"{summary.updated:,} updated, {summary.unchanged:,} unchanged, "
+        f"{summary.skipped:,} skipped, {summary.expired:,} expired, "
+        f"{summary.duplicates:,} duplicates dropped, "
+        f"{summary.cross_feed_duplicates:,} also in another feed",
     ]
     if summary.skipped_reasons:
         reasons = ", ".join(f"{reason} ({count})"

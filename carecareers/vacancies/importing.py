@@ -31,6 +31,8 @@ from carecareers.vacancies.sources import format_of
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+PRELOAD_ENTRIES = 2000
+"""From this many entries, read the source's stored rows once instead of per batch."""
 MAX_EXAMPLES = 5
 OPEN = "open"
 EXPIRED = "expired"
@@ -120,6 +122,8 @@ def import_source(
                 "needs every vacancy in one feed"
             )
         run = _ImportRun(session, source, today or date.today(), normaliser, summary, progress)
+        if info.entries >= PRELOAD_ENTRIES:
+            run.preload()
         run.import_entries(feed_format.records(path))
     run.expire_closed()
     if complete:
@@ -203,6 +207,24 @@ class _ImportRun:
         self.now = utcnow()
         self.seen_ids: dict[str, str] = {}
         self.seen_hashes: set[str] = set()
+        self._known: dict[str, _Existing] | None = None
+        self._known_originals: dict[str, int] | None = None
+
+    def preload(self) -> None:
+        """Read this source's rows and other sources' originals once, for a large feed.
+
+        One scan each instead of two indexed look-ups per batch: faster for big feeds, and
+        independent of the planner (a freshly filled PostgreSQL table has no statistics).
+        """
+        rows = self.session.execute(
+            select(Vacancy.source_id, Vacancy.id, Vacancy.content_hash, Vacancy.status,
+                   Vacancy.dedupe_key)
+            .where(Vacancy.source == self.source)
+        )
+        self._known = {r.source_id: _Existing(r.id, r.content_hash, r.status, r.dedupe_key)
+                       for r in rows}
+        self._known_originals = _all_originals(self.session, exclude_source=self.source,
+                                               today=self.today)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -314,6 +336,8 @@ class _ImportRun:
             self.summary.expired += expire(self.session, to_expire)
 
     def _existing(self, source_ids: Sequence[str]) -> dict[str, _Existing]:
+        if self._known is not None:
+            return {i: self._known[i] for i in source_ids if i in self._known}
         rows = self.session.execute(
             select(Vacancy.source_id, Vacancy.id, Vacancy.content_hash, Vacancy.status,
                    Vacancy.dedupe_key)
@@ -326,6 +350,8 @@ class _ImportRun:
         """Map each dedupe key to the open, original vacancy of another source that has it."""
         if not keys:
             return {}
+        if self._known_originals is not None:
+            return {k: self._known_originals[k] for k in keys if k in self._known_originals}
         return _originals_for(self.session, keys, exclude_source=self.source, today=self.today)
 
     # -- expiry --------------------------------------------------------------------------
@@ -390,6 +416,21 @@ def _originals_for(session: Session, keys: Iterable[str], *, exclude_source: str
         if (row.source != exclude_source and row.status == OPEN and row.duplicate_of_id is None
                 and (row.closes_on is None or row.closes_on >= today)):
             found.setdefault(row.dedupe_key, row.id)
+    return found
+
+
+def _all_originals(session: Session, *, exclude_source: str, today: date) -> dict[str, int]:
+    """Map every dedupe key to the lowest-id open original of the other sources."""
+    rows = session.execute(
+        select(Vacancy.dedupe_key, Vacancy.id, Vacancy.closes_on)
+        .where(Vacancy.source != exclude_source, Vacancy.status == OPEN,
+               Vacancy.duplicate_of_id.is_(None), Vacancy.dedupe_key != "")
+    )
+    found: dict[str, int] = {}
+    for row in rows:
+        if row.closes_on is None or row.closes_on >= today:
+            if row.id < found.get(row.dedupe_key, row.id + 1):
+                found[row.dedupe_key] = row.id
     return found
 
 

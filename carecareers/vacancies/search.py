@@ -43,6 +43,7 @@ _STOPWORDS = {
     "around", "looking", "want", "i", "with",
 }
 _APPRENTICE_TERMS = {"apprentice", "apprentices", "apprenticeship", "apprenticeships"}
+_ORIGINAL = aliased(Vacancy, name="original")
 
 __all__ = ["SearchResult", "UnknownPlace", "VacancyHit", "search_vacancies"]
 
@@ -166,9 +167,6 @@ def search_vacancies(
     return SearchResult(total=len(ranked), vacancies=hits, place=place, radius_miles=radius)
 
 
-_ORIGINAL = aliased(Vacancy, name="original")
-
-
 def _conditions(today: date, apprenticeship: bool | None, level: int | None,
                 closing_within_days: int | None) -> list[ColumnElement[bool]]:
     original = _ORIGINAL
@@ -219,7 +217,8 @@ def _rank(session: Session, conditions: list[ColumnElement[bool]], query: _Query
     columns: list[Any] = [Vacancy.id, Vacancy.latitude, Vacancy.longitude, Vacancy.closes_on]
     if not query.empty:
         columns += [Vacancy.title, Vacancy.employer, Vacancy.role_code, Vacancy.is_apprenticeship]
-    rows = session.execute(select(*columns).where(*conditions)).all()
+    # Plain rows through the session's connection: no ORM processing for thousands of rows.
+    rows = session.connection().execute(select(*columns).where(*conditions)).all()
     distance_to = _distance_from(place) if place is not None else None
     scored: list[tuple[float, float, date, int, float | None]] = []
     for row in rows:

@@ -1,4 +1,4 @@
-"""vacancies: longer source names, import details, duplicate index
+"""vacancies: longer source names, import details, duplicate index, covering search index
 
 Revision ID: 0002
 Revises: 0001
@@ -30,10 +30,17 @@ def upgrade() -> None:
                type_=sa.String(length=64),
                existing_nullable=False)
         batch_op.create_index('ix_vacancies_duplicate_of_id', ['duplicate_of_id'], unique=False)
+        batch_op.drop_index('ix_vacancies_open_location')
+        batch_op.create_index('ix_vacancies_open_location',
+                              ['status', 'latitude', 'longitude', 'closes_on', 'duplicate_of_id'],
+                              unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('vacancies', schema=None) as batch_op:
+        batch_op.drop_index('ix_vacancies_open_location')
+        batch_op.create_index('ix_vacancies_open_location', ['status', 'latitude', 'longitude'],
+                              unique=False)
         batch_op.drop_index('ix_vacancies_duplicate_of_id')
         batch_op.alter_column('source',
                existing_type=sa.String(length=64),

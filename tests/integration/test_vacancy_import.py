@@ -286,3 +286,22 @@ def test_progress_is_reported(vacancy_engine: Engine) -> None:
     seen: list[int] = []
     import_feed(vacancy_engine, "nhs_jobs", FEEDS / "nhs_jobs.xml", progress=seen.append)
     assert seen and seen[-1] == 5
+
+
+def test_large_feeds_read_the_stored_rows_once_with_the_same_results(
+    vacancy_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("carecareers.vacancies.importing.PRELOAD_ENTRIES", 1)
+    feed = tmp_path / "feed.xml"
+    import_feed(vacancy_engine, "nhs_jobs", FEEDS / "nhs_jobs.xml")
+    import_feed(vacancy_engine, "nhs_jobs:second", write_nhs_feed(feed, [nhs_job(1), nhs_job(2)]))
+
+    faa = import_feed(vacancy_engine, "find_apprenticeship", FEEDS / "find_apprenticeship.json")
+    changed = nhs_job(2, salary="Band 4")
+    again = import_feed(vacancy_engine, "nhs_jobs:second", write_nhs_feed(feed, [changed]),
+                        complete=True)
+
+    assert faa.cross_feed_duplicates == 1
+    assert (again.created, again.updated, again.unchanged, again.expired) == (0, 1, 0, 1)
+    second = {v.source_id: v for v in vacancies(vacancy_engine, source="nhs_jobs:second")}
+    assert (second["job-0001"].status, second["job-0002"].salary_min) == ("expired", 27485)
