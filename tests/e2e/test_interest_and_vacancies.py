@@ -78,6 +78,9 @@ def test_the_interest_form_records_one_lead_with_corrections(rasa_stack: Stack,
     lead = next(lead for lead in stored if lead.email == "jordan@example.org")
     assert (lead.first_name, lead.age, lead.outcode) == ("Jordy", 18, "ST4")
     assert lead.consents and isinstance(lead.consents[0], Consent)
+    for log in rasa_stack.logs.glob("*.log"):  # no personal data in any process's log
+        text = log.read_text(errors="replace")
+        assert "jordan@example.org" not in text and "Jordy" not in text, log.name
 
 
 def test_stop_leaves_the_form_and_stores_nothing(rasa_stack: Stack, web: httpx.Client) -> None:
