@@ -73,8 +73,9 @@ def note_conversation(sessions: sessionmaker[Session], sender: str, campaign: st
     try:
         with sessions() as session, session.begin():
             record_message(session, sender, CHANNEL, campaign)
-    except SQLAlchemyError:
-        logger.exception("could not record the conversation for attribution")
+    except SQLAlchemyError as exc:
+        logger.warning("could not record the conversation for attribution: %s",
+                       type(exc).__name__)
 
 
 async def erase_events(tracker_store_url: str, sender: str) -> None:

@@ -36,7 +36,9 @@ DEFAULT_TIMEOUT_MS = 30_000
 _ERRORS_KEY = "_care_page_errors"
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API runs it keeps an event loop
+# running in the main thread, which would break every async test that runs after it.
+@pytest.fixture(scope="module")
 def chromium_browser() -> Iterator[Browser]:
     """One headless Debian Chromium for the whole test run."""
     if not CHROMIUM.exists():

@@ -26,7 +26,6 @@ from carecareers.processes import (
 )
 from carecareers.settings import Settings
 from tests.conftest import make_settings
-from tests.e2e.browser import chromium_browser, phone_page  # noqa: F401  (shared fixtures)
 
 
 @dataclass
