@@ -18,20 +18,22 @@ from carecareers.processes import RASA_BIN, RASA_QUIET_ENV
 from carecareers.settings import PROJECT_ROOT
 
 
-def rasa(*args: str) -> None:
+def rasa(*args: str, cache: str) -> None:
+    """Run Rasa with its own empty training cache, so that training time is a cold start."""
     subprocess.run([str(RASA_BIN), *args], cwd=PROJECT_ROOT, check=True,  # noqa: S603
-                   env={**os.environ, **RASA_QUIET_ENV}, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+                   env={**os.environ, **RASA_QUIET_ENV, "RASA_CACHE_DIRECTORY": cache},
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.monotonic()
+        cache = f"{tmp}/cache"
         rasa("train", "--config", "config.yml", "--domain", "domain", "--data", "nlu", "stories",
-             "--out", tmp, "--fixed-model-name", "bench")
+             "--out", tmp, "--fixed-model-name", "bench", cache=cache)
         train_seconds = time.monotonic() - started
         rasa("test", "nlu", "--nlu", "tests/nlu/heldout.yml", "--model", f"{tmp}/bench.tar.gz",
-             "--out", f"{tmp}/results", "--no-plot")
+             "--out", f"{tmp}/results", "--no-plot", cache=cache)
         intents = json.loads(Path(f"{tmp}/results/intent_report.json").read_text())
         responses = json.loads(Path(f"{tmp}/results/response_selection_report.json").read_text())
     per_intent = {k: v for k, v in intents.items()

@@ -18,6 +18,7 @@ from bot.ordering import PerChatUpdateProcessor
 from bot.services import SERVICES_KEY, Services
 from carecareers.db import make_engine, session_factory
 from carecareers.rasa_client import RasaClient
+from carecareers.rasa_pool import RasaPool, rasa_client_for
 from carecareers.settings import Settings
 
 DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
@@ -35,7 +36,7 @@ def file_base_url(base_url: str) -> str:
     return DEFAULT_FILE_URL
 
 
-def build_application(settings: Settings, *, rasa: RasaClient | None = None,
+def build_application(settings: Settings, *, rasa: RasaClient | RasaPool | None = None,
                       requests: tuple[BaseRequest, BaseRequest] | None = None,
                       rate_limit: bool = True) -> Application:  # type: ignore[type-arg]
     """Return the bot application, wired to Rasa; `requests` replaces the HTTP layer in tests."""
@@ -53,8 +54,7 @@ def build_application(settings: Settings, *, rasa: RasaClient | None = None,
         builder = builder.get_updates_request(requests[0]).request(requests[1])
     application = builder.build()
     application.bot_data[SERVICES_KEY] = Services(
-        rasa=rasa or RasaClient(settings.rasa_url, settings.rasa_token,
-                                settings.rasa_timeout_seconds),
+        rasa=rasa or rasa_client_for(settings),
         secret_key=settings.secret_key,
         privacy_url=settings.public_base_url.rstrip("/") + "/privacy",
         tracker_store_url=settings.tracker_store_url,

@@ -8,13 +8,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import ContextTypes
 
 from carecareers.rasa_client import RasaClient
+from carecareers.rasa_pool import RasaPool
 
 SERVICES_KEY = "services"
 
 
 @dataclass(frozen=True)
 class Services:
-    rasa: RasaClient
+    rasa: RasaClient | RasaPool
     secret_key: str
     privacy_url: str
     tracker_store_url: str = ""

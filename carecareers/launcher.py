@@ -22,6 +22,7 @@ from carecareers.processes import (
     wait_ready,
     web_spec,
 )
+from carecareers.rasa_pool import rasa_urls
 from carecareers.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 def run_stack(settings: Settings) -> int:
     """Start every process, wait for a signal or a crash, then stop them all."""
-    rasa_port = urlsplit(settings.rasa_url).port or 5005
+    rasa_port = urlsplit(rasa_urls(settings.rasa_url)[0]).port or 5005
     action_port = urlsplit(settings.action_server_url).port or 5055
     if not RASA_BIN.exists():
         raise StartupError("Rasa is not installed in .venv-rasa: run `make setup`")

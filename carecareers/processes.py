@@ -73,6 +73,8 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
     """Return the variables endpoints.yml expands: action server, tracker and lock store."""
     env = {
         "ACTION_SERVER_URL": settings.action_server_url,
+        # The action server (actions/server.py) refuses calls without it.
+        "ACTION_SERVER_TOKEN": settings.rasa_token,
         "TRACKER_STORE_URL": settings.tracker_store_url,
         "TRACKER_STORE_DIALECT": make_url(settings.tracker_store_url).get_backend_name(),
         "LOCK_STORE_TYPE": "in_memory",
@@ -112,11 +114,12 @@ def rasa_spec(settings: Settings, port: int, model: Path = MODEL_PATH,
 
 
 def action_server_spec(port: int) -> ProcessSpec:
+    """The action server on 127.0.0.1, taking calls only with the token (RASA_TOKEN)."""
     return ProcessSpec(
         name="actions",
-        argv=[str(VENV_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        argv=[str(VENV_PYTHON), "-m", "actions.server", "--host", "127.0.0.1",
+              "--port", str(port)],
         port=port, ready_url=f"http://127.0.0.1:{port}/health",
-        env={"SANIC_HOST": "127.0.0.1", "ACTION_SERVER_WORKERS": "1"},
     )
 
 

@@ -12,7 +12,7 @@ import httpx
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 1000
-_COMMAND_SYNTAX = re.compile(r"^\s*/+")
+_COMMAND_SYNTAX = re.compile(r"^[\s/]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 
 
@@ -50,9 +50,8 @@ class BotMessage:
 
 def clean_user_text(text: str) -> str:
     """Make typed text safe to send: no control characters, no `/intent{...}` syntax."""
-    text = _CONTROL.sub("", text).strip()
-    text = _COMMAND_SYNTAX.sub("", text)
-    return text[:MAX_MESSAGE_CHARS]
+    text = _CONTROL.sub("", text)
+    return _COMMAND_SYNTAX.sub("", text)[:MAX_MESSAGE_CHARS].strip()
 
 
 class RasaClient:
@@ -93,9 +92,10 @@ class RasaClient:
         if response.status_code != 200:
             return False
         try:
-            return bool(response.json().get("model_file"))
+            status = response.json()
         except ValueError:
             return False
+        return isinstance(status, dict) and bool(status.get("model_file"))
 
     def _auth(self) -> dict[str, str]:
         return {"token": self._token} if self._token else {}

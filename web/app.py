@@ -15,21 +15,23 @@ from fastapi.templating import Jinja2Templates
 
 from carecareers.db import make_engine, session_factory
 from carecareers.rasa_client import RasaClient
+from carecareers.rasa_pool import RasaPool, rasa_client_for
 from carecareers.settings import Settings, get_settings
 from web.ratelimit import ChatLimiter
 from web.routes import advisers, chat, health, pages, vacancies
+from web.security import SecurityHeaders
 
 HERE = Path(__file__).resolve().parent
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, rasa: RasaClient | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None,
+               rasa: RasaClient | RasaPool | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry URLs with tokens
     engine = make_engine(settings.database_url)
-    rasa_client = rasa or RasaClient(settings.rasa_url, settings.rasa_token,
-                                     settings.rasa_timeout_seconds)
+    rasa_client = rasa or rasa_client_for(settings)  # RASA_URL may list several servers
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -49,6 +51,7 @@ def create_app(settings: Settings | None = None, rasa: RasaClient | None = None)
     for module in (health, pages, chat, vacancies, advisers):
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

@@ -42,6 +42,10 @@ UNAVAILABLE_TEXT = "Sorry, I can't answer right now. Please try again in a minut
 TOO_FAST_TEXT = "You're sending messages very quickly. Please wait {seconds} seconds and try again."
 TOO_LARGE_TEXT = f"That message is too long. Please keep it under {MAX_MESSAGE_CHARS} characters."
 NOT_JSON_TEXT = "Send the message as JSON (Content-Type: application/json)."
+# Rasa answers nothing at all when a turn fails inside it (an action server that is down, a
+# tracker store that dropped its connection): say so kindly rather than stay silent.
+NO_REPLY_TEXT = ("Sorry, something went wrong on my side and I couldn't answer that. "
+                 "Please try again, or ask me something else.")
 
 
 class BodyTooLarge(Exception):
@@ -130,7 +134,7 @@ async def _answer(request: Request, settings: Settings, chat: ChatSession) -> JS
         return _error(422, "Send one of: a message, a button, or start.")
     buttons = ButtonSigner(settings.secret_key, chat.sender_id)
     if body.start:
-        return await _ask_rasa(request, chat, GREETING_PAYLOAD, buttons)
+        return await _ask_rasa(request, chat, GREETING_PAYLOAD, buttons, from_visitor=False)
     text = (clean_user_text(body.message) if body.message is not None
             else buttons.open(body.button or ""))
     if not text:
@@ -140,7 +144,7 @@ async def _answer(request: Request, settings: Settings, chat: ChatSession) -> JS
 
 
 async def _ask_rasa(request: Request, chat: ChatSession, text: str,
-                    buttons: ButtonSigner) -> JSONResponse:
+                    buttons: ButtonSigner, from_visitor: bool = True) -> JSONResponse:
     try:
         replies = await request.app.state.rasa.send(
             chat.sender_id, text, {"channel": "web", "campaign": chat.campaign})
@@ -148,6 +152,9 @@ async def _ask_rasa(request: Request, chat: ChatSession, text: str,
         return JSONResponse(
             status_code=503, headers={"Retry-After": "30"},
             content={"detail": UNAVAILABLE_TEXT, "messages": [{"text": UNAVAILABLE_TEXT}]})
+    if not replies and from_visitor:
+        logger.warning("Rasa sent no reply to a web chat message; sending a kind one instead")
+        return JSONResponse({"messages": [{"text": NO_REPLY_TEXT, "buttons": [], "custom": None}]})
     shown = [r for r in replies if not asks_to_erase_conversation([r.custom])]
     if len(shown) != len(replies):
         await _erase_conversation(request.app.state.settings, chat.sender_id)
