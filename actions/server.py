@@ -31,7 +31,7 @@ Middleware = Callable[[Request], Awaitable[HTTPResponse | None]]
 
 def action_server_token(settings: Settings) -> str:
     """The token Rasa must present (carecareers.processes.rasa_environment gives Rasa the same)."""
-    return settings.rasa_token
+    return settings.actions_token
 
 
 def presented_token(request: Request) -> str:
@@ -59,7 +59,8 @@ def refuse_without_token(token: str) -> Middleware:
 def build_app(token: str, actions_package: str = "actions") -> Sanic:
     """Return rasa-sdk's app with our actions, refusing requests without `token`."""
     if not token:
-        raise ConfigurationError("the action server needs a token: set RASA_TOKEN")
+        raise ConfigurationError(
+            "the action server needs a token: set ACTION_SERVER_TOKEN or RASA_TOKEN")
     app = create_app(actions_package, cors_origins="")  # only Rasa calls it; no browser may
     app.register_middleware(refuse_without_token(token), "request")
     plugin_manager().hook.attach_sanic_app_extensions(app=app)

@@ -74,7 +74,7 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
     env = {
         "ACTION_SERVER_URL": settings.action_server_url,
         # The action server (actions/server.py) refuses calls without it.
-        "ACTION_SERVER_TOKEN": settings.rasa_token,
+        "ACTION_SERVER_TOKEN": settings.actions_token,
         "TRACKER_STORE_URL": settings.tracker_store_url,
         "TRACKER_STORE_DIALECT": make_url(settings.tracker_store_url).get_backend_name(),
         "LOCK_STORE_TYPE": "in_memory",

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     rasa_token: str = "dev-rasa-token"
     rasa_timeout_seconds: float = 20.0
     action_server_url: str = "http://127.0.0.1:5055/webhook"
+    action_server_token: str = ""
     tracker_store_url: str = f"sqlite:///{VAR_DIR / 'rasa-tracker.db'}"
     redis_url: str = ""
 
@@ -57,6 +58,11 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def actions_token(self) -> str:
+        """The token Rasa presents to the action server: its own setting, else RASA_TOKEN."""
+        return self.action_server_token or self.rasa_token
 
     @property
     def telegram_webhook_mode(self) -> bool:

@@ -163,6 +163,8 @@ def test_rasa_gets_the_action_servers_token_and_the_server_binds_localhost(
         tmp_path: Path) -> None:
     settings = make_settings(tmp_path, rasa_token="shared-token")
     assert rasa_environment(settings)["ACTION_SERVER_TOKEN"] == "shared-token"
+    separate = settings.model_copy(update={"action_server_token": "actions-only"})
+    assert rasa_environment(separate)["ACTION_SERVER_TOKEN"] == "actions-only"
     endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())
     assert endpoints["action_endpoint"]["token"] == "${ACTION_SERVER_TOKEN}"
     argv = list(action_server_spec(5055).argv)
