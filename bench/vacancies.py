@@ -252,13 +252,13 @@ def print_table(rows: int, feed: Path, results: list[dict[str, Any]]) -> None:
               f"{again['unchanged']:,}, skipped {imp['skipped']:,}")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=110_000)
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--searches", type=int, default=300)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/carecareers-bench"))
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     feed = args.workdir / f"nhs_jobs_{args.rows}.xml"
     if not feed.exists():
