@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -16,6 +15,7 @@ from carecareers.careers.answers import Answer
 from carecareers.careers.content import load_content
 from carecareers.careers.records import CareersContent
 from carecareers.db import make_engine, session_factory
+from carecareers.leads.validation import InvalidAnswer, parse_age
 from carecareers.settings import get_settings
 
 
@@ -51,14 +51,13 @@ def entity_or_slot(tracker: Tracker, name: str) -> str | None:
 
 
 def age_from(value: Any) -> int | None:
-    """Read an age such as '17', 'im 17' or 17.0; None if it is not a plausible age."""
+    """The age in years in a slot or entity ('17', 'im 17'), or None."""
     if value is None:
         return None
-    match = re.search(r"\d{1,3}", str(value))
-    if match is None:
+    try:
+        return parse_age(str(value)).years
+    except InvalidAnswer:
         return None
-    age = int(match.group())
-    return age if 10 <= age <= 99 else None
 
 
 def message_metadata(tracker: Tracker) -> dict[str, Any]:

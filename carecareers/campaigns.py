@@ -123,14 +123,6 @@ def telegram_start_link(bot_username: str, code: str | None = None) -> str | Non
     return f"https://t.me/{username}" + (f"?start={stored_code}" if stored_code else "")
 
 
-def record_visit(session: Session, code: str, channel: str = "web") -> Campaign | None:
-    """Count one visit of a known campaign; an unknown code counts nothing."""
-    campaign = find_campaign(session, code)
-    if campaign is not None:
-        session.add(CampaignVisit(campaign_id=campaign.id, channel=channel))
-    return campaign
-
-
 def record_landing(session: Session, code: str, last_counted: str | None,
                    channel: str = "web") -> Campaign | None:
     """Count a visit unless this browser's last counted visit was of the same campaign.

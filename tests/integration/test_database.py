@@ -11,8 +11,8 @@ from carecareers.campaigns import (
     CampaignError,
     create_campaign,
     find_campaign,
+    record_landing,
     record_message,
-    record_visit,
 )
 from carecareers.db import DatabaseUnavailable, check_database, make_engine
 from carecareers.migrate import upgrade
@@ -54,8 +54,8 @@ def test_one_lead_per_sender(session: Session) -> None:
 def test_campaign_visits_and_conversations_are_attributed(session: Session) -> None:
     campaign = create_campaign(session, "stoke-fb", "Stoke food bank", kind="food_bank")
     assert campaign.code == "STOKE-FB"
-    assert record_visit(session, "Stoke-FB") is campaign
-    assert record_visit(session, "unknown-code") is None
+    assert record_landing(session, "Stoke-FB", None) is campaign
+    assert record_landing(session, "unknown-code", None) is None
     conversation = record_message(session, "web-3", "web", "stoke-fb")
     record_message(session, "web-3", "web", "stoke-fb")
     session.flush()
