@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import campaign_of, channel_of, db_session
 from carecareers.leads.erasure import ERASED_MARKER, erase_lead, find_leads, forget_conversation
-from carecareers.questions import record_unanswered
+from carecareers.questions.unanswered import record_unanswered
 
 logger = logging.getLogger(__name__)
 

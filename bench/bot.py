@@ -37,7 +37,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from carecareers.processes import (  # noqa: E402
+from carecareers.runtime.processes import (  # noqa: E402
     MODEL_PATH,
     Running,
     StartupError,
@@ -99,8 +99,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def real_stack(keep_logs: bool = False) -> Iterator[RasaTarget]:
     """Start the action server and Rasa on free ports with a fresh, seeded SQLite database."""
     from carecareers.db import make_engine, session_factory
-    from carecareers.demo import seed_demo
     from carecareers.migrate import upgrade
+    from carecareers.runtime.demo import seed_demo
     from carecareers.settings import Settings
 
     if not MODEL_PATH.exists():

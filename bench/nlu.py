@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from carecareers.processes import RASA_BIN, RASA_QUIET_ENV
+from carecareers.runtime.processes import RASA_BIN, RASA_QUIET_ENV
 from carecareers.settings import PROJECT_ROOT
 
 

@@ -9,7 +9,7 @@ import time
 import httpx
 import yaml
 
-from carecareers.processes import (
+from carecareers.runtime.processes import (
     MODEL_PATH,
     free_port,
     rasa_spec,

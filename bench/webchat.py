@@ -1,6 +1,6 @@
 """The web chat against Rasa's own REST channel: reply time, throughput, one and two Rasa servers.
 
-Starts its own stack on loopback ports (carecareers.processes): the action server, one Rasa
+Starts its own stack on loopback ports (carecareers.runtime.processes): the action server, one Rasa
 server, then a second, and the web app in front (RASA_URL listing the servers). With
 PostgreSQL and Redis on this machine it runs the production set-up (PostgreSQL for the app
 database and the tracker store, Redis locks); without them, one Rasa server on SQLite only.
@@ -34,7 +34,7 @@ from pathlib import Path
 
 import httpx
 
-from carecareers.processes import (
+from carecareers.runtime.processes import (
     MODEL_PATH,
     ProcessSpec,
     Running,
@@ -149,8 +149,8 @@ def redis_running() -> bool:
 def bench_stack(keep_logs: bool) -> Iterator[BenchStack]:
     """Seeded databases, the action server and one Rasa server; the caller adds the rest."""
     from carecareers.db import make_engine, session_factory
-    from carecareers.demo import seed_demo
     from carecareers.migrate import upgrade
+    from carecareers.runtime.demo import seed_demo
 
     if not MODEL_PATH.exists():
         raise SystemExit(f"no trained model at {MODEL_PATH}: run `make train`")

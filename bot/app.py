@@ -16,9 +16,9 @@ from telegram.request import BaseRequest
 from bot import buttons, commands, handlers
 from bot.ordering import PerChatUpdateProcessor
 from bot.services import SERVICES_KEY, Services
+from carecareers.conversation.rasa_client import RasaClient
+from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for
 from carecareers.db import make_engine, session_factory
-from carecareers.rasa_client import RasaClient
-from carecareers.rasa_pool import RasaPool, rasa_client_for
 from carecareers.settings import Settings
 
 DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"

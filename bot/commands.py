@@ -19,7 +19,7 @@ from bot.conversation import (
 )
 from bot.handlers import mark_choice, still_offered
 from bot.services import services
-from carecareers.rasa_client import RasaUnavailable
+from carecareers.conversation.rasa_client import RasaUnavailable
 
 logger = logging.getLogger(__name__)
 

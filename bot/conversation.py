@@ -19,13 +19,13 @@ from telegram.ext import ContextTypes
 from bot import buttons, render, texts
 from bot.identity import rasa_sender
 from bot.services import services
-from carecareers.campaigns import record_message
+from carecareers.campaigns.service import record_message
+from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
 from carecareers.leads.erasure import (
     ErasureFailed,
     asks_to_erase_conversation,
     erase_conversation_events,
 )
-from carecareers.rasa_client import BotMessage, RasaUnavailable
 
 logger = logging.getLogger(__name__)
 

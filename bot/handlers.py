@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot import buttons, render, texts
 from bot.conversation import send_html, talk
-from carecareers.rasa_client import clean_user_text
+from carecareers.conversation.rasa_client import clean_user_text
 
 logger = logging.getLogger(__name__)
 

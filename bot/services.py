@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import ContextTypes
 
-from carecareers.rasa_client import RasaClient
-from carecareers.rasa_pool import RasaPool
+from carecareers.conversation.rasa_client import RasaClient
+from carecareers.conversation.rasa_pool import RasaPool
 
 SERVICES_KEY = "services"
 

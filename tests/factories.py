@@ -16,8 +16,8 @@ from httpx import Response
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from carecareers.advisers import add_adviser, use_password_hasher
-from carecareers.campaigns import create_campaign
+from carecareers.advisers.accounts import add_adviser, use_password_hasher
+from carecareers.campaigns.service import create_campaign
 from carecareers.models import (
     Adviser,
     Campaign,

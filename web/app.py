@@ -13,9 +13,9 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from carecareers.conversation.rasa_client import RasaClient
+from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for
 from carecareers.db import make_engine, session_factory
-from carecareers.rasa_client import RasaClient
-from carecareers.rasa_pool import RasaPool, rasa_client_for
 from carecareers.settings import Settings, get_settings
 from web.ratelimit import ChatLimiter
 from web.routes import advisers, chat, health, pages, vacancies

@@ -9,7 +9,7 @@ from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from carecareers.advisers import is_staff, password_fingerprint
+from carecareers.advisers.accounts import is_staff, password_fingerprint
 from carecareers.models import Adviser
 from web.csrf import COOKIE_PATH, new_token
 from web.deps import get_session

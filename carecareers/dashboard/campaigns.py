@@ -8,7 +8,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from carecareers.campaigns import CAMPAIGN_KINDS, CampaignError, create_campaign, normalise_code
+from carecareers.campaigns.service import (
+    CAMPAIGN_KINDS,
+    CampaignError,
+    create_campaign,
+    normalise_code,
+)
 from carecareers.models import Campaign
 
 KIND_LABELS = {

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from carecareers.campaigns import normalise_code
+from carecareers.campaigns.service import normalise_code
 from carecareers.leads.validation import AGE_BANDS
 from carecareers.models import Campaign, Lead, LeadRoute, Provider
 from carecareers.models.leads import LEAD_STATUSES

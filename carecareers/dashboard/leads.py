@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from carecareers import audit
-from carecareers.advisers import is_staff
+from carecareers.advisers import audit
+from carecareers.advisers.accounts import is_staff
 from carecareers.dashboard.filters import LeadFilters, conditions
 from carecareers.dashboard.scope import visible_to
-from carecareers.exports import lead_export_rows
+from carecareers.leads.exports import lead_export_rows
 from carecareers.leads.recording import GENERAL_INTERESTS
 from carecareers.leads.validation import AGE_BANDS
 from carecareers.models import (

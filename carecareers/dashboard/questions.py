@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from carecareers.masking import mask_contact_details
 from carecareers.models import UnansweredQuestion
+from carecareers.questions.masking import mask_contact_details
 
 MAX_ROWS = 5000
 MAX_GROUPS = 300

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import false, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from carecareers.advisers import is_staff
+from carecareers.advisers.accounts import is_staff
 from carecareers.models import Adviser, Lead, LeadRoute
 
 

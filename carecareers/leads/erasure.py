@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from carecareers import audit
+from carecareers.advisers import audit
 from carecareers.db import make_engine
 from carecareers.models import Conversation, Lead, UnansweredQuestion
 from carecareers.models.base import utcnow

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from carecareers import audit
-from carecareers.campaigns import find_campaign
+from carecareers.advisers import audit
+from carecareers.campaigns.service import find_campaign
 from carecareers.leads.consent import ConsentWording
 from carecareers.leads.validation import Age, InvalidAnswer
 from carecareers.models import Consent, Lead, LeadRoute, Provider

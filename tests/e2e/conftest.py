@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from carecareers.db import make_engine, session_factory
-from carecareers.demo import seed_demo
 from carecareers.migrate import upgrade
-from carecareers.processes import (
+from carecareers.runtime.demo import seed_demo
+from carecareers.runtime.processes import (
     MODEL_PATH,
     Running,
     StartupError,

@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 
 from bot import buttons, texts
 from bot.identity import rasa_sender
-from carecareers.demo import DEMO_CAMPAIGN_CODE
 from carecareers.models import Campaign, Lead
+from carecareers.runtime.demo import DEMO_CAMPAIGN_CODE
 from tests.e2e.conftest import Stack
 from tests.e2e.fake_telegram import Call, FakeTelegram
 

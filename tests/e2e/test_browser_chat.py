@@ -17,11 +17,11 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, Route, expect
 from sqlalchemy import func, select
 
-from carecareers.campaigns import create_campaign, get_campaign
+from carecareers.campaigns.qr import PosterDetails, poster_html, qr_svg
+from carecareers.campaigns.service import create_campaign, get_campaign
 from carecareers.db import make_engine, session_factory
 from carecareers.models import CampaignVisit, Conversation
-from carecareers.processes import free_port, start, stop, wait_ready, web_spec
-from carecareers.qr import PosterDetails, poster_html, qr_svg
+from carecareers.runtime.processes import free_port, start, stop, wait_ready, web_spec
 from tests.e2e.browser import chromium_browser, new_phone_page, page_errors, phone_page  # noqa: F401,E501
 from tests.e2e.conftest import Stack, stack_environment
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import AuditEvent, FollowUp, Lead
-from carecareers.processes import free_port
+from carecareers.runtime.processes import free_port
 from tests.conftest import make_settings
 from tests.e2e.browser import DEFAULT_TIMEOUT_MS, chromium_browser  # noqa: F401
 from tests.factories import PASSWORD, make_adviser, make_campaign, make_lead, make_provider

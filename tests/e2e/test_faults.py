@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from bot import texts
-from carecareers.processes import free_port, web_spec
+from carecareers.runtime.processes import free_port, web_spec
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.test_bot_e2e import bot_env, replies_to, start_bot, stop_bot
 from tests.e2e.test_replicated import (

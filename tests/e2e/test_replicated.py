@@ -27,10 +27,10 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from carecareers.db import make_engine, session_factory
-from carecareers.demo import seed_demo
 from carecareers.migrate import upgrade
 from carecareers.models import Lead
-from carecareers.processes import (
+from carecareers.runtime.demo import seed_demo
+from carecareers.runtime.processes import (
     MODEL_PATH,
     ProcessSpec,
     Running,

@@ -17,9 +17,9 @@ from actions.interest import ActionAskLeadConsent, ActionSubmitInterest, Validat
 from actions.privacy import ActionClarify, ActionEraseMyData
 from actions.vacancies import ActionMoreVacancies, ActionSearchVacancies, ActionWidenSearch
 from carecareers.db import make_engine, session_factory
-from carecareers.demo import seed_demo
 from carecareers.migrate import upgrade
 from carecareers.models import Consent, Lead, LeadRoute, UnansweredQuestion
+from carecareers.runtime.demo import seed_demo
 from carecareers.settings import get_settings
 from tests.conftest import make_settings
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from carecareers.advisers import (
+from carecareers.advisers.accounts import (
     LOCKOUT,
     MAX_FAILED_LOGINS,
     AccountError,
@@ -23,7 +23,7 @@ from carecareers.advisers import (
     find_adviser,
     reset_password,
 )
-from carecareers.cli import app
+from carecareers.cli.main import app
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import AuditEvent

@@ -11,7 +11,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import Engine, select
 
-from carecareers.advisers import MAX_FAILED_LOGINS, reset_password
+from carecareers.advisers.accounts import MAX_FAILED_LOGINS, reset_password
 from carecareers.models import AuditEvent, FollowUp
 from tests.conftest import make_settings
 from tests.factories import (

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from carecareers.campaigns import (
+from carecareers.campaigns.service import (
     CampaignError,
     DayRow,
     FunnelRow,
@@ -29,7 +29,7 @@ from carecareers.campaigns import (
     record_message,
     telegram_start_link,
 )
-from carecareers.cli import app
+from carecareers.cli.main import app
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Campaign, CampaignVisit, Conversation, Lead

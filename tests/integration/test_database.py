@@ -7,7 +7,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from carecareers.campaigns import (
+from carecareers.campaigns.service import (
     CampaignError,
     create_campaign,
     find_campaign,

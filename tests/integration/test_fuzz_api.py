@@ -22,12 +22,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
+from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, RasaClient
 from carecareers.db import make_engine, session_factory
-from carecareers.demo import seed_demo
 from carecareers.migrate import upgrade
 from carecareers.models import Conversation
 from carecareers.models.base import Base
-from carecareers.rasa_client import MAX_MESSAGE_CHARS, RasaClient
+from carecareers.runtime.demo import seed_demo
 from tests.conftest import create_postgres_database, drop_postgres_database, make_settings
 from web.app import create_app
 from web.ratelimit import ChatLimiter, Limit

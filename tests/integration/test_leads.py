@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from carecareers.campaigns import create_campaign, record_message
+from carecareers.campaigns.service import create_campaign, record_message
 from carecareers.leads import InterestDetails, InvalidAnswer, consent_wording, record_interest
 from carecareers.leads.erasure import (
     erase_conversation_events,
@@ -22,7 +22,7 @@ from carecareers.leads.recording import covers, matching_providers
 from carecareers.leads.validation import parse_age
 from carecareers.models import AuditEvent, Consent, Conversation, FollowUp, Lead, Provider
 from carecareers.models.base import utcnow
-from carecareers.questions import record_unanswered
+from carecareers.questions.unanswered import record_unanswered
 from carecareers.settings import PROJECT_ROOT
 
 CONTENT = PROJECT_ROOT / "content"

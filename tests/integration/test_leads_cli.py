@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from carecareers.cli import app
+from carecareers.cli.main import app
 from carecareers.db import make_engine, session_factory
-from carecareers.demo import seed_demo
 from carecareers.leads import InterestDetails, consent_wording, record_interest
 from carecareers.leads.validation import parse_age
 from carecareers.migrate import upgrade
 from carecareers.models import AuditEvent, Lead
 from carecareers.models.base import utcnow
+from carecareers.runtime.demo import seed_demo
 from carecareers.settings import get_settings
 from tests.conftest import make_settings
 

@@ -20,9 +20,9 @@ from vacancy_helpers import (
     write_nhs_feed,
 )
 
+from carecareers.cli.vacancies import _progress, app
 from carecareers.models import FeedImport
 from carecareers.settings import get_settings
-from carecareers.vacancies.cli import _progress, app
 
 CLOSES = (date.today() + timedelta(days=60)).isoformat()
 

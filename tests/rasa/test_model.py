@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from carecareers.processes import MODEL_PATH, RASA_BIN, RASA_QUIET_ENV
+from carecareers.runtime.processes import MODEL_PATH, RASA_BIN, RASA_QUIET_ENV
 from carecareers.settings import PROJECT_ROOT
 
 MIN_INTENT_MACRO_F1 = 0.85

@@ -20,10 +20,10 @@ from telegram.request import BaseRequest, RequestData
 from bot import buttons, commands, texts
 from bot.app import build_application
 from bot.identity import rasa_sender
-from carecareers.campaigns import create_campaign
+from carecareers.campaigns.service import create_campaign
+from carecareers.conversation.rasa_client import RasaClient
 from carecareers.migrate import upgrade
 from carecareers.models import Conversation
-from carecareers.rasa_client import RasaClient
 from carecareers.settings import Settings
 
 SECRET = "test-secret-key"

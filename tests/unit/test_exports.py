@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from carecareers.exports import COLUMNS, csv_text, excel_safe, leads_csv, leads_json
+from carecareers.leads.exports import COLUMNS, csv_text, excel_safe, leads_csv, leads_json
 
 
 def row(**values: object) -> dict[str, object]:

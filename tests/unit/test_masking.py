@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from carecareers.masking import mask_contact_details
+from carecareers.questions.masking import mask_contact_details
 
 
 @pytest.mark.parametrize("text, expected", [

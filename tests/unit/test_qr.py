@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from carecareers.models import Campaign
-from carecareers.qr import (
+from carecareers.campaigns.qr import (
     MIN_PRINT_MM,
     PNG_DPI,
     QUIET_ZONE,
@@ -24,6 +23,7 @@ from carecareers.qr import (
     qr_png,
     qr_svg,
 )
+from carecareers.models import Campaign
 from tests.conftest import make_settings
 
 zxingcpp = pytest.importorskip("zxingcpp")

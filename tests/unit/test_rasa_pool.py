@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from carecareers.rasa_client import RasaClient, RasaUnavailable
-from carecareers.rasa_pool import RasaPool, rasa_client_for, rasa_urls
+from carecareers.conversation.rasa_client import RasaClient, RasaUnavailable
+from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for, rasa_urls
 from tests.conftest import make_settings
 
 

@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from sanic import Sanic
 
 from actions.server import build_app
+from carecareers.conversation.rasa_client import RasaClient
 from carecareers.migrate import upgrade
-from carecareers.processes import action_server_spec, rasa_environment
-from carecareers.rasa_client import RasaClient
+from carecareers.runtime.processes import action_server_spec, rasa_environment
 from carecareers.settings import PROJECT_ROOT
 from tests.conftest import make_settings
 from web.app import create_app

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from carecareers import model
-from carecareers.cli import app
-from carecareers.processes import ProcessSpec, StartupError, rasa_environment, start
+from carecareers.cli.main import app
+from carecareers.runtime import model
+from carecareers.runtime.processes import ProcessSpec, StartupError, rasa_environment, start
 from carecareers.settings import Settings, get_settings
 from tests.conftest import make_settings
 

@@ -14,11 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from carecareers.campaigns import create_campaign
+from carecareers.campaigns.service import create_campaign
+from carecareers.conversation.rasa_client import RasaClient
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import CampaignVisit, Conversation
-from carecareers.rasa_client import RasaClient
 from tests.conftest import make_settings
 from web.app import create_app
 from web.ratelimit import ChatLimiter, Limit, SlidingWindow

@@ -11,13 +11,13 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
-from carecareers.campaigns import record_landing, record_message, telegram_start_link
+from carecareers.campaigns.service import record_landing, record_message, telegram_start_link
+from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, RasaUnavailable, clean_user_text
 from carecareers.leads.erasure import (
     ErasureFailed,
     asks_to_erase_conversation,
     erase_conversation_events,
 )
-from carecareers.rasa_client import MAX_MESSAGE_CHARS, RasaUnavailable, clean_user_text
 from carecareers.settings import Settings
 from web.deps import get_session, get_settings
 from web.ratelimit import ChatLimiter

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from carecareers.privacy import load_privacy_notice
+from carecareers.leads.privacy import load_privacy_notice
 from carecareers.settings import Settings
 from web.deps import get_settings
 

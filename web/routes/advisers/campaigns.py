@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carecareers.campaigns import (
+from carecareers.campaigns.qr import campaign_poster, qr_png, qr_svg
+from carecareers.campaigns.service import (
     CAMPAIGN_KINDS,
     campaign_funnel,
     campaign_url,
@@ -20,7 +21,6 @@ from carecareers.dashboard.campaigns import (
     read_campaign_form,
 )
 from carecareers.models import Campaign
-from carecareers.qr import campaign_poster, qr_png, qr_svg
 from web.auth import DbSession, StaffViewer, Viewer
 from web.routes.advisers.charts import day_chart, funnel_bars, funnel_height, percent
 from web.routes.advisers.common import CheckedForm, PageNotFound, dashboard_router, render

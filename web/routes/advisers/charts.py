@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from carecareers.campaigns import FunnelRow
+from carecareers.campaigns.service import FunnelRow
 
 FUNNEL_STEPS = (("visits", "Visits"), ("conversations", "Conversations"),
                 ("leads", "Leads"), ("contacted", "Contacted"))

@@ -9,7 +9,6 @@ from datetime import date
 from fastapi import Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from carecareers import followups
 from carecareers.dashboard import (
     FilterChoices,
     export_leads,
@@ -21,7 +20,8 @@ from carecareers.dashboard import (
     view_lead,
 )
 from carecareers.dashboard.leads import active_providers
-from carecareers.exports import leads_csv, leads_json
+from carecareers.leads import followups
+from carecareers.leads.exports import leads_csv, leads_json
 from carecareers.vacancies.roles import role_index_for
 from web.auth import CurrentViewer, DataViewer, DbSession, StaffViewer, Viewer
 from web.routes.advisers.common import (

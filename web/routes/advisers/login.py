@@ -5,7 +5,12 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carecareers.advisers import MAX_FAILED_LOGINS, AccountLocked, LoginRefused, authenticate
+from carecareers.advisers.accounts import (
+    MAX_FAILED_LOGINS,
+    AccountLocked,
+    LoginRefused,
+    authenticate,
+)
 from web.auth import DbSession, NotLoggedIn, end_session, read_viewer, start_session
 from web.csrf import (
     CSRF_FIELD,

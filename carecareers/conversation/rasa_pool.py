@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from carecareers.rasa_client import BotMessage, RasaClient, RasaUnavailable
+from carecareers.conversation.rasa_client import BotMessage, RasaClient, RasaUnavailable
 from carecareers.settings import Settings
 
 logger = logging.getLogger(__name__)

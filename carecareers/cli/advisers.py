@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from carecareers.advisers import ROLES, AccountError, add_adviser, reset_password
+from carecareers.advisers.accounts import ROLES, AccountError, add_adviser, reset_password
 from carecareers.db import make_engine, session_factory
 from carecareers.settings import ConfigurationError, get_settings
 

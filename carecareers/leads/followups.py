@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from carecareers import audit
+from carecareers.advisers import audit
 from carecareers.models import Adviser, FollowUp, Lead, LeadRoute, Provider
 from carecareers.models.base import utcnow
 

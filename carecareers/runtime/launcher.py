@@ -9,7 +9,8 @@ import sys
 import threading
 from urllib.parse import urlsplit
 
-from carecareers.processes import (
+from carecareers.conversation.rasa_pool import rasa_urls
+from carecareers.runtime.processes import (
     MODEL_PATH,
     RASA_BIN,
     Running,
@@ -22,7 +23,6 @@ from carecareers.processes import (
     wait_ready,
     web_spec,
 )
-from carecareers.rasa_pool import rasa_urls
 from carecareers.settings import Settings
 
 logger = logging.getLogger(__name__)

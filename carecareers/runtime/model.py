@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from carecareers.processes import MODEL_PATH, RASA_BIN, RASA_QUIET_ENV
+from carecareers.runtime.processes import MODEL_PATH, RASA_BIN, RASA_QUIET_ENV
 from carecareers.settings import PROJECT_ROOT
 
 TRAINING_INPUTS = ("config.yml", "domain", "nlu", "stories")

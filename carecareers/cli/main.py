@@ -8,13 +8,13 @@ import sys
 
 import typer
 
-from carecareers.commands.advisers import app as advisers_app
-from carecareers.commands.campaigns import app as campaigns_app
-from carecareers.commands.leads import app as leads_app
-from carecareers.commands.leads import retention_app
+from carecareers.cli.advisers import app as advisers_app
+from carecareers.cli.campaigns import app as campaigns_app
+from carecareers.cli.leads import app as leads_app
+from carecareers.cli.leads import retention_app
+from carecareers.cli.vacancies import app as vacancies_app
 from carecareers.db import DatabaseUnavailable, make_engine, session_factory
 from carecareers.settings import ConfigurationError, Settings, get_settings
-from carecareers.vacancies.cli import app as vacancies_app
 
 app = typer.Typer(help="Care Careers Assistant administration.", no_args_is_help=True)
 db_app = typer.Typer(help="The application database.", no_args_is_help=True)
@@ -64,8 +64,8 @@ def db_upgrade() -> None:
 @demo_app.command("seed")
 def demo_seed() -> None:
     """Load demo providers, a demo campaign and sample vacancies."""
-    from carecareers.demo import seed_demo
-    from carecareers.providers import ProviderContentError
+    from carecareers.leads.providers import ProviderContentError
+    from carecareers.runtime.demo import seed_demo
 
     settings = load_settings()
     factory = session_factory(make_engine(settings.database_url))
@@ -85,7 +85,7 @@ def demo_seed() -> None:
 @model_app.command("ensure")
 def model_ensure() -> None:
     """Train the model unless the current one was trained from the same files."""
-    from carecareers.model import TrainingError, model_is_current, train
+    from carecareers.runtime.model import TrainingError, model_is_current, train
 
     if model_is_current():
         typer.echo("model is up to date (training data and config unchanged)")
@@ -101,6 +101,6 @@ def model_ensure() -> None:
 @app.command("run")
 def run() -> None:
     """Start Rasa, the action server, the web app and (with a token) the Telegram bot."""
-    from carecareers.launcher import main as launch
+    from carecareers.runtime.launcher import main as launch
 
     sys.exit(launch())

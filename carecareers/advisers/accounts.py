@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from carecareers import audit
+from carecareers.advisers import audit
 from carecareers.models import Adviser, Provider
 from carecareers.models.base import utcnow
 

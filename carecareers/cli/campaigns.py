@@ -10,7 +10,7 @@ from typing import TypeVar
 import typer
 from sqlalchemy.orm import Session
 
-from carecareers.campaigns import (
+from carecareers.campaigns.service import (
     CAMPAIGN_KINDS,
     CampaignError,
     campaign_funnel,
@@ -98,7 +98,7 @@ def qr(
     out: Path = typer.Option(..., "--out", "-o", help="File to write: .png or .svg."),
 ) -> None:
     """Write the campaign's QR code (pointing at PUBLIC_BASE_URL/c/CODE) as PNG or SVG."""
-    from carecareers.qr import qr_png, qr_svg
+    from carecareers.campaigns.qr import qr_png, qr_svg
 
     suffix = out.suffix.lower()
     if suffix not in QR_FORMATS:
@@ -116,7 +116,7 @@ def poster(
     out: Path = typer.Option(..., "--out", "-o", help="HTML file to write (print it on A4)."),
 ) -> None:
     """Write a printable A4 poster (HTML with the QR code inline) for the campaign."""
-    from carecareers.qr import campaign_poster
+    from carecareers.campaigns.qr import campaign_poster
 
     settings = _settings()
     page = _in_transaction(settings, lambda session: campaign_poster(

@@ -11,7 +11,7 @@ import typer
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from carecareers import audit
+from carecareers.advisers import audit
 from carecareers.db import make_engine, session_factory
 from carecareers.leads.erasure import (
     ErasureFailed,
@@ -76,7 +76,7 @@ def export(format: str = typer.Option("csv", "--format", help="csv or json"),
            provider: str = typer.Option(None, help="only leads routed to this provider code"),
            out: Path = typer.Option(None, help="write to this file instead of the screen")) -> None:
     """Export leads for follow-up; every export is recorded in the audit log."""
-    from carecareers.exports import lead_export_rows, leads_csv, leads_json
+    from carecareers.leads.exports import lead_export_rows, leads_csv, leads_json
 
     if format not in ("csv", "json"):
         raise _fail("--format must be csv or json")

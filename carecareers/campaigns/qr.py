@@ -16,7 +16,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from carecareers.campaigns import campaign_url, describe_dates, telegram_start_link
+from carecareers.campaigns.service import campaign_url, describe_dates, telegram_start_link
 from carecareers.models import Campaign
 from carecareers.settings import PROJECT_ROOT, Settings
 

@@ -6,9 +6,9 @@ import re
 
 from sqlalchemy.orm import Session
 
-from carecareers.campaigns import find_campaign
-from carecareers.masking import mask_contact_details
+from carecareers.campaigns.service import find_campaign
 from carecareers.models import UnansweredQuestion
+from carecareers.questions.masking import mask_contact_details
 
 STOPWORDS = frozenset(
     "a an and are as at be can do does for from have how i if in is it me my of on or so "

@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from carecareers.campaigns import create_campaign, find_campaign
-from carecareers.providers import sync_providers
+from carecareers.campaigns.service import create_campaign, find_campaign
+from carecareers.leads.providers import sync_providers
 from carecareers.settings import Settings
 
 DEMO_CAMPAIGN_CODE = "DEMO-FOODBANK"
