@@ -333,7 +333,7 @@ def busy_ticks() -> tuple[int, int]:
 
 
 async def load(stack: BenchStack, visitors: int, seconds: float) -> LoadResult:
-    from web.routes.chat import NO_REPLY_TEXT
+    from carecareers.conversation.relay import NO_REPLY_TEXT
 
     result = LoadResult(visitors, seconds)
     pids = {**stack.pids(), "load generator": os.getpid()}

@@ -18,6 +18,7 @@ from bot.ordering import PerChatUpdateProcessor
 from bot.services import SERVICES_KEY, Services
 from carecareers.conversation.rasa_client import RasaClient
 from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for
+from carecareers.conversation.relay import Relay
 from carecareers.db import make_engine, session_factory
 from carecareers.settings import Settings
 
@@ -53,12 +54,13 @@ def build_application(settings: Settings, *, rasa: RasaClient | RasaPool | None 
     if requests is not None:
         builder = builder.get_updates_request(requests[0]).request(requests[1])
     application = builder.build()
+    rasa = rasa or rasa_client_for(settings)
+    sessions = session_factory(make_engine(settings.database_url))
     application.bot_data[SERVICES_KEY] = Services(
-        rasa=rasa or rasa_client_for(settings),
+        rasa=rasa,
+        relay=Relay(rasa, settings.tracker_store_url, sessions),
         secret_key=settings.secret_key,
         privacy_url=settings.public_base_url.rstrip("/") + "/privacy",
-        tracker_store_url=settings.tracker_store_url,
-        sessions=session_factory(make_engine(settings.database_url)),
     )
     add_handlers(application)
     return application

@@ -1,6 +1,5 @@
 """What the bot says on its own, without asking Rasa."""
 
-RASA_DOWN = "Sorry, I can't answer right now — please try again in a minute."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again."
 TEXT_ONLY = (
     "Sorry, I can only read text. Please type your question — "

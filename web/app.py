@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from carecareers.conversation.rasa_client import RasaClient
 from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for
+from carecareers.conversation.relay import Relay
 from carecareers.db import make_engine, session_factory
 from carecareers.settings import Settings, get_settings
 from web.ratelimit import ChatLimiter
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None,
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
     app.state.rasa = rasa_client
+    app.state.relay = Relay(rasa_client, settings.tracker_store_url, app.state.session_factory)
     app.state.chat_limiter = ChatLimiter()  # per process: see web/ratelimit.py
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import texts
+from carecareers.conversation.relay import NO_REPLY_TEXT, UNAVAILABLE_TEXT
 from carecareers.runtime.processes import free_port, web_spec
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.test_bot_e2e import bot_env, replies_to, start_bot, stop_bot
@@ -39,7 +39,6 @@ from tests.e2e.test_replicated import (
     turns_stored,
 )
 from tests.e2e.test_web_conversation import press, say, text_of
-from web.routes.chat import NO_REPLY_TEXT, UNAVAILABLE_TEXT
 
 pytestmark = pytest.mark.e2e
 
@@ -215,7 +214,7 @@ def test_with_rasa_down_the_chat_and_the_bot_answer_kindly_and_recover(
             mark = telegram.mark()
             telegram.send_text(4242, "what jobs are there in care")
             (sorry,) = replies_to(telegram, 4242, mark)
-            assert sorry.params["text"] == texts.RASA_DOWN
+            assert sorry.params["text"] == UNAVAILABLE_TEXT
             assert bot.poll() is None
 
             stack.start("rasa-b")
@@ -226,7 +225,7 @@ def test_with_rasa_down_the_chat_and_the_bot_answer_kindly_and_recover(
             mark = telegram.mark()
             telegram.send_text(4242, "what jobs are there in care")
             (answer,) = replies_to(telegram, 4242, mark)
-            assert answer.params["text"] != texts.RASA_DOWN
+            assert answer.params["text"] != UNAVAILABLE_TEXT
             assert bot.poll() is None
         finally:
             assert stop_bot(bot) == 0, (tmp_path / "bot.log").read_text()

@@ -13,15 +13,18 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from bot import buttons, commands, texts
 from bot.app import build_application
-from bot.identity import rasa_sender
 from carecareers.campaigns.service import create_campaign
 from carecareers.conversation.rasa_client import RasaClient
+from carecareers.conversation.relay import UNAVAILABLE_TEXT
+from carecareers.conversation.senders import telegram_sender
+from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Conversation
 from carecareers.settings import Settings
@@ -116,6 +119,7 @@ class Harness:
     app: Application  # type: ignore[type-arg]
     api: BotApiLog
     rasa: FakeRasa
+    sessions: sessionmaker[Session]
     update_ids: int = 0
 
     async def send(self, update: Json) -> None:
@@ -139,7 +143,7 @@ async def bot(tmp_path: Path) -> AsyncIterator[Harness]:
                             requests=(RecordingRequest(api), RecordingRequest(api)),
                             rate_limit=False)
     await app.initialize()
-    yield Harness(app, api, rasa)
+    yield Harness(app, api, rasa, session_factory(make_engine(settings.database_url)))
     await app.shutdown()
     await client.aclose()
 
@@ -187,7 +191,7 @@ async def test_start_with_code_sends_greet_and_campaign_metadata(bot: Harness) -
 
 
 async def test_conversations_are_counted_for_their_campaign(bot: Harness) -> None:
-    sessions = bot.app.bot_data["services"].sessions
+    sessions = bot.sessions
     with sessions() as session, session.begin():
         create_campaign(session, "FOODBANK-2025", "Food bank", kind="food_bank")
     await bot.send(message("/start FOODBANK-2025"))
@@ -220,7 +224,7 @@ async def test_sender_is_a_keyed_hash_and_no_raw_id_reaches_rasa(bot: Harness) -
     await bot.send(message("hi"))
 
     request = bot.rasa.requests[0]
-    assert request["sender"] == rasa_sender(SECRET, USER_ID)
+    assert request["sender"] == telegram_sender(SECRET, USER_ID)
     assert request["sender"].startswith("tg-") and len(request["sender"]) == 35
     assert str(USER_ID) not in json.dumps(request)
 
@@ -340,7 +344,7 @@ async def test_rasa_down_gets_a_kind_reply(bot: Harness) -> None:
     bot.rasa.down = True
     await bot.send(message("hello"))
 
-    assert bot.api.texts() == [texts.RASA_DOWN]
+    assert bot.api.texts() == [UNAVAILABLE_TEXT]
 
 
 async def test_typing_is_shown_while_waiting_and_its_failure_is_harmless(bot: Harness) -> None:

@@ -75,7 +75,7 @@ def test_chat_forwards_to_rasa_with_a_stable_sender(client: TestClient, fake_ras
     assert first.json()["messages"][0]["buttons"][0]["title"] == "Jobs"
     senders = {r["sender"] for r in fake_rasa.requests}
     assert len(senders) == 1 and next(iter(senders)).startswith("web-")
-    assert fake_rasa.requests[0]["metadata"] == {"channel": "web", "campaign": None}
+    assert fake_rasa.requests[0]["metadata"] == {"channel": "web"}  # untagged: no campaign key
 
 
 def test_a_button_press_sends_the_payload_offered(client: TestClient, fake_rasa: FakeRasa):
@@ -128,7 +128,7 @@ def test_campaign_landing_tags_the_conversation(client: TestClient, fake_rasa: F
 def test_unknown_campaign_still_chats_untagged(client: TestClient, fake_rasa: FakeRasa):
     assert client.get("/c/NOPE").status_code == 200
     client.post("/api/chat", json={"message": "hi"})
-    assert fake_rasa.requests[-1]["metadata"]["campaign"] is None
+    assert "campaign" not in fake_rasa.requests[-1]["metadata"]
 
 
 def test_typed_intent_syntax_never_reaches_rasa(client: TestClient, fake_rasa: FakeRasa):

@@ -1,0 +1,52 @@
+"""The shapes of what the assistant sends besides text: vacancy cards, markers, form answers.
+
+The actions build them, the relay reads the erasure marker, and each front end renders
+the rest; all of them agree on these shapes through this module.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+VACANCY = "vacancy"
+ERASED_MARKER: Mapping[str, str] = {"type": "conversation_erased"}
+
+
+def vacancy_card(*, title: str, employer: str | None, place: str | None,
+                 distance_miles: float | None, salary: str | None, apply_url: str,
+                 closing_date: date | None, apprenticeship: bool,
+                 attribution: str | None) -> dict[str, Any]:
+    """The custom payload every front end renders as a card with an Apply link."""
+    return {
+        "type": VACANCY, "title": title, "employer": employer, "place": place,
+        "distance_miles": round(distance_miles, 1) if distance_miles is not None else None,
+        "salary": salary, "apply_url": apply_url,
+        "closing_date": closing_date.isoformat() if closing_date else None,
+        "apprenticeship": apprenticeship, "attribution": attribution,
+    }
+
+
+def is_vacancy(custom: Mapping[str, Any] | None) -> bool:
+    return bool(custom) and custom.get("type") == VACANCY  # type: ignore[union-attr]
+
+
+def is_erasure_marker(custom: Mapping[str, Any] | None) -> bool:
+    """True for the reply that says the conversation's events must now be deleted.
+
+    The erasure action cannot delete the events itself: Rasa saves the turn's events
+    after the action runs. So it replies with ERASED_MARKER, and the relay deletes the
+    conversation from the tracker store once Rasa has answered.
+    """
+    return bool(custom) and custom.get("type") == ERASED_MARKER["type"]  # type: ignore[union-attr]
+
+
+def form_answer_payload(answer: str) -> str:
+    """A button payload that fills the form's current question with `answer`, whatever NLU says."""
+    return "/inform" + json.dumps({"form_answer": answer}, separators=(",", ":"))
+
+
+def form_answer_button(title: str, answer: str) -> dict[str, str]:
+    return {"title": title, "payload": form_answer_payload(answer)}

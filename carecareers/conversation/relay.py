@@ -1,0 +1,126 @@
+"""One chat turn, the same for every front end: attribute, ask Rasa, erase, fall back.
+
+The web chat and the Telegram bot parse what arrived, call `Relay.take`, and render the
+replies it returns; every rule of a turn lives here once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from carecareers.campaigns.service import record_message
+from carecareers.conversation.payloads import is_erasure_marker
+from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
+from carecareers.leads.erasure import ErasureFailed, erase_conversation_events
+
+logger = logging.getLogger(__name__)
+
+CHANNELS = ("web", "telegram")
+UNAVAILABLE_TEXT = "Sorry, I can't answer right now. Please try again in a minute."
+# Rasa answers nothing at all when a turn fails inside it (an action server that is down, a
+# tracker store that dropped its connection): say so kindly rather than stay silent.
+NO_REPLY_TEXT = ("Sorry, something went wrong on my side and I couldn't answer that. "
+                 "Please try again, or ask me something else.")
+
+
+class RasaSender(Protocol):
+    async def send(self, sender: str, message: str,
+                   metadata: dict[str, Any] | None = None) -> list[BotMessage]: ...
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What arrived from one person: typed text or a button's payload, and where from.
+
+    `from_person` is False for what a front end sends on its own (the web page's greeting):
+    such a turn is not counted for the campaign and gets no fallback reply.
+    """
+
+    sender_id: str
+    message: str
+    channel: str
+    campaign: str | None = None
+    from_person: bool = True
+    extra_metadata: Mapping[str, Any] = field(default_factory=dict)
+    if_silent: str | None = None
+
+    def metadata(self) -> dict[str, Any]:
+        """The metadata sent to Rasa: the channel, the campaign if any, and extras."""
+        base: dict[str, Any] = {"channel": self.channel}
+        if self.campaign:
+            base["campaign"] = self.campaign
+        return {**base, **self.extra_metadata}
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    replies: list[BotMessage]
+    answered: bool = True  # False when Rasa could not be reached
+    erased: bool = False  # the conversation was erased: a front end forgets what it holds
+
+
+class Relay:
+    """Take chat turns for one front end process."""
+
+    def __init__(self, rasa: RasaSender, tracker_store_url: str,
+                 sessions: sessionmaker[Session] | None = None) -> None:
+        if not tracker_store_url:
+            raise ValueError("the relay needs the tracker store to erase conversations")
+        self._rasa = rasa
+        self._tracker_store_url = tracker_store_url
+        self._sessions = sessions
+
+    async def take(self, turn: Turn) -> TurnResult:
+        if turn.channel not in CHANNELS:
+            raise ValueError(f"unknown channel {turn.channel!r}")
+        if turn.from_person:
+            await asyncio.to_thread(self._attribute, turn)
+        try:
+            replies = await self._rasa.send(turn.sender_id, turn.message, turn.metadata())
+        except RasaUnavailable:
+            return TurnResult([BotMessage(text=UNAVAILABLE_TEXT)], answered=False)
+        shown = [reply for reply in replies if not is_erasure_marker(reply.custom)]
+        erased = len(shown) != len(replies)
+        if erased:
+            await self._erase_events(turn.sender_id)
+        if not shown and (turn.from_person or turn.if_silent):
+            shown = [self._fallback(turn)]
+        return TurnResult(shown, erased=erased)
+
+    def _attribute(self, turn: Turn) -> None:
+        """Count the person's message for the campaign funnel, as soon as it arrives.
+
+        Attribution never stops a conversation: a database error is logged and the turn
+        goes on.
+        """
+        if self._sessions is None:
+            return
+        try:
+            with self._sessions() as session, session.begin():
+                record_message(session, turn.sender_id, turn.channel, turn.campaign)
+        except SQLAlchemyError as exc:
+            logger.warning("could not record the conversation for attribution: %s",
+                           type(exc).__name__)
+
+    async def _erase_events(self, sender_id: str) -> None:
+        """Delete the conversation's events now that Rasa has saved its last turn."""
+        try:
+            await asyncio.to_thread(erase_conversation_events, self._tracker_store_url,
+                                    sender_id)
+        except ErasureFailed:
+            logger.exception("could not erase a conversation's events")
+
+    @staticmethod
+    def _fallback(turn: Turn) -> BotMessage:
+        if turn.if_silent:
+            return BotMessage(text=turn.if_silent)
+        logger.warning("Rasa sent no reply to a %s message; sending a kind one instead",
+                       turn.channel)
+        return BotMessage(text=NO_REPLY_TEXT)
