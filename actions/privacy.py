@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import campaign_of, channel_of, db_session
-from carecareers.leads.erasure import ERASED_MARKER, erase_lead, find_leads, forget_conversation
+from carecareers.conversation.payloads import ERASED_MARKER
+from carecareers.leads.erasure import erase_person
 from carecareers.questions.unanswered import record_unanswered
 
 logger = logging.getLogger(__name__)
@@ -27,9 +28,8 @@ class ActionEraseMyData(Action):
             domain: dict[str, Any]) -> list[EventType]:
         try:
             with db_session() as session:
-                for lead in find_leads(session, sender_id=tracker.sender_id):
-                    erase_lead(session, lead, "assistant", via=channel_of(tracker))
-                forget_conversation(session, tracker.sender_id)
+                erase_person(session, actor="assistant", via=channel_of(tracker),
+                             sender_id=tracker.sender_id)
         except SQLAlchemyError:
             logger.exception("erasure failed")
             dispatcher.utter_message(text="Sorry, I couldn't delete your details just now. "

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime, time, timezone
+from datetime import date
 from pathlib import Path
 
 import typer
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from carecareers.advisers import audit
 from carecareers.db import make_engine, session_factory
 from carecareers.leads.erasure import (
     ErasureFailed,
     erase_conversation_events,
-    erase_lead,
+    erase_person,
     find_leads,
-    forget_conversation,
     purge_expired,
 )
+from carecareers.leads.filters import LeadFilters
 from carecareers.leads.validation import InvalidAnswer, parse_email, parse_phone
-from carecareers.models import Lead, LeadRoute, Provider
+from carecareers.models import Provider
 from carecareers.settings import get_settings
 
 app = typer.Typer(help="Leads: export and erasure.", no_args_is_help=True)
@@ -50,24 +49,21 @@ def erase(email: str = typer.Option(None, help="the email address on the lead"),
     settings = get_settings()
     factory = session_factory(make_engine(settings.database_url))
     with factory() as session, session.begin():
-        leads = find_leads(session, sender_id=sender, email=email, phone=phone)
-        if not leads:
+        found = len(find_leads(session, sender_id=sender, email=email, phone=phone))
+        if not found:
             typer.echo("no lead matches; nothing erased")
             return
-        if not yes and not typer.confirm(f"erase {len(leads)} lead(s)?"):
+        if not yes and not typer.confirm(f"erase {found} lead(s)?"):
             raise typer.Exit(1)
-        senders = {lead.sender_id for lead in leads} | ({sender} if sender else set())
-        for lead in leads:
-            erase_lead(session, lead, "cli", via="cli")
-        for sender_id in senders:
-            forget_conversation(session, sender_id)
+        erasure = erase_person(session, actor="cli", via="cli", sender_id=sender, email=email,
+                               phone=phone)
     erased_events = 0
-    for sender_id in senders:
+    for sender_id in erasure.senders:
         try:
             erased_events += erase_conversation_events(settings.tracker_store_url, sender_id)
         except ErasureFailed as error:
             raise _fail(f"the lead was erased, but {error}; run the command again") from error
-    typer.echo(f"erased {len(leads)} lead(s) and {erased_events} conversation event(s)")
+    typer.echo(f"erased {erasure.leads} lead(s) and {erased_events} conversation event(s)")
 
 
 @app.command("export")
@@ -76,30 +72,23 @@ def export(format: str = typer.Option("csv", "--format", help="csv or json"),
            provider: str = typer.Option(None, help="only leads routed to this provider code"),
            out: Path = typer.Option(None, help="write to this file instead of the screen")) -> None:
     """Export leads for follow-up; every export is recorded in the audit log."""
-    from carecareers.leads.exports import lead_export_rows, leads_csv, leads_json
+    from carecareers.leads.exports import export_leads, leads_csv, leads_json
 
     if format not in ("csv", "json"):
         raise _fail("--format must be csv or json")
     try:
-        start = (datetime.combine(date.fromisoformat(since), time.min, timezone.utc)
-                 if since else None)
+        filters = LeadFilters(created_from=date.fromisoformat(since) if since else None,
+                              provider=provider)
     except ValueError as error:
         raise _fail("--since must be a date like 2026-09-01") from error
     settings = get_settings()
     factory = session_factory(make_engine(settings.database_url))
     try:
         with factory() as session, session.begin():
-            query = select(Lead).order_by(Lead.created_at)
-            if start is not None:
-                query = query.where(Lead.created_at >= start)
-            if provider:
-                found = session.scalar(select(Provider).where(Provider.code == provider))
-                if found is None:
-                    raise _fail(f"no provider with code {provider!r}")
-                query = query.join(LeadRoute).where(LeadRoute.provider_id == found.id)
-            rows = lead_export_rows(session, list(session.scalars(query)))
-            audit.record(session, "cli", "leads.exported", None, format=format, since=since,
-                         provider=provider, rows=len(rows))
+            if provider and session.scalar(
+                    select(Provider).where(Provider.code == provider)) is None:
+                raise _fail(f"no provider with code {provider!r}")
+            rows = export_leads(session, filters, actor="cli", export_format=format)
     except SQLAlchemyError as error:
         raise _fail(f"the database did not answer: {type(error).__name__}") from error
     stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout

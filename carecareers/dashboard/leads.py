@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
 from carecareers.advisers.accounts import is_staff
-from carecareers.dashboard.filters import LeadFilters, conditions
 from carecareers.dashboard.scope import visible_to
-from carecareers.leads.exports import lead_export_rows
+from carecareers.leads import exports
+from carecareers.leads.filters import LeadFilters, conditions
 from carecareers.leads.recording import GENERAL_INTERESTS
 from carecareers.leads.validation import AGE_BANDS
 from carecareers.models import (
@@ -29,7 +29,6 @@ from carecareers.models import (
 from carecareers.models.leads import LEAD_STATUSES
 
 PER_PAGE = 25
-MAX_EXPORT_ROWS = 50_000
 
 
 class LeadNotFound(LookupError):
@@ -136,15 +135,10 @@ def _history(session: Session, lead: Lead) -> list[FollowUpEntry]:
 
 
 def export_leads(session: Session, adviser: Adviser, filters: LeadFilters,
-                 export_format: str) -> list[dict[str, str]]:
-    """The rows of every lead the filters select; the export is audited without lead data."""
-    leads = list(session.scalars(
-        select(Lead).where(visible_to(adviser), *conditions(filters))
-        .order_by(Lead.created_at.desc(), Lead.id.desc()).limit(MAX_EXPORT_ROWS)))
-    rows = lead_export_rows(session, leads)
-    audit.record(session, adviser.email, "leads.exported", None, format=export_format,
-                 filters=filters.for_audit(), rows=len(rows))
-    return rows
+                 export_format: str) -> list[dict[str, Any]]:
+    """The rows of every lead the filters select that this account may see."""
+    return exports.export_leads(session, filters, actor=adviser.email,
+                                export_format=export_format, visible=visible_to(adviser))
 
 
 @dataclass

@@ -47,6 +47,31 @@ def erase_lead(session: Session, lead: Lead, actor: str, via: str) -> None:
     audit.record(session, actor, "lead.erased", None, via=via)
 
 
+@dataclass(frozen=True)
+class Erasure:
+    """What an erasure removed: how many leads, and every conversation they came from."""
+
+    leads: int
+    senders: frozenset[str]
+
+
+def erase_person(session: Session, *, actor: str, via: str, sender_id: str | None = None,
+                 email: str | None = None, phone: str | None = None) -> Erasure:
+    """Erase every lead found by sender, email or phone, and unlink their conversations.
+
+    The one erasure service: the chat (and the bot's /forget) and the CLI all call it.
+    Deleting the conversations' events from Rasa's tracker store is the caller's next step,
+    once nothing more will be written to them.
+    """
+    leads = find_leads(session, sender_id=sender_id, email=email, phone=phone)
+    senders = {lead.sender_id for lead in leads} | ({sender_id} if sender_id else set())
+    for lead in leads:
+        erase_lead(session, lead, actor, via=via)
+    for sender in senders:
+        forget_conversation(session, sender)
+    return Erasure(len(leads), frozenset(senders))
+
+
 def forget_conversation(session: Session, sender_id: str) -> None:
     """Unlink a conversation from its sender, keeping only the anonymous campaign counts."""
     conversation = session.scalar(select(Conversation).where(Conversation.sender_id == sender_id))
@@ -107,16 +132,3 @@ def purge_expired(session: Session, tracker_store_url: str, retention_days: int,
     session.flush()
     events = purge_conversation_events(tracker_store_url, cutoff)
     return PurgeReport(len(stale), int(questions.rowcount or 0), events)
-
-
-ERASED_MARKER = {"type": "conversation_erased"}
-
-
-def asks_to_erase_conversation(customs: list[dict[str, object] | None]) -> bool:
-    """True when the assistant's replies say the conversation's events must now be deleted.
-
-    The erasure action cannot delete the events itself: Rasa saves the turn's events after
-    the action runs. So it replies with ERASED_MARKER, and the front end deletes the
-    conversation from the tracker store once Rasa has answered.
-    """
-    return any(c is not None and c.get("type") == ERASED_MARKER["type"] for c in customs)
