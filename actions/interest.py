@@ -18,9 +18,11 @@ from actions.common import (
     channel_of,
     consent_context,
     db_session,
+    latest_entity,
     say,
 )
 from carecareers.careers import answers
+from carecareers.conversation.payloads import CONSENT_ENTITY, consent_button
 from carecareers.conversation.payloads import form_answer_button as answer_button
 from carecareers.geo import default_gazetteer
 from carecareers.leads import ConsentWording, InterestDetails, InvalidAnswer, record_interest
@@ -151,9 +153,11 @@ class ValidateInterestForm(FormValidationAction):
                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"lead_consent": None}
-        consent = read_consent(str(value), tracker.get_intent_of_latest_message())
+        consent = read_consent(latest_entity(tracker, CONSENT_ENTITY),
+                               str(tracker.latest_message.get("text") or ""),
+                               tracker.get_intent_of_latest_message())
         if consent is None:
-            dispatcher.utter_message(text="Please answer yes or no.")
+            dispatcher.utter_message(text="Please tap \"Yes, I agree\" or \"No thanks\".")
         return {"lead_consent": consent}
 
     @staticmethod
@@ -226,7 +230,7 @@ class ActionAskLeadConfirmed(Action):
             f"Interested in: {slot('lead_interest')}\n"
             "Is that right?"
         )
-        buttons = [answer_button("Looks right", "yes")] + [
+        buttons = [answer_button("Looks right", "looks right")] + [
             answer_button(f"Change {word}", f"change {word}")
             for word in ("name", "age", "contact", "postcode", "interest")
         ]
@@ -243,7 +247,7 @@ class ActionAskLeadConsent(Action):
         with db_session() as session:
             wording = _consent_for(session, tracker)
         dispatcher.utter_message(text=wording.text, buttons=[
-            answer_button("Yes, I agree", "yes"), answer_button("No thanks", "no"),
+            consent_button("Yes, I agree", given=True), consent_button("No thanks", given=False),
         ])
         return []
 

@@ -61,6 +61,8 @@ async def talk(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
     chat = update.effective_chat
     assert chat is not None
     result = await ask_rasa(update, context, message, extra, if_silent)
+    if result.moved_on and context.chat_data is not None:
+        buttons.next_turn(context.chat_data)
     await render_replies(context, chat.id, result.replies)
     return result.answered
 

@@ -50,3 +50,15 @@ def form_answer_payload(answer: str) -> str:
 
 def form_answer_button(title: str, answer: str) -> dict[str, str]:
     return {"title": title, "payload": form_answer_payload(answer)}
+
+
+CONSENT_ENTITY = "consent_answer"
+CONSENT_GIVEN = "given"
+CONSENT_REFUSED = "refused"
+
+
+def consent_button(title: str, given: bool) -> dict[str, str]:
+    """A button of the consent question: the only kind of button that can answer it."""
+    answer = CONSENT_GIVEN if given else CONSENT_REFUSED
+    return {"title": title,
+            "payload": "/inform" + json.dumps({CONSENT_ENTITY: answer}, separators=(",", ":"))}

@@ -64,6 +64,12 @@ class TurnResult:
     replies: list[BotMessage]
     answered: bool = True  # False when Rasa could not be reached
     erased: bool = False  # the conversation was erased: a front end forgets what it holds
+    fell_back: bool = False  # Rasa answered nothing; the replies are the relay's own
+
+    @property
+    def moved_on(self) -> bool:
+        """True when Rasa took the turn: the buttons offered before no longer answer it."""
+        return self.answered and not self.fell_back
 
 
 class Relay:
@@ -91,7 +97,7 @@ class Relay:
         if erased:
             await self._erase_events(turn.sender_id)
         if not shown and (turn.from_person or turn.if_silent):
-            shown = [self._fallback(turn)]
+            return TurnResult([self._fallback(turn)], erased=erased, fell_back=not erased)
         return TurnResult(shown, erased=erased)
 
     def _attribute(self, turn: Turn) -> None:

@@ -46,13 +46,22 @@ def read_confirmation(answer: str, intent: str | None) -> Confirmation:
     return Confirmation(confirmed=lowered in YES_WORDS or intent == "affirm")
 
 
-def read_consent(answer: str, intent: str | None) -> str | None:
-    """'given', 'refused', or None when the answer is neither."""
-    lowered = answer.strip().lower()
-    if lowered in YES_WORDS or (intent == "affirm" and lowered not in NO_WORDS):
-        return "given"
+def read_consent(button_answer: str | None, typed: str, intent: str | None) -> str | None:
+    """'given', 'refused', or None when the answer is neither.
+
+    Consent comes only from a real choice at the consent question: its own button, or
+    typed words that say yes. A "yes"-like intent alone, or another question's button,
+    is not consent; saying no in any way is a refusal.
+    """
+    if button_answer in ("given", "refused"):
+        return button_answer
+    lowered = typed.strip().lower()
+    if lowered.startswith("/"):
+        return None  # a button of another question
     if lowered in NO_WORDS or intent == "deny":
         return "refused"
+    if lowered in YES_WORDS:
+        return "given"
     return None
 
 

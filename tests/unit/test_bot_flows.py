@@ -259,7 +259,7 @@ async def test_buttons_become_an_inline_keyboard(bot: Harness) -> None:
     assert first == {"text": "Jobs", "callback_data": "r:/search_vacancies"}
     assert second["callback_data"].startswith("k:")
     assert len(second["callback_data"].encode()) <= 64
-    assert bot.app.chat_data[USER_ID][buttons.STORE_KEY][second["callback_data"][2:]] == \
+    assert buttons.payload_for(second["callback_data"], bot.app.chat_data[USER_ID]) == \
         long_payload
 
 
@@ -298,6 +298,39 @@ async def test_stale_or_expired_buttons_do_not_reach_rasa(bot: Harness) -> None:
     assert bot.rasa.requests == []
     answers = [a.get("text") for a in bot.api.of("answerCallbackQuery")]
     assert answers == [texts.ALREADY_CHOSEN, texts.BUTTON_EXPIRED]
+
+
+async def test_a_double_tap_on_a_question_button_answers_it_once(bot: Harness) -> None:
+    consent = '/inform{"consent_answer":"given"}'
+    bot.rasa.replies = lambda body: (
+        [{"text": "May we pass on your details?", "buttons": [
+            {"title": "Yes, I agree", "payload": consent}]}]
+        if body["message"] == "hi" else [{"text": "Thanks!"}])
+    await bot.send(message("hi"))
+    keyboard = bot.api.of("sendMessage")[0]["reply_markup"]["inline_keyboard"]
+    data = keyboard[0][0]["callback_data"]
+    assert data.startswith("k:")  # a question's answer is never sent inline
+
+    await bot.send(press(data, keyboard))  # the first tap answers the question
+    await bot.send(press(data, keyboard))  # the second arrives before the keyboard changed
+
+    assert [r["message"] for r in bot.rasa.requests] == ["hi", consent]
+    assert bot.api.of("answerCallbackQuery")[-1]["text"] == texts.BUTTON_EXPIRED
+
+
+async def test_a_question_button_works_again_after_a_lost_turn(bot: Harness) -> None:
+    consent = '/inform{"consent_answer":"given"}'
+    answers = iter([[{"text": "Agree?", "buttons": [{"title": "Yes", "payload": consent}]}],
+                    [], [{"text": "Thanks!"}]])
+    bot.rasa.replies = lambda body: next(answers)
+    await bot.send(message("hi"))
+    keyboard = bot.api.of("sendMessage")[0]["reply_markup"]["inline_keyboard"]
+    data = keyboard[0][0]["callback_data"]
+    await bot.send(press(data, keyboard))  # Rasa answers nothing: the question still stands
+    await bot.send(press(data, keyboard))
+
+    assert [r["message"] for r in bot.rasa.requests] == ["hi", consent, consent]
+    assert bot.api.texts()[-1] == "Thanks!"
 
 
 async def test_callback_data_no_keyboard_offered_is_refused(bot: Harness) -> None:

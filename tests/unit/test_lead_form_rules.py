@@ -35,12 +35,18 @@ def test_the_summary_answer(answer, intent, confirmed, slot) -> None:
     assert (result.confirmed, result.change_slot) == (confirmed, slot)
 
 
-@pytest.mark.parametrize(("answer", "intent", "consent"), [
-    ("yes", None, "given"), ("no thanks", None, "refused"), ("nah", "affirm", "refused"),
-    ("I don't want that", "deny", "refused"), ("maybe later", None, None),
+@pytest.mark.parametrize(("button", "typed", "intent", "consent"), [
+    ("given", '/inform{"consent_answer":"given"}', "inform", "given"),
+    ("refused", '/inform{"consent_answer":"refused"}', "inform", "refused"),
+    (None, "yes", "affirm", "given"), (None, "I agree", "affirm", "given"),
+    (None, "no thanks", None, "refused"), (None, "I don't want that", "deny", "refused"),
+    # not consent: an affirm-like message that is not a yes, another question's button
+    (None, "sounds good to me", "affirm", None), (None, "maybe later", None, None),
+    (None, '/inform{"form_answer":"yes"}', "inform", None),
+    (None, '/inform{"form_answer":"looks right"}', "affirm", None),
 ])
-def test_the_consent_answer(answer, intent, consent) -> None:
-    assert read_consent(answer, intent) == consent
+def test_consent_comes_only_from_a_real_choice(button, typed, intent, consent) -> None:
+    assert read_consent(button, typed, intent) == consent
 
 
 def test_interest_must_be_short_text() -> None:

@@ -97,6 +97,46 @@ def test_a_forged_or_foreign_button_is_refused(client: TestClient, fake_rasa: Fa
     assert all(not r["message"].startswith("/register") for r in fake_rasa.requests)
 
 
+def test_a_question_button_answers_only_the_turn_that_offered_it(client: TestClient,
+                                                                 fake_rasa: FakeRasa):
+    fake_rasa.replies = [{"text": "Is that right?", "buttons": [
+        {"title": "Looks right", "payload": '/inform{"form_answer":"looks right"}'},
+        {"title": "Jobs", "payload": "/search_vacancies"}]}]
+    offered = client.post("/api/chat", json={"message": "hello"}).json()["messages"][0]
+    looks_right, jobs = (b["payload"] for b in offered["buttons"])
+    assert client.post("/api/chat", json={"button": looks_right}).status_code == 200
+    # Rasa has moved on (say, to the consent question): the old answer cannot answer it
+    assert client.post("/api/chat", json={"button": looks_right}).status_code == 422
+    # a button that only asks something stays usable
+    assert client.post("/api/chat", json={"button": jobs}).status_code == 200
+    sent = [r["message"] for r in fake_rasa.requests]
+    assert sent == ["hello", '/inform{"form_answer":"looks right"}', "/search_vacancies"]
+
+
+def test_a_question_button_can_be_tapped_again_when_rasa_said_nothing(client: TestClient,
+                                                                      fake_rasa: FakeRasa):
+    fake_rasa.replies = [{"text": "Agree?", "buttons": [
+        {"title": "Yes, I agree", "payload": '/inform{"consent_answer":"given"}'}]}]
+    agree = client.post("/api/chat", json={"message": "hello"}).json()["messages"][0][
+        "buttons"][0]["payload"]
+    fake_rasa.replies = []  # the turn was lost inside Rasa: the question is still open
+    assert client.post("/api/chat", json={"button": agree}).status_code == 200
+    fake_rasa.replies = [{"text": "Thanks!"}]
+    assert client.post("/api/chat", json={"button": agree}).json()["messages"][0]["text"] == \
+        "Thanks!"
+
+
+def test_buttons_expire(client: TestClient, fake_rasa: FakeRasa, monkeypatch):
+    import itsdangerous.timed
+
+    token = client.post("/api/chat", json={"message": "hello"}).json()["messages"][0][
+        "buttons"][0]["payload"]
+    later = itsdangerous.timed.time.time() + 2 * 60 * 60
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    response = client.post("/api/chat", json={"button": token})
+    assert response.status_code == 422 and "expired" in response.json()["detail"]
+
+
 def test_session_cookie_is_httponly_and_lax(client: TestClient):
     response = client.post("/api/chat", json={"message": "hello"})
     cookie = response.headers["set-cookie"].lower()

@@ -107,6 +107,8 @@ async def chat_api(request: Request, settings: Settings = Depends(get_settings))
     response = _refused(wait) if wait else await _answer(request, settings, chat)
     if getattr(request.state, "conversation_erased", False):
         chat = new_session(chat.campaign)  # the next message starts an empty conversation
+    elif getattr(request.state, "answered", False):
+        chat = chat.next_turn()  # only the buttons of this answer can answer its question
     write_session(response, request, chat, settings.secret_key, trusts_proxy(settings))
     return response
 
@@ -122,18 +124,18 @@ async def _answer(request: Request, settings: Settings, chat: ChatSession) -> JS
         return _invalid(exc)
     if not body.asks_one_thing():
         return _error(422, "Send one of: a message, a button, or start.")
-    buttons = ButtonSigner(settings.secret_key, chat.sender_id)
     if body.start:
-        return await _ask_rasa(request, chat, GREETING_PAYLOAD, buttons, from_visitor=False)
+        return await _ask_rasa(request, settings, chat, GREETING_PAYLOAD, from_visitor=False)
     text = (clean_user_text(body.message) if body.message is not None
-            else buttons.open(body.button or ""))
+            else ButtonSigner(settings.secret_key, chat.sender_id, chat.turn).open(
+                body.button or ""))
     if not text:
         return _error(422, "The message is empty, or the button has expired.")
-    return await _ask_rasa(request, chat, text, buttons)
+    return await _ask_rasa(request, settings, chat, text)
 
 
-async def _ask_rasa(request: Request, chat: ChatSession, text: str,
-                    buttons: ButtonSigner, from_visitor: bool = True) -> JSONResponse:
+async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, text: str,
+                    from_visitor: bool = True) -> JSONResponse:
     relay: Relay = request.app.state.relay
     result = await relay.take(Turn(chat.sender_id, text, "web", chat.campaign,
                                    from_person=from_visitor))
@@ -142,6 +144,9 @@ async def _ask_rasa(request: Request, chat: ChatSession, text: str,
             status_code=503, headers={"Retry-After": "30"},
             content={"detail": UNAVAILABLE_TEXT, "messages": [{"text": UNAVAILABLE_TEXT}]})
     request.state.conversation_erased = result.erased
+    request.state.answered = result.moved_on
+    turn = chat.turn + 1 if result.moved_on else chat.turn
+    buttons = ButtonSigner(settings.secret_key, chat.sender_id, turn)
     return JSONResponse({"messages": [buttons.seal(r.as_dict()) for r in result.replies]})
 
 
