@@ -22,7 +22,11 @@ from actions.common import (
     say,
 )
 from carecareers.careers import answers
-from carecareers.conversation.payloads import CONSENT_ENTITY, consent_button
+from carecareers.conversation.payloads import (
+    CONSENT_ENTITY,
+    FORM_ANSWERS_FORGOTTEN,
+    consent_button,
+)
 from carecareers.conversation.payloads import form_answer_button as answer_button
 from carecareers.geo import default_gazetteer
 from carecareers.leads import ConsentWording, InterestDetails, InvalidAnswer, record_interest
@@ -57,6 +61,12 @@ UNDER_16_HELP = (
 
 def clear_form() -> list[EventType]:
     return [SlotSet(slot, None) for slot in FORM_SLOTS]
+
+
+def forget_form(dispatcher: CollectingDispatcher) -> list[EventType]:
+    """Clear the answers, and have the relay blank them out of the tracker store too."""
+    dispatcher.utter_message(json_message=dict(FORM_ANSWERS_FORGOTTEN))
+    return clear_form()
 
 
 class ActionStartInterest(Action):
@@ -269,11 +279,11 @@ class ActionSubmitInterest(Action):
             domain: dict[str, Any]) -> list[EventType]:
         if tracker.get_slot("lead_under_16"):
             say(dispatcher, answers.roles_overview(careers_content()))
-            return clear_form()
+            return forget_form(dispatcher)
         if tracker.get_slot("lead_consent") != "given":
             dispatcher.utter_message(text="No problem, I haven't saved your details. "
                                           "You can keep asking me anything.")
-            return clear_form()
+            return forget_form(dispatcher)
         slot = tracker.get_slot
         full, outcode = parse_postcode(str(slot("lead_postcode")), default_gazetteer())
         details = InterestDetails(
@@ -310,4 +320,4 @@ class ActionCancelInterest(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text="OK, I've stopped. Nothing has been saved.")
-        return clear_form()
+        return forget_form(dispatcher)

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str = ""
 
     lead_retention_days: int = 365
+    # Conversations that never became a lead are kept this long after their last message.
+    tracker_retention_days: int = 30
     log_level: str = "INFO"
 
     @model_validator(mode="after")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,7 +13,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
+from carecareers.conversation.pending import retry_pending
 from carecareers.conversation.rasa_client import RasaClient
 from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for
 from carecareers.conversation.relay import Relay
@@ -23,6 +27,7 @@ from web.routes import advisers, chat, health, pages, vacancies
 from web.security import SecurityHeaders
 
 HERE = Path(__file__).resolve().parent
+RETRY_SECONDS = 60.0
 logger = logging.getLogger(__name__)
 
 
@@ -35,8 +40,10 @@ def create_app(settings: Settings | None = None,
     rasa_client = rasa or rasa_client_for(settings)  # RASA_URL may list several servers
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        retrying = asyncio.create_task(_retry_tracker_changes(app, settings.tracker_store_url))
         yield
+        retrying.cancel()
         await rasa_client.aclose()
         engine.dispose()
 
@@ -55,6 +62,22 @@ def create_app(settings: Settings | None = None,
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+async def _retry_tracker_changes(app: FastAPI, tracker_store_url: str,
+                                 every_seconds: float = RETRY_SECONDS) -> None:
+    """Keep retrying erasures and redactions the tracker store refused, until they are done."""
+    while True:
+        await asyncio.sleep(every_seconds)
+        try:
+            await asyncio.to_thread(_retry_once, app.state.session_factory, tracker_store_url)
+        except SQLAlchemyError as exc:
+            logger.warning("could not retry pending tracker changes: %s", type(exc).__name__)
+
+
+def _retry_once(sessions: sessionmaker[Session], tracker_store_url: str) -> None:
+    with sessions() as session, session.begin():
+        retry_pending(session, tracker_store_url)
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

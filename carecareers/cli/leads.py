@@ -11,14 +11,10 @@ import typer
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from carecareers.conversation.pending import retry_pending
+from carecareers.conversation.tracker_events import ErasureFailed, erase_conversation_events
 from carecareers.db import make_engine, session_factory
-from carecareers.leads.erasure import (
-    ErasureFailed,
-    erase_conversation_events,
-    erase_person,
-    find_leads,
-    purge_expired,
-)
+from carecareers.leads.erasure import Retention, erase_person, find_leads, purge_expired
 from carecareers.leads.filters import LeadFilters
 from carecareers.leads.validation import InvalidAnswer, parse_email, parse_phone
 from carecareers.models import Provider
@@ -104,19 +100,26 @@ def export(format: str = typer.Option("csv", "--format", help="csv or json"),
 @retention_app.command("purge")
 def purge(days: int = typer.Option(None, help="override LEAD_RETENTION_DAYS"),
           as_json: bool = typer.Option(False, "--json")) -> None:
-    """Delete leads inactive for the retention period, and old conversation events. Run daily."""
+    """Delete what is past its retention period, and retry failed tracker erasures. Run daily."""
     settings = get_settings()
-    retention = days or settings.lead_retention_days
-    if retention < 1:
+    retention = Retention(lead_days=days or settings.lead_retention_days,
+                          tracker_days=settings.tracker_retention_days)
+    if min(retention.lead_days, retention.tracker_days) < 1:
         raise _fail("the retention period must be at least one day")
     factory = session_factory(make_engine(settings.database_url))
     try:
         with factory() as session, session.begin():
             report = purge_expired(session, settings.tracker_store_url, retention)
+        with factory() as session, session.begin():
+            pending = retry_pending(session, settings.tracker_store_url)
     except (SQLAlchemyError, ErasureFailed) as error:
         raise _fail(f"nothing was purged: {error}") from error
-    summary = {"retention_days": retention, "leads": report.leads,
+    summary = {"retention_days": retention.lead_days, "leads": report.leads,
                "unanswered_questions": report.unanswered_questions,
-               "conversation_events": report.conversation_events}
+               "conversation_events": report.conversation_events,
+               "conversations_unlinked": report.conversations,
+               "login_records": report.login_records,
+               "tracker_changes_retried": pending.done,
+               "tracker_changes_waiting": pending.waiting}
     typer.echo(json.dumps(summary) if as_json else
                ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.items()))

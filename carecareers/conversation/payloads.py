@@ -13,6 +13,8 @@ from typing import Any
 
 VACANCY = "vacancy"
 ERASED_MARKER: Mapping[str, str] = {"type": "conversation_erased"}
+FORM_ANSWERS_FORGOTTEN: Mapping[str, str] = {"type": "form_answers_forgotten"}
+MARKERS = frozenset({ERASED_MARKER["type"], FORM_ANSWERS_FORGOTTEN["type"]})
 
 
 def vacancy_card(*, title: str, employer: str | None, place: str | None,
@@ -41,6 +43,20 @@ def is_erasure_marker(custom: Mapping[str, Any] | None) -> bool:
     conversation from the tracker store once Rasa has answered.
     """
     return bool(custom) and custom.get("type") == ERASED_MARKER["type"]  # type: ignore[union-attr]
+
+
+def forgets_form_answers(custom: Mapping[str, Any] | None) -> bool:
+    """True for the reply that says the form's answers must now be blanked out of the tracker.
+
+    Sent when the interest form ends with nothing stored (stopped, consent refused, under
+    16), so that "nothing will be saved" is true of Rasa's tracker store as well.
+    """
+    return bool(custom) and custom.get("type") == FORM_ANSWERS_FORGOTTEN["type"]  # type: ignore[union-attr]
+
+
+def is_marker(custom: Mapping[str, Any] | None) -> bool:
+    """True for a reply meant for the relay, never shown to the person."""
+    return bool(custom) and custom.get("type") in MARKERS  # type: ignore[union-attr]
 
 
 def form_answer_payload(answer: str) -> str:

@@ -16,9 +16,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecareers.campaigns.service import record_message
-from carecareers.conversation.payloads import is_erasure_marker
+from carecareers.conversation.payloads import forgets_form_answers, is_erasure_marker, is_marker
+from carecareers.conversation.pending import CHANGES, remember_failed
 from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
-from carecareers.leads.erasure import ErasureFailed, erase_conversation_events
+from carecareers.conversation.tracker_events import ErasureFailed
 
 logger = logging.getLogger(__name__)
 
@@ -92,10 +93,12 @@ class Relay:
             replies = await self._rasa.send(turn.sender_id, turn.message, turn.metadata())
         except RasaUnavailable:
             return TurnResult([BotMessage(text=UNAVAILABLE_TEXT)], answered=False)
-        shown = [reply for reply in replies if not is_erasure_marker(reply.custom)]
-        erased = len(shown) != len(replies)
+        shown = [reply for reply in replies if not is_marker(reply.custom)]
+        erased = any(is_erasure_marker(reply.custom) for reply in replies)
         if erased:
-            await self._erase_events(turn.sender_id)
+            await self._change_tracker("erase", turn.sender_id)
+        elif any(forgets_form_answers(reply.custom) for reply in replies):
+            await self._change_tracker("redact", turn.sender_id)
         if not shown and (turn.from_person or turn.if_silent):
             return TurnResult([self._fallback(turn)], erased=erased, fell_back=not erased)
         return TurnResult(shown, erased=erased)
@@ -115,13 +118,24 @@ class Relay:
             logger.warning("could not record the conversation for attribution: %s",
                            type(exc).__name__)
 
-    async def _erase_events(self, sender_id: str) -> None:
-        """Delete the conversation's events now that Rasa has saved its last turn."""
+    async def _change_tracker(self, change: str, sender_id: str) -> None:
+        """Erase or redact the conversation's events now that Rasa has saved its last turn.
+
+        If the tracker store refuses, the change is kept and retried until it is done
+        (`retry_pending`, run by the web app and by `carecareers retention purge`).
+        """
         try:
-            await asyncio.to_thread(erase_conversation_events, self._tracker_store_url,
-                                    sender_id)
-        except ErasureFailed:
-            logger.exception("could not erase a conversation's events")
+            await asyncio.to_thread(CHANGES[change], self._tracker_store_url, sender_id)
+        except ErasureFailed as exc:
+            logger.warning("could not %s a conversation's events (%s); will retry", change, exc)
+            await asyncio.to_thread(self._remember, sender_id, change)
+
+    def _remember(self, sender_id: str, change: str) -> None:
+        if self._sessions is None:
+            logger.error("no database to keep a failed tracker %s for retrying", change)
+            return
+        with self._sessions() as session, session.begin():
+            remember_failed(session, sender_id, change)
 
     @staticmethod
     def _fallback(turn: Turn) -> BotMessage:

@@ -4,7 +4,7 @@ from carecareers.models.base import Base
 from carecareers.models.campaigns import Campaign, CampaignVisit, Conversation
 from carecareers.models.leads import Consent, FollowUp, Lead, LeadRoute
 from carecareers.models.people import Adviser, AuditEvent, Provider
-from carecareers.models.questions import UnansweredQuestion
+from carecareers.models.questions import PendingTrackerChange, UnansweredQuestion
 from carecareers.models.vacancies import FeedImport, Vacancy
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "FollowUp",
     "Lead",
     "LeadRoute",
+    "PendingTrackerChange",
     "Provider",
     "UnansweredQuestion",
     "Vacancy",

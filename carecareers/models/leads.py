@@ -37,6 +37,11 @@ class Lead(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Another lead with the same phone or email: maybe the same person, maybe someone who
+    # typed another's details. Never merged automatically; advisers see the flag.
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("leads.id", ondelete="SET NULL"), index=True
+    )
 
     consents: Mapped[list[Consent]] = relationship(
         back_populates="lead", cascade="all, delete-orphan", passive_deletes=True
