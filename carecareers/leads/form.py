@@ -21,6 +21,10 @@ from carecareers.leads.validation import InvalidAnswer, parse_postcode
 YES_WORDS = frozenset({
     "yes", "y", "yeah", "yep", "yup", "ok", "okay", "sure", "i agree", "agree", "yes please",
     "yes, that's right", "looks right", "correct", "that's right"})
+# Typed words that say yes to the consent question: an "ok" or "sure" may only acknowledge it.
+CONSENT_WORDS = frozenset({
+    "yes", "y", "yeah", "yep", "yup", "yes please", "i agree", "agree", "yes i agree",
+    "yes, i agree", "i do", "yes i do"})
 NO_WORDS = frozenset({"no", "n", "nope", "nah", "no thanks", "i don't agree", "don't agree"})
 # What a "change ..." answer at the summary names, and the form question it reopens.
 CHANGEABLE = {"name": "lead_first_name", "age": "lead_age", "contact": "lead_contact_detail",
@@ -60,7 +64,7 @@ def read_consent(button_answer: str | None, typed: str, intent: str | None) -> s
         return None  # a button of another question
     if lowered in NO_WORDS or intent == "deny":
         return "refused"
-    if lowered in YES_WORDS:
+    if lowered.rstrip(".!") in CONSENT_WORDS:
         return "given"
     return None
 

@@ -42,6 +42,7 @@ def test_the_summary_answer(answer, intent, confirmed, slot) -> None:
     (None, "no thanks", None, "refused"), (None, "I don't want that", "deny", "refused"),
     # not consent: an affirm-like message that is not a yes, another question's button
     (None, "sounds good to me", "affirm", None), (None, "maybe later", None, None),
+    (None, "ok", "affirm", None), (None, "sure", "affirm", None), (None, "Yes!", "affirm", "given"),
     (None, '/inform{"form_answer":"yes"}', "inform", None),
     (None, '/inform{"form_answer":"looks right"}', "affirm", None),
 ])
