@@ -269,6 +269,20 @@ def _consent_for(session: Session, tracker: Tracker) -> ConsentWording:
                        str(slot("lead_interest") or ""))
 
 
+def _interest_details(tracker: Tracker) -> InterestDetails:
+    slot = tracker.get_slot
+    full, outcode = parse_postcode(str(slot("lead_postcode")), default_gazetteer())
+    return InterestDetails(
+        sender_id=tracker.sender_id, first_name=str(slot("lead_first_name")),
+        age=parse_age(str(slot("lead_age"))), contact_method=str(slot("lead_contact_method")),
+        contact_detail=str(slot("lead_contact_detail")), outcode=outcode, postcode=full,
+        interests=interest_codes(careers_content(), str(slot("lead_interest") or "")),
+        channel=channel_of(tracker), campaign_code=campaign_of(tracker),
+        wants_callback=wants_callback(bool(slot("lead_callback")), slot("lead_contact_method")),
+        shown_vacancy_ids=[int(i) for i in slot("vacancies_shown") or []],
+    )
+
+
 class ActionSubmitInterest(Action):
     """Store the lead when consent was given; in every case clear the answers from the slots."""
 
@@ -284,27 +298,15 @@ class ActionSubmitInterest(Action):
             dispatcher.utter_message(text="No problem, I haven't saved your details. "
                                           "You can keep asking me anything.")
             return forget_form(dispatcher)
-        slot = tracker.get_slot
-        full, outcode = parse_postcode(str(slot("lead_postcode")), default_gazetteer())
-        details = InterestDetails(
-            sender_id=tracker.sender_id, first_name=str(slot("lead_first_name")),
-            age=parse_age(str(slot("lead_age"))),
-            contact_method=str(slot("lead_contact_method")),
-            contact_detail=str(slot("lead_contact_detail")), outcode=outcode, postcode=full,
-            interests=interest_codes(careers_content(), str(slot("lead_interest") or "")),
-            channel=channel_of(tracker), campaign_code=campaign_of(tracker),
-            wants_callback=wants_callback(bool(slot("lead_callback")),
-                                          slot("lead_contact_method")),
-            shown_vacancy_ids=[int(i) for i in slot("vacancies_shown") or []],
-        )
+        details = _interest_details(tracker)
         try:
             with db_session() as session:
                 record_interest(session, details, _consent_for(session, tracker))
-        except SQLAlchemyError:
-            logger.exception("could not store a lead")
+        except SQLAlchemyError as exc:
+            logger.error("could not store a lead: %s", type(exc).__name__)
             dispatcher.utter_message(text="Sorry, I couldn't save your details just now. "
                                           "Please try again in a few minutes.")
-            return clear_form()
+            return forget_form(dispatcher)
         dispatcher.utter_message(
             text=f"Thanks {details.first_name}! I've passed your details on. Someone should "
                  f"contact you by {details.contact_method} soon. To delete your details at any "

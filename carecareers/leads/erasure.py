@@ -109,24 +109,35 @@ def purge_expired(session: Session, tracker_store_url: str, retention: Retention
     """
     now = now or utcnow()
     cutoff = now - timedelta(days=retention.lead_days)
-    stale = list(session.scalars(select(Lead).where(Lead.last_activity_at < cutoff)))
-    for lead in stale:
-        session.delete(lead)
+    leads = _purge_leads(session, cutoff, retention.lead_days)
     questions = session.execute(
         delete(UnansweredQuestion).where(UnansweredQuestion.asked_at < cutoff))
     logins = session.execute(delete(AuditEvent).where(
         AuditEvent.action.like("login.%"), AuditEvent.at < cutoff))
-    old_chats = list(session.scalars(select(Conversation).where(
-        Conversation.last_message_at < cutoff, ~Conversation.sender_id.like("erased-%"))))
-    for conversation in old_chats:
-        conversation.sender_id = "erased-" + secrets.token_hex(12)
-    if stale:
-        audit.record(session, "retention", "lead.erased", None, via="retention",
-                     count=len(stale), retention_days=retention.lead_days)
+    chats = _unlink_conversations(session, cutoff)
     session.flush()
     events = purge_conversation_events(tracker_store_url, cutoff)
     lead_senders = set(session.scalars(select(Lead.sender_id)))
     events += purge_idle_conversations(
         tracker_store_url, now - timedelta(days=retention.tracker_days), keep=lead_senders)
-    return PurgeReport(len(stale), int(questions.rowcount or 0), events, len(old_chats),
+    return PurgeReport(leads, int(questions.rowcount or 0), events, chats,
                        int(logins.rowcount or 0))
+
+
+def _purge_leads(session: Session, cutoff: datetime, retention_days: int) -> int:
+    stale = list(session.scalars(select(Lead).where(Lead.last_activity_at < cutoff)))
+    for lead in stale:
+        session.delete(lead)
+    if stale:
+        audit.record(session, "retention", "lead.erased", None, via="retention",
+                     count=len(stale), retention_days=retention_days)
+    return len(stale)
+
+
+def _unlink_conversations(session: Session, cutoff: datetime) -> int:
+    """Keep old conversations only as anonymous counts for their campaign."""
+    old = list(session.scalars(select(Conversation).where(
+        Conversation.last_message_at < cutoff, ~Conversation.sender_id.like("erased-%"))))
+    for conversation in old:
+        conversation.sender_id = "erased-" + secrets.token_hex(12)
+    return len(old)
