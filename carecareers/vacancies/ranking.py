@@ -1,0 +1,422 @@
+"""The best vacancies for a search, ranked in SQL with a limit and found through indexes.
+
+Order (as the search has always shown it): score, highest first (3 for a role asked for,
+then per word 2 when the title contains it, else 1 when the employer's name does), then
+distance, closing date (none last) and id. A word matches as a substring of the title or
+employer, found through a trigram index of open vacancies (SQLite: the FTS5 table
+`vacancy_text`; PostgreSQL: pg_trgm GIN indexes); a place through a spatial index of open
+vacancies (SQLite: the R*Tree `vacancy_places`; PostgreSQL: GiST on point(lon, lat)).
+Migration 0004 builds them; triggers (SQLite) and the server (PostgreSQL) keep them current.
+
+The work for one page does not grow with the number of matches:
+1. Ask each index how many candidates it holds, counting at most TOTAL_CAP + 1.
+2. When one index holds at most TOTAL_CAP, rank those candidates in SQL (ORDER BY, LIMIT).
+3. Otherwise read the matches in (distance, closing date, id) order, in rings around the
+   place or along the closing-date index, until WINDOW are read: the page is the best of
+   those, plus any match anywhere that scores higher than the page's last one (fetched
+   through the index of the words such a match must contain). Totals are counted up to
+   TOTAL_CAP; beyond it the total reads "more than TOTAL_CAP".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
+from operator import add
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    bindparam,
+    case,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from carecareers.geo import EARTH_RADIUS_MILES, Place, bounding_box
+from carecareers.models import Vacancy
+
+TOTAL_CAP = 1000
+"""Totals are exact up to this; beyond it a search reports "more than TOTAL_CAP"."""
+WINDOW = 200
+"""Matches read in distance or closing-date order before the best score is trusted."""
+RING_START_MILES = 0.5
+MIN_INDEXED_TERM = 3
+"""A trigram index finds words of three letters or more; shorter ones are checked per row."""
+ROLE_SCORE, TITLE_SCORE, EMPLOYER_SCORE = 3, 2, 1
+
+# The SQLite search tables (migration 0004), outside the model's metadata: PostgreSQL has none.
+_SEARCH_TABLES = MetaData()
+VACANCY_PLACES = Table("vacancy_places", _SEARCH_TABLES, Column("id", Integer),
+                       Column("min_lat", Float), Column("max_lat", Float),
+                       Column("min_lon", Float), Column("max_lon", Float))
+VACANCY_TEXT = table("vacancy_text", column("rowid", Integer))
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What to find: role codes, words, a place and radius, and the row filters."""
+
+    roles: tuple[str, ...]
+    terms: tuple[str, ...]
+    place: Place | None
+    radius: float | None
+    filters: tuple[ColumnElement[bool], ...]
+    today: date
+
+    @property
+    def best_score(self) -> int:
+        return (ROLE_SCORE if self.roles else 0) + TITLE_SCORE * len(self.terms)
+
+    @property
+    def has_words(self) -> bool:
+        return bool(self.roles or self.terms)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    id: int
+    score: int
+    distance: float | None
+    closes_on: date | None
+
+    @property
+    def key(self) -> tuple[int, float, date, int]:
+        return (-self.score, self.distance or 0.0, self.closes_on or date.max, self.id)
+
+
+@dataclass
+class Ranking:
+    rows: list[Ranked]
+    """The best matches, best first (at most the number asked for)."""
+    total: int
+    exact: bool
+
+
+def rank(session: Session, criteria: Criteria, count: int) -> Ranking:
+    """Return the best `count` matches of the criteria and how many there are (capped)."""
+    return _Search(session, criteria).best(max(count, 0))
+
+
+def newest_first(session: Session, filters: Sequence[ColumnElement[bool]], limit: int,
+                 offset: int) -> tuple[list[int], int, bool]:
+    """Return a page of ids, newest posted first, and the (capped) total."""
+    statement = (
+        select(Vacancy.id).where(*filters)
+        .order_by(Vacancy.posted_on.desc(), Vacancy.id.desc()).limit(limit).offset(offset)
+        .with_hint(Vacancy, "INDEXED BY ix_vacancies_posted_on", "sqlite")
+    )
+    if session.get_bind().dialect.name != "sqlite":  # SQLite puts nulls last when descending
+        statement = statement.order_by(None).order_by(Vacancy.posted_on.desc().nulls_last(),
+                                                      Vacancy.id.desc())
+    ids = list(session.scalars(statement))
+    total = _capped_count(session, select(Vacancy.id).where(*filters))
+    return ids, min(total, TOTAL_CAP), total <= TOTAL_CAP
+
+
+def _capped_count(session: Session, statement: Select[Any]) -> int:
+    """Count the rows of a query, reading at most TOTAL_CAP + 1 of them."""
+    return _count_upto(session, statement, TOTAL_CAP + 1)
+
+
+def _count_upto(session: Session, statement: Select[Any], most: int) -> int:
+    limited = statement.limit(most).subquery()
+    return session.scalar(select(func.count()).select_from(limited)) or 0
+
+
+class _Search:
+    """One search on one session: its SQL expressions and the plan of the three steps."""
+
+    def __init__(self, session: Session, criteria: Criteria) -> None:
+        self.session = session
+        self.criteria = criteria
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
+        self.score = _score(criteria)
+        self.distance = _distance(criteria.place, self.sqlite) if criteria.place else None
+
+    def best(self, need: int) -> Ranking:
+        drivers = self._small_drivers()
+        if drivers:
+            rows = self._rows(self._ranked(driver=drivers[0]).limit(need))
+            total = _capped_count(self.session, self._matching(driver=drivers[0]))
+            return Ranking(rows, min(total, TOTAL_CAP), total <= TOTAL_CAP)
+        window = max(need, WINDOW)
+        if self.criteria.place is not None:
+            rows, complete = self._by_rings(need, window)
+        else:
+            rows, complete = self._by_closing_date(need, window)
+        if not complete and rows and len(rows) >= need and rows[-1].score < self._best_score():
+            rows = _merge(rows, self._scoring_above(rows[-1].score, need), need)
+        total = _capped_count(self.session, self._matching(driver=self._walk))
+        return Ranking(rows[:need], min(total, TOTAL_CAP), total <= TOTAL_CAP)
+
+    def _best_score(self) -> int:
+        return self.criteria.best_score
+
+    @property
+    def _walk(self) -> str:
+        """The index that reads matches in order: rings of places, or closing dates."""
+        return "place" if self.criteria.place is not None else "closing"
+
+    # -- step 1: how many candidates each index holds ------------------------------------
+
+    def _small_drivers(self) -> list[str]:
+        """The indexes that hold at most TOTAL_CAP candidates, fewest first."""
+        sizes: dict[str, int] = {}
+        if self.criteria.place is not None:
+            sizes["place"] = self._place_candidates()
+        if self.criteria.has_words and self._words_indexed():
+            sizes["words"] = self._word_candidates()
+        return sorted((d for d, n in sizes.items() if n <= TOTAL_CAP), key=sizes.__getitem__)
+
+    def _words_indexed(self) -> bool:
+        return all(len(term) >= MIN_INDEXED_TERM for term in self.criteria.terms)
+
+    def _place_candidates(self) -> int:
+        if self.sqlite:
+            return _capped_count(self.session, select(VACANCY_PLACES.c.id).where(
+                *_box_overlaps(self.criteria.place, self.criteria.radius)))
+        return _capped_count(self.session, select(Vacancy.id).where(
+            Vacancy.status == "open", _in_box(self.criteria.place, self.criteria.radius)))
+
+    def _word_candidates(self) -> int:
+        roles = 0
+        if self.criteria.roles:
+            roles = _capped_count(self.session, select(Vacancy.id).where(
+                Vacancy.status == "open", Vacancy.role_code.in_(self.criteria.roles)))
+        if not self.criteria.terms:
+            return roles
+        if self.sqlite:
+            words = _capped_count(self.session, _fts_ids(_fts_any(self.criteria.terms)))
+        else:
+            words = _capped_count(self.session, select(Vacancy.id).where(
+                Vacancy.status == "open", _contains_any(self.criteria.terms)))
+        return roles + words
+
+    # -- the SQL of a search -----------------------------------------------------------
+
+    def _where(self, radius: float | None = None) -> list[ColumnElement[bool]]:
+        """Exact conditions: the filters, the words, and within `radius` of the place."""
+        conditions = list(self.criteria.filters)
+        if self.criteria.has_words:
+            conditions.append(self.score > 0)
+        place = self.criteria.place
+        if place is not None and self.distance is not None:
+            radius = radius or self.criteria.radius or 0.0
+            if not self.sqlite:
+                conditions.append(_in_box(place, radius))
+            conditions.append(self.distance <= radius)
+        return conditions
+
+    def _select(self, *columns: Any, driver: str | None = None,
+                radius: float | None = None) -> Select[Any]:
+        statement = select(*columns).where(*self._where(radius))
+        if not self.sqlite or driver is None:
+            return statement  # PostgreSQL's planner picks the index itself
+        if driver == "closing":
+            return statement.with_hint(Vacancy, "INDEXED BY ix_vacancies_closes_on", "sqlite")
+        if driver == "place":
+            return statement.join(VACANCY_PLACES, VACANCY_PLACES.c.id == Vacancy.id).where(
+                *_box_overlaps(self.criteria.place, radius or self.criteria.radius))
+        return statement.where(self._word_candidates_condition())
+
+    def _word_candidates_condition(self) -> ColumnElement[bool]:
+        options: list[ColumnElement[bool]] = []
+        if self.criteria.terms:
+            options.append(Vacancy.id.in_(_fts_ids(_fts_any(self.criteria.terms))))
+        if self.criteria.roles:
+            options.append(Vacancy.role_code.in_(self.criteria.roles))
+        return or_(*options)
+
+    def _matching(self, driver: str | None = None) -> Select[Any]:
+        return self._select(Vacancy.id, driver=driver)
+
+    def _ranked(self, driver: str | None = None, radius: float | None = None) -> Select[Any]:
+        distance = self.distance if self.distance is not None else literal(None)
+        statement = self._select(Vacancy.id, self.score.label("score"),
+                                 distance.label("distance"), Vacancy.closes_on,
+                                 driver=driver, radius=radius)
+        return statement.order_by(*self._order())
+
+    def _order(self) -> list[Any]:
+        order: list[Any] = [self.score.desc()] if self.criteria.has_words else []
+        if self.distance is not None:
+            order.append(self.distance)
+        return [*order, Vacancy.closes_on.asc().nulls_last(), Vacancy.id]
+
+    def _rows(self, statement: Select[Any]) -> list[Ranked]:
+        return [Ranked(r.id, int(r.score), r.distance, r.closes_on)
+                for r in self.session.execute(statement)]
+
+    # -- step 3: reading in order --------------------------------------------------------
+
+    def _by_rings(self, need: int, window: int) -> tuple[list[Ranked], bool]:
+        """Widen a ring around the place until it holds `window` matches; rank those."""
+        radius = self.criteria.radius or 0.0
+        for ring in _rings(radius):
+            if ring < radius:
+                found = _count_upto(self.session, self._matching(driver="place", radius=ring),
+                                    window)
+                if found < window:
+                    continue
+            rows = self._rows(self._ranked(driver="place", radius=ring).limit(need))
+            return rows, ring >= radius
+        return [], True
+
+    def _by_closing_date(self, need: int, window: int) -> tuple[list[Ranked], bool]:
+        """Rank the first `window` matches along the closing-date index (none last)."""
+        dated = self._closing_window(Vacancy.closes_on >= self.criteria.today, window)
+        rows = self._rows(self._rank_window(dated, need))
+        read = _window_size(self.session, dated)
+        if read < window:
+            undated = self._closing_window(Vacancy.closes_on.is_(None), window - read)
+            rows = _merge(rows, self._rows(self._rank_window(undated, need)), need)
+            read += _window_size(self.session, undated)
+        return rows, read < window
+
+    def _closing_window(self, condition: ColumnElement[bool], window: int) -> Select[Any]:
+        return (
+            self._select(Vacancy.id, self.score.label("score"), Vacancy.closes_on,
+                         driver="closing")
+            .where(condition).order_by(Vacancy.closes_on, Vacancy.id).limit(window)
+        )
+
+    def _rank_window(self, window: Select[Any], need: int) -> Select[Any]:
+        rows = window.subquery()
+        return (select(rows.c.id, rows.c.score, literal(None).label("distance"),
+                       rows.c.closes_on)
+                .order_by(rows.c.score.desc(), rows.c.closes_on.asc().nulls_last(), rows.c.id)
+                .limit(need))
+
+    def _scoring_above(self, score: int, need: int) -> list[Ranked]:
+        """The best matches anywhere in the radius that score more than `score`."""
+        statement = self._ranked().where(self.score > score).limit(need)
+        required = _required(self.criteria, score)
+        if self.sqlite and required.title_terms + required.terms:
+            statement = statement.where(Vacancy.id.in_(_fts_ids(_fts_all(required))))
+        elif self.sqlite and required.role:
+            statement = statement.with_hint(Vacancy, "INDEXED BY ix_vacancies_role_code",
+                                            "sqlite")
+        elif self.criteria.place is not None:
+            statement = self._ranked(driver="place").where(self.score > score).limit(need)
+        return self._rows(statement)
+
+
+def _window_size(session: Session, window: Select[Any]) -> int:
+    return session.scalar(select(func.count()).select_from(window.subquery())) or 0
+
+
+def _merge(first: list[Ranked], second: list[Ranked], need: int) -> list[Ranked]:
+    merged = {row.id: row for row in [*first, *second]}
+    return sorted(merged.values(), key=lambda row: row.key)[:need]
+
+
+def _rings(radius: float) -> list[float]:
+    """Radii from RING_START_MILES doubling in area (x1.41) up to the radius itself."""
+    rings: list[float] = []
+    ring = RING_START_MILES
+    while ring < radius:
+        rings.append(ring)
+        ring *= math.sqrt(2)
+    return [*rings, radius]
+
+
+@dataclass(frozen=True)
+class _Required:
+    role: bool
+    terms: tuple[str, ...]
+    title_terms: tuple[str, ...]
+
+
+def _required(criteria: Criteria, score: int) -> _Required:
+    """What a match must have to score more than `score` (indexed words only)."""
+    best = criteria.best_score
+    role = bool(criteria.roles) and best - ROLE_SCORE <= score
+    indexed = tuple(t for t in criteria.terms if len(t) >= MIN_INDEXED_TERM)
+    if best - EMPLOYER_SCORE <= score:  # every word in the title
+        return _Required(role, (), indexed)
+    if best - TITLE_SCORE <= score:  # every word somewhere
+        return _Required(role, indexed, ())
+    return _Required(role, (), ())
+
+
+def _score(criteria: Criteria) -> ColumnElement[Any]:
+    parts: list[ColumnElement[Any]] = []
+    if criteria.roles:
+        parts.append(case((Vacancy.role_code.in_(criteria.roles), ROLE_SCORE), else_=0))
+    for term in criteria.terms:
+        pattern = f"%{term}%"
+        parts.append(case((Vacancy.title.ilike(pattern), TITLE_SCORE),
+                          (Vacancy.employer.ilike(pattern), EMPLOYER_SCORE), else_=0))
+    return reduce(add, parts) if parts else literal_column("0")
+
+
+def _contains_any(terms: Sequence[str]) -> ColumnElement[bool]:
+    return or_(*(column.ilike(f"%{term}%") for term in terms
+                 for column in (Vacancy.title, Vacancy.employer)))
+
+
+def _distance(place: Place, sqlite: bool) -> ColumnElement[float]:
+    """Haversine miles from the place, as geo.haversine_miles computes them, in SQL."""
+    lat0, lon0 = math.radians(place.latitude), math.radians(place.longitude)
+    latitude = func.radians(Vacancy.latitude)
+    north = func.sin((latitude - lat0) * 0.5)  # exactly / 2, without a cast to NUMERIC
+    east = func.sin((func.radians(Vacancy.longitude) - lon0) * 0.5)
+    a = north * north + math.cos(lat0) * func.cos(latitude) * (east * east)
+    smaller = func.min if sqlite else func.least
+    return 2 * EARTH_RADIUS_MILES * func.asin(smaller(1.0, func.sqrt(a)))
+
+
+def _box_overlaps(place: Place | None, radius: float | None) -> list[ColumnElement[bool]]:
+    assert place is not None and radius is not None
+    min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, radius)
+    places = VACANCY_PLACES.c
+    return [places.min_lat <= max_lat, places.max_lat >= min_lat,
+            places.min_lon <= max_lon, places.max_lon >= min_lon]
+
+
+def _in_box(place: Place | None, radius: float | None) -> ColumnElement[bool]:
+    assert place is not None and radius is not None
+    min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, radius)
+    return text(
+        "point(vacancies.longitude, vacancies.latitude) <@ "
+        "box(point(:min_lon, :min_lat), point(:max_lon, :max_lat))"
+    ).bindparams(
+        bindparam("min_lon", min_lon, unique=True), bindparam("min_lat", min_lat, unique=True),
+        bindparam("max_lon", max_lon, unique=True), bindparam("max_lat", max_lat, unique=True),
+    )  # type: ignore[return-value]
+
+
+def _fts_ids(expression: str) -> Select[Any]:
+    return select(VACANCY_TEXT.c.rowid).where(text("vacancy_text MATCH :fts").bindparams(
+        bindparam("fts", expression, unique=True)))
+
+
+def _fts_any(terms: Sequence[str]) -> str:
+    return " OR ".join(_phrase(term) for term in terms)
+
+
+def _fts_all(required: _Required) -> str:
+    parts = [f"(title : {_phrase(t)})" for t in required.title_terms]
+    parts += [f"({_phrase(t)})" for t in required.terms]
+    return " AND ".join(parts)
+
+
+def _phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
