@@ -54,7 +54,7 @@ from carecareers.models import Vacancy
 
 TOTAL_CAP = 1000
 """Totals are exact up to this; beyond it a search reports "more than TOTAL_CAP"."""
-WINDOW = 200
+WINDOW = 50
 """Matches read in distance or closing-date order before the best score is trusted."""
 RING_START_MILES = 0.5
 MIN_INDEXED_TERM = 3
@@ -120,8 +120,7 @@ def newest_first(session: Session, filters: Sequence[ColumnElement[bool]], limit
     statement = (
         select(Vacancy.id).where(*filters)
         .order_by(Vacancy.posted_on.desc(), Vacancy.id.desc()).limit(limit).offset(offset)
-        .with_hint(Vacancy, "INDEXED BY ix_vacancies_posted_on", "sqlite")
-    )
+    )  # read backwards along ix_vacancies_posted_on
     if session.get_bind().dialect.name != "sqlite":  # SQLite puts nulls last when descending
         statement = statement.order_by(None).order_by(Vacancy.posted_on.desc().nulls_last(),
                                                       Vacancy.id.desc())
@@ -137,7 +136,7 @@ def _capped_count(session: Session, statement: Select[Any]) -> int:
 
 def _count_upto(session: Session, statement: Select[Any], most: int) -> int:
     limited = statement.limit(most).subquery()
-    return session.scalar(select(func.count()).select_from(limited)) or 0
+    return session.connection().scalar(select(func.count()).select_from(limited)) or 0
 
 
 class _Search:
@@ -151,10 +150,10 @@ class _Search:
         self.distance = _distance(criteria.place, self.sqlite) if criteria.place else None
 
     def best(self, need: int) -> Ranking:
-        drivers = self._small_drivers()
-        if drivers:
-            rows = self._rows(self._ranked(driver=drivers[0]).limit(need))
-            total = _capped_count(self.session, self._matching(driver=drivers[0]))
+        driver = self._small_driver()
+        if driver is not None:
+            rows = self._rows(self._ranked(driver=driver).limit(need))
+            total = _capped_count(self.session, self._matching(driver=driver))
             return Ranking(rows, min(total, TOTAL_CAP), total <= TOTAL_CAP)
         window = max(need, WINDOW)
         if self.criteria.place is not None:
@@ -163,27 +162,37 @@ class _Search:
             rows, complete = self._by_closing_date(need, window)
         if not complete and rows and len(rows) >= need and rows[-1].score < self._best_score():
             rows = _merge(rows, self._scoring_above(rows[-1].score, need), need)
-        total = _capped_count(self.session, self._matching(driver=self._walk))
+        total = self._total()
         return Ranking(rows[:need], min(total, TOTAL_CAP), total <= TOTAL_CAP)
 
     def _best_score(self) -> int:
         return self.criteria.best_score
 
-    @property
-    def _walk(self) -> str:
-        """The index that reads matches in order: rings of places, or closing dates."""
-        return "place" if self.criteria.place is not None else "closing"
+    def _total(self) -> int:
+        """Count the matches up to TOTAL_CAP + 1 through the index that finds them."""
+        if self.criteria.place is not None or not self.sqlite or not self._words_indexed():
+            return _capped_count(self.session, self._matching(driver="place"))
+        total = 0  # SQLite, words only: matches of the roles, then of the words (FTS5)
+        roles = Vacancy.role_code.in_(self.criteria.roles)
+        if self.criteria.roles:
+            total += _capped_count(self.session, self._matching().where(roles))
+        if self.criteria.terms and total <= TOTAL_CAP:
+            others = [or_(~roles, Vacancy.role_code.is_(None))] if self.criteria.roles else []
+            total += _capped_count(self.session, self._matching().where(
+                VACANCY_TEXT.c.rowid == Vacancy.id, _fts_match(_fts_any(self.criteria.terms)),
+                *others))
+        return total
 
     # -- step 1: how many candidates each index holds ------------------------------------
 
-    def _small_drivers(self) -> list[str]:
-        """The indexes that hold at most TOTAL_CAP candidates, fewest first."""
-        sizes: dict[str, int] = {}
-        if self.criteria.place is not None:
-            sizes["place"] = self._place_candidates()
+    def _small_driver(self) -> str | None:
+        """An index that holds at most TOTAL_CAP candidates: "words", "place" or None."""
         if self.criteria.has_words and self._words_indexed():
-            sizes["words"] = self._word_candidates()
-        return sorted((d for d, n in sizes.items() if n <= TOTAL_CAP), key=sizes.__getitem__)
+            if self._word_candidates() <= TOTAL_CAP:
+                return "words"
+        if self.criteria.place is not None and self._place_candidates() <= TOTAL_CAP:
+            return "place"
+        return None
 
     def _words_indexed(self) -> bool:
         return all(len(term) >= MIN_INDEXED_TERM for term in self.criteria.terms)
@@ -229,10 +238,11 @@ class _Search:
         statement = select(*columns).where(*self._where(radius))
         if not self.sqlite or driver is None:
             return statement  # PostgreSQL's planner picks the index itself
-        if driver == "closing":
-            return statement.with_hint(Vacancy, "INDEXED BY ix_vacancies_closes_on", "sqlite")
-        if driver == "place":
-            return statement.join(VACANCY_PLACES, VACANCY_PLACES.c.id == Vacancy.id).where(
+        if driver == "place" and self.criteria.place is None:
+            return statement
+        if driver == "place":  # the R*Tree drives; vacancies are read by rowid
+            return statement.where(
+                VACANCY_PLACES.c.id == Vacancy.id,
                 *_box_overlaps(self.criteria.place, radius or self.criteria.radius))
         return statement.where(self._word_candidates_condition())
 
@@ -244,8 +254,8 @@ class _Search:
             options.append(Vacancy.role_code.in_(self.criteria.roles))
         return or_(*options)
 
-    def _matching(self, driver: str | None = None) -> Select[Any]:
-        return self._select(Vacancy.id, driver=driver)
+    def _matching(self, driver: str | None = None, radius: float | None = None) -> Select[Any]:
+        return self._select(Vacancy.id, driver=driver, radius=radius)
 
     def _ranked(self, driver: str | None = None, radius: float | None = None) -> Select[Any]:
         distance = self.distance if self.distance is not None else literal(None)
@@ -262,7 +272,7 @@ class _Search:
 
     def _rows(self, statement: Select[Any]) -> list[Ranked]:
         return [Ranked(r.id, int(r.score), r.distance, r.closes_on)
-                for r in self.session.execute(statement)]
+                for r in self.session.connection().execute(statement)]
 
     # -- step 3: reading in order --------------------------------------------------------
 
@@ -281,45 +291,30 @@ class _Search:
 
     def _by_closing_date(self, need: int, window: int) -> tuple[list[Ranked], bool]:
         """Rank the first `window` matches along the closing-date index (none last)."""
-        dated = self._closing_window(Vacancy.closes_on >= self.criteria.today, window)
-        rows = self._rows(self._rank_window(dated, need))
-        read = _window_size(self.session, dated)
-        if read < window:
-            undated = self._closing_window(Vacancy.closes_on.is_(None), window - read)
-            rows = _merge(rows, self._rows(self._rank_window(undated, need)), need)
-            read += _window_size(self.session, undated)
-        return rows, read < window
+        rows = self._rows(self._closing_window(Vacancy.closes_on >= self.criteria.today, window))
+        if len(rows) < window:
+            rows += self._rows(self._closing_window(Vacancy.closes_on.is_(None),
+                                                    window - len(rows)))
+        return sorted(rows, key=lambda row: row.key)[:need], len(rows) < window
 
     def _closing_window(self, condition: ColumnElement[bool], window: int) -> Select[Any]:
         return (
-            self._select(Vacancy.id, self.score.label("score"), Vacancy.closes_on,
-                         driver="closing")
+            self._select(Vacancy.id, self.score.label("score"),
+                         literal_column("NULL").label("distance"), Vacancy.closes_on)
             .where(condition).order_by(Vacancy.closes_on, Vacancy.id).limit(window)
         )
 
-    def _rank_window(self, window: Select[Any], need: int) -> Select[Any]:
-        rows = window.subquery()
-        return (select(rows.c.id, rows.c.score, literal(None).label("distance"),
-                       rows.c.closes_on)
-                .order_by(rows.c.score.desc(), rows.c.closes_on.asc().nulls_last(), rows.c.id)
-                .limit(need))
-
     def _scoring_above(self, score: int, need: int) -> list[Ranked]:
         """The best matches anywhere in the radius that score more than `score`."""
-        statement = self._ranked().where(self.score > score).limit(need)
         required = _required(self.criteria, score)
-        if self.sqlite and required.title_terms + required.terms:
+        words = required.title_terms + required.terms
+        driver = "place" if not (words or required.role) else None  # else words, or roles
+        statement = self._ranked(driver=driver).where(self.score > score).limit(need)
+        if self.sqlite and words:
             statement = statement.where(Vacancy.id.in_(_fts_ids(_fts_all(required))))
-        elif self.sqlite and required.role:
-            statement = statement.with_hint(Vacancy, "INDEXED BY ix_vacancies_role_code",
-                                            "sqlite")
-        elif self.criteria.place is not None:
-            statement = self._ranked(driver="place").where(self.score > score).limit(need)
+        elif required.role:
+            statement = statement.where(Vacancy.role_code.in_(self.criteria.roles))
         return self._rows(statement)
-
-
-def _window_size(session: Session, window: Select[Any]) -> int:
-    return session.scalar(select(func.count()).select_from(window.subquery())) or 0
 
 
 def _merge(first: list[Ranked], second: list[Ranked], need: int) -> list[Ranked]:
@@ -404,8 +399,12 @@ def _in_box(place: Place | None, radius: float | None) -> ColumnElement[bool]:
 
 
 def _fts_ids(expression: str) -> Select[Any]:
-    return select(VACANCY_TEXT.c.rowid).where(text("vacancy_text MATCH :fts").bindparams(
-        bindparam("fts", expression, unique=True)))
+    return select(VACANCY_TEXT.c.rowid).where(_fts_match(expression))
+
+
+def _fts_match(expression: str) -> ColumnElement[bool]:
+    return text("vacancy_text MATCH :fts").bindparams(  # type: ignore[return-value]
+        bindparam("fts", expression, unique=True))
 
 
 def _fts_any(terms: Sequence[str]) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -179,7 +179,8 @@ def _conditions(today: date, apprenticeship: bool | None, level: int | None,
     )
     conditions: list[ColumnElement[bool]] = [
         Vacancy.status == "open",
-        or_(Vacancy.closes_on.is_(None), Vacancy.closes_on >= today),
+        # Not open to an index on purpose: the search indexes choose the rows to read.
+        func.coalesce(Vacancy.closes_on, date.max) >= today,
         or_(Vacancy.duplicate_of_id.is_(None), ~hidden_original),
     ]
     if apprenticeship is not None:

@@ -12,13 +12,14 @@ Create Date: 2026-11-30 08:45:00
 """
 from alembic import op
 
-
 revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None
 
 _OPEN = "'open'"
+_OLD_LOCATION_INDEX = ("CREATE INDEX ix_vacancies_open_location ON vacancies "
+                       "(status, latitude, longitude, closes_on, duplicate_of_id)")
 _HAS_PLACE = "{row}.latitude IS NOT NULL AND {row}.longitude IS NOT NULL"
 
 SQLITE_UP = [
@@ -63,8 +64,11 @@ SQLITE_UP = [
         SELECT id, latitude, latitude, longitude, longitude FROM vacancies
         WHERE status = {_OPEN} AND {_HAS_PLACE.format(row="vacancies")}""",
     "CREATE INDEX ix_vacancies_posted_on ON vacancies (posted_on)",
+    # Replaced by the R*Tree; left in place it tempts SQLite's planner away from it.
+    "DROP INDEX ix_vacancies_open_location",
 ]
 SQLITE_DOWN = [
+    _OLD_LOCATION_INDEX,
     "DROP INDEX ix_vacancies_posted_on",
     "DROP TRIGGER vacancies_search_update",
     "DROP TRIGGER vacancies_search_delete",
@@ -82,8 +86,10 @@ POSTGRESQL_UP = [
     "CREATE INDEX ix_vacancies_open_point ON vacancies USING gist (point(longitude, latitude)) "
     f"WHERE status = {_OPEN}",
     "CREATE INDEX ix_vacancies_posted_on ON vacancies (posted_on DESC NULLS LAST, id DESC)",
+    "DROP INDEX ix_vacancies_open_location",
 ]
 POSTGRESQL_DOWN = [
+    _OLD_LOCATION_INDEX,
     "DROP INDEX ix_vacancies_posted_on",
     "DROP INDEX ix_vacancies_open_point",
     "DROP INDEX ix_vacancies_open_employer_trgm",
