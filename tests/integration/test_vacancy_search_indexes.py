@@ -220,3 +220,25 @@ def test_every_statement_reads_a_limited_number_of_rows(crowded: Engine,
     for statement in selects:
         if statement not in page:
             assert re.search(r"\bLIMIT\b", statement), statement
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("threshold, analysed", [(1, True), (10_000, False)])
+def test_a_large_import_refreshes_postgresql_statistics(
+    threshold: int, analysed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from carecareers.vacancies import importing
+
+    monkeypatch.setattr(importing, "ANALYZE_AFTER_ROWS", threshold)
+    url = create_postgres_database()
+    engine = make_engine(url)
+    try:
+        upgrade(url)
+        import_feed(engine, "nhs_jobs", FEEDS / "nhs_jobs.xml")
+        with engine.connect() as connection:
+            stats = connection.scalar(text(
+                "SELECT count(*) FROM pg_stats WHERE tablename = 'vacancies'"))
+        assert (stats > 0) is analysed
+    finally:
+        engine.dispose()
+        drop_postgres_database(url)
