@@ -35,6 +35,7 @@ from sqlalchemy import (
     MetaData,
     Select,
     Table,
+    and_,
     bindparam,
     case,
     column,
@@ -150,28 +151,35 @@ class _Search:
         self.distance = _distance(criteria.place, self.sqlite) if criteria.place else None
 
     def best(self, need: int) -> Ranking:
-        driver = self._small_driver()
-        if driver is not None:
-            rows = self._rows(self._ranked(driver=driver).limit(need))
-            total = _capped_count(self.session, self._matching(driver=driver))
-            return Ranking(rows, min(total, TOTAL_CAP), total <= TOTAL_CAP)
+        rows, small = self._top(need, 0 if self.criteria.has_words else None)
+        if small is not None:
+            total = _capped_count(self.session, self._matching(driver=small))
+        else:
+            total = self._total()
+        return Ranking(rows, min(total, TOTAL_CAP), total <= TOTAL_CAP)
+
+    def _top(self, need: int, above: int | None) -> tuple[list[Ranked], _Driver | None]:
+        """The best `need` matches scoring more than `above`, and the small index if used.
+
+        When no index holds few candidates, read a window in order; if rows scoring more
+        than the window's last may lie beyond it, find the best of those the same way.
+        """
+        small = self._small_driver(above)
+        if small is not None:
+            return self._rows(self._ranked(driver=small, above=above).limit(need)), small
         window = max(need, WINDOW)
         if self.criteria.place is not None:
-            rows, complete = self._by_rings(need, window)
+            rows, complete = self._by_rings(need, window, above)
         else:
-            rows, complete = self._by_closing_date(need, window)
-        if not complete and rows and len(rows) >= need and rows[-1].score < self._best_score():
-            rows = _merge(rows, self._scoring_above(rows[-1].score, need), need)
-        total = self._total()
-        return Ranking(rows[:need], min(total, TOTAL_CAP), total <= TOTAL_CAP)
-
-    def _best_score(self) -> int:
-        return self.criteria.best_score
+            rows, complete = self._by_closing_date(need, window, above)
+        if not complete and len(rows) >= need and rows[-1].score < self.criteria.best_score:
+            rows = _merge(rows, self._top(need, rows[-1].score)[0], need)
+        return rows, None
 
     def _total(self) -> int:
         """Count the matches up to TOTAL_CAP + 1 through the index that finds them."""
         if self.criteria.place is not None or not self.sqlite or not self._words_indexed():
-            return _capped_count(self.session, self._matching(driver="place"))
+            return _capped_count(self.session, self._matching(driver=_PLACE))
         total = 0  # SQLite, words only: matches of the roles, then of the words (FTS5)
         roles = Vacancy.role_code.in_(self.criteria.roles)
         if self.criteria.roles:
@@ -185,14 +193,39 @@ class _Search:
 
     # -- step 1: how many candidates each index holds ------------------------------------
 
-    def _small_driver(self) -> str | None:
-        """An index that holds at most TOTAL_CAP candidates: "words", "place" or None."""
-        if self.criteria.has_words and self._words_indexed():
-            if self._word_candidates() <= TOTAL_CAP:
-                return "words"
+    def _small_driver(self, above: int | None) -> _Driver | None:
+        """An index holding at most TOTAL_CAP candidates scoring more than `above`."""
+        words = self._words_driver(above)
+        if words is not None and _capped_count(self.session, words.candidates) <= TOTAL_CAP:
+            return words
         if self.criteria.place is not None and self._place_candidates() <= TOTAL_CAP:
-            return "place"
+            return _PLACE
         return None
+
+    def _words_driver(self, above: int | None) -> _Driver | None:
+        """The words (or roles) a match scoring more than `above` must have, as an index."""
+        if above is None or not self._words_indexed():
+            return None
+        required = _required(self.criteria, above)
+        words = required.title_terms + required.terms
+        if words:
+            return self._driver(_fts_ids(_fts_all(required)), Vacancy.id.in_(
+                _fts_ids(_fts_all(required))) if self.sqlite else _contains_all(required))
+        if required.role:
+            return self._driver(None, Vacancy.role_code.in_(self.criteria.roles))
+        if above > 0:
+            return None
+        any_word = [Vacancy.role_code.in_(self.criteria.roles)] if self.criteria.roles else []
+        if self.criteria.terms:
+            any_word.append(Vacancy.id.in_(_fts_ids(_fts_any(self.criteria.terms)))
+                            if self.sqlite else _contains_any(self.criteria.terms))
+        return self._driver(None, or_(*any_word))
+
+    def _driver(self, fts: Select[Any] | None, condition: ColumnElement[bool]) -> _Driver:
+        """Candidates to count (FTS5 rowids, or open vacancies) and the SQL to read them by."""
+        candidates = fts if fts is not None and self.sqlite else select(Vacancy.id).where(
+            Vacancy.status == "open", condition)
+        return _Driver("words", candidates, condition)
 
     def _words_indexed(self) -> bool:
         return all(len(term) >= MIN_INDEXED_TERM for term in self.criteria.terms)
@@ -204,27 +237,14 @@ class _Search:
         return _capped_count(self.session, select(Vacancy.id).where(
             Vacancy.status == "open", _in_box(self.criteria.place, self.criteria.radius)))
 
-    def _word_candidates(self) -> int:
-        roles = 0
-        if self.criteria.roles:
-            roles = _capped_count(self.session, select(Vacancy.id).where(
-                Vacancy.status == "open", Vacancy.role_code.in_(self.criteria.roles)))
-        if not self.criteria.terms:
-            return roles
-        if self.sqlite:
-            words = _capped_count(self.session, _fts_ids(_fts_any(self.criteria.terms)))
-        else:
-            words = _capped_count(self.session, select(Vacancy.id).where(
-                Vacancy.status == "open", _contains_any(self.criteria.terms)))
-        return roles + words
-
     # -- the SQL of a search -----------------------------------------------------------
 
-    def _where(self, radius: float | None = None) -> list[ColumnElement[bool]]:
-        """Exact conditions: the filters, the words, and within `radius` of the place."""
+    def _where(self, radius: float | None = None,
+               above: int | None = 0) -> list[ColumnElement[bool]]:
+        """Exact conditions: the filters, a score above `above`, within `radius` of the place."""
         conditions = list(self.criteria.filters)
-        if self.criteria.has_words:
-            conditions.append(self.score > 0)
+        if self.criteria.has_words and above is not None:
+            conditions.append(self.score > above)
         place = self.criteria.place
         if place is not None and self.distance is not None:
             radius = radius or self.criteria.radius or 0.0
@@ -233,35 +253,29 @@ class _Search:
             conditions.append(self.distance <= radius)
         return conditions
 
-    def _select(self, *columns: Any, driver: str | None = None,
-                radius: float | None = None) -> Select[Any]:
-        statement = select(*columns).where(*self._where(radius))
-        if not self.sqlite or driver is None:
-            return statement  # PostgreSQL's planner picks the index itself
-        if driver == "place" and self.criteria.place is None:
+    def _select(self, *columns: Any, driver: _Driver | None = None, radius: float | None = None,
+                above: int | None = 0) -> Select[Any]:
+        statement = select(*columns).where(*self._where(radius, above))
+        if driver is None or (driver.name == "place" and self.criteria.place is None):
             return statement
-        if driver == "place":  # the R*Tree drives; vacancies are read by rowid
-            return statement.where(
-                VACANCY_PLACES.c.id == Vacancy.id,
-                *_box_overlaps(self.criteria.place, radius or self.criteria.radius))
-        return statement.where(self._word_candidates_condition())
+        if driver.name == "words":
+            return statement.where(driver.condition)
+        if not self.sqlite:
+            return statement  # PostgreSQL's planner picks the GiST index itself
+        return statement.where(  # the R*Tree drives; vacancies are read by rowid
+            VACANCY_PLACES.c.id == Vacancy.id,
+            *_box_overlaps(self.criteria.place, radius or self.criteria.radius))
 
-    def _word_candidates_condition(self) -> ColumnElement[bool]:
-        options: list[ColumnElement[bool]] = []
-        if self.criteria.terms:
-            options.append(Vacancy.id.in_(_fts_ids(_fts_any(self.criteria.terms))))
-        if self.criteria.roles:
-            options.append(Vacancy.role_code.in_(self.criteria.roles))
-        return or_(*options)
+    def _matching(self, driver: _Driver | None = None, radius: float | None = None,
+                  above: int | None = 0) -> Select[Any]:
+        return self._select(Vacancy.id, driver=driver, radius=radius, above=above)
 
-    def _matching(self, driver: str | None = None, radius: float | None = None) -> Select[Any]:
-        return self._select(Vacancy.id, driver=driver, radius=radius)
-
-    def _ranked(self, driver: str | None = None, radius: float | None = None) -> Select[Any]:
+    def _ranked(self, driver: _Driver | None = None, radius: float | None = None,
+                above: int | None = 0) -> Select[Any]:
         distance = self.distance if self.distance is not None else literal(None)
         statement = self._select(Vacancy.id, self.score.label("score"),
                                  distance.label("distance"), Vacancy.closes_on,
-                                 driver=driver, radius=radius)
+                                 driver=driver, radius=radius, above=above)
         return statement.order_by(*self._order())
 
     def _order(self) -> list[Any]:
@@ -276,45 +290,49 @@ class _Search:
 
     # -- step 3: reading in order --------------------------------------------------------
 
-    def _by_rings(self, need: int, window: int) -> tuple[list[Ranked], bool]:
+    def _by_rings(self, need: int, window: int,
+                  above: int | None) -> tuple[list[Ranked], bool]:
         """Widen a ring around the place until it holds `window` matches; rank those."""
         radius = self.criteria.radius or 0.0
         for ring in _rings(radius):
             if ring < radius:
-                found = _count_upto(self.session, self._matching(driver="place", radius=ring),
-                                    window)
-                if found < window:
+                ringed = self._matching(driver=_PLACE, radius=ring, above=above)
+                if _count_upto(self.session, ringed, window) < window:
                     continue
-            rows = self._rows(self._ranked(driver="place", radius=ring).limit(need))
-            return rows, ring >= radius
+            ranked = self._ranked(driver=_PLACE, radius=ring, above=above)
+            return self._rows(ranked.limit(need)), ring >= radius
         return [], True
 
-    def _by_closing_date(self, need: int, window: int) -> tuple[list[Ranked], bool]:
+    def _by_closing_date(self, need: int, window: int,
+                         above: int | None) -> tuple[list[Ranked], bool]:
         """Rank the first `window` matches along the closing-date index (none last)."""
-        rows = self._rows(self._closing_window(Vacancy.closes_on >= self.criteria.today, window))
+        dated = Vacancy.closes_on >= self.criteria.today
+        rows = self._rows(self._closing_window(dated, window, above))
         if len(rows) < window:
             rows += self._rows(self._closing_window(Vacancy.closes_on.is_(None),
-                                                    window - len(rows)))
+                                                    window - len(rows), above))
         return sorted(rows, key=lambda row: row.key)[:need], len(rows) < window
 
-    def _closing_window(self, condition: ColumnElement[bool], window: int) -> Select[Any]:
+    def _closing_window(self, condition: ColumnElement[bool], window: int,
+                        above: int | None) -> Select[Any]:
         return (
             self._select(Vacancy.id, self.score.label("score"),
-                         literal_column("NULL").label("distance"), Vacancy.closes_on)
+                         literal_column("NULL").label("distance"), Vacancy.closes_on,
+                         above=above)
             .where(condition).order_by(Vacancy.closes_on, Vacancy.id).limit(window)
         )
 
-    def _scoring_above(self, score: int, need: int) -> list[Ranked]:
-        """The best matches anywhere in the radius that score more than `score`."""
-        required = _required(self.criteria, score)
-        words = required.title_terms + required.terms
-        driver = "place" if not (words or required.role) else None  # else words, or roles
-        statement = self._ranked(driver=driver).where(self.score > score).limit(need)
-        if self.sqlite and words:
-            statement = statement.where(Vacancy.id.in_(_fts_ids(_fts_all(required))))
-        elif required.role:
-            statement = statement.where(Vacancy.role_code.in_(self.criteria.roles))
-        return self._rows(statement)
+
+@dataclass(frozen=True)
+class _Driver:
+    """An index to read candidates by: "words" (FTS5 or a role) or "place" (R*Tree)."""
+
+    name: str
+    candidates: Select[Any] | None = None
+    condition: Any = None
+
+
+_PLACE = _Driver("place")
 
 
 def _merge(first: list[Ranked], second: list[Ranked], need: int) -> list[Ranked]:
@@ -360,6 +378,13 @@ def _score(criteria: Criteria) -> ColumnElement[Any]:
         parts.append(case((Vacancy.title.ilike(pattern), TITLE_SCORE),
                           (Vacancy.employer.ilike(pattern), EMPLOYER_SCORE), else_=0))
     return reduce(add, parts) if parts else literal_column("0")
+
+
+def _contains_all(required: _Required) -> ColumnElement[bool]:
+    conditions = [Vacancy.title.ilike(f"%{t}%") for t in required.title_terms]
+    conditions += [or_(Vacancy.title.ilike(f"%{t}%"), Vacancy.employer.ilike(f"%{t}%"))
+                   for t in required.terms]
+    return and_(*conditions)
 
 
 def _contains_any(terms: Sequence[str]) -> ColumnElement[bool]:

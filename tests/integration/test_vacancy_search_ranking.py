@@ -187,11 +187,12 @@ def test_same_page_as_ranking_every_match(many: Engine, query: dict[str, Any]) -
                                                                    q.items()))
 def test_same_page_when_read_in_order_past_the_cap(many: Engine, query: dict[str, Any],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ranking, "TOTAL_CAP", 6)
     monkeypatch.setattr(ranking, "WINDOW", 4)
     monkeypatch.setattr(ranking, "RING_START_MILES", 0.2)
-    for offset in (0, 3):
-        assert_same(many, 6, **query, limit=3, offset=offset)
+    for cap in (6, 12):
+        monkeypatch.setattr(ranking, "TOTAL_CAP", cap)
+        for offset in (0, 3):
+            assert_same(many, cap, **query, limit=3, offset=offset)
 
 
 def test_the_reference_sees_enough_matches(many: Engine) -> None:
@@ -202,20 +203,26 @@ def test_the_reference_sees_enough_matches(many: Engine) -> None:
 
 def test_past_the_cap_every_step_is_taken(many: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """With a tiny cap the queries above go through rings, the closing-date index and the
-    search for higher scores, so the comparisons cover them."""
-    monkeypatch.setattr(ranking, "TOTAL_CAP", 6)
+    search for rows scoring more than a window's last, so the comparisons cover them."""
     monkeypatch.setattr(ranking, "WINDOW", 4)
-    calls: dict[str, int] = {}
-    for name in ("_by_rings", "_by_closing_date", "_scoring_above", "_small_driver"):
+    steps: set[str] = set()
+    for name in ("_by_rings", "_by_closing_date", "_top"):
         original = getattr(ranking._Search, name)
 
-        def spy(self: Any, *args: Any, _name: str = name, _original: Any = original) -> Any:
-            result = _original(self, *args)
-            if result or _name != "_scoring_above":
-                calls[_name] = calls.get(_name, 0) + 1
+        def spy(self: Any, need: int, *args: Any, _name: str = name,
+                _original: Any = original) -> Any:
+            result = _original(self, need, *args)
+            above = args[-1]
+            if _name != "_top":
+                steps.add(_name)
+            elif above and result[0]:
+                steps.add("higher scores" + (" (small index)" if result[1] else " (in order)"))
             return result
 
         monkeypatch.setattr(ranking._Search, name, spy)
-    for query in QUERIES:
-        indexed_search(many, **query, limit=3)
-    assert set(calls) == {"_by_rings", "_by_closing_date", "_scoring_above", "_small_driver"}
+    for cap in (6, 12):
+        monkeypatch.setattr(ranking, "TOTAL_CAP", cap)
+        for query in QUERIES:
+            indexed_search(many, **query, limit=3)
+    assert steps == {"_by_rings", "_by_closing_date", "higher scores (small index)",
+                     "higher scores (in order)"}
