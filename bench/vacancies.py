@@ -285,7 +285,7 @@ def print_table(rows: int, feed: Path, results: list[dict[str, Any]]) -> None:
     target = P95_TARGET_MS.get(rows)
     print(f"\n{rows:,} vacancies ({feed.stat().st_size / 1e6:.0f} MB feed; "
           f"{min(CLUSTER_SIZE, rows * 4 // 11):,} within {CLUSTER_MILES} miles of "
-          f"{CLUSTER_TOWN}); {os.cpu_count()} CPUs, load average now {load}")
+          f"{CLUSTER_TOWN}); {os.cpu_count()} CPUs, load average now {load}", flush=True)
     for result in results:
         imp = result["import"]
         print(f"{result['backend']}: import {imp['created']:,} in {imp['seconds']:.0f} s, "
@@ -302,7 +302,7 @@ def print_table(rows: int, feed: Path, results: list[dict[str, Any]]) -> None:
             verdict = "meets" if worst <= target else "misses"
             print(f"  mixed p95 {worst:.1f} ms {verdict} the target of {target:.0f} ms")
     print("  (matches: smallest-largest total seen, + when a total was capped at 1,000; "
-          "CPU: this process's CPU time per request, without PostgreSQL's server)")
+          "CPU: this process's CPU time per request, without PostgreSQL's server)", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -321,13 +321,12 @@ def main(argv: list[str] | None = None) -> None:
             started = time.perf_counter()
             build_feed(feed, rows, gazetteer)
             print(f"built {feed} in {time.perf_counter() - started:.0f} s", flush=True)
-        results = []
         for backend in args.backends.split(","):
             print(f"benchmarking {backend} with {rows:,} vacancies ...", flush=True)
-            results.append(bench_backend(backend, feed, args.workdir, args.samples, gazetteer))
-        print_table(rows, feed, results)
-        (args.workdir / f"results_{rows}.json").write_text(json.dumps(results, indent=2),
-                                                           encoding="utf-8")
+            result = bench_backend(backend, feed, args.workdir, args.samples, gazetteer)
+            print_table(rows, feed, [result])
+            (args.workdir / f"results_{rows}_{backend}.json").write_text(
+                json.dumps(result, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -9,13 +9,15 @@ vacancies (SQLite: the R*Tree `vacancy_places`; PostgreSQL: GiST on point(lon, l
 Migration 0004 builds them; triggers (SQLite) and the server (PostgreSQL) keep them current.
 
 The work for one page does not grow with the number of matches:
-1. Ask each index how many candidates it holds, counting at most TOTAL_CAP + 1.
-2. When one index holds at most TOTAL_CAP, rank those candidates in SQL (ORDER BY, LIMIT).
-3. Otherwise read the matches in (distance, closing date, id) order, in rings around the
-   place or along the closing-date index, until WINDOW are read: the page is the best of
-   those, plus any match anywhere that scores higher than the page's last one (fetched
-   through the index of the words such a match must contain). Totals are counted up to
-   TOTAL_CAP; beyond it the total reads "more than TOTAL_CAP".
+1. Ask the words' index, then the places' index, how many candidates they hold, reading at
+   most TOTAL_CAP + 1 entries of each.
+2. When one holds at most TOTAL_CAP, rank its candidates in SQL (ORDER BY ... LIMIT).
+3. Otherwise read WINDOW matches in (distance, closing date, id) order, in rings widening
+   around the place or along the closing-date index, and rank those. Only a match scoring
+   more than the last of the page can still come before it: find the best of those the
+   same way (steps 1 to 3 with that score as a floor, so with the words such a match must
+   have as the index) and merge. The score floor rises each time, so this ends.
+4. Count the matches up to TOTAL_CAP + 1; beyond it the total reads "more than TOTAL_CAP".
 """
 
 from __future__ import annotations
