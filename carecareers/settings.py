@@ -46,6 +46,8 @@ class Settings(BaseSettings):
 
     lead_retention_days: int = 365
     log_level: str = "INFO"
+    # `make run` keeps each process's log and the state of each part here.
+    run_dir: Path = VAR_DIR / "run"
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
