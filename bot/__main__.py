@@ -76,13 +76,15 @@ def pauses(first: float = FIRST_PAUSE_SECONDS, longest: float = MAX_PAUSE_SECOND
 
 
 async def wait_for_bot_api(settings: Settings, link: LinkStatus, stopping: asyncio.Event,
-                           check: Check = check_bot_api) -> bool:
-    """Retry `check` with backoff until the Bot API answers (True) or we are asked to stop."""
-    for pause in pauses():
+                           check: Check | None = None,
+                           delays: Iterator[float] | None = None) -> bool:
+    """Retry `check` (check_bot_api) with backoff until the Bot API answers (True) or we are
+    asked to stop (False); a refused token raises InvalidToken."""
+    for pause in delays or pauses():
         if stopping.is_set():
             return False
         try:
-            await check(settings)
+            await (check or check_bot_api)(settings)
             return True
         except NetworkError as exc:
             link.set("retrying")
