@@ -231,10 +231,9 @@ class Supervisor:
             say("stopping ...")
         for process in running:
             signal_group(process.popen.pid, signal.SIGTERM)
-        signals_before = self.signals.received
         deadline = self.clock() + STOP_GRACE_SECONDS
         while (any(r.popen.poll() is None for r in running) and self.clock() < deadline
-               and self.signals.received == signals_before):
+               and self.signals.received < 2):
             self.signals.wait(0.1)
         for process in running:
             signal_group(process.popen.pid, signal.SIGKILL)  # and any stray children

@@ -186,7 +186,7 @@ def start(spec: ProcessSpec, base_env: Mapping[str, str], stdout: IO[bytes] | No
     env = {**base_env, **spec.env, "PYTHONUNBUFFERED": "1"}
     popen = subprocess.Popen(  # noqa: S603 - argv built from our own settings
         list(spec.argv), cwd=PROJECT_ROOT, env=env, stdout=stdout, stderr=subprocess.STDOUT,
-        start_new_session=True, preexec_fn=die_with_parent(),  # noqa: PLW1509 - no threads
+        start_new_session=True, preexec_fn=die_with_parent(),  # noqa: PLW1509 - it only calls prctl
     )
     return Running(spec, popen)
 

@@ -23,6 +23,7 @@ from carecareers.runtime import status
 from carecareers.runtime.launcher import STOP_GRACE_SECONDS
 from carecareers.runtime.processes import free_port
 from carecareers.runtime.restarts import CrashHistory, RestartPolicy, describe_exit
+from tests.unit.test_web_chat import FakeRasa, make_client
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -255,3 +256,26 @@ def test_health_reads_the_status_only_from_its_own_launcher(tmp_path: Path) -> N
     assert status.supervisor_report(tmp_path, 42) is None  # someone else's launcher
     status.write_json(tmp_path / status.TELEGRAM_FILE, {"pid": 78, "state": "ok"})
     assert "telegram" not in status.supervisor_report(tmp_path, 41)  # an older bot's
+
+
+def test_healthz_names_the_part_that_is_restarting(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    parts = {"actions": {"state": "running", "pid": 10}, "rasa": {"state": "running", "pid": 11},
+             "web": {"state": "running", "pid": os.getpid()}, "bot": {"state": "running",
+                                                                     "pid": 12}}
+    status.write_json(run_dir / status.STATUS_FILE,
+                      {"launcher_pid": os.getppid(), "parts": parts})  # our "launcher"
+    status.write_json(run_dir / status.TELEGRAM_FILE, {"pid": 12, "state": "retrying"})
+    with make_client(tmp_path, FakeRasa(), run_dir=run_dir) as client:
+        health = client.get("/healthz")
+        assert health.status_code == 200  # the optional bot's link does not count
+        assert health.json()["telegram"] == "retrying"
+        parts["actions"] = {"state": "restarting", "pid": None}
+        status.write_json(run_dir / status.STATUS_FILE,
+                          {"launcher_pid": os.getppid(), "parts": parts})
+        health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json() == {"status": "degraded", "database": "ok", "rasa": "ok",
+                             "parts": {"actions": "restarting", "rasa": "running",
+                                       "web": "running", "bot": "running"},
+                             "telegram": "retrying"}
