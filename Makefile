@@ -10,11 +10,12 @@ PYTEST     := $(VENV)/bin/pytest
 PIP_FLAGS  := --quiet --disable-pip-version-check
 DEBIAN_TEST_PACKAGES := chromium
 
-.PHONY: help setup run test test-unit train db seed bench lint clean system-packages
+.PHONY: help setup run test test-lite test-unit train db seed bench lint clean system-packages
 
 help:
 	@echo "make run    set up what is missing and start the product on http://127.0.0.1:8000/chat"
 	@echo "make test   set up what is missing and run the whole test suite"
+	@echo "make test-lite  the same, skipping (not failing) tests whose PostgreSQL, Redis or Chromium is missing"
 	@echo "make train  train the Rasa model if its training data or config changed"
 	@echo "make bench  print the performance figures"
 	@echo "make lint   ruff"
@@ -47,6 +48,10 @@ run: setup seed train
 
 test: setup train system-packages
 	$(PYTEST) tests
+
+# On a machine without PostgreSQL, Redis or Chromium: the tests needing them skip, saying why.
+test-lite: setup train
+	TEST_LITE=1 $(PYTEST) tests
 
 test-unit: $(VENV)/.installed
 	$(PYTEST) tests/unit

@@ -25,6 +25,8 @@ from carecareers.settings import ConfigurationError, Settings, get_settings
 logger = logging.getLogger(__name__)
 
 OPEN_PATHS = frozenset({"/health"})
+# After SIGTERM, requests still running get this long before the server stops anyway.
+GRACEFUL_SHUTDOWN_SECONDS = 3.0
 REFUSED = {"error": "This action server runs actions only for its Rasa server."}
 Middleware = Callable[[Request], Awaitable[HTTPResponse | None]]
 
@@ -62,6 +64,7 @@ def build_app(token: str, actions_package: str = "actions") -> Sanic:
         raise ConfigurationError(
             "the action server needs a token: set ACTION_SERVER_TOKEN or RASA_TOKEN")
     app = create_app(actions_package, cors_origins="")  # only Rasa calls it; no browser may
+    app.config.GRACEFUL_SHUTDOWN_TIMEOUT = GRACEFUL_SHUTDOWN_SECONDS  # sanic's default is 15
     app.register_middleware(refuse_without_token(token), "request")
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     return app

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     # Conversations that never became a lead are kept this long after their last message.
     tracker_retention_days: int = 30
     log_level: str = "INFO"
+    # `make run` keeps each process's log and the state of each part here.
+    run_dir: Path = VAR_DIR / "run"
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
