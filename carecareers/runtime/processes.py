@@ -22,6 +22,7 @@ from carecareers.settings import PROJECT_ROOT, Settings
 logger = logging.getLogger(__name__)
 
 RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = RASA_BIN.with_name("python")
 VENV_PYTHON = PROJECT_ROOT / ".venv" / "bin" / "python"
 MODEL_PATH = PROJECT_ROOT / "models" / "current.tar.gz"
 # Quiet, offline Rasa: no telemetry (there is no network for it) and no noise.
@@ -70,8 +71,10 @@ def free_port() -> int:
 
 
 def rasa_environment(settings: Settings) -> dict[str, str]:
-    """Return the variables endpoints.yml expands: action server, tracker and lock store."""
+    """Return the variables endpoints.yml and credentials.yml expand."""
     env = {
+        # Our REST channel (rasa_plugins/channel.py) answers only callers with it.
+        "RASA_CHANNEL_TOKEN": settings.rasa_token,
         "ACTION_SERVER_URL": settings.action_server_url,
         # The action server (actions/server.py) refuses calls without it.
         "ACTION_SERVER_TOKEN": settings.actions_token,
@@ -98,8 +101,9 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
 
 def rasa_spec(settings: Settings, port: int, model: Path = MODEL_PATH,
               log_dir: Path | None = None) -> ProcessSpec:
+    # rasa_plugins.serve reads the API token from RASA_AUTH_TOKEN: off the command line.
     argv = [
-        str(RASA_BIN), "run", "--enable-api", "--auth-token", settings.rasa_token,
+        str(RASA_PYTHON), "-m", "rasa_plugins.serve", "run", "--enable-api",
         "--interface", "127.0.0.1", "--port", str(port), "--model", str(model),
         "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
         "--credentials", str(PROJECT_ROOT / "credentials.yml"),
@@ -109,7 +113,8 @@ def rasa_spec(settings: Settings, port: int, model: Path = MODEL_PATH,
     return ProcessSpec(
         name="rasa", argv=argv, port=port, ready_timeout=240.0,
         ready_url=f"http://127.0.0.1:{port}/status?token={settings.rasa_token}",
-        env=rasa_environment(settings) | RASA_QUIET_ENV,
+        env=rasa_environment(settings) | RASA_QUIET_ENV | {
+            "RASA_AUTH_TOKEN": settings.rasa_token, "PYTHONPATH": str(PROJECT_ROOT)},
     )
 
 
