@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None,
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
     app.state.rasa = rasa_client
-    app.state.chat_limiter = ChatLimiter()  # per process: see web/ratelimit.py
+    app.state.chat_limiter = ChatLimiter.for_redis(settings.redis_url)  # web/ratelimit.py
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (health, pages, chat, vacancies, advisers):
