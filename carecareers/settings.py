@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     web_port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
     trust_proxy_headers: bool = False
+    # Served over HTTPS (directly or behind a TLS proxy): Secure cookies and HSTS everywhere.
+    https_only: bool = False
     secret_key: str = DEV_SECRET_KEY
 
     telegram_bot_token: str = ""
