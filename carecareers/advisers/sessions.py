@@ -40,8 +40,12 @@ def digest(token: str) -> str:
 
 def start_session(session: Session, adviser: Adviser, now: datetime | None = None,
                   ) -> tuple[str, str]:
-    """Open a session for `adviser`; return the cookie's token and the CSRF token."""
+    """Open a session for `adviser`; return the cookie's token and the CSRF token.
+
+    Sessions that can no longer be resumed are deleted on the way (a login is rare).
+    """
     now = now or utcnow()
+    purge_ended_sessions(session, now)
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(AdviserSession(token_digest=digest(token), adviser_id=adviser.id,
                                csrf_token=csrf_token, created_at=now, last_seen_at=now))

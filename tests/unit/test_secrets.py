@@ -110,3 +110,23 @@ def test_rasa_gets_its_tokens_from_the_environment_not_the_command_line(
     assert rasa_environment(settings)["RASA_CHANNEL_TOKEN"] == settings.rasa_token
     assert spec.argv[1:3] == ["-m", "rasa_plugins.serve"]
     assert "--interface" in spec.argv and "127.0.0.1" in spec.argv
+
+
+def test_make_run_refuses_another_address_with_development_secrets(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        ) -> None:
+    from carecareers.runtime import launcher
+
+    monkeypatch.chdir(tmp_path)  # no .env
+    for name in ("SECRET_KEY", "RASA_TOKEN", "ACTION_SERVER_TOKEN", "ENVIRONMENT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WEB_HOST", "0.0.0.0")
+    started: list[object] = []
+    monkeypatch.setattr(launcher, "run_stack", started.append)
+    get_settings.cache_clear()
+    try:
+        assert launcher.main() == 2
+    finally:
+        get_settings.cache_clear()
+    assert started == []
+    assert "WEB_HOST=0.0.0.0 with development secrets" in capsys.readouterr().err
