@@ -69,8 +69,10 @@ async def answer_failure_without_data(request: Request, exception: Exception) ->
     Rasa logs the body of a failed call, and an exception's text can hold what someone
     typed; the log gets the action's name, the exception's type and where it was raised.
     """
-    call = request.json if request.headers.get("content-type", "").startswith(
-        "application/json") else None
+    try:
+        call = request.json
+    except Exception:  # noqa: BLE001 - a body that is not JSON names no action
+        call = None
     action = call.get("next_action") if isinstance(call, dict) else None
     logger.error("action %s failed with %s:\n%s", action if isinstance(action, str) else "?",
                  type(exception).__name__,
