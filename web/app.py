@@ -22,7 +22,7 @@ from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for
 from carecareers.conversation.relay import Relay
 from carecareers.db import make_engine, session_factory
 from carecareers.settings import Settings, get_settings
-from web.ratelimit import ChatLimiter
+from web.ratelimit import ChatLimiter, LoginLimiter
 from web.routes import advisers, chat, health, pages, vacancies
 from web.security import SecurityHeaders
 
@@ -54,13 +54,14 @@ def create_app(settings: Settings | None = None,
     app.state.session_factory = session_factory(engine)
     app.state.rasa = rasa_client
     app.state.relay = Relay(rasa_client, settings.tracker_store_url, app.state.session_factory)
-    app.state.chat_limiter = ChatLimiter()  # per process: see web/ratelimit.py
+    app.state.chat_limiter = ChatLimiter.for_redis(settings.redis_url)  # web/ratelimit.py
+    app.state.login_limiter = LoginLimiter(storage_url=settings.redis_url)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (health, pages, chat, vacancies, advisers):
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, https_only=settings.https_only)
     return app
 
 

@@ -5,10 +5,12 @@ from carecareers.models.campaigns import Campaign, CampaignVisit, Conversation
 from carecareers.models.leads import Consent, FollowUp, Lead, LeadRoute
 from carecareers.models.people import Adviser, AuditEvent, Provider
 from carecareers.models.questions import PendingTrackerChange, UnansweredQuestion
+from carecareers.models.sessions import AdviserSession
 from carecareers.models.vacancies import FeedImport, Vacancy
 
 __all__ = [
     "Adviser",
+    "AdviserSession",
     "AuditEvent",
     "Base",
     "Campaign",

@@ -24,6 +24,7 @@ from carecareers.settings import PROJECT_ROOT, Settings
 logger = logging.getLogger(__name__)
 
 RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = RASA_BIN.with_name("python")
 VENV_PYTHON = PROJECT_ROOT / ".venv" / "bin" / "python"
 MODEL_PATH = PROJECT_ROOT / "models" / "current.tar.gz"
 # Quiet, offline Rasa: no telemetry (there is no network for it) and no noise.
@@ -75,13 +76,15 @@ def free_port() -> int:
 
 
 def rasa_environment(settings: Settings) -> dict[str, str]:
-    """Return the variables endpoints.yml expands: action server, tracker and lock store.
+    """Return the variables endpoints.yml and credentials.yml expand, and where Rasa finds ours.
 
     PYTHONPATH is the project root, where Rasa finds the tracker store class endpoints.yml
     names (rasa_plugins/).
     """
     env = {
         "PYTHONPATH": str(PROJECT_ROOT),
+        # Our REST channel (rasa_plugins/channel.py) answers only callers with it.
+        "RASA_CHANNEL_TOKEN": settings.rasa_token,
         "ACTION_SERVER_URL": settings.action_server_url,
         # The action server (actions/server.py) refuses calls without it.
         "ACTION_SERVER_TOKEN": settings.actions_token,
@@ -108,8 +111,9 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
 
 def rasa_spec(settings: Settings, port: int, model: Path = MODEL_PATH,
               log_dir: Path | None = None) -> ProcessSpec:
+    # rasa_plugins.serve reads the API token from RASA_AUTH_TOKEN: off the command line.
     argv = [
-        str(RASA_BIN), "run", "--enable-api", "--auth-token", settings.rasa_token,
+        str(RASA_PYTHON), "-m", "rasa_plugins.serve", "run", "--enable-api",
         "--interface", "127.0.0.1", "--port", str(port), "--model", str(model),
         "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
         "--credentials", str(PROJECT_ROOT / "credentials.yml"),
@@ -119,7 +123,8 @@ def rasa_spec(settings: Settings, port: int, model: Path = MODEL_PATH,
     return ProcessSpec(
         name="rasa", argv=argv, port=port, ready_timeout=240.0,
         ready_url=f"http://127.0.0.1:{port}/status?token={settings.rasa_token}",
-        env=rasa_environment(settings) | RASA_QUIET_ENV,
+        env=rasa_environment(settings) | RASA_QUIET_ENV | {
+            "RASA_AUTH_TOKEN": settings.rasa_token},
     )
 
 

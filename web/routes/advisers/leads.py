@@ -20,6 +20,7 @@ from carecareers.dashboard import (
     view_lead,
 )
 from carecareers.dashboard.leads import active_providers
+from carecareers.dashboard.routing import follow_up_as
 from carecareers.leads import followups
 from carecareers.leads.exports import leads_csv, leads_json
 from carecareers.leads.form import age_label
@@ -119,7 +120,7 @@ def _act(request: Request, session: DbSession, viewer: Viewer, lead_id: int, act
          form: dict[str, str], apply: Callable[..., object]) -> Response:
     lead = find_visible_lead(session, viewer.adviser, lead_id)
     try:
-        apply(lead)
+        follow_up_as(session, lead, viewer.adviser, apply)
     except followups.FollowUpError as exc:
         message = str(exc)[:1].upper() + str(exc)[1:] + "."
         key = f"{action}.{exc.field}" if exc.field else action
