@@ -370,7 +370,9 @@ def test_large_text_on_a_phone_leaves_room_for_the_conversation(phone: Page,
         document.body.appendChild(probe);
         const needed = probe.getBoundingClientRect().width;
         probe.remove();
-        return input.clientWidth - needed;
+        const style = getComputedStyle(input);
+        const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+        return input.clientWidth - padding - needed;
     }""")
     assert room > 0, f"the placeholder is cut off by {-room:.0f}px"
     assert sideways_overflow(phone) <= 0

@@ -153,7 +153,7 @@ def test_action_texts_are_read_from_the_source_with_values_filled_in(tmp_path: P
 
 def test_the_chat_page_and_consent_are_measured() -> None:
     chat = " ".join(text for _, text in sources.web_chat_texts())
-    assert "Check your connection" in chat and "Type your question" in chat
+    assert "Check your connection" in chat and "Ask a question" in chat
     privacy = dict(sources.privacy_texts())
     assert {"privacy/consent.yml:question[phone]", "privacy/consent.yml:question[email]",
             "privacy/notice.yml:summary"} <= set(privacy)
