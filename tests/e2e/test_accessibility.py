@@ -302,6 +302,17 @@ def test_dashboard_pages_pass_axe(chromium_browser: Browser, site: Site, size: s
     try:
         log_in(page, site)
         failures = check_with_axe(page, pages["dashboard"])
+        page.goto(f"{site.url}/advisers/campaigns/new")
+        page.get_by_role("button", name="Create campaign").click()  # empty: errors shown
+        expect(page.get_by_role("alert")).to_be_visible()
+        if violations := axe_violations(page):
+            failures["new campaign with errors"] = describe_violations(violations)
+        page.get_by_role("button", name="Log out").click()
+        page.get_by_label("Email address").fill(ADMIN)
+        page.get_by_role("button", name="Log in").click()  # no password: an error
+        expect(page.get_by_role("alert")).to_be_visible()
+        if violations := axe_violations(page):
+            failures["login with an error"] = describe_violations(violations)
     finally:
         page.context.close()
     assert not failures, "\n".join(f"{u}:\n{v}" for u, v in failures.items())
