@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from carecareers.leads.consent import consent_wording
-from carecareers.readability import describe, score
+from carecareers.readability import describe, is_prose, score
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -149,7 +149,7 @@ def every_text() -> list[Text]:
 
 
 if __name__ == "__main__":
-    scored = score(every_text())
+    scored = [s for s in score(every_text()) if is_prose(s.text)]
     print(f"{len(scored)} texts; reading age: worst {scored[0].age}, "
           f"median {scored[len(scored) // 2].age}")
     print(describe(scored[:15]))
