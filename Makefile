@@ -46,7 +46,7 @@ train: setup
 run: setup seed train
 	exec $(CC) run
 
-test: setup train system-packages
+test: setup train system-packages node_modules/.installed
 	$(PYTEST) tests
 
 # On a machine without PostgreSQL, Redis or Chromium: the tests needing them skip, saying why.
@@ -62,6 +62,14 @@ system-packages:
 	  echo "installing Debian packages: $(DEBIAN_TEST_PACKAGES)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_TEST_PACKAGES) >/dev/null; }
 
+# axe-core, which the accessibility tests inject into every page (npm's lock file pins it).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "installing Debian packages: npm"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 bench: setup train
 	$(VENV)/bin/python -m bench
 
@@ -69,4 +77,4 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) $(RASA_VENV) models var results .pytest_cache
+	rm -rf $(VENV) $(RASA_VENV) models var results .pytest_cache node_modules
