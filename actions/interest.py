@@ -201,7 +201,7 @@ class ActionAskLeadContactDetail(Action):
         prompts = {
             "phone": "What's your mobile or phone number? (like 07700 900123)",
             "email": "What's your email address?",
-            "telegram": "What's your Telegram username? (like @jordan_smith)",
+            "telegram": "What's your Telegram username? It starts with @, like @jordan_smith",
         }
         method = tracker.get_slot("lead_contact_method") or "phone"
         dispatcher.utter_message(text=prompts.get(method, prompts["phone"]))

@@ -491,6 +491,27 @@ def test_try_again_is_one_of_the_labelled_suggested_replies(phone: Page, site: S
     expect(phone.get_by_role("status")).to_contain_text("can't answer right now")
 
 
+def test_a_failed_button_press_is_never_sent_again_by_itself(phone: Page, site: Site) -> None:
+    start_chat(phone, site)
+    pressed: list[str] = []
+
+    def refuse_presses(route) -> None:  # type: ignore[no-untyped-def]
+        body = json.loads(route.request.post_data or "{}")
+        if "button" not in body:
+            route.continue_()
+            return
+        pressed.append(body["button"])
+        route.fulfill(status=503, content_type="application/json",
+                      body=json.dumps({"detail": "Sorry, I can't answer right now."}))
+
+    phone.route("**/api/chat", refuse_presses)
+    phone.get_by_role("group", name="Suggested replies").get_by_role("button").first.click()
+    expect(phone.get_by_role("status")).to_contain_text("type your answer")
+    expect(phone.get_by_role("button", name="Try again")).to_have_count(0)
+    phone.wait_for_timeout(1000)
+    assert len(pressed) == 1
+
+
 def test_the_dashboard_works_from_the_keyboard(chromium_browser: Browser, site: Site) -> None:
     page = open_page(chromium_browser, DESKTOP)
     try:

@@ -190,10 +190,18 @@
     }, function () { return done({ ok: false, status: 0, body: {} }); });
   }
 
+  var BUTTON_AGAIN = "Please type your answer, or ask me again.";
+
   function failed(result, node, body, shown) {
     if (node) { node.className += " failed"; node.appendChild(el("span", "note", " Not sent.")); }
     var retry = result.status === 0 || result.status === 429 || result.status >= 500;
     status.textContent = str(result.body.detail) || (result.status ? FAILED : OFFLINE);
+    // A button press is never sent again by itself: the server may have taken it and moved
+    // on to another question (say, consent), which an old answer must not fill.
+    if (body.button) {
+      status.textContent += " " + BUTTON_AGAIN;
+      retry = false;
+    }
     if (retry) {
       var group = chipGroup();
       group.appendChild(chip("Try again", function (byKeyboard) { send(body, shown, byKeyboard); }));
