@@ -1,13 +1,18 @@
 """The data model; import from here so Alembic and the services see every table."""
 
+from carecareers.models.alerts import AlertConsent, AlertMatch, AlertRecipient, JobAlert
 from carecareers.models.base import Base
 from carecareers.models.campaigns import Campaign, CampaignVisit, Conversation
+from carecareers.models.delivery import OutboxMessage, SuppressedAddress
 from carecareers.models.leads import Consent, FollowUp, Lead, LeadRoute
 from carecareers.models.people import Adviser, AuditEvent, Provider
 from carecareers.models.questions import UnansweredQuestion
 from carecareers.models.vacancies import FeedImport, Vacancy
 
 __all__ = [
+    "AlertConsent",
+    "AlertMatch",
+    "AlertRecipient",
     "Adviser",
     "AuditEvent",
     "Base",
@@ -17,9 +22,12 @@ __all__ = [
     "Conversation",
     "FeedImport",
     "FollowUp",
+    "JobAlert",
     "Lead",
     "LeadRoute",
+    "OutboxMessage",
     "Provider",
+    "SuppressedAddress",
     "UnansweredQuestion",
     "Vacancy",
 ]
