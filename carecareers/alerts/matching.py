@@ -23,7 +23,7 @@ from carecareers.models import AlertMatch, AlertRecipient, JobAlert, Vacancy
 
 OVERLAP = timedelta(hours=1)
 """Look back this far before each alert's watermark, for imports committed late."""
-MAX_MATCHES_PER_RUN = 50
+MAX_MATCHES_PER_RUN = 25
 
 
 def aware(moment: datetime) -> datetime:
