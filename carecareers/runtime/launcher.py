@@ -23,6 +23,7 @@ from carecareers.runtime.processes import (
     wait_ready,
     web_spec,
 )
+from carecareers.runtime.schedule import alert_schedule
 from carecareers.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,8 @@ def run_stack(settings: Settings) -> int:
             if stopping.is_set():
                 return 130
         _announce(settings)
-        return _watch(running, stopping)
+        with alert_schedule(settings):
+            return _watch(running, stopping)
     finally:
         for process in reversed(running):
             stop(process)
