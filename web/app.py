@@ -18,7 +18,7 @@ from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for
 from carecareers.db import make_engine, session_factory
 from carecareers.settings import Settings, get_settings
 from web.ratelimit import ChatLimiter
-from web.routes import advisers, chat, health, pages, vacancies
+from web.routes import advisers, alerts, chat, health, pages, vacancies
 from web.security import SecurityHeaders
 
 HERE = Path(__file__).resolve().parent
@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None,
     app.state.chat_limiter = ChatLimiter()  # per process: see web/ratelimit.py
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (health, pages, chat, vacancies, advisers):
+    for module in (health, pages, chat, vacancies, advisers, alerts):
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_middleware(SecurityHeaders)
