@@ -17,6 +17,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import buttons, render, texts
+from bot.alerts import asks_to_link_alerts, link_alert_chat
 from bot.identity import rasa_sender
 from bot.services import services
 from carecareers.campaigns.service import record_message
@@ -65,6 +66,8 @@ async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message: 
     elif found.sessions is not None:
         campaign = (context.user_data or {}).get(CAMPAIGN_KEY)
         await asyncio.to_thread(note_conversation, found.sessions, sender, campaign)
+    if found.sessions is not None and asks_to_link_alerts([r.custom for r in replies]):
+        await asyncio.to_thread(link_alert_chat, found.sessions, sender, chat.id)
     return replies
 
 

@@ -1,6 +1,13 @@
 """Job alerts: new matching vacancies pushed by email or Telegram, with consent."""
 
 from carecareers.alerts.consent import alert_consent_wording
+from carecareers.alerts.conversation import (
+    TELEGRAM_LINK_MARKER,
+    AlertAsked,
+    consent_question,
+    criteria_for,
+    set_up_alert,
+)
 from carecareers.alerts.criteria import AlertCriteria, build_criteria
 from carecareers.alerts.dashboard import AlertCount, active_alert_counts
 from carecareers.alerts.errors import AlertError, AlertNotAllowed, InvalidAlert, UnknownToken
@@ -19,6 +26,8 @@ from carecareers.alerts.subscriptions import (
 )
 
 __all__ = [
+    "TELEGRAM_LINK_MARKER",
+    "AlertAsked",
     "AlertCount",
     "AlertCriteria",
     "AlertError",
@@ -33,6 +42,8 @@ __all__ = [
     "alerts_for_sender",
     "build_criteria",
     "confirm_alert",
+    "consent_question",
+    "criteria_for",
     "criteria_of",
     "erase_alerts_for",
     "expire_alerts",
@@ -41,6 +52,7 @@ __all__ = [
     "request_email_alert",
     "request_telegram_alert",
     "send_alerts",
+    "set_up_alert",
     "stop_alerts_for_sender",
     "stop_failed_recipients",
     "unsubscribe",
