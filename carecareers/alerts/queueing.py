@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from carecareers.alerts.criteria import AlertCriteria
@@ -21,6 +21,8 @@ from carecareers.delivery import Outgoing, enqueue_many
 from carecareers.models import AlertMatch, AlertRecipient, JobAlert, Vacancy
 from carecareers.models.base import utcnow
 from carecareers.vacancies.salary import format_salary
+
+QUEUE_LOCK_KEY = 180_001
 
 
 @dataclass
@@ -48,6 +50,7 @@ def queue_alerts(session: Session, *, base_url: str, min_interval: timedelta,
                  now: datetime | None = None, today: date | None = None) -> QueueReport:
     now = now or utcnow()
     today = today or now.date()
+    _one_run_at_a_time(session)
     watches = active_watches(session)
     report = QueueReport(alerts=len(watches))
     new = find_matches(session, watches, today)
@@ -80,6 +83,15 @@ def queue_alerts(session: Session, *, base_url: str, min_interval: timedelta,
     _advance_watermarks(session, max((w.alert_id for w in watches), default=0), now)
     report.messages = len(messages)
     return report
+
+
+def _one_run_at_a_time(session: Session) -> None:
+    """On PostgreSQL, a second run waits for the first to commit, then finds nothing twice.
+
+    (SQLite lets one writer in at a time already.)
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": QUEUE_LOCK_KEY})
 
 
 def _recipients(session: Session, ids: set[int]) -> dict[int, _Recipient]:
