@@ -74,14 +74,13 @@ def queue_alerts(session: Session, *, base_url: str, min_interval: timedelta,
             outgoing[recipient_id] = _bundle(recipients[recipient_id], shown,
                                              watches_of.get(recipient_id, []), base_url)
             report.vacancies_sent += len(shown)
-    messages = dict(zip(outgoing, enqueue_many(session, outgoing.values(), now), strict=True))
-    session.flush()
-    message_ids = {rid: m.id for rid, m in messages.items()}
+    message_ids = dict(zip(outgoing, enqueue_many(session, outgoing.values(), now),
+                           strict=True))
     _store_matches(session, new, due, message_ids, now)
     _mark_bundled(session, waiting, message_ids, now)
     _mark_sent(session, list(message_ids), now)
     _advance_watermarks(session, max((w.alert_id for w in watches), default=0), now)
-    report.messages = len(messages)
+    report.messages = len(message_ids)
     return report
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from carecareers.models import OutboxMessage, SuppressedAddress
@@ -44,19 +44,22 @@ def enqueue(session: Session, outgoing: Outgoing, now: datetime | None = None) -
 
 
 def enqueue_many(session: Session, messages: Iterable[Outgoing],
-                 now: datetime | None = None) -> list[OutboxMessage]:
-    """Queue many messages with one suppression lookup."""
+                 now: datetime | None = None) -> list[int]:
+    """Queue many messages in a few statements; return their ids, in order."""
     now = now or utcnow()
     pending = list(messages)
+    if not pending:
+        return []
     dead = suppressed_among(session, {(m.channel, m.address) for m in pending})
-    queued = [OutboxMessage(
-        channel=m.channel, address=m.address, kind=m.kind, subject=m.subject, body=m.body,
-        buttons=m.buttons, headers=m.headers, attempts=0, created_at=now, next_attempt_at=now,
-        status="failed" if (m.channel, m.address) in dead else "pending",
-        last_error="address suppressed" if (m.channel, m.address) in dead else None,
-    ) for m in pending]
-    session.add_all(queued)
-    return queued
+    rows = [{
+        "channel": m.channel, "address": m.address, "kind": m.kind, "subject": m.subject,
+        "body": m.body, "buttons": m.buttons, "headers": m.headers, "attempts": 0,
+        "created_at": now, "next_attempt_at": now,
+        "status": "failed" if (m.channel, m.address) in dead else "pending",
+        "last_error": "address suppressed" if (m.channel, m.address) in dead else None,
+    } for m in pending]
+    statement = insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, rows))
 
 
 def is_suppressed(session: Session, channel: str, address: str) -> bool:

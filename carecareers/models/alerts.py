@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from carecareers.models.base import Base, utcnow
@@ -91,25 +91,29 @@ class AlertConsent(Base):
 
 
 class AlertMatch(Base):
-    """A vacancy found for a recipient; unique, so nobody is sent the same vacancy twice."""
+    """A vacancy found for a recipient; unique, so nobody is sent the same vacancy twice.
+
+    Only the recipient is a foreign key: alerts, vacancies and messages come and go, and
+    the record that a vacancy was sent must outlive them. (Tens of thousands of rows are
+    written per run; each foreign key would add a check per row.)
+    """
 
     __tablename__ = "alert_matches"
     __table_args__ = (
-        UniqueConstraint("recipient_id", "vacancy_id"),
-        Index("ix_alert_matches_unbundled", "bundled_at", "recipient_id"),
+        # Vacancy first: it also serves "who has been sent these vacancies already".
+        UniqueConstraint("vacancy_id", "recipient_id"),
+        Index("ix_alert_matches_unbundled", "recipient_id",
+              postgresql_where=text("bundled_at IS NULL"), sqlite_where=text("bundled_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(
-        ForeignKey("alert_recipients.id", ondelete="CASCADE"))
-    alert_id: Mapped[int | None] = mapped_column(
-        ForeignKey("job_alerts.id", ondelete="SET NULL"), index=True)
-    vacancy_id: Mapped[int] = mapped_column(
-        ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
+        ForeignKey("alert_recipients.id", ondelete="CASCADE"), index=True)
+    alert_id: Mapped[int | None]
+    vacancy_id: Mapped[int]
     matched_at: Mapped[datetime] = mapped_column(default=utcnow)
     bundled_at: Mapped[datetime | None]
-    message_id: Mapped[int | None] = mapped_column(
-        ForeignKey("outbox_messages.id", ondelete="SET NULL"), index=True)
+    message_id: Mapped[int | None]
 
     def __repr__(self) -> str:
         return f"AlertMatch(recipient_id={self.recipient_id!r}, vacancy_id={self.vacancy_id!r})"
