@@ -167,8 +167,9 @@ def _store_matches(session: Session, new: list[Match], due: set[int],
              "bundled_at": now if m.recipient_id in due else None,
              "message_id": message_ids.get(m.recipient_id) if m.recipient_id in due else None}
             for m in new]
+    connection = session.connection()  # plain rows: no ORM bookkeeping for thousands
     for start in range(0, len(rows), 5000):
-        session.execute(insert(AlertMatch), rows[start:start + 5000])
+        connection.execute(insert(AlertMatch.__table__), rows[start:start + 5000])
 
 
 def _mark_bundled(session: Session, waiting: list[tuple[int, int]],

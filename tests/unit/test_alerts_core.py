@@ -59,6 +59,7 @@ def new(vacancy_id: int = 1, **values: object) -> NewVacancy:
         "role_code": "healthcare_assistant", "latitude": 52.99, "longitude": -2.17,
         "is_apprenticeship": False, "first_seen_at": NOW + timedelta(minutes=5)}
     fields.update(values)
+    fields["first_seen"] = fields.pop("first_seen_at").timestamp()  # type: ignore[union-attr]
     return NewVacancy(**fields)  # type: ignore[arg-type]
 
 
@@ -74,6 +75,8 @@ def new(vacancy_id: int = 1, **values: object) -> NewVacancy:
     (watch(), new(first_seen_at=NOW - timedelta(hours=2)), False),
     (watch(), new(first_seen_at=NOW - timedelta(minutes=30)), True),  # the overlap
     (watch(), new(latitude=None, longitude=None), False),
+    (watch(radius_miles=5.0), new(latitude=52.99 + 4.9 / 69.05), True),  # 4.9 miles north
+    (watch(radius_miles=5.0), new(latitude=52.99 + 5.1 / 69.05), False),
 ])
 def test_matching_rules(alert: Watch, vacancy: NewVacancy, expected: bool) -> None:
     assert matches(alert, vacancy) is expected
