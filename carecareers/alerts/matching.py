@@ -46,6 +46,13 @@ class Watch:
     radius_miles: float | None
     apprenticeships_only: bool
     since: datetime
+    created: datetime
+
+    @property
+    def cutoff(self) -> float:
+        """Vacancies first seen after this (epoch seconds) are new to the alert: since its
+        watermark, less the overlap for late imports, and never before it was set up."""
+        return max(self.since - OVERLAP, self.created).timestamp()
 
 
 @dataclass(frozen=True)
@@ -70,13 +77,13 @@ def active_watches(session: Session) -> list[Watch]:
     rows = session.execute(
         select(JobAlert.id, JobAlert.recipient_id, JobAlert.role_code, JobAlert.keywords,
                JobAlert.latitude, JobAlert.longitude, JobAlert.radius_miles,
-               JobAlert.apprenticeships_only, JobAlert.matched_until)
+               JobAlert.apprenticeships_only, JobAlert.matched_until, JobAlert.created_at)
         .join(AlertRecipient, AlertRecipient.id == JobAlert.recipient_id)
         .where(JobAlert.status == "active", AlertRecipient.status == "active",
                AlertRecipient.address.is_not(None))
         .order_by(JobAlert.id))
     return [Watch(r[0], r[1], r[2], tuple(r[3].lower().split()), r[4], r[5], r[6], bool(r[7]),
-                  aware(r[8])) for r in rows]
+                  aware(r[8]), aware(r[9])) for r in rows]
 
 
 def new_vacancies(session: Session, since: datetime, today: date) -> list[NewVacancy]:
@@ -138,7 +145,7 @@ def nearest(watch: Watch, candidates: list[NewVacancy],
     on a flat map scaled at the alert's latitude: within 0.5% of the great-circle
     distance for the radii alerts use (up to 50 miles).
     """
-    cutoff = (watch.since - OVERLAP).timestamp()
+    cutoff = watch.cutoff
     role, words, recipient = watch.role_code, watch.keywords, watch.recipient_id
     by_text, apprentices_only = bool(role or words), watch.apprenticeships_only
     located = watch.latitude is not None and watch.longitude is not None

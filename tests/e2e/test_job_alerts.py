@@ -109,7 +109,9 @@ def test_alerts_arrive_once_by_email_and_telegram_then_stop(
         assert "C9333-26-9001" in body
         for other in ("9002", "9003", "9005"):
             assert f"C9333-26-{other}" not in body
-        [alert] = alert_calls(telegram)
+        sent = alert_calls(telegram)
+        assert len(sent) == 1, [c.params.get("text") for c in sent]
+        alert = sent[0]
         links = [b.get("url") for b in button_rows(alert)]
         assert links == ["https://www.jobs.nhs.uk/candidate/jobadvert/C9333-26-9004", None]
 

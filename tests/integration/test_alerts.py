@@ -70,6 +70,7 @@ def test_matches_role_place_radius_and_kind(session: Session) -> None:
     vacancy(session, "Staff Nurse")  # another role
     vacancy(session, "Healthcare Support Worker", at=LEEDS)  # too far
     vacancy(session, "Healthcare Support Worker", hours=-2)  # before the alert was set up
+    vacancy(session, "Healthcare Support Worker", hours=-0.2)  # just before, too
     vacancy(session, "Healthcare Support Worker", status="expired")
     vacancy(session, "Healthcare Support Worker", closes_on=date(2026, 11, 1))
     original = vacancy(session, "Healthcare Support Worker", at=STAFFORD)

@@ -48,7 +48,7 @@ def watch(**values: object) -> Watch:
     fields: dict[str, object] = {
         "alert_id": 1, "recipient_id": 1, "role_code": None, "keywords": (),
         "latitude": 52.99, "longitude": -2.17, "radius_miles": 10.0,
-        "apprenticeships_only": False, "since": NOW}
+        "apprenticeships_only": False, "since": NOW, "created": NOW - timedelta(days=2)}
     fields.update(values)
     return Watch(**fields)  # type: ignore[arg-type]
 
@@ -74,6 +74,7 @@ def new(vacancy_id: int = 1, **values: object) -> NewVacancy:
     (watch(apprenticeships_only=True), new(is_apprenticeship=True), True),
     (watch(), new(first_seen_at=NOW - timedelta(hours=2)), False),
     (watch(), new(first_seen_at=NOW - timedelta(minutes=30)), True),  # the overlap
+    (watch(created=NOW), new(first_seen_at=NOW - timedelta(minutes=30)), False),  # too early
     (watch(), new(latitude=None, longitude=None), False),
     (watch(radius_miles=5.0), new(latitude=52.99 + 4.9 / 69.05), True),  # 4.9 miles north
     (watch(radius_miles=5.0), new(latitude=52.99 + 5.1 / 69.05), False),
