@@ -189,7 +189,7 @@ def find_matches(session: Session, watches: list[Watch], today: date) -> list[Ma
     """Every (recipient, vacancy) pair new since the alert's watermark, never found before."""
     if not watches:
         return []
-    since = min(w.since for w in watches) - OVERLAP
+    since = datetime.fromtimestamp(min(w.cutoff for w in watches), timezone.utc)
     index = VacancyIndex(new_vacancies(session, since, today))
     seen = already_matched(session, [v.id for v in index.candidates_all()])
     found: list[Match] = []
