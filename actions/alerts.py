@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import channel_of, db_session, latest_entity
-from actions.interest import NO, UNDER_16_HELP, YES, answer_button
+from actions.interest import UNDER_16_HELP
 from carecareers.alerts import (
     TELEGRAM_LINK_MARKER,
     AlertAsked,
@@ -30,6 +30,9 @@ from carecareers.alerts import (
     set_up_alert,
     stop_alerts_for_sender,
 )
+from carecareers.conversation.payloads import CONSENT_ENTITY, consent_button
+from carecareers.conversation.payloads import form_answer_button as answer_button
+from carecareers.leads.form import read_consent
 from carecareers.leads.validation import InvalidAnswer, parse_age, parse_email
 from carecareers.settings import get_settings
 
@@ -117,13 +120,13 @@ class ValidateJobAlertForm(FormValidationAction):
 
     def validate_alert_consent(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        answer = str(value).strip().lower().rstrip("!.")
-        if answer in YES:
-            return {"alert_consent": "given"}
-        if answer in NO:
-            return {"alert_consent": "refused"}
-        dispatcher.utter_message(text="Please answer yes or no.")
-        return {"alert_consent": None}
+        """Consent only from its own buttons or typed words that say yes (leads' rule)."""
+        consent = read_consent(latest_entity(tracker, CONSENT_ENTITY),
+                               str(tracker.latest_message.get("text") or ""),
+                               tracker.get_intent_of_latest_message())
+        if consent is None:
+            dispatcher.utter_message(text="Please tap \"Yes, send them\" or \"No thanks\".")
+        return {"alert_consent": consent}
 
 
 class ActionAskAlertAge(Action):
@@ -152,7 +155,8 @@ class ActionAskAlertConsent(Action):
             dispatcher.utter_message(text=str(error))
             return [SlotSet("alert_place", None)]
         dispatcher.utter_message(text=wording.text, buttons=[
-            answer_button("Yes, send them", "yes"), answer_button("No thanks", "no")])
+            consent_button("Yes, send them", given=True),
+            consent_button("No thanks", given=False)])
         return []
 
 

@@ -15,12 +15,20 @@ from carecareers.careers.answers import Answer
 from carecareers.careers.content import load_content
 from carecareers.careers.records import CareersContent
 from carecareers.db import make_engine, session_factory
+from carecareers.geo import default_gazetteer
+from carecareers.leads.form import ConsentContext
 from carecareers.leads.validation import InvalidAnswer, parse_age
 from carecareers.settings import get_settings
 
 
 def careers_content() -> CareersContent:
     return load_content(get_settings().content_dir)
+
+
+def consent_context() -> ConsentContext:
+    settings = get_settings()
+    return ConsentContext(settings.content_dir, settings.public_base_url.rstrip("/") + "/privacy",
+                          settings.lead_retention_days, default_gazetteer())
 
 
 @lru_cache

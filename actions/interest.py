@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -11,13 +10,35 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from actions.common import campaign_of, careers_content, channel_of, db_session, say
+from actions.common import (
+    campaign_of,
+    careers_content,
+    channel_of,
+    consent_context,
+    db_session,
+    latest_entity,
+    say,
+)
 from carecareers.careers import answers
-from carecareers.careers.roles import find_role
+from carecareers.conversation.payloads import (
+    CONSENT_ENTITY,
+    FORM_ANSWERS_FORGOTTEN,
+    consent_button,
+)
+from carecareers.conversation.payloads import form_answer_button as answer_button
 from carecareers.geo import default_gazetteer
-from carecareers.leads import InterestDetails, InvalidAnswer, consent_wording, record_interest
-from carecareers.leads.recording import matching_providers
+from carecareers.leads import ConsentWording, InterestDetails, InvalidAnswer, record_interest
+from carecareers.leads.form import (
+    age_label,
+    consent_for,
+    interest_codes,
+    read_confirmation,
+    read_consent,
+    read_interest,
+    wants_callback,
+)
 from carecareers.leads.validation import (
     parse_age,
     parse_contact_detail,
@@ -25,18 +46,11 @@ from carecareers.leads.validation import (
     parse_first_name,
     parse_postcode,
 )
-from carecareers.settings import get_settings
 
 logger = logging.getLogger(__name__)
 FORM_SLOTS = ("lead_first_name", "lead_age", "lead_contact_method", "lead_contact_detail",
               "lead_postcode", "lead_interest", "lead_confirmed", "lead_consent",
               "lead_under_16", "lead_callback")
-CHANGES = {"name": "lead_first_name", "age": "lead_age", "contact": "lead_contact_detail",
-           "method": "lead_contact_method", "postcode": "lead_postcode",
-           "interest": "lead_interest"}
-YES = {"yes", "y", "yeah", "yep", "yup", "ok", "okay", "sure", "i agree", "agree", "yes please",
-       "yes, that's right", "looks right", "correct", "that's right"}
-NO = {"no", "n", "nope", "nah", "no thanks", "i don't agree", "don't agree"}
 UNDER_16_HELP = (
     "Thanks for telling me. As you're under 16, I won't save any details. For free careers "
     "help, talk to your school's careers adviser, or the National Careers Service "
@@ -45,29 +59,14 @@ UNDER_16_HELP = (
 )
 
 
-def answer_button(title: str, answer: str) -> dict[str, str]:
-    """A button whose press fills the form's current question with `answer`, whatever NLU says."""
-    return {"title": title, "payload": "/inform" + json.dumps({"form_answer": answer},
-                                                                separators=(",", ":"))}
-
-
 def clear_form() -> list[EventType]:
     return [SlotSet(slot, None) for slot in FORM_SLOTS]
 
 
-def interests_of(text: str) -> list[str]:
-    """Codes for what the person said they are interested in."""
-    lowered = text.lower()
-    codes: list[str] = []
-    role = find_role(careers_content(), text)
-    if role is not None:
-        codes.append(role.code)
-    if "apprentic" in lowered:
-        codes.append("apprenticeships")
-    for programme in careers_content().programmes:
-        if programme.topic.lower() in lowered or programme.code.replace("_", " ") in lowered:
-            codes.append(programme.code)
-    return codes or ["any"]
+def forget_form(dispatcher: CollectingDispatcher) -> list[EventType]:
+    """Clear the answers, and have the relay blank them out of the tracker store too."""
+    dispatcher.utter_message(json_message=dict(FORM_ANSWERS_FORGOTTEN))
+    return clear_form()
 
 
 class ActionStartInterest(Action):
@@ -146,21 +145,16 @@ class ValidateInterestForm(FormValidationAction):
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"lead_interest": None}
-        text = str(value).strip()
-        if not text or len(text) > 200:
-            dispatcher.utter_message(text="What kind of work are you interested in?")
-            return {"lead_interest": None}
-        return {"lead_interest": text}
+        return self._check(dispatcher, "lead_interest", lambda: read_interest(str(value)))
 
     def validate_lead_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"lead_confirmed": None}
-        answer = str(value).strip().lower()
-        for word, slot in CHANGES.items():
-            if word in answer:
-                return {"lead_confirmed": None, slot: None}
-        if answer in YES or tracker.get_intent_of_latest_message() == "affirm":
+        answer = read_confirmation(str(value), tracker.get_intent_of_latest_message())
+        if answer.change_slot:
+            return {"lead_confirmed": None, answer.change_slot: None}
+        if answer.confirmed:
             return {"lead_confirmed": "yes"}
         dispatcher.utter_message(text="Tap a button to say what to change, or \"Looks right\".")
         return {"lead_confirmed": None}
@@ -169,14 +163,12 @@ class ValidateInterestForm(FormValidationAction):
                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"lead_consent": None}
-        answer = str(value).strip().lower()
-        intent = tracker.get_intent_of_latest_message()
-        if answer in YES or (intent == "affirm" and answer not in NO):
-            return {"lead_consent": "given"}
-        if answer in NO or intent == "deny":
-            return {"lead_consent": "refused"}
-        dispatcher.utter_message(text="Please answer yes or no.")
-        return {"lead_consent": None}
+        consent = read_consent(latest_entity(tracker, CONSENT_ENTITY),
+                               str(tracker.latest_message.get("text") or ""),
+                               tracker.get_intent_of_latest_message())
+        if consent is None:
+            dispatcher.utter_message(text="Please tap \"Yes, I agree\" or \"No thanks\".")
+        return {"lead_consent": consent}
 
     @staticmethod
     def _check(dispatcher: CollectingDispatcher, slot: str, read: Any) -> dict[str, Any]:
@@ -209,7 +201,7 @@ class ActionAskLeadContactDetail(Action):
         prompts = {
             "phone": "What's your mobile or phone number? (like 07700 900123)",
             "email": "What's your email address?",
-            "telegram": "What's your Telegram username? (like @jordan_smith)",
+            "telegram": "What's your Telegram username? It starts with @, like @jordan_smith",
         }
         method = tracker.get_slot("lead_contact_method") or "phone"
         dispatcher.utter_message(text=prompts.get(method, prompts["phone"]))
@@ -242,13 +234,13 @@ class ActionAskLeadConfirmed(Action):
         summary = (
             "Here's what I have:\n"
             f"Name: {slot('lead_first_name')}\n"
-            f"Age: {str(slot('lead_age')).replace('_', '-').replace('plus', '+')}\n"
+            f"Age: {age_label(slot('lead_age'))}\n"
             f"Contact by {slot('lead_contact_method')}: {slot('lead_contact_detail')}\n"
             f"Postcode: {slot('lead_postcode')}\n"
             f"Interested in: {slot('lead_interest')}\n"
             "Is that right?"
         )
-        buttons = [answer_button("Looks right", "yes")] + [
+        buttons = [answer_button("Looks right", "looks right")] + [
             answer_button(f"Change {word}", f"change {word}")
             for word in ("name", "age", "contact", "postcode", "interest")
         ]
@@ -262,27 +254,33 @@ class ActionAskLeadConsent(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        wording = _consent_for(tracker)
+        with db_session() as session:
+            wording = _consent_for(session, tracker)
         dispatcher.utter_message(text=wording.text, buttons=[
-            answer_button("Yes, I agree", "yes"), answer_button("No thanks", "no"),
+            consent_button("Yes, I agree", given=True), consent_button("No thanks", given=False),
         ])
         return []
 
 
-def _details_outcode(tracker: Tracker) -> str:
-    _, outcode = parse_postcode(str(tracker.get_slot("lead_postcode")), default_gazetteer())
-    return outcode
+def _consent_for(session: Session, tracker: Tracker) -> ConsentWording:
+    slot = tracker.get_slot
+    return consent_for(session, consent_context(), careers_content(),
+                       slot("lead_contact_method"), str(slot("lead_postcode")),
+                       str(slot("lead_interest") or ""))
 
 
-def _consent_for(tracker: Tracker):  # type: ignore[no-untyped-def]
-    settings = get_settings()
-    method = tracker.get_slot("lead_contact_method") or "phone"
-    interests = interests_of(str(tracker.get_slot("lead_interest") or ""))
-    with db_session() as session:
-        names = [p.name for p in matching_providers(session, _details_outcode(tracker), interests)]
-    return consent_wording(settings.content_dir, method, names,
-                           settings.public_base_url.rstrip("/") + "/privacy",
-                           settings.lead_retention_days)
+def _interest_details(tracker: Tracker) -> InterestDetails:
+    slot = tracker.get_slot
+    full, outcode = parse_postcode(str(slot("lead_postcode")), default_gazetteer())
+    return InterestDetails(
+        sender_id=tracker.sender_id, first_name=str(slot("lead_first_name")),
+        age=parse_age(str(slot("lead_age"))), contact_method=str(slot("lead_contact_method")),
+        contact_detail=str(slot("lead_contact_detail")), outcode=outcode, postcode=full,
+        interests=interest_codes(careers_content(), str(slot("lead_interest") or "")),
+        channel=channel_of(tracker), campaign_code=campaign_of(tracker),
+        wants_callback=wants_callback(bool(slot("lead_callback")), slot("lead_contact_method")),
+        shown_vacancy_ids=[int(i) for i in slot("vacancies_shown") or []],
+    )
 
 
 class ActionSubmitInterest(Action):
@@ -295,31 +293,20 @@ class ActionSubmitInterest(Action):
             domain: dict[str, Any]) -> list[EventType]:
         if tracker.get_slot("lead_under_16"):
             say(dispatcher, answers.roles_overview(careers_content()))
-            return clear_form()
+            return forget_form(dispatcher)
         if tracker.get_slot("lead_consent") != "given":
             dispatcher.utter_message(text="No problem, I haven't saved your details. "
                                           "You can keep asking me anything.")
-            return clear_form()
-        slot = tracker.get_slot
-        full, outcode = parse_postcode(str(slot("lead_postcode")), default_gazetteer())
-        details = InterestDetails(
-            sender_id=tracker.sender_id, first_name=str(slot("lead_first_name")),
-            age=parse_age(str(slot("lead_age"))),
-            contact_method=str(slot("lead_contact_method")),
-            contact_detail=str(slot("lead_contact_detail")), outcode=outcode, postcode=full,
-            interests=interests_of(str(slot("lead_interest") or "")),
-            channel=channel_of(tracker), campaign_code=campaign_of(tracker),
-            wants_callback=bool(slot("lead_callback")) or slot("lead_contact_method") == "phone",
-            shown_vacancy_ids=[int(i) for i in slot("vacancies_shown") or []],
-        )
+            return forget_form(dispatcher)
+        details = _interest_details(tracker)
         try:
             with db_session() as session:
-                record_interest(session, details, _consent_for(tracker))
-        except SQLAlchemyError:
-            logger.exception("could not store a lead")
+                record_interest(session, details, _consent_for(session, tracker))
+        except SQLAlchemyError as exc:
+            logger.error("could not store a lead: %s", type(exc).__name__)
             dispatcher.utter_message(text="Sorry, I couldn't save your details just now. "
                                           "Please try again in a few minutes.")
-            return clear_form()
+            return forget_form(dispatcher)
         dispatcher.utter_message(
             text=f"Thanks {details.first_name}! I've passed your details on. Someone should "
                  f"contact you by {details.contact_method} soon. To delete your details at any "
@@ -335,4 +322,4 @@ class ActionCancelInterest(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text="OK, I've stopped. Nothing has been saved.")
-        return clear_form()
+        return forget_form(dispatcher)

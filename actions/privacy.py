@@ -11,10 +11,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import campaign_of, channel_of, db_session
-from carecareers.leads.erasure import ERASED_MARKER, erase_lead, find_leads, forget_conversation
+from carecareers.conversation.payloads import ERASED_MARKER
+from carecareers.leads.erasure import erase_person
 from carecareers.questions.unanswered import record_unanswered
 
 logger = logging.getLogger(__name__)
+ERASED_TEXT = ("Done. I've deleted your details and this conversation. "
+               "You can start again any time.")
+NOTHING_SAVED_TEXT = ("You hadn't given me any details to pass on, so there were none to "
+                      "delete. I've deleted this conversation. You can start again any time.")
 
 
 class ActionEraseMyData(Action):
@@ -27,16 +32,14 @@ class ActionEraseMyData(Action):
             domain: dict[str, Any]) -> list[EventType]:
         try:
             with db_session() as session:
-                for lead in find_leads(session, sender_id=tracker.sender_id):
-                    erase_lead(session, lead, "assistant", via=channel_of(tracker))
-                forget_conversation(session, tracker.sender_id)
+                erasure = erase_person(session, actor="assistant", via=channel_of(tracker),
+                                       sender_id=tracker.sender_id)
         except SQLAlchemyError:
             logger.exception("erasure failed")
             dispatcher.utter_message(text="Sorry, I couldn't delete your details just now. "
                                           "Please try again in a few minutes.")
             return []
-        dispatcher.utter_message(text="Done. I've deleted your details and this conversation. "
-                                      "You can start again any time.")
+        dispatcher.utter_message(text=ERASED_TEXT if erasure.leads else NOTHING_SAVED_TEXT)
         dispatcher.utter_message(json_message=dict(ERASED_MARKER))
         return [AllSlotsReset()]
 
@@ -56,7 +59,8 @@ class ActionClarify(Action):
             with db_session() as session:
                 record_unanswered(session, str(message.get("text") or ""),
                                   intent=top.get("name"), confidence=top.get("confidence"),
-                                  channel=channel_of(tracker), campaign_code=campaign_of(tracker))
+                                  channel=channel_of(tracker), campaign_code=campaign_of(tracker),
+                                  sender_id=tracker.sender_id)
         except SQLAlchemyError:
             logger.exception("could not note an unanswered question")
         dispatcher.utter_message(response="utter_clarify")

@@ -12,6 +12,7 @@ import argparse
 import hmac
 import logging
 import sys
+import traceback
 from collections.abc import Awaitable, Callable
 
 from rasa_sdk.endpoint import create_app
@@ -20,12 +21,20 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from carecareers.settings import ConfigurationError, Settings, get_settings
+from carecareers.settings import (
+    ConfigurationError,
+    Settings,
+    get_settings,
+    refuse_exposed_development,
+)
 
 logger = logging.getLogger(__name__)
 
 OPEN_PATHS = frozenset({"/health"})
+# After SIGTERM, requests still running get this long before the server stops anyway.
+GRACEFUL_SHUTDOWN_SECONDS = 3.0
 REFUSED = {"error": "This action server runs actions only for its Rasa server."}
+FAILED = {"error": "The action failed; the action server's log says where."}
 Middleware = Callable[[Request], Awaitable[HTTPResponse | None]]
 
 
@@ -56,13 +65,32 @@ def refuse_without_token(token: str) -> Middleware:
     return check_token
 
 
+async def answer_failure_without_data(request: Request, exception: Exception) -> HTTPResponse:
+    """Answer an action's crash with no tracker and no exception text (rasa-sdk echoes both).
+
+    Rasa logs the body of a failed call, and an exception's text can hold what someone
+    typed; the log gets the action's name, the exception's type and where it was raised.
+    """
+    try:
+        call = request.json
+    except Exception:  # noqa: BLE001 - a body that is not JSON names no action
+        call = None
+    action = call.get("next_action") if isinstance(call, dict) else None
+    logger.error("action %s failed with %s:\n%s", action if isinstance(action, str) else "?",
+                 type(exception).__name__,
+                 "".join(traceback.format_tb(exception.__traceback__)).rstrip())
+    return response.json(FAILED, status=500)
+
+
 def build_app(token: str, actions_package: str = "actions") -> Sanic:
     """Return rasa-sdk's app with our actions, refusing requests without `token`."""
     if not token:
         raise ConfigurationError(
             "the action server needs a token: set ACTION_SERVER_TOKEN or RASA_TOKEN")
     app = create_app(actions_package, cors_origins="")  # only Rasa calls it; no browser may
+    app.config.GRACEFUL_SHUTDOWN_TIMEOUT = GRACEFUL_SHUTDOWN_SECONDS  # sanic's default is 15
     app.register_middleware(refuse_without_token(token), "request")
+    app.error_handler.add(Exception, answer_failure_without_data)  # replaces rasa-sdk's
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     return app
 
@@ -80,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         settings = get_settings()
+        refuse_exposed_development(settings, args.host, "action server")
         app = build_app(action_server_token(settings), args.actions)
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)

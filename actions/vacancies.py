@@ -127,7 +127,7 @@ class SearchAction(Action, ABC):
                          {"title": "Apprenticeships", "payload": "/ask_apprenticeships"}])
             return
         first, last = offset + 1, offset + len(result.vacancies)
-        dispatcher.utter_message(text=f"Jobs {first}-{last} of {result.total} {where}:")
+        dispatcher.utter_message(text=f"Jobs {first}-{last} of {result.total_text} {where}:")
         for hit in result.vacancies:
             dispatcher.utter_message(json_message=vacancy_card(hit))
         buttons = [{"title": "Contact me", "payload": "/register_interest"}]

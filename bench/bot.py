@@ -37,6 +37,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from carecareers.conversation.rasa_client import (  # noqa: E402
+    CHANNEL_TOKEN_HEADER,
+    WEBHOOK_PATH,
+)
 from carecareers.runtime.processes import (  # noqa: E402
     MODEL_PATH,
     Running,
@@ -156,13 +160,14 @@ def _log_tail(root: Path, lines: int = 30) -> str:
 @contextlib.contextmanager
 def rasa_target(args: argparse.Namespace) -> Iterator[RasaTarget]:
     if args.rasa_url:
-        yield RasaTarget(args.rasa_url, args.rasa_url)
+        yield RasaTarget(args.rasa_url, args.rasa_url, os.environ.get("RASA_TOKEN", ""))
     elif args.real or (not args.fake and MODEL_PATH.exists()):
         with real_stack(args.keep_logs) as target:
             yield target
     else:
         with FakeRasa(delay=args.rasa_delay) as fake:
-            yield RasaTarget(fake.url, f"fake (delay {args.rasa_delay:.3f} s)", fake=fake)
+            yield RasaTarget(fake.url, f"fake (delay {args.rasa_delay:.3f} s)", "fake-token",
+                         fake=fake)
 
 
 # -- measuring -----------------------------------------------------------------------------
@@ -215,7 +220,8 @@ def measure(telegram: FakeTelegram, target: RasaTarget, messages: int,
         for i in range(messages + 1):
             text = QUESTIONS[i % len(QUESTIONS)]
             started = time.perf_counter()
-            response = client.post("/webhooks/rest/webhook", params=params,
+            response = client.post(WEBHOOK_PATH, params=params,
+                                   headers={CHANNEL_TOKEN_HEADER: target.token},
                                    json={"sender": DIRECT_SENDER, "message": text,
                                          "metadata": {"channel": "telegram"}})
             response.raise_for_status()

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import httpx
 
+from carecareers.conversation.rasa_client import CHANNEL_TOKEN_HEADER, WEBHOOK_PATH
 from carecareers.runtime.processes import (
     MODEL_PATH,
     ProcessSpec,
@@ -226,6 +227,7 @@ def reply_times(stack: BenchStack, messages: int) -> tuple[list[float], list[flo
     rasa_seconds: list[float] = []
     errors = 0
     rasa_url = f"http://127.0.0.1:{stack.rasa_ports[0]}"
+    token = stack.settings.rasa_token
     with httpx.Client(base_url=rasa_url, timeout=60) as rasa:
         web = httpx.Client()
         sender = ""
@@ -239,7 +241,7 @@ def reply_times(stack: BenchStack, messages: int) -> tuple[list[float], list[flo
             answer = web.post("/api/chat", json={"message": question})
             took = time.perf_counter() - started
             started = time.perf_counter()
-            direct = rasa.post("/webhooks/rest/webhook",
+            direct = rasa.post(WEBHOOK_PATH, headers={CHANNEL_TOKEN_HEADER: token},
                                json={"sender": sender, "message": question})
             direct_took = time.perf_counter() - started
             errors += (answer.status_code != 200) + (direct.status_code != 200)
@@ -333,7 +335,7 @@ def busy_ticks() -> tuple[int, int]:
 
 
 async def load(stack: BenchStack, visitors: int, seconds: float) -> LoadResult:
-    from web.routes.chat import NO_REPLY_TEXT
+    from carecareers.conversation.relay import NO_REPLY_TEXT
 
     result = LoadResult(visitors, seconds)
     pids = {**stack.pids(), "load generator": os.getpid()}

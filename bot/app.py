@@ -1,6 +1,11 @@
-"""Build the Telegram Application: Bot API address, rate limiter, handlers."""
+"""Build the Telegram Application: Bot API address, rate limiter, handlers, link status."""
 
 from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -11,15 +16,19 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import buttons, commands, handlers
 from bot.ordering import PerChatUpdateProcessor
 from bot.services import SERVICES_KEY, Services
 from carecareers.conversation.rasa_client import RasaClient
 from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for
+from carecareers.conversation.relay import Relay
 from carecareers.db import make_engine, session_factory
+from carecareers.runtime.status import write_json
 from carecareers.settings import Settings
+
+logger = logging.getLogger("bot")
 
 DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
 MAX_CONCURRENT_UPDATES = 32
@@ -36,10 +45,54 @@ def file_base_url(base_url: str) -> str:
     return DEFAULT_FILE_URL
 
 
+class LinkStatus:
+    """The bot's link to the Bot API: "connecting", "ok" or "retrying".
+
+    Each change is logged and, with a path (`python -m bot --status-file`, as `make run`
+    starts it), written there with our pid for the web app's /healthz.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.state = ""
+        self.set("connecting")
+
+    def set(self, state: str) -> None:
+        if state == self.state:
+            return
+        if self.state:
+            log = logger.warning if state == "retrying" else logger.info
+            log("link to the Bot API: %s", state)
+        self.state = state
+        if self.path is not None:
+            write_json(self.path, {"pid": os.getpid(), "state": state})
+
+
+class ReportingRequest(HTTPXRequest):
+    """PTB's HTTP layer for polling, noting in a LinkStatus whether the Bot API answers."""
+
+    def __init__(self, link: LinkStatus, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.link = link
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        try:
+            code, payload = await super().do_request(*args, **kwargs)
+        except Exception:
+            self.link.set("retrying")
+            raise
+        self.link.set("retrying" if code >= 500 else "ok")
+        return code, payload
+
+
 def build_application(settings: Settings, *, rasa: RasaClient | RasaPool | None = None,
                       requests: tuple[BaseRequest, BaseRequest] | None = None,
-                      rate_limit: bool = True) -> Application:  # type: ignore[type-arg]
-    """Return the bot application, wired to Rasa; `requests` replaces the HTTP layer in tests."""
+                      rate_limit: bool = True,
+                      link: LinkStatus | None = None) -> Application:  # type: ignore[type-arg]
+    """Return the bot application, wired to Rasa; `requests` replaces the HTTP layer in tests.
+
+    With `link`, polling reports whether the Bot API answers.
+    """
     builder = (
         Application.builder()
         .token(settings.telegram_bot_token)
@@ -52,13 +105,16 @@ def build_application(settings: Settings, *, rasa: RasaClient | RasaPool | None 
     )
     if requests is not None:
         builder = builder.get_updates_request(requests[0]).request(requests[1])
+    elif link is not None:
+        builder = builder.get_updates_request(ReportingRequest(link, connection_pool_size=1))
     application = builder.build()
+    rasa = rasa or rasa_client_for(settings)
+    sessions = session_factory(make_engine(settings.database_url))
     application.bot_data[SERVICES_KEY] = Services(
-        rasa=rasa or rasa_client_for(settings),
+        rasa=rasa,
+        relay=Relay(rasa, settings.tracker_store_url, sessions),
         secret_key=settings.secret_key,
         privacy_url=settings.public_base_url.rstrip("/") + "/privacy",
-        tracker_store_url=settings.tracker_store_url,
-        sessions=session_factory(make_engine(settings.database_url)),
     )
     add_handlers(application)
     return application

@@ -19,7 +19,6 @@ from bot.conversation import (
 )
 from bot.handlers import mark_choice, still_offered
 from bot.services import services
-from carecareers.conversation.rasa_client import RasaUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -84,13 +83,12 @@ async def on_forget_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if query.data != buttons.FORGET_YES:
         await send_html(context.bot, chat.id, render.escape(texts.FORGET_KEPT))
         return
-    try:
-        replies = await ask_rasa(update, context, CONFIRM_DELETE)
-    except RasaUnavailable:
+    result = await ask_rasa(update, context, CONFIRM_DELETE)
+    if not result.answered:
         await send_html(context.bot, chat.id, render.escape(texts.FORGET_RASA_DOWN))
         return
     forget_locally(context)
-    await render_replies(context, chat.id, replies)
+    await render_replies(context, chat.id, result.replies)
 
 
 def forget_locally(context: ContextTypes.DEFAULT_TYPE) -> None:

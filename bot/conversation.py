@@ -1,4 +1,4 @@
-"""Relay one message to Rasa and render its replies in the chat."""
+"""Hand a Telegram message to the relay and render its replies in the chat."""
 
 from __future__ import annotations
 
@@ -6,27 +6,20 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator, MutableMapping
+from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import buttons, render, texts
-from bot.alerts import asks_to_link_alerts, link_alert_chat
-from bot.identity import rasa_sender
+from bot import buttons, render
 from bot.services import services
-from carecareers.campaigns.service import record_message
-from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
-from carecareers.leads.erasure import (
-    ErasureFailed,
-    asks_to_erase_conversation,
-    erase_conversation_events,
-)
+from carecareers.conversation.payloads import is_vacancy
+from carecareers.conversation.rasa_client import BotMessage
+from carecareers.conversation.relay import Turn, TurnResult
+from carecareers.conversation.senders import telegram_sender
 
 logger = logging.getLogger(__name__)
 
@@ -41,71 +34,38 @@ def valid_campaign(code: str) -> bool:
     return bool(_CAMPAIGN_CODE.fullmatch(code))
 
 
-def rasa_metadata(user_data: MutableMapping[str, Any] | None,
-                  extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Return the metadata sent with every message: channel, campaign code, extras."""
-    metadata: dict[str, Any] = {"channel": CHANNEL}
-    campaign = (user_data or {}).get(CAMPAIGN_KEY)
-    if campaign:
-        metadata["campaign"] = campaign
-    return {**metadata, **(extra or {})}
+def turn_for(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
+             extra: dict[str, Any] | None = None, if_silent: str | None = None) -> Turn:
+    """The relay's view of a message from this Telegram user."""
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None
+    campaign = (context.user_data or {}).get(CAMPAIGN_KEY)
+    return Turn(telegram_sender(services(context).secret_key, user.id), message, CHANNEL,
+                campaign, extra_metadata=extra or {}, if_silent=if_silent,
+                chat_id=chat.id if chat is not None else None)
 
 
 async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
-                   extra: dict[str, Any] | None = None) -> list[BotMessage]:
-    """Send a message to Rasa as this user, showing 'typing'; raise RasaUnavailable if down."""
-    found = services(context)
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
-    sender = rasa_sender(found.secret_key, user.id)
-    logger.debug("to Rasa as %s: %r", sender, message)
+                   extra: dict[str, Any] | None = None,
+                   if_silent: str | None = None) -> TurnResult:
+    """Take one turn through the relay as this user, showing 'typing' meanwhile."""
+    chat = update.effective_chat
+    assert chat is not None
     async with typing(context.bot, chat.id):
-        replies = await found.rasa.send(sender, message, rasa_metadata(context.user_data, extra))
-    if found.tracker_store_url and asks_to_erase_conversation([r.custom for r in replies]):
-        await erase_events(found.tracker_store_url, sender)
-    elif found.sessions is not None:
-        campaign = (context.user_data or {}).get(CAMPAIGN_KEY)
-        await asyncio.to_thread(note_conversation, found.sessions, sender, campaign)
-    if found.sessions is not None and asks_to_link_alerts([r.custom for r in replies]):
-        await asyncio.to_thread(link_alert_chat, found.sessions, sender, chat.id)
-    return replies
-
-
-def note_conversation(sessions: sessionmaker[Session], sender: str, campaign: str | None) -> None:
-    """Count the message for the campaign funnel; attribution never stops a conversation."""
-    try:
-        with sessions() as session, session.begin():
-            record_message(session, sender, CHANNEL, campaign)
-    except SQLAlchemyError as exc:
-        logger.warning("could not record the conversation for attribution: %s",
-                       type(exc).__name__)
-
-
-async def erase_events(tracker_store_url: str, sender: str) -> None:
-    """Delete the conversation from Rasa's tracker store, after Rasa saved its last turn."""
-    try:
-        await asyncio.to_thread(erase_conversation_events, tracker_store_url, sender)
-    except ErasureFailed:
-        logger.exception("could not erase a conversation's events")
+        return await services(context).relay.take(
+            turn_for(update, context, message, extra, if_silent))
 
 
 async def talk(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
                extra: dict[str, Any] | None = None, if_silent: str | None = None) -> bool:
-    """Send a message to Rasa and render the replies (or `if_silent` if there are none).
-
-    Say sorry instead if Rasa is down.
-    """
+    """Take one turn and render its replies; return False when Rasa could not be reached."""
     chat = update.effective_chat
     assert chat is not None
-    try:
-        replies = await ask_rasa(update, context, message, extra)
-    except RasaUnavailable:
-        await send_html(context.bot, chat.id, render.escape(texts.RASA_DOWN))
-        return False
-    if not replies and if_silent:
-        replies = [BotMessage(text=if_silent)]
-    await render_replies(context, chat.id, replies)
-    return True
+    result = await ask_rasa(update, context, message, extra, if_silent)
+    if result.moved_on and context.chat_data is not None:
+        buttons.next_turn(context.chat_data)
+    await render_replies(context, chat.id, result.replies)
+    return result.answered
 
 
 async def render_replies(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
@@ -118,7 +78,7 @@ async def render_replies(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
 async def render_reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
                        reply: BotMessage) -> None:
     chat_data = context.chat_data if context.chat_data is not None else {}
-    if render.is_vacancy(reply.custom):
+    if is_vacancy(reply.custom):
         text, markup = render.vacancy_card(reply.custom or {})
         await send_html(context.bot, chat_id, text, markup)
     if reply.text or reply.buttons:

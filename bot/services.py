@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import ContextTypes
 
 from carecareers.conversation.rasa_client import RasaClient
 from carecareers.conversation.rasa_pool import RasaPool
+from carecareers.conversation.relay import Relay
 
 SERVICES_KEY = "services"
 
 
 @dataclass(frozen=True)
 class Services:
-    rasa: RasaClient | RasaPool
+    rasa: RasaClient | RasaPool  # kept to close it when the bot stops
+    relay: Relay
     secret_key: str
     privacy_url: str
-    tracker_store_url: str = ""
-    sessions: sessionmaker[Session] | None = None
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -1,6 +1,5 @@
 """What the bot says on its own, without asking Rasa."""
 
-RASA_DOWN = "Sorry, I can't answer right now — please try again in a minute."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again."
 TEXT_ONLY = (
     "Sorry, I can only read text. Please type your question — "
@@ -13,14 +12,14 @@ PRIVACY = (
 )
 PRIVACY_BUTTON = "Read the privacy notice"
 FORGET_QUESTION = (
-    "Do you want me to delete everything you've told me, "
-    "including any request for a care provider to contact you?"
+    "Do you want me to delete everything you've told me? "
+    "That includes any request for a care employer to contact you."
 )
 FORGET_YES = "Yes, delete my details"
 FORGET_NO = "No, keep them"
 FORGET_KEPT = "OK, I've kept your details."
 FORGET_RASA_DOWN = (
-    "Sorry, I can't delete your details right now because the assistant isn't answering. "
+    "Sorry, I can't delete your details right now: the chat isn't working. "
     "Please try /forget again in a few minutes."
 )
 RESTARTED = "OK, let's start again. What would you like to know about care careers?"

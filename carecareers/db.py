@@ -15,7 +15,12 @@ class DatabaseUnavailable(Exception):
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
-    """Create an engine; make the SQLite folder and turn on its foreign keys."""
+    """Create an engine; make the SQLite folder and turn on its foreign keys.
+
+    SQL parameters never appear in error messages or logs (`hide_parameters`): they hold
+    names, emails and phone numbers.
+    """
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -23,9 +28,21 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)  # type: ignore[arg-type]
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
+    event.listen(engine, "handle_error", _drop_error_detail)
+    return engine
+
+
+def _drop_error_detail(context) -> None:  # type: ignore[no-untyped-def]
+    """Keep only the first line of a driver's error: PostgreSQL's DETAIL repeats values.
+
+    ("Key (email)=(someone@example.org) already exists."); `orig.diag` still has it all.
+    """
+    for error in (context.original_exception, context.sqlalchemy_exception):
+        if error is not None and error.args and isinstance(error.args[0], str):
+            error.args = (error.args[0].strip().split("\n", 1)[0], *error.args[1:])
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
-PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev-only-secret-key", "secret"}
+DEV_SECRET_KEY = "dev-only-secret-key"
+DEV_RASA_TOKEN = "dev-rasa-token"
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", DEV_SECRET_KEY, DEV_RASA_TOKEN, "secret"}
+MIN_SECRET_BYTES = 32
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 class ConfigurationError(Exception):
@@ -18,14 +22,16 @@ class ConfigurationError(Exception):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # hide_input_in_errors: a refused setting's message must not print the secrets.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore",
+                                      hide_input_in_errors=True)
 
     environment: str = "development"
     database_url: str = f"sqlite:///{VAR_DIR / 'carecareers.db'}"
     content_dir: Path = PROJECT_ROOT / "content"
 
     rasa_url: str = "http://127.0.0.1:5005"
-    rasa_token: str = "dev-rasa-token"
+    rasa_token: str = DEV_RASA_TOKEN
     rasa_timeout_seconds: float = 20.0
     action_server_url: str = "http://127.0.0.1:5055/webhook"
     action_server_token: str = ""
@@ -36,7 +42,9 @@ class Settings(BaseSettings):
     web_port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
     trust_proxy_headers: bool = False
-    secret_key: str = "dev-only-secret-key"
+    # Served over HTTPS (directly or behind a TLS proxy): Secure cookies and HSTS everywhere.
+    https_only: bool = False
+    secret_key: str = DEV_SECRET_KEY
 
     telegram_bot_token: str = ""
     telegram_bot_username: str = ""
@@ -45,6 +53,8 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str = ""
 
     lead_retention_days: int = 365
+    # Conversations that never became a lead are kept this long after their last message.
+    tracker_retention_days: int = 30
 
     # Job alerts and outgoing messages (carecareers/alerts, carecareers/delivery).
     smtp_url: str = ""  # smtp://user:password@host:587 (STARTTLS when offered), smtps://host:465
@@ -53,12 +63,22 @@ class Settings(BaseSettings):
     alert_retention_days: int = 365  # an alert nobody touched for this long expires
     alerts_send_every_minutes: int = 15  # how often `make run` runs `alerts send` (0: never)
     log_level: str = "INFO"
+    # `make run` keeps each process's log and the state of each part here.
+    run_dir: Path = VAR_DIR / "run"
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secret(self) -> Settings:
-        if self.environment != "development" and self.secret_key in PLACEHOLDER_SECRETS:
+    def _refuse_weak_secrets(self) -> Settings:
+        weak = weak_secrets(self)
+        if weak and not self.is_development:
             raise ValueError(
-                "SECRET_KEY is a placeholder; set a long random value outside development"
+                f"{', '.join(weak)} must each be a random value of at least "
+                f"{MIN_SECRET_BYTES} bytes outside development (not a placeholder)"
+            )
+        if weak and self.web_host not in LOOPBACK_HOSTS:
+            raise ValueError(
+                f"WEB_HOST={self.web_host} with development secrets ({', '.join(weak)}) "
+                "would open the app to the network: listen on 127.0.0.1, or set "
+                f"random values of at least {MIN_SECRET_BYTES} bytes"
             )
         return self
 
@@ -74,6 +94,33 @@ class Settings(BaseSettings):
     @property
     def telegram_webhook_mode(self) -> bool:
         return bool(self.telegram_webhook_url and self.telegram_webhook_secret)
+
+
+def is_weak_secret(value: str) -> bool:
+    """A placeholder, or shorter than MIN_SECRET_BYTES."""
+    return value in PLACEHOLDER_SECRETS or len(value.encode()) < MIN_SECRET_BYTES
+
+
+def weak_secrets(settings: Settings) -> list[str]:
+    """The names of the secrets that are placeholders or too short (empty: all strong)."""
+    secrets = {
+        "SECRET_KEY": settings.secret_key,
+        "RASA_TOKEN": settings.rasa_token,
+        "ACTION_SERVER_TOKEN": settings.actions_token,
+    }
+    if settings.telegram_webhook_url or settings.telegram_webhook_secret:
+        secrets["TELEGRAM_WEBHOOK_SECRET"] = settings.telegram_webhook_secret
+    return [name for name, value in secrets.items() if is_weak_secret(value)]
+
+
+def refuse_exposed_development(settings: Settings, host: str, what: str) -> None:
+    """Raise ConfigurationError if `what` would listen beyond this machine on weak secrets."""
+    weak = weak_secrets(settings)
+    if weak and host not in LOOPBACK_HOSTS:
+        raise ConfigurationError(
+            f"the {what} would listen on {host} with development secrets ({', '.join(weak)}): "
+            f"listen on 127.0.0.1, or set random values of at least {MIN_SECRET_BYTES} bytes"
+        )
 
 
 @lru_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,16 +13,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
+from carecareers.conversation.pending import retry_pending
 from carecareers.conversation.rasa_client import RasaClient
 from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for
+from carecareers.conversation.relay import Relay
 from carecareers.db import make_engine, session_factory
 from carecareers.settings import Settings, get_settings
-from web.ratelimit import ChatLimiter
+from web.ratelimit import ChatLimiter, LoginLimiter
 from web.routes import advisers, alerts, chat, health, pages, vacancies
 from web.security import SecurityHeaders
 
 HERE = Path(__file__).resolve().parent
+RETRY_SECONDS = 60.0
 logger = logging.getLogger(__name__)
 
 
@@ -34,8 +40,10 @@ def create_app(settings: Settings | None = None,
     rasa_client = rasa or rasa_client_for(settings)  # RASA_URL may list several servers
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        retrying = asyncio.create_task(_retry_tracker_changes(app, settings.tracker_store_url))
         yield
+        retrying.cancel()
         await rasa_client.aclose()
         engine.dispose()
 
@@ -45,14 +53,32 @@ def create_app(settings: Settings | None = None,
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
     app.state.rasa = rasa_client
-    app.state.chat_limiter = ChatLimiter()  # per process: see web/ratelimit.py
+    app.state.relay = Relay(rasa_client, settings.tracker_store_url, app.state.session_factory)
+    app.state.chat_limiter = ChatLimiter.for_redis(settings.redis_url)  # web/ratelimit.py
+    app.state.login_limiter = LoginLimiter(storage_url=settings.redis_url)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (health, pages, chat, vacancies, advisers, alerts):
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, https_only=settings.https_only)
     return app
+
+
+async def _retry_tracker_changes(app: FastAPI, tracker_store_url: str,
+                                 every_seconds: float = RETRY_SECONDS) -> None:
+    """Keep retrying erasures and redactions the tracker store refused, until they are done."""
+    while True:
+        await asyncio.sleep(every_seconds)
+        try:
+            await asyncio.to_thread(_retry_once, app.state.session_factory, tracker_store_url)
+        except SQLAlchemyError as exc:
+            logger.warning("could not retry pending tracker changes: %s", type(exc).__name__)
+
+
+def _retry_once(sessions: sessionmaker[Session], tracker_store_url: str) -> None:
+    with sessions() as session, session.begin():
+        retry_pending(session, tracker_store_url)
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -1,4 +1,4 @@
-"""Dashboard sessions: a signed, expiring cookie naming the adviser, and access by role."""
+"""Dashboard sessions: a cookie holding a server-side session's token, and access by role."""
 
 from __future__ import annotations
 
@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from carecareers.advisers.accounts import is_staff, password_fingerprint
+from carecareers.advisers import sessions
+from carecareers.advisers.accounts import is_staff
 from carecareers.models import Adviser
-from web.csrf import COOKIE_PATH, new_token
+from web.csrf import COOKIE_PATH
 from web.deps import get_session
+from web.security import secure_cookies
 
 COOKIE_NAME = "cc_adviser"
-SESSION_MAX_AGE = 8 * 60 * 60
+SESSION_MAX_AGE = int(sessions.ABSOLUTE_TIMEOUT.total_seconds())
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
@@ -52,42 +53,33 @@ class Viewer:
         return self.adviser.role == "admin"
 
 
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt="adviser-session")
+def start_session(request: Request, response: Response, session: Session,
+                  adviser: Adviser) -> None:
+    """Log the adviser in on this browser: a new server-side session, a fresh CSRF token."""
+    token, _ = sessions.start_session(session, adviser)
+    response.set_cookie(COOKIE_NAME, token, max_age=SESSION_MAX_AGE, path=COOKIE_PATH,
+                        httponly=True, samesite="lax", secure=secure_cookies(request))
 
 
-def start_session(request: Request, response: Response, adviser: Adviser,
-                  secret_key: str) -> None:
-    """Log the adviser in on this browser, with a fresh CSRF token."""
-    value = _serializer(secret_key).dumps(
-        {"a": adviser.id, "c": new_token(), "p": password_fingerprint(adviser)})
-    response.set_cookie(COOKIE_NAME, value, max_age=SESSION_MAX_AGE, path=COOKIE_PATH,
-                        httponly=True, samesite="lax", secure=request.url.scheme == "https")
-
-
-def end_session(request: Request, response: Response) -> None:
+def end_session(request: Request, response: Response, session: Session) -> None:
+    """End this browser's session on the server, and forget its cookie."""
+    token = request.cookies.get(COOKIE_NAME)
+    if token:
+        sessions.end_session(session, token)
     response.delete_cookie(COOKIE_NAME, path=COOKIE_PATH, httponly=True, samesite="lax",
-                           secure=request.url.scheme == "https")
+                           secure=secure_cookies(request))
 
 
 def read_viewer(request: Request, session: Session) -> Viewer:
     """The logged-in adviser, or NotLoggedIn (with `expired` when the session timed out)."""
-    raw = request.cookies.get(COOKIE_NAME)
-    if not raw:
+    token = request.cookies.get(COOKIE_NAME)
+    if not token or len(token) > 200:
         raise NotLoggedIn()
     try:
-        data = _serializer(request.app.state.settings.secret_key).loads(
-            raw, max_age=SESSION_MAX_AGE)
-    except SignatureExpired:
-        raise NotLoggedIn(expired=True) from None
-    except BadSignature:
-        raise NotLoggedIn() from None
-    adviser = session.get(Adviser, data.get("a")) if isinstance(data, dict) else None
-    if (adviser is None or not adviser.active
-            or data.get("p") != password_fingerprint(adviser)
-            or not isinstance(data.get("c"), str)):
-        raise NotLoggedIn(expired=adviser is not None)
-    return Viewer(adviser, data["c"])
+        opened = sessions.resume_session(session, token)
+    except sessions.SessionEnded as exc:
+        raise NotLoggedIn(expired=exc.expired) from None
+    return Viewer(opened.adviser, opened.csrf_token)
 
 
 def current_viewer(request: Request, session: DbSession) -> Viewer:

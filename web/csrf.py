@@ -13,6 +13,8 @@ import secrets
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from web.security import secure_cookies
+
 CSRF_FIELD = "csrf_token"
 LOGIN_COOKIE = "cc_login"
 LOGIN_TOKEN_MAX_AGE = 2 * 60 * 60
@@ -44,7 +46,7 @@ def set_login_token(request: Request, response: Response, token: str, secret_key
     """Set the login form's cookie for the token put in the form."""
     response.set_cookie(LOGIN_COOKIE, _login_serializer(secret_key).dumps(token),
                         max_age=LOGIN_TOKEN_MAX_AGE, path=COOKIE_PATH, httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https")
+                        samesite="lax", secure=secure_cookies(request))
 
 
 def check_login_token(request: Request, given: object, secret_key: str) -> None:

@@ -1,91 +1,125 @@
-"""An in-memory sliding-window rate limiter for the web chat.
+"""The web chat's rate limits: per chat session first, per address only for new sessions.
 
-Each web process keeps its own windows: with N processes behind a load balancer a
-client can send up to N times the limit (each process still protects Rasa from a
-flood through it). Put a shared limiter (for example at the proxy, or in Redis) in
-front if an exact overall limit matters. Windows are lost on restart.
+A class of 30 on a school's or food bank's Wi-Fi shares one address, so the address
+limit must not hold back people who are already chatting: a message from a session the
+limiter has seen within the window counts against that session only. A request with
+no session, or from a session not seen within the window (a browser without the
+cookie gets a fresh one on every request), counts against its address as well, so
+one address cannot flood the chat by dropping its cookie.
+
+The `limits` library keeps moving windows in memory, or in Redis when REDIS_URL is
+set, so that several web processes enforce one limit. If Redis stops answering, the
+chat admits messages (and logs it) rather than refusing everyone.
 """
 
 from __future__ import annotations
 
+import logging
 import math
-import threading
 import time
-from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Limit:
-    """At most `requests` in any `window_seconds`."""
+    """At most `requests` in any `window_seconds` (whole seconds)."""
 
     requests: int
     window_seconds: float
 
+    def item(self) -> RateLimitItem:
+        return RateLimitItemPerSecond(self.requests, max(int(self.window_seconds), 1))
 
-# One person typing and tapping sends a few messages a minute; a food bank's shared
-# Wi-Fi puts many phones behind one address, so that limit is looser.
+
+# One person typing and tapping sends a few messages a minute. The address limit holds
+# only new sessions, so it bounds how fast one address can start conversations.
 SESSION_LIMIT = Limit(requests=20, window_seconds=60.0)
 ADDRESS_LIMIT = Limit(requests=120, window_seconds=60.0)
-MAX_TRACKED_KEYS = 50_000
-
-Clock = Callable[[], float]
-
-
-class SlidingWindow:
-    """Remember when each key was admitted, over the last `limit.window_seconds`."""
-
-    def __init__(self, limit: Limit, clock: Clock = time.monotonic,
-                 max_keys: int = MAX_TRACKED_KEYS) -> None:
-        self.limit = limit
-        self._clock = clock
-        self._max_keys = max_keys
-        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
-
-    def wait_seconds(self, key: str) -> float:
-        """Seconds until `key` may be admitted again; 0 when it may be now."""
-        hits = self._recent(key)
-        if len(hits) < self.limit.requests:
-            return 0.0
-        return max(hits[len(hits) - self.limit.requests] + self.limit.window_seconds
-                   - self._clock(), 0.0)
-
-    def admit(self, key: str) -> None:
-        hits = self._hits.setdefault(key, deque())
-        hits.append(self._clock())
-        self._hits.move_to_end(key)
-        while len(self._hits) > self._max_keys:  # forget the longest-idle keys first
-            self._hits.popitem(last=False)
-
-    def _recent(self, key: str) -> deque[float]:
-        hits = self._hits.get(key)
-        if hits is None:
-            return deque()
-        oldest = self._clock() - self.limit.window_seconds
-        while hits and hits[0] <= oldest:
-            hits.popleft()
-        if not hits:
-            del self._hits[key]
-        return hits
+MEMORY = "memory://"
 
 
 class ChatLimiter:
-    """Admit a chat message only if both its session and its address are under limit."""
+    """Admit a chat message if its session is under limit (and, for a new one, its address)."""
 
     def __init__(self, session_limit: Limit = SESSION_LIMIT,
-                 address_limit: Limit = ADDRESS_LIMIT, clock: Clock = time.monotonic) -> None:
-        self._sessions = SlidingWindow(session_limit, clock)
-        self._addresses = SlidingWindow(address_limit, clock)
-        self._lock = threading.Lock()
+                 address_limit: Limit = ADDRESS_LIMIT, storage_url: str = MEMORY,
+                 namespace: str = "chat", clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock  # the storage's clock too (tests replace both)
+        self._session = session_limit.item()
+        self._address = address_limit.item()
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url))
+        self._namespace = namespace
 
-    def check(self, session_key: str, address: str) -> int:
-        """Record the message and return 0, or return the whole seconds to wait."""
-        with self._lock:
-            wait = max(self._sessions.wait_seconds(session_key),
-                       self._addresses.wait_seconds(address))
-            if wait > 0:
-                return max(math.ceil(round(wait, 3)), 1)  # 10.0000001 s is 10 s
-            self._sessions.admit(session_key)
-            self._addresses.admit(address)
+    @classmethod
+    def for_redis(cls, redis_url: str, **kwargs: object) -> ChatLimiter:
+        """Counters in Redis (REDIS_URL), shared by every web process; else in memory."""
+        return cls(storage_url=redis_url or MEMORY, **kwargs)  # type: ignore[arg-type]
+
+    def check(self, session_key: str | None, address: str) -> int:
+        """Record the message and return 0, or return the whole seconds to wait.
+
+        `session_key` is None for a request without a valid session.
+        """
+        try:
+            return self._check(session_key, address)
+        except Exception as exc:  # noqa: BLE001 - a limiter outage must not stop the chat
+            logger.warning("rate limit storage failed (%s); message admitted",
+                           type(exc).__name__)
             return 0
+
+    def _check(self, session_key: str | None, address: str) -> int:
+        checks = []
+        if session_key is not None:
+            checks.append((self._session, "session", session_key))
+        if session_key is None or self._is_new(session_key):
+            checks.append((self._address, "address", address))
+        for item, kind, key in checks:
+            if not self._limiter.test(item, self._namespace, kind, key):
+                return self._wait_seconds(item, kind, key)
+        for item, kind, key in checks:
+            self._limiter.hit(item, self._namespace, kind, key)
+        return 0
+
+    def _is_new(self, session_key: str) -> bool:
+        stats = self._limiter.get_window_stats(self._session, self._namespace, "session",
+                                               session_key)
+        return stats.remaining >= self._session.amount
+
+    def _wait_seconds(self, item: RateLimitItem, kind: str, key: str) -> int:
+        reset = self._limiter.get_window_stats(item, self._namespace, kind, key).reset_time
+        return max(math.ceil(round(reset - self._clock(), 3)), 1)  # 10.0000001 s is 10 s
+
+
+# Failed dashboard logins per address: enough for typos in a shared office, too few for
+# guessing. Each account also locks after five failures in a row (advisers/accounts.py).
+LOGIN_FAILURES_PER_ADDRESS = Limit(requests=20, window_seconds=15 * 60)
+
+
+class LoginLimiter:
+    """Count failed logins per address; past the limit, refuse before checking a password."""
+
+    def __init__(self, limit: Limit = LOGIN_FAILURES_PER_ADDRESS, storage_url: str = MEMORY,
+                 namespace: str = "login") -> None:
+        self._item = limit.item()
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url or MEMORY))
+        self._namespace = namespace
+
+    def blocked(self, address: str) -> bool:
+        try:
+            return not self._limiter.test(self._item, self._namespace, address)
+        except Exception as exc:  # noqa: BLE001 - the account lock-out still holds
+            logger.warning("login limit storage failed (%s)", type(exc).__name__)
+            return False
+
+    def failed(self, address: str) -> None:
+        try:
+            self._limiter.hit(self._item, self._namespace, address)
+        except Exception as exc:  # noqa: BLE001
+            logger.warning("login limit storage failed (%s)", type(exc).__name__)

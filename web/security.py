@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Only our own scripts and styles, never inline (the adviser dashboard and the printable
@@ -25,22 +26,30 @@ SECURITY_HEADERS: Mapping[str, str] = {
     "Permissions-Policy": PERMISSIONS_POLICY,
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-# Browsers ignore HSTS over plain HTTP; send it only on HTTPS.
+# Sent on every response when HTTPS_ONLY says the site is served over HTTPS (behind a TLS
+# proxy the app itself sees plain HTTP), and on any request that did arrive over HTTPS.
 HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
+def secure_cookies(request: Request) -> bool:
+    """Whether cookies get the Secure flag: HTTPS_ONLY, or this request came over HTTPS."""
+    return bool(request.app.state.settings.https_only) or request.url.scheme == "https"
 
 
 class SecurityHeaders:
     """ASGI middleware: add SECURITY_HEADERS to each response that does not set them itself."""
 
-    def __init__(self, app: ASGIApp, headers: Mapping[str, str] = SECURITY_HEADERS) -> None:
+    def __init__(self, app: ASGIApp, headers: Mapping[str, str] = SECURITY_HEADERS,
+                 https_only: bool = False) -> None:
         self.app = app
         self.headers = dict(headers)
+        self.https_only = https_only
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        https = scope.get("scheme") == "https"
+        https = self.https_only or scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

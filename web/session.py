@@ -5,16 +5,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Request, Response
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+
+from carecareers.conversation.senders import new_web_sender
 
 COOKIE_NAME = "cc_chat"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 30
+BUTTON_MAX_AGE = 60 * 60  # seconds a button stays usable
 _UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"'\\]")
 
 
@@ -29,6 +31,10 @@ class ChatSession:
     sender_id: str
     campaign: str | None = None
     visited: str | None = None
+    turn: int = 0  # how many answers this conversation has had: buttons belong to one
+
+    def next_turn(self) -> ChatSession:
+        return replace(self, turn=self.turn + 1)
 
 
 def _serializer(secret_key: str) -> URLSafeSerializer:
@@ -49,12 +55,14 @@ def read_session(request: Request, secret_key: str) -> ChatSession | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("s"), str):
         return None
+    turn = data.get("t")
     return ChatSession(sender_id=data["s"], campaign=_text_or_none(data.get("c")),
-                       visited=_text_or_none(data.get("v")))
+                       visited=_text_or_none(data.get("v")),
+                       turn=turn if isinstance(turn, int) and turn >= 0 else 0)
 
 
 def new_session(campaign: str | None = None) -> ChatSession:
-    return ChatSession(sender_id="web-" + secrets.token_hex(16), campaign=campaign)
+    return ChatSession(sender_id=new_web_sender(), campaign=campaign)
 
 
 def request_is_https(request: Request, trust_proxy_headers: bool = False) -> bool:
@@ -86,7 +94,7 @@ def client_address(request: Request, trust_proxy_headers: bool = False) -> str:
 def write_session(response: Response, request: Request, session: ChatSession,
                   secret_key: str, trust_proxy_headers: bool = False) -> None:
     value = _serializer(secret_key).dumps(
-        {"s": session.sender_id, "c": session.campaign, "v": session.visited})
+        {"s": session.sender_id, "c": session.campaign, "v": session.visited, "t": session.turn})
     response.set_cookie(
         COOKIE_NAME, value, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax",
         secure=request_is_https(request, trust_proxy_headers), path="/",
@@ -112,16 +120,20 @@ def link_payload(payload: str) -> str | None:
 
 
 class ButtonSigner:
-    """Seal button payloads so that a press can send only what the server offered.
+    """Seal button payloads so that a press can send only what the server offered, when it did.
 
     Typed text never reaches Rasa as an intent payload (`clean_user_text` strips the
-    `/intent{...}` syntax); a button carries a payload signed for this conversation.
-    A button whose payload is a web link is passed as `url`, for the page to open.
+    `/intent{...}` syntax); a button carries a payload signed for this conversation and the
+    turn that offered it, and expires after BUTTON_MAX_AGE seconds. A button that answers a
+    form's question (`/inform...`: a form answer, or the consent answer) is accepted only while
+    its turn is the conversation's latest, so an old "Looks right" cannot answer a later
+    question. A button whose payload is a web link is passed as `url`, for the page to open.
     """
 
-    def __init__(self, secret_key: str, sender_id: str) -> None:
-        self._serializer = URLSafeSerializer(secret_key, salt="web-chat-button")
+    def __init__(self, secret_key: str, sender_id: str, turn: int = 0) -> None:
+        self._serializer = URLSafeTimedSerializer(secret_key, salt="web-chat-button")
         self._sender_id = sender_id
+        self._turn = turn
 
     def seal(self, message: dict[str, Any]) -> dict[str, Any]:
         buttons = [self._seal_button(b) for b in message.get("buttons") or [] if b.get("title")]
@@ -135,13 +147,21 @@ class ButtonSigner:
                 "payload": self._sign(button.get("payload") or button["title"])}
 
     def _sign(self, payload: str) -> str:
-        return str(self._serializer.dumps([self._sender_id, payload]))
+        return str(self._serializer.dumps([self._sender_id, self._turn, payload]))
 
     def open(self, token: str) -> str | None:
+        """The payload of a pressed button, or None if it is forged, foreign, stale or expired."""
         try:
-            sender_id, payload = self._serializer.loads(token)
+            sender_id, turn, payload = self._serializer.loads(token, max_age=BUTTON_MAX_AGE)
         except (BadSignature, ValueError, TypeError):
             return None
         if sender_id != self._sender_id or not isinstance(payload, str) or not payload:
             return None
+        if answers_a_question(payload) and turn != self._turn:
+            return None
         return payload
+
+
+def answers_a_question(payload: str) -> bool:
+    """True for a button that fills the question being asked (bound to the turn that asked)."""
+    return payload.startswith("/inform")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,8 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
+from carecareers.advisers.sessions import end_all_sessions
 from carecareers.models import Adviser, Provider
-from carecareers.models.base import utcnow
+from carecareers.models.base import as_utc, utcnow
 
 ROLES = ("admin", "adviser", "provider")
 STAFF_ROLES = ("admin", "adviser")
@@ -109,7 +109,7 @@ def _provider_for(session: Session, role: str, code: str | None) -> Provider | N
 
 
 def reset_password(session: Session, email: str, password: str) -> Adviser:
-    """Set a new password and lift any lock-out."""
+    """Set a new password, lift any lock-out and end every session of the account."""
     adviser = find_adviser(session, email)
     if adviser is None:
         raise AccountError(f"no account for {normalise_email(email)}")
@@ -117,6 +117,7 @@ def reset_password(session: Session, email: str, password: str) -> Adviser:
     adviser.password_hash = hash_password(password)
     adviser.failed_logins = 0
     adviser.locked_until = None
+    end_all_sessions(session, adviser)
     return adviser
 
 
@@ -124,8 +125,9 @@ def authenticate(session: Session, email: str, password: str,
                  now: datetime | None = None) -> Adviser:
     """Return the adviser whose credentials these are; count failures and lock out.
 
-    Every attempt is audited (never with the password). Raises LoginRefused, or
-    AccountLocked while the account is locked.
+    Every attempt is audited (never with the password) and takes one password check,
+    whatever the reason it fails. Raises LoginRefused, or AccountLocked while the account
+    is locked. Slow (Argon2): call it off the event loop.
     """
     now = now or utcnow()
     adviser = find_adviser(session, email)
@@ -136,6 +138,7 @@ def authenticate(session: Session, email: str, password: str,
         raise LoginRefused()
     locked_until = as_utc(adviser.locked_until)
     if locked_until is not None and locked_until > now:
+        _verify(_dummy_hash(), password)  # as long as any other answer
         audit.record(session, adviser.email, "login.failed", f"adviser:{adviser.id}",
                      reason="locked")
         raise AccountLocked(locked_until)
@@ -169,18 +172,6 @@ def _verify(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def password_fingerprint(adviser: Adviser) -> str:
-    """A short digest of the password hash: a session dies when the password changes."""
-    return hashlib.sha256(adviser.password_hash.encode()).hexdigest()[:16]
-
-
-def as_utc(moment: datetime | None) -> datetime | None:
-    """Read a stored time as UTC (SQLite gives back naive datetimes)."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=timezone.utc)
 
 
 def is_staff(adviser: Adviser) -> bool:

@@ -15,14 +15,15 @@ from carecareers.alerts.subscriptions import (
     request_email_alert,
     request_telegram_alert,
 )
+from carecareers.conversation.payloads import ALERT_CHAT_MARKER
 from carecareers.geo import Gazetteer, default_gazetteer
 from carecareers.leads.consent import ConsentWording
 from carecareers.settings import Settings
 from carecareers.vacancies.roles import RoleIndex, default_role_index
 
 CHANNELS = ("web", "telegram")
-TELEGRAM_LINK_MARKER = {"type": "telegram_alert_link"}
-"""A custom reply asking the Telegram bot to attach this chat to the sender's alerts."""
+TELEGRAM_LINK_MARKER = ALERT_CHAT_MARKER
+"""A custom reply asking the relay to attach this Telegram chat to the sender's alerts."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,9 @@ import httpx
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 1000
+# Our token-checked REST channel (rasa_plugins/channel.py), not Rasa's open `rest` one.
+WEBHOOK_PATH = "/webhooks/carecareers/webhook"
+CHANNEL_TOKEN_HEADER = "X-Channel-Token"
 _COMMAND_SYNTAX = re.compile(r"^[\s/]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 
@@ -73,7 +76,8 @@ class RasaClient:
         """Send one message (typed text or a button payload) and return the replies."""
         body = {"sender": sender, "message": message, "metadata": metadata or {}}
         try:
-            response = await self._client.post("/webhooks/rest/webhook", json=body)
+            response = await self._client.post(WEBHOOK_PATH, json=body,
+                                               headers={CHANNEL_TOKEN_HEADER: self._token})
             response.raise_for_status()
             replies = response.json()
         except (httpx.HTTPError, ValueError) as exc:

@@ -1,6 +1,5 @@
 """What the adviser dashboard shows: leads in scope, campaigns, feeds, unanswered questions."""
 
-from carecareers.dashboard.filters import LeadFilters, parse_filters
 from carecareers.dashboard.leads import (
     FilterChoices,
     LeadDetail,
@@ -15,6 +14,7 @@ from carecareers.dashboard.leads import (
 )
 from carecareers.dashboard.questions import QuestionGroup, group_unanswered
 from carecareers.dashboard.scope import visible_to
+from carecareers.leads.filters import LeadFilters, parse_filters
 
 __all__ = [
     "FilterChoices",

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from carecareers.advisers import audit
 from carecareers.campaigns.service import (
     CAMPAIGN_KINDS,
     CampaignError,
@@ -77,22 +78,38 @@ def _date(raw: str, name: str, errors: dict[str, str]) -> date | None:
         return None
 
 
-def add_campaign(session: Session, values: CampaignValues) -> Campaign:
+EDITABLE = ("name", "kind", "place", "starts_on", "ends_on")
+
+
+def add_campaign(session: Session, values: CampaignValues, actor: str) -> Campaign:
+    """Create the campaign; the audit log records who did, with what."""
     try:
-        return create_campaign(session, values.code, values.name, kind=values.kind,
-                               place=values.place, starts_on=values.starts_on,
-                               ends_on=values.ends_on)
+        campaign = create_campaign(session, values.code, values.name, kind=values.kind,
+                                   place=values.place, starts_on=values.starts_on,
+                                   ends_on=values.ends_on)
     except CampaignError as exc:
         field = "code" if "exists" in str(exc) else "name"
         raise CampaignFormError({field: str(exc)[:1].upper() + str(exc)[1:] + "."}) from exc
+    audit.record(session, actor, "campaign.created", f"campaign:{campaign.code}",
+                 values={name: _plain(getattr(values, name)) for name in EDITABLE})
+    return campaign
 
 
-def edit_campaign(session: Session, campaign: Campaign, values: CampaignValues) -> Campaign:
-    """Change everything but the code (printed posters point at it)."""
-    campaign.name = values.name
-    campaign.kind = values.kind
-    campaign.place = values.place
-    campaign.starts_on = values.starts_on
-    campaign.ends_on = values.ends_on
+def edit_campaign(session: Session, campaign: Campaign, values: CampaignValues,
+                  actor: str) -> Campaign:
+    """Change everything but the code (printed posters point at it); audit what changed."""
+    changes = {name: [_plain(getattr(campaign, name)), _plain(getattr(values, name))]
+               for name in EDITABLE if getattr(campaign, name) != getattr(values, name)}
+    for name in EDITABLE:
+        setattr(campaign, name, getattr(values, name))
+    if changes:
+        audit.record(session, actor, "campaign.edited", f"campaign:{campaign.code}",
+                     changes=changes)
     session.flush()
     return campaign
+
+
+def _plain(value: object) -> str | None:
+    """A value as the audit log's JSON keeps it."""
+    return value.isoformat() if isinstance(value, date) else (
+        None if value is None else str(value))

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
 from carecareers.advisers.accounts import is_staff
-from carecareers.dashboard.filters import LeadFilters, conditions
+from carecareers.dashboard.routing import status_for
 from carecareers.dashboard.scope import visible_to
-from carecareers.leads.exports import lead_export_rows
+from carecareers.leads import exports
+from carecareers.leads.filters import LeadFilters, conditions
 from carecareers.leads.recording import GENERAL_INTERESTS
 from carecareers.leads.validation import AGE_BANDS
 from carecareers.models import (
@@ -29,7 +30,6 @@ from carecareers.models import (
 from carecareers.models.leads import LEAD_STATUSES
 
 PER_PAGE = 25
-MAX_EXPORT_ROWS = 50_000
 
 
 class LeadNotFound(LookupError):
@@ -64,6 +64,7 @@ class LeadDetail:
     missing_vacancies: int
     providers: list[Provider]
     history: list[FollowUpEntry]
+    status: str  # as this account works on it (a provider user: its own route's)
 
 
 def list_leads(session: Session, adviser: Adviser, filters: LeadFilters, page: int = 1,
@@ -109,7 +110,8 @@ def lead_detail(session: Session, adviser: Adviser, lead_id: int) -> LeadDetail:
         lead=lead, campaign=campaign,
         consents=sorted(lead.consents, key=lambda c: c.given_at, reverse=True),
         vacancies=vacancies, missing_vacancies=missing,
-        providers=routed_providers(session, lead), history=_history(session, lead),
+        providers=routed_providers(session, lead), history=_history(session, lead, adviser),
+        status=status_for(session, lead, adviser),
     )
 
 
@@ -127,24 +129,22 @@ def routed_providers(session: Session, lead: Lead) -> list[Provider]:
         .where(LeadRoute.lead_id == lead.id).order_by(Provider.name)))
 
 
-def _history(session: Session, lead: Lead) -> list[FollowUpEntry]:
-    rows = session.execute(
-        select(FollowUp, Adviser.email).outerjoin(Adviser, Adviser.id == FollowUp.adviser_id)
-        .where(FollowUp.lead_id == lead.id)
-        .order_by(FollowUp.created_at.desc(), FollowUp.id.desc()))
+def _history(session: Session, lead: Lead, viewer: Adviser) -> list[FollowUpEntry]:
+    """The lead's follow-ups: all for staff, only their own organisation's for a provider."""
+    query = (select(FollowUp, Adviser.email)
+             .outerjoin(Adviser, Adviser.id == FollowUp.adviser_id)
+             .where(FollowUp.lead_id == lead.id))
+    if not is_staff(viewer):
+        query = query.where(Adviser.provider_id == viewer.provider_id)
+    rows = session.execute(query.order_by(FollowUp.created_at.desc(), FollowUp.id.desc()))
     return [FollowUpEntry(follow_up, email) for follow_up, email in rows.tuples()]
 
 
 def export_leads(session: Session, adviser: Adviser, filters: LeadFilters,
-                 export_format: str) -> list[dict[str, str]]:
-    """The rows of every lead the filters select; the export is audited without lead data."""
-    leads = list(session.scalars(
-        select(Lead).where(visible_to(adviser), *conditions(filters))
-        .order_by(Lead.created_at.desc(), Lead.id.desc()).limit(MAX_EXPORT_ROWS)))
-    rows = lead_export_rows(session, leads)
-    audit.record(session, adviser.email, "leads.exported", None, format=export_format,
-                 filters=filters.for_audit(), rows=len(rows))
-    return rows
+                 export_format: str) -> list[dict[str, Any]]:
+    """The rows of every lead the filters select that this account may see."""
+    return exports.export_leads(session, filters, actor=adviser.email,
+                                export_format=export_format, visible=visible_to(adviser))
 
 
 @dataclass

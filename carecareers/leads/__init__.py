@@ -1,7 +1,7 @@
 """Leads: interest recorded with consent, routed to providers, erased on request."""
 
 from carecareers.leads.consent import ConsentWording, consent_wording
-from carecareers.leads.erasure import erase_conversation_events, erase_lead, purge_expired
+from carecareers.leads.erasure import erase_lead, erase_person, purge_expired
 from carecareers.leads.recording import InterestDetails, record_interest, route_lead
 from carecareers.leads.validation import InvalidAnswer
 
@@ -10,8 +10,8 @@ __all__ = [
     "InterestDetails",
     "InvalidAnswer",
     "consent_wording",
-    "erase_conversation_events",
     "erase_lead",
+    "erase_person",
     "purge_expired",
     "record_interest",
     "route_lead",

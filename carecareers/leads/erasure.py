@@ -7,20 +7,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
-from carecareers.db import make_engine
-from carecareers.models import Conversation, Lead, UnansweredQuestion
+from carecareers.conversation.tracker_events import (
+    purge_conversation_events,
+    purge_idle_conversations,
+)
+from carecareers.models import AuditEvent, Conversation, Lead, UnansweredQuestion
 from carecareers.models.base import utcnow
 
 logger = logging.getLogger(__name__)
-
-
-class ErasureFailed(Exception):
-    """Conversation events could not be erased; the lead was not touched by this failure."""
 
 
 def find_leads(session: Session, *, sender_id: str | None = None, email: str | None = None,
@@ -47,6 +45,34 @@ def erase_lead(session: Session, lead: Lead, actor: str, via: str) -> None:
     audit.record(session, actor, "lead.erased", None, via=via)
 
 
+@dataclass(frozen=True)
+class Erasure:
+    """What an erasure removed: how many leads, and every conversation they came from."""
+
+    leads: int
+    senders: frozenset[str]
+
+
+def erase_person(session: Session, *, actor: str, via: str, sender_id: str | None = None,
+                 email: str | None = None, phone: str | None = None) -> Erasure:
+    """Erase every lead found by sender, email or phone, and unlink their conversations.
+
+    The one erasure service: the chat (and the bot's /forget) and the CLI all call it.
+    Deleting the conversations' events from Rasa's tracker store is the caller's next step,
+    once nothing more will be written to them.
+    """
+    leads = find_leads(session, sender_id=sender_id, email=email, phone=phone)
+    senders = {lead.sender_id for lead in leads} | ({sender_id} if sender_id else set())
+    for lead in leads:
+        erase_lead(session, lead, actor, via=via)
+    for sender in senders:
+        forget_conversation(session, sender)
+    if senders:
+        session.execute(delete(UnansweredQuestion).where(
+            UnansweredQuestion.sender_id.in_(senders)))
+    return Erasure(len(leads), frozenset(senders))
+
+
 def forget_conversation(session: Session, sender_id: str) -> None:
     """Unlink a conversation from its sender, keeping only the anonymous campaign counts."""
     conversation = session.scalar(select(Conversation).where(Conversation.sender_id == sender_id))
@@ -54,69 +80,64 @@ def forget_conversation(session: Session, sender_id: str) -> None:
         conversation.sender_id = "erased-" + secrets.token_hex(12)
 
 
-def erase_conversation_events(tracker_store_url: str, sender_id: str) -> int:
-    """Delete every event of one conversation from Rasa's SQL tracker store."""
-    return _delete_events(tracker_store_url, "sender_id = :value", sender_id)
-
-
-def purge_conversation_events(tracker_store_url: str, before: datetime) -> int:
-    """Delete the tracker store's events older than `before`."""
-    return _delete_events(tracker_store_url, "timestamp < :value", before.timestamp())
-
-
-def _delete_events(tracker_store_url: str, where: str, value: object) -> int:
-    engine = make_engine(tracker_store_url)
-    try:
-        with engine.begin() as connection:
-            if "events" not in _table_names(connection):
-                return 0
-            result = connection.execute(text(f"DELETE FROM events WHERE {where}"),  # noqa: S608
-                                        {"value": value})
-            return int(result.rowcount or 0)
-    except SQLAlchemyError as exc:
-        raise ErasureFailed(f"the tracker store did not answer: {type(exc).__name__}") from exc
-    finally:
-        engine.dispose()
-
-
-def _table_names(connection) -> set[str]:  # type: ignore[no-untyped-def]
-    from sqlalchemy import inspect
-
-    return set(inspect(connection).get_table_names())
-
-
 @dataclass(frozen=True)
 class PurgeReport:
     leads: int
     unanswered_questions: int
     conversation_events: int
+    conversations: int = 0
+    login_records: int = 0
 
 
-def purge_expired(session: Session, tracker_store_url: str, retention_days: int,
+@dataclass(frozen=True)
+class Retention:
+    """How long things are kept: leads (and what belongs to them), and idle chats."""
+
+    lead_days: int
+    tracker_days: int
+
+
+def purge_expired(session: Session, tracker_store_url: str, retention: Retention,
                   now: datetime | None = None) -> PurgeReport:
-    """Remove leads inactive for `retention_days`, and older questions and chat events."""
-    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    """Remove what is past its retention period.
+
+    Leads inactive for `lead_days`, with their consents, routes and follow-ups; questions
+    and audit records of login attempts (which hold typed email addresses) as old; the
+    sender ids of conversations as old (the anonymous counts stay for the campaign
+    funnel); all tracker events as old; and the events of conversations that never
+    became a lead once idle for `tracker_days`.
+    """
+    now = now or utcnow()
+    cutoff = now - timedelta(days=retention.lead_days)
+    leads = _purge_leads(session, cutoff, retention.lead_days)
+    questions = session.execute(
+        delete(UnansweredQuestion).where(UnansweredQuestion.asked_at < cutoff))
+    logins = session.execute(delete(AuditEvent).where(
+        AuditEvent.action.like("login.%"), AuditEvent.at < cutoff))
+    chats = _unlink_conversations(session, cutoff)
+    session.flush()
+    events = purge_conversation_events(tracker_store_url, cutoff)
+    lead_senders = set(session.scalars(select(Lead.sender_id)))
+    events += purge_idle_conversations(
+        tracker_store_url, now - timedelta(days=retention.tracker_days), keep=lead_senders)
+    return PurgeReport(leads, int(questions.rowcount or 0), events, chats,
+                       int(logins.rowcount or 0))
+
+
+def _purge_leads(session: Session, cutoff: datetime, retention_days: int) -> int:
     stale = list(session.scalars(select(Lead).where(Lead.last_activity_at < cutoff)))
     for lead in stale:
         session.delete(lead)
-    questions = session.execute(
-        delete(UnansweredQuestion).where(UnansweredQuestion.asked_at < cutoff))
     if stale:
         audit.record(session, "retention", "lead.erased", None, via="retention",
                      count=len(stale), retention_days=retention_days)
-    session.flush()
-    events = purge_conversation_events(tracker_store_url, cutoff)
-    return PurgeReport(len(stale), int(questions.rowcount or 0), events)
+    return len(stale)
 
 
-ERASED_MARKER = {"type": "conversation_erased"}
-
-
-def asks_to_erase_conversation(customs: list[dict[str, object] | None]) -> bool:
-    """True when the assistant's replies say the conversation's events must now be deleted.
-
-    The erasure action cannot delete the events itself: Rasa saves the turn's events after
-    the action runs. So it replies with ERASED_MARKER, and the front end deletes the
-    conversation from the tracker store once Rasa has answered.
-    """
-    return any(c is not None and c.get("type") == ERASED_MARKER["type"] for c in customs)
+def _unlink_conversations(session: Session, cutoff: datetime) -> int:
+    """Keep old conversations only as anonymous counts for their campaign."""
+    old = list(session.scalars(select(Conversation).where(
+        Conversation.last_message_at < cutoff, ~Conversation.sender_id.like("erased-%"))))
+    for conversation in old:
+        conversation.sender_id = "erased-" + secrets.token_hex(12)
+    return len(old)

@@ -12,7 +12,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
+from carecareers.advisers import audit
+from carecareers.leads.filters import LeadFilters, conditions
 from carecareers.models import Campaign, Consent, FollowUp, Lead, LeadRoute, Provider
 
 UK = ZoneInfo("Europe/London")
@@ -24,6 +27,25 @@ COLUMNS = (
     "channel", "campaign", "providers", "consent_version", "consent_channels",
     "consent_given", "consent_withdrawn", "last_outcome", "last_activity",
 )
+
+MAX_EXPORT_ROWS = 50_000
+
+
+def export_leads(session: Session, filters: LeadFilters, *, actor: str, export_format: str,
+                 visible: ColumnElement[bool] | None = None) -> list[dict[str, Any]]:
+    """The export rows of the leads the filters select (newest first), audited without lead data.
+
+    The one export query: the dashboard passes the account's scope as `visible`, the CLI
+    none. At most MAX_EXPORT_ROWS rows.
+    """
+    where = [*conditions(filters), *([visible] if visible is not None else [])]
+    leads = list(session.scalars(
+        select(Lead).where(*where).order_by(Lead.created_at.desc(), Lead.id.desc())
+        .limit(MAX_EXPORT_ROWS)))
+    rows = lead_export_rows(session, leads)
+    audit.record(session, actor, "leads.exported", None, format=export_format,
+                 filters=filters.for_audit(), rows=len(rows))
+    return rows
 
 
 def lead_export_rows(session: Session, leads: Sequence[Lead]) -> list[dict[str, Any]]:

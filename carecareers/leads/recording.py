@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
@@ -41,10 +41,11 @@ def record_interest(session: Session, details: InterestDetails, consent: Consent
     if not details.age.can_consent:
         raise InvalidAnswer("under 16: no details are stored")
     now = now or utcnow()
-    lead = _existing_lead(session, details)
+    lead = session.scalars(select(Lead).where(Lead.sender_id == details.sender_id)).first()
     updated = lead is not None
     if lead is None:
-        lead = Lead(sender_id=details.sender_id, created_at=now)
+        lead = Lead(sender_id=details.sender_id, created_at=now,
+                    duplicate_of_id=_same_contact(session, details))
         session.add(lead)
     _apply(lead, details, session, now)
     lead.consents.append(Consent(wording_version=consent.version, wording=consent.text,
@@ -56,13 +57,19 @@ def record_interest(session: Session, details: InterestDetails, consent: Consent
     return lead
 
 
-def _existing_lead(session: Session, details: InterestDetails) -> Lead | None:
-    """The same person's lead: same conversation, or the same phone or email."""
-    same_contact = {"phone": Lead.phone, "email": Lead.email}.get(details.contact_method)
-    condition = Lead.sender_id == details.sender_id
-    if same_contact is not None:
-        condition = or_(condition, same_contact == details.contact_detail)
-    return session.scalars(select(Lead).where(condition).order_by(Lead.id)).first()
+def _same_contact(session: Session, details: InterestDetails) -> int | None:
+    """The id of another conversation's lead with the same phone or email, if any.
+
+    Only the conversation that made a lead can change it: someone typing another person's
+    phone or email gets a lead of their own, flagged for advisers as a possible duplicate,
+    and the other person's lead is neither changed nor re-routed.
+    """
+    column = {"phone": Lead.phone, "email": Lead.email}.get(details.contact_method)
+    if column is None:
+        return None
+    return session.scalars(select(Lead.id).where(
+        column == details.contact_detail, Lead.sender_id != details.sender_id)
+        .order_by(Lead.id)).first()
 
 
 def _apply(lead: Lead, details: InterestDetails, session: Session, now: datetime) -> None:

@@ -105,7 +105,8 @@ def parse_email(text: str) -> str:
 def parse_telegram_username(text: str) -> str:
     match = _TELEGRAM_USERNAME.match(text.strip())
     if match is None:
-        raise InvalidAnswer("Please send your Telegram username, for example: @jordan_smith")
+        raise InvalidAnswer("Please send your Telegram username. "
+                            "It starts with @, like @jordan_smith")
     return "@" + match.group(1)
 
 

@@ -6,7 +6,8 @@ from carecareers.models.campaigns import Campaign, CampaignVisit, Conversation
 from carecareers.models.delivery import OutboxMessage, SuppressedAddress
 from carecareers.models.leads import Consent, FollowUp, Lead, LeadRoute
 from carecareers.models.people import Adviser, AuditEvent, Provider
-from carecareers.models.questions import UnansweredQuestion
+from carecareers.models.questions import PendingTrackerChange, UnansweredQuestion
+from carecareers.models.sessions import AdviserSession
 from carecareers.models.vacancies import FeedImport, Vacancy
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "AlertMatch",
     "AlertRecipient",
     "Adviser",
+    "AdviserSession",
     "AuditEvent",
     "Base",
     "Campaign",
@@ -26,6 +28,7 @@ __all__ = [
     "Lead",
     "LeadRoute",
     "OutboxMessage",
+    "PendingTrackerChange",
     "Provider",
     "SuppressedAddress",
     "UnansweredQuestion",

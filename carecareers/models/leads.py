@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from carecareers.models.base import Base, utcnow
 
 LEAD_STATUSES = ("new", "contacted", "closed", "withdrawn")
+ROUTE_STATUSES = ("new", "contacted", "closed")
 
 
 class Lead(Base):
@@ -37,6 +38,11 @@ class Lead(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Another lead with the same phone or email: maybe the same person, maybe someone who
+    # typed another's details. Never merged automatically; advisers see the flag.
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("leads.id", ondelete="SET NULL"), index=True
+    )
 
     consents: Mapped[list[Consent]] = relationship(
         back_populates="lead", cascade="all, delete-orphan", passive_deletes=True
@@ -80,6 +86,9 @@ class LeadRoute(Base):
         ForeignKey("providers.id", ondelete="CASCADE"), index=True
     )
     routed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Where this provider is with the lead; a lead shared by several providers closes
+    # only when each of them has closed it (carecareers/dashboard/routing.py).
+    status: Mapped[str] = mapped_column(String(16), default="new", server_default="new")
 
     lead: Mapped[Lead] = relationship(back_populates="routes")
 

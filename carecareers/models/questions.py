@@ -23,6 +23,23 @@ class UnansweredQuestion(Base):
         ForeignKey("campaigns.id", ondelete="SET NULL"), index=True
     )
     asked_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sender_id: Mapped[str | None] = mapped_column(String(128), index=True)  # for erasure
 
     def __repr__(self) -> str:
         return f"UnansweredQuestion(id={self.id!r}, group_key={self.group_key!r})"
+
+
+class PendingTrackerChange(Base):
+    """An erasure or redaction in Rasa's tracker store that failed, to be retried until done."""
+
+    __tablename__ = "pending_tracker_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(128), index=True)
+    change: Mapped[str] = mapped_column(String(16))  # "erase" or "redact"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"PendingTrackerChange(id={self.id!r}, change={self.change!r})"

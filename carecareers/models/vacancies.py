@@ -14,10 +14,10 @@ class Vacancy(Base):
     __tablename__ = "vacancies"
     __table_args__ = (
         UniqueConstraint("source", "source_id"),
-        # Covers the near-me search (bounding box, open, not closed, not a duplicate).
-        Index("ix_vacancies_open_location", "status", "latitude", "longitude", "closes_on",
-              "duplicate_of_id"),
         Index("ix_vacancies_duplicate_of_id", "duplicate_of_id"),
+        # Search indexes that SQLAlchemy cannot declare for both databases come from
+        # migration 0004: words (SQLite FTS5 `vacancy_text`, PostgreSQL pg_trgm GIN), places
+        # (SQLite R*Tree `vacancy_places`, PostgreSQL GiST) and ix_vacancies_posted_on.
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

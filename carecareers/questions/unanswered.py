@@ -25,7 +25,8 @@ def group_key(text: str) -> str:
 
 def record_unanswered(session: Session, text: str, *, intent: str | None = None,
                       confidence: float | None = None, channel: str = "web",
-                      campaign_code: str | None = None) -> UnansweredQuestion | None:
+                      campaign_code: str | None = None,
+                      sender_id: str | None = None) -> UnansweredQuestion | None:
     """Store the question with contact details masked; ignore empty text and button payloads."""
     text = text.strip()
     if not text or text.startswith("/"):
@@ -35,7 +36,7 @@ def record_unanswered(session: Session, text: str, *, intent: str | None = None,
     question = UnansweredQuestion(
         text=masked, group_key=group_key(masked), intent=intent,
         confidence=float(confidence) if confidence is not None else None, channel=channel,
-        campaign_id=campaign.id if campaign else None,
+        campaign_id=campaign.id if campaign else None, sender_id=sender_id,
     )
     session.add(question)
     return question

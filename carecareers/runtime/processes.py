@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -22,6 +24,7 @@ from carecareers.settings import PROJECT_ROOT, Settings
 logger = logging.getLogger(__name__)
 
 RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = RASA_BIN.with_name("python")
 VENV_PYTHON = PROJECT_ROOT / ".venv" / "bin" / "python"
 MODEL_PATH = PROJECT_ROOT / "models" / "current.tar.gz"
 # Quiet, offline Rasa: no telemetry (there is no network for it) and no noise.
@@ -31,6 +34,9 @@ RASA_QUIET_ENV = {
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     "PYTHONWARNINGS": "ignore",
 }
+# The web app closes open connections this long after SIGTERM, so that it stops promptly.
+WEB_GRACEFUL_SECONDS = 3
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
 
 class StartupError(Exception):
@@ -70,8 +76,15 @@ def free_port() -> int:
 
 
 def rasa_environment(settings: Settings) -> dict[str, str]:
-    """Return the variables endpoints.yml expands: action server, tracker and lock store."""
+    """Return the variables endpoints.yml and credentials.yml expand, and where Rasa finds ours.
+
+    PYTHONPATH is the project root, where Rasa finds the tracker store class endpoints.yml
+    names (rasa_plugins/).
+    """
     env = {
+        "PYTHONPATH": str(PROJECT_ROOT),
+        # Our REST channel (rasa_plugins/channel.py) answers only callers with it.
+        "RASA_CHANNEL_TOKEN": settings.rasa_token,
         "ACTION_SERVER_URL": settings.action_server_url,
         # The action server (actions/server.py) refuses calls without it.
         "ACTION_SERVER_TOKEN": settings.actions_token,
@@ -98,8 +111,9 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
 
 def rasa_spec(settings: Settings, port: int, model: Path = MODEL_PATH,
               log_dir: Path | None = None) -> ProcessSpec:
+    # rasa_plugins.serve reads the API token from RASA_AUTH_TOKEN: off the command line.
     argv = [
-        str(RASA_BIN), "run", "--enable-api", "--auth-token", settings.rasa_token,
+        str(RASA_PYTHON), "-m", "rasa_plugins.serve", "run", "--enable-api",
         "--interface", "127.0.0.1", "--port", str(port), "--model", str(model),
         "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
         "--credentials", str(PROJECT_ROOT / "credentials.yml"),
@@ -109,7 +123,8 @@ def rasa_spec(settings: Settings, port: int, model: Path = MODEL_PATH,
     return ProcessSpec(
         name="rasa", argv=argv, port=port, ready_timeout=240.0,
         ready_url=f"http://127.0.0.1:{port}/status?token={settings.rasa_token}",
-        env=rasa_environment(settings) | RASA_QUIET_ENV,
+        env=rasa_environment(settings) | RASA_QUIET_ENV | {
+            "RASA_AUTH_TOKEN": settings.rasa_token},
     )
 
 
@@ -128,18 +143,46 @@ def web_spec(settings: Settings) -> ProcessSpec:
     return ProcessSpec(
         name="web",
         argv=[str(VENV_PYTHON), "-m", "uvicorn", "web.app:create_app", "--factory",
-              "--host", settings.web_host, "--port", str(port), "--no-access-log"],
+              "--host", settings.web_host, "--port", str(port), "--no-access-log",
+              "--timeout-graceful-shutdown", str(WEB_GRACEFUL_SECONDS)],
         port=port, ready_url=f"http://127.0.0.1:{port}/livez",
     )
 
 
-def bot_spec() -> ProcessSpec:
-    return ProcessSpec(name="bot", argv=[str(VENV_PYTHON), "-m", "bot"], port=0, ready_url="")
+def bot_spec(status_file: Path | None = None) -> ProcessSpec:
+    """The Telegram bot; with `status_file` it reports its link to the Bot API there."""
+    argv = [str(VENV_PYTHON), "-m", "bot"]
+    if status_file is not None:
+        argv += ["--status-file", str(status_file)]
+    return ProcessSpec(name="bot", argv=argv, port=0, ready_url="")
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """Return a pre-exec hook that has the kernel kill the child when this process dies.
+
+    Linux's PR_SET_PDEATHSIG: even a SIGKILLed launcher leaves no child behind holding a
+    port. Elsewhere, None (the launcher's own stop still ends its children).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)  # loaded here, not in the forked child
+    parent = os.getpid()
+
+    def set_death_signal() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return set_death_signal
 
 
 def start(spec: ProcessSpec, base_env: Mapping[str, str], stdout: IO[bytes] | None = None,
           ) -> Running:
-    """Start one process in its own process group, so it can be stopped with its children."""
+    """Start one process in its own process group, so it can be stopped with its children.
+
+    The child is killed when the process that started it dies (see `die_with_parent`), so
+    call this from the main thread, whose exit is the process's.
+    """
     if spec.port and not port_is_free("127.0.0.1", spec.port):
         raise StartupError(
             f"port {spec.port} for the {spec.name} server is already taken: "
@@ -148,7 +191,7 @@ def start(spec: ProcessSpec, base_env: Mapping[str, str], stdout: IO[bytes] | No
     env = {**base_env, **spec.env, "PYTHONUNBUFFERED": "1"}
     popen = subprocess.Popen(  # noqa: S603 - argv built from our own settings
         list(spec.argv), cwd=PROJECT_ROOT, env=env, stdout=stdout, stderr=subprocess.STDOUT,
-        start_new_session=True,
+        start_new_session=True, preexec_fn=die_with_parent(),  # noqa: PLW1509 - it only calls prctl
     )
     return Running(spec, popen)
 
@@ -175,16 +218,17 @@ def wait_ready(running: Running, deadline: float | None = None) -> None:
 def stop(running: Running, timeout: float = 15.0) -> None:
     """Stop a process group: SIGTERM, then SIGKILL if it lingers."""
     if running.popen.poll() is None:
-        _signal_group(running.popen.pid, signal.SIGTERM)
+        signal_group(running.popen.pid, signal.SIGTERM)
         try:
             running.popen.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _signal_group(running.popen.pid, signal.SIGKILL)
+            signal_group(running.popen.pid, signal.SIGKILL)
             running.popen.wait(timeout=timeout)
-    _signal_group(running.popen.pid, signal.SIGKILL)  # stray children of the group
+    signal_group(running.popen.pid, signal.SIGKILL)  # stray children of the group
 
 
-def _signal_group(pid: int, sig: signal.Signals) -> None:
+def signal_group(pid: int, sig: signal.Signals) -> None:
+    """Send `sig` to the process group `pid` leads, if it is still there."""
     try:
         os.killpg(pid, sig)
     except (ProcessLookupError, PermissionError):

@@ -5,6 +5,12 @@ session.begin(): import_source(session, ...)`). `import_source` first reads the 
 feed once to check it, so a truncated or malformed file raises `FeedError` before any
 vacancy changes; let the error leave the `with` block and the transaction rolls back.
 To keep a record of a failed import, call `record_failed_import` in a new transaction.
+
+Search indexes: every write here goes through the `vacancies` table, so SQLite's
+triggers (FTS5 words and R*Tree places of open vacancies, migration 0004) and
+PostgreSQL's own indexes follow each insert, update and expiry. After a large import on
+PostgreSQL the planner's statistics are refreshed, so that searches choose the indexes
+that suit the new rows at once rather than after autovacuum's next pass.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from carecareers.geo import Gazetteer, default_gazetteer
@@ -33,6 +39,8 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 PRELOAD_ENTRIES = 2000
 """From this many entries, read the source's stored rows once instead of per batch."""
+ANALYZE_AFTER_ROWS = 10_000
+"""PostgreSQL: from this many rows created, updated or expired, ANALYZE the table."""
 MAX_EXAMPLES = 5
 OPEN = "open"
 EXPIRED = "expired"
@@ -128,6 +136,7 @@ def import_source(
     run.expire_closed()
     if complete:
         run.expire_missing()
+    _refresh_statistics(session, summary)
     _record(session, summary)
     logger.info("imported %s: %s", source, _counts(summary))
     return summary
@@ -140,6 +149,12 @@ def record_failed_import(session: Session, source: str, location: str, error: st
     session.add(row)
     session.flush()
     return row
+
+
+def _refresh_statistics(session: Session, summary: ImportSummary) -> None:
+    changed = summary.created + summary.updated + summary.expired
+    if changed >= ANALYZE_AFTER_ROWS and session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE vacancies"))
 
 
 def _record(session: Session, summary: ImportSummary) -> None:

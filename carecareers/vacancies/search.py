@@ -1,33 +1,26 @@
 """Search open vacancies by words, role, place and distance, apprenticeship and level.
 
-Near a place, a bounding box on latitude/longitude narrows the rows in SQL (indexed),
-then the exact distance (haversine) and the ranking are computed in Python on the few
-candidate rows; the full rows are loaded only for the page returned.
+What was typed becomes role codes (by synonym, from the careers content) and words;
+`ranking.rank` finds and orders the matches in SQL through the search indexes, and the
+full rows are loaded only for the page returned. Totals are exact up to
+`ranking.TOTAL_CAP`; beyond it `SearchResult.total_exact` is False ("more than N").
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from carecareers.geo import (
-    EARTH_RADIUS_MILES,
-    Gazetteer,
-    Place,
-    UnknownPlace,
-    bounding_box,
-    default_gazetteer,
-)
+from carecareers.geo import Gazetteer, Place, UnknownPlace, default_gazetteer
 from carecareers.models import Vacancy
+from carecareers.vacancies.ranking import Criteria, newest_first, rank
 from carecareers.vacancies.roles import RoleIndex, default_role_index, words
 from carecareers.vacancies.salary import format_salary
 from carecareers.vacancies.sources import Attribution, attribution_of
@@ -91,12 +84,20 @@ class VacancyHit:
 @dataclass
 class SearchResult:
     total: int
+    """How many vacancies match; with `total_exact` False, more than this many."""
     vacancies: list[VacancyHit] = field(default_factory=list)
     place: Place | None = None
     radius_miles: float | None = None
+    total_exact: bool = True
+
+    @property
+    def total_text(self) -> str:
+        """The total as people read it: "42", or "more than 1,000"."""
+        return f"{self.total:,}" if self.total_exact else f"more than {self.total:,}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"total": self.total, "vacancies": [v.as_dict() for v in self.vacancies]}
+        return {"total": self.total, "total_exact": self.total_exact,
+                "vacancies": [v.as_dict() for v in self.vacancies]}
 
 
 @dataclass(frozen=True)
@@ -154,17 +155,17 @@ def search_vacancies(
     radius = min(radius_miles or DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES) if place else None
     if apprenticeship is None and query.wants_apprenticeship:
         apprenticeship = True
-    conditions = _conditions(today, apprenticeship, level, closing_within_days)
-    if query.terms or query.roles:
-        conditions.append(_matches(query))
+    filters = _conditions(today, apprenticeship, level, closing_within_days)
     if place is None and query.empty:
-        return _newest_first(session, conditions, limit, offset)
-    if place is not None and radius is not None:
-        conditions.append(_within_box(place, radius))
-    ranked = _rank(session, conditions, query, place, radius)
-    page = ranked[offset:offset + limit]
-    hits = _hits(session, [vacancy_id for vacancy_id, _ in page], dict(page))
-    return SearchResult(total=len(ranked), vacancies=hits, place=place, radius_miles=radius)
+        ids, total, exact = newest_first(session, filters, limit, offset)
+        return SearchResult(total=total, vacancies=_hits(session, ids, {}), total_exact=exact)
+    criteria = Criteria(roles=tuple(sorted(query.roles)), terms=query.terms, place=place,
+                        radius=radius, filters=tuple(filters), today=today)
+    ranking = rank(session, criteria, offset + limit)
+    page = ranking.rows[offset:offset + limit]
+    hits = _hits(session, [row.id for row in page], {row.id: row.distance for row in page})
+    return SearchResult(total=ranking.total, vacancies=hits, place=place, radius_miles=radius,
+                        total_exact=ranking.exact)
 
 
 def _conditions(today: date, apprenticeship: bool | None, level: int | None,
@@ -178,7 +179,8 @@ def _conditions(today: date, apprenticeship: bool | None, level: int | None,
     )
     conditions: list[ColumnElement[bool]] = [
         Vacancy.status == "open",
-        or_(Vacancy.closes_on.is_(None), Vacancy.closes_on >= today),
+        # Not open to an index on purpose: the search indexes choose the rows to read.
+        func.coalesce(Vacancy.closes_on, date.max) >= today,
         or_(Vacancy.duplicate_of_id.is_(None), ~hidden_original),
     ]
     if apprenticeship is not None:
@@ -188,93 +190,6 @@ def _conditions(today: date, apprenticeship: bool | None, level: int | None,
     if closing_within_days is not None:
         conditions.append(Vacancy.closes_on <= today + timedelta(days=closing_within_days))
     return conditions
-
-
-def _matches(query: _Query) -> ColumnElement[bool]:
-    options: list[ColumnElement[bool]] = []
-    if query.roles:
-        options.append(Vacancy.role_code.in_(sorted(query.roles)))
-    for term in query.terms:
-        pattern = f"%{_escape_like(term)}%"
-        options.append(Vacancy.title.ilike(pattern, escape="\\"))
-        options.append(Vacancy.employer.ilike(pattern, escape="\\"))
-    return or_(*options)
-
-
-def _escape_like(term: str) -> str:
-    return re.sub(r"([\\%_])", r"\\\1", term)
-
-
-def _within_box(place: Place, radius: float) -> ColumnElement[bool]:
-    min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, radius)
-    return and_(Vacancy.latitude.between(min_lat, max_lat),
-                Vacancy.longitude.between(min_lon, max_lon))
-
-
-def _rank(session: Session, conditions: list[ColumnElement[bool]], query: _Query,
-          place: Place | None, radius: float | None) -> list[tuple[int, float | None]]:
-    """Return (id, distance) of every match, best first: relevance, distance, closing date."""
-    columns: list[Any] = [Vacancy.id, Vacancy.latitude, Vacancy.longitude, Vacancy.closes_on]
-    if not query.empty:
-        columns += [Vacancy.title, Vacancy.employer, Vacancy.role_code, Vacancy.is_apprenticeship]
-    # Plain rows through the session's connection: no ORM processing for thousands of rows.
-    rows = session.connection().execute(select(*columns).where(*conditions)).all()
-    distance_to = _distance_from(place) if place is not None else None
-    scored: list[tuple[float, float, date, int, float | None]] = []
-    for row in rows:
-        distance = None
-        if distance_to is not None:
-            distance = distance_to(row[1], row[2])
-            if radius is not None and distance > radius:
-                continue
-        relevance = _relevance(query, row) if not query.empty else 0.0
-        scored.append((-relevance, distance or 0.0, row[3] or date.max, row[0], distance))
-    scored.sort()
-    return [(item[3], item[4]) for item in scored]
-
-
-def _distance_from(place: Place) -> Callable[[float, float], float]:
-    """Return the haversine distance in miles from a place, with its trigonometry done once."""
-    lat0 = math.radians(place.latitude)
-    lon0 = math.radians(place.longitude)
-    cos_lat0 = math.cos(lat0)
-    diameter = 2 * EARTH_RADIUS_MILES
-    sin, cos, asin, sqrt, radians = math.sin, math.cos, math.asin, math.sqrt, math.radians
-
-    def distance(latitude: float, longitude: float) -> float:
-        lat = radians(latitude)
-        a = sin((lat - lat0) / 2) ** 2 + cos_lat0 * cos(lat) * sin(
-            (radians(longitude) - lon0) / 2) ** 2
-        return diameter * asin(min(1.0, sqrt(a)))
-
-    return distance
-
-
-def _relevance(query: _Query, row: Any) -> float:
-    score = 0.0
-    if row.role_code and row.role_code in query.roles:
-        score += 3
-    title = row.title.lower()
-    employer = row.employer.lower()
-    for term in query.terms:
-        if term in title:
-            score += 2
-        elif term in employer:
-            score += 1
-    if query.wants_apprenticeship and row.is_apprenticeship:
-        score += 2
-    return score
-
-
-def _newest_first(session: Session, conditions: list[ColumnElement[bool]], limit: int,
-                  offset: int) -> SearchResult:
-    total = session.scalar(select(func.count()).select_from(Vacancy).where(*conditions)) or 0
-    ids = session.scalars(
-        select(Vacancy.id).where(*conditions)
-        .order_by(Vacancy.posted_on.desc().nulls_last(), Vacancy.id.desc())
-        .limit(limit).offset(offset)
-    ).all()
-    return SearchResult(total=total, vacancies=_hits(session, list(ids), {}))
 
 
 def _hits(session: Session, ids: Sequence[int],

@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
+from tests.conftest import service_missing
+
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -42,10 +44,8 @@ _ERRORS_KEY = "_care_page_errors"
 def chromium_browser() -> Iterator[Browser]:
     """One headless Debian Chromium for the whole test run."""
     if not CHROMIUM.exists():
-        message = f"no Chromium at {CHROMIUM}: `apt-get install chromium` (Debian's package)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        service_missing(f"no Chromium at {CHROMIUM}: `apt-get install chromium` "
+                        "(Debian's package; make test installs it)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                              args=CHROMIUM_ARGS)

@@ -4,8 +4,9 @@
 sendMessage, sendPhoto, editMessageReplyMarkup, answerCallbackQuery, sendChatAction,
 setMyCommands, deleteWebhook, getWebhookInfo, close, logOut) for python-telegram-bot to
 run against it. Tests queue updates as a user would send them and wait for the calls
-the bot makes. `FakeRasa` answers `POST /webhooks/rest/webhook` with canned replies and
-records every request; it can be stopped and started again on the same port.
+the bot makes. `FakeRasa` answers `POST /webhooks/carecareers/webhook` (our token-checked
+channel) with canned replies and records every request; it can be stopped and started
+again on the same port.
 
 Both are stdlib-only threaded HTTP servers on 127.0.0.1 with a free port.
 """
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
+
+from carecareers.conversation.rasa_client import CHANNEL_TOKEN_HEADER, WEBHOOK_PATH
 
 TOKEN = "123:TEST"
 BOT_USER = {"id": 123, "is_bot": True, "first_name": "Care Careers", "username": "carecareers_bot",
@@ -377,8 +380,11 @@ def _rasa_handler(fake: FakeRasa) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
-            if self.path.split("?")[0] != "/webhooks/rest/webhook":
+            if self.path.split("?")[0] != WEBHOOK_PATH:
                 _respond(self, 404, {"error": "not found"})
+                return
+            if not self.headers.get(CHANNEL_TOKEN_HEADER):  # as rasa_plugins/channel.py
+                _respond(self, 401, {"error": "no channel token"})
                 return
             _respond(self, 200, fake.answer(body))
 

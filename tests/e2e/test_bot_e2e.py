@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import pytest
 
 from bot import texts
+from carecareers.conversation.relay import UNAVAILABLE_TEXT
 from tests.e2e.fake_telegram import GREETING, Call, FakeRasa, FakeTelegram
 
 pytestmark = pytest.mark.e2e
@@ -203,7 +204,7 @@ def test_rasa_going_down_and_coming_back(telegram: FakeTelegram, rasa: RasaServe
         mark = telegram.mark()
         telegram.send_text(1007, "are there jobs in Leek?")
         (sorry,) = replies_to(telegram, 1007, mark)
-        assert sorry.params["text"] == texts.RASA_DOWN
+        assert sorry.params["text"] == UNAVAILABLE_TEXT
         assert bot.poll() is None
     finally:
         rasa.start()
@@ -211,7 +212,7 @@ def test_rasa_going_down_and_coming_back(telegram: FakeTelegram, rasa: RasaServe
     mark = telegram.mark()
     telegram.send_text(1007, "are there jobs in Leek?")
     (answer,) = replies_to(telegram, 1007, mark)
-    assert answer.params["text"] != texts.RASA_DOWN
+    assert answer.params["text"] != UNAVAILABLE_TEXT
 
 
 def test_the_log_holds_no_tracebacks_or_personal_data(bot_log: Path,

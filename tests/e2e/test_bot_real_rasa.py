@@ -29,7 +29,8 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from bot import buttons, texts
-from bot.identity import rasa_sender
+from carecareers.conversation.relay import UNAVAILABLE_TEXT
+from carecareers.conversation.senders import telegram_sender
 from carecareers.models import Campaign, Lead
 from carecareers.runtime.demo import DEMO_CAMPAIGN_CODE
 from tests.e2e.conftest import Stack
@@ -196,7 +197,7 @@ def eventually(check: Callable[[], bool], timeout: float = 10.0) -> bool:
 
 
 def sender_of(stack: Stack, user_id: int) -> str:
-    return rasa_sender(stack.settings.secret_key, user_id)
+    return telegram_sender(stack.settings.secret_key, user_id)
 
 
 # -- the conversation ------------------------------------------------------------------------
@@ -227,7 +228,7 @@ def test_a_question_is_answered(rasa_stack: Stack, telegram: FakeTelegram,
 
     assert answer.params["parse_mode"] == "HTML"
     assert titles(answer) == ["Pay", "How to get in", "What comes next"]
-    assert texts.RASA_DOWN not in answer.params["text"]
+    assert UNAVAILABLE_TEXT not in answer.params["text"]
     (event,) = user_events(rasa_stack, sender_of(rasa_stack, user))
     assert event["text"] == "what does a healthcare assistant do"
     assert event["metadata"]["channel"] == "telegram"
@@ -416,11 +417,11 @@ def test_rasa_going_down_mid_conversation(rasa_stack: Stack, tmp_path: Path) -> 
             assert proxy.connections >= 1
 
             proxy.stop()
-            sorry = say(telegram, user, "how much does that pay", texts.RASA_DOWN)
+            sorry = say(telegram, user, "how much does that pay", UNAVAILABLE_TEXT)
             assert titles(sorry) == []
             question = say(telegram, user, "/forget", "delete everything")
             press(telegram, user, question, texts.FORGET_YES, texts.FORGET_RASA_DOWN)
-            sorry = say(telegram, user, "how much does that pay", texts.RASA_DOWN)
+            sorry = say(telegram, user, "how much does that pay", UNAVAILABLE_TEXT)
             assert process.poll() is None
 
             proxy.start()
@@ -428,7 +429,7 @@ def test_rasa_going_down_mid_conversation(rasa_stack: Stack, tmp_path: Path) -> 
             telegram.send_text(user, "how much does that pay")
             answer = telegram.wait_for("sendMessage", is_to(user), timeout=REPLY_TIMEOUT,
                                        after=mark)
-            assert answer.params["text"] != texts.RASA_DOWN
+            assert answer.params["text"] != UNAVAILABLE_TEXT
             assert "healthcare assistant" in answer.params["text"].lower()  # context kept
             assert process.poll() is None
     finally:

@@ -106,6 +106,33 @@ def test_scan_ask_press_and_reload_on_a_phone(rasa_stack: Stack, phone_page: Pag
     assert page_errors(page) == []
 
 
+def test_a_question_typed_while_the_greeting_loads_is_answered(rasa_stack: Stack,
+                                                                phone_page: Page) -> None:
+    page = phone_page
+    held: list[Route] = []
+
+    def hold_the_greeting(route: Route) -> None:
+        if json.loads(route.request.post_data or "{}").get("start"):
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/chat", hold_the_greeting)
+    page.goto(f"{rasa_stack.web_url}/chat")
+    expect(page.locator("#log .typing")).to_have_count(1)  # a slow connection: no greeting yet
+    box = page.get_by_label("Your message")
+    box.fill("what does a healthcare assistant do")
+    box.press("Enter")
+    expect(box).to_have_value("")
+    expect(page.locator("#log .msg.user")).to_contain_text("Waiting to send")
+    held[0].continue_()  # the greeting arrives, then the question goes
+    expect(page.locator(BOT).last).to_contain_text("Healthcare assistant",
+                                                   timeout=REPLY_TIMEOUT_MS)
+    expect(page.locator(BOT).first).to_contain_text("health and social care")
+    expect(page.locator("#log .msg.user")).not_to_contain_text("Waiting")
+    assert page_errors(page) == []
+
+
 HOSTILE_TEXT = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script> & <b>hi</b>'
 HOSTILE_REPLY = {"messages": [
     {"text": HOSTILE_TEXT, "buttons": [{"title": "<i>Chip</i>", "payload": "token"}],

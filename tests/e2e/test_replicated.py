@@ -44,7 +44,12 @@ from carecareers.runtime.processes import (
     web_spec,
 )
 from carecareers.settings import Settings
-from tests.conftest import create_postgres_database, drop_postgres_database, make_settings
+from tests.conftest import (
+    create_postgres_database,
+    drop_postgres_database,
+    make_settings,
+    service_missing,
+)
 from tests.e2e.conftest import stack_environment
 from tests.e2e.test_web_conversation import press, say, text_of
 
@@ -138,9 +143,7 @@ def require_redis() -> None:
     reason = redis_unavailable()
     if reason is None:
         return
-    if os.environ.get("CI"):
-        pytest.fail(f"Redis must run on CI machines ({REDIS_HOST}:{REDIS_PORT}): {reason}")
-    pytest.skip(f"Redis is not running on {REDIS_HOST}:{REDIS_PORT} ({reason})")
+    service_missing(f"Redis is not running on {REDIS_HOST}:{REDIS_PORT} ({reason})")
 
 
 _shared: dict[str, ReplicatedStack] = {}
@@ -155,7 +158,7 @@ def replicated_stack_for(config: pytest.Config,
     if not MODEL_PATH.exists():
         pytest.fail(f"no trained model at {MODEL_PATH}: run `make train` (make test does)")
     require_redis()
-    app_db = create_postgres_database()  # skips, or fails on CI, without PostgreSQL
+    app_db = create_postgres_database()  # fails without PostgreSQL (make test-lite skips)
     tracker_db = create_postgres_database()
 
     def drop_databases() -> None:

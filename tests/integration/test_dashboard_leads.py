@@ -307,3 +307,14 @@ def test_an_export_with_bad_filters_is_refused(dash: Dashboard) -> None:
     assert response.status_code == 400
     assert dash.fresh().scalars(select(AuditEvent).where(
         AuditEvent.action == "leads.exported")).all() == []
+
+
+def test_a_possible_duplicate_is_flagged_on_the_lead_page(dash: Dashboard) -> None:
+    original = make_lead(dash.session, "Amira", phone="07700 900999")
+    second = make_lead(dash.session, "Mallory", phone="07700 900999",
+                       duplicate_of_id=original.id)
+    dash.session.flush()
+    flagged = dash.client.get(f"/advisers/leads/{second.id}").text
+    plain = dash.client.get(f"/advisers/leads/{original.id}").text
+    assert "Possible duplicate" in flagged and f"lead {original.id} has the same" in flagged
+    assert "Possible duplicate" not in plain

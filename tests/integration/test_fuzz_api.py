@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
 from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, RasaClient
+from carecareers.conversation.relay import NO_REPLY_TEXT, UNAVAILABLE_TEXT
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Conversation
@@ -31,7 +32,7 @@ from carecareers.runtime.demo import seed_demo
 from tests.conftest import create_postgres_database, drop_postgres_database, make_settings
 from web.app import create_app
 from web.ratelimit import ChatLimiter, Limit
-from web.routes.chat import MAX_BODY_BYTES, NO_REPLY_TEXT, UNAVAILABLE_TEXT, ChatRequest
+from web.routes.chat import MAX_BODY_BYTES, ChatRequest
 
 FUZZ = settings(max_examples=60, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

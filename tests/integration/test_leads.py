@@ -10,9 +10,10 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import create_campaign, record_message
+from carecareers.conversation.tracker_events import erase_conversation_events
 from carecareers.leads import InterestDetails, InvalidAnswer, consent_wording, record_interest
 from carecareers.leads.erasure import (
-    erase_conversation_events,
+    Retention,
     erase_lead,
     find_leads,
     forget_conversation,
@@ -103,10 +104,25 @@ def test_registering_again_updates_the_same_lead(session: Session, providers) ->
     assert len(second.consents) == 2
 
 
-def test_same_email_from_another_channel_is_the_same_lead(session: Session, providers) -> None:
+def test_someone_elses_email_never_overwrites_or_reroutes_their_lead(session: Session,
+                                                                      providers) -> None:
     first = record_interest(session, details(), wording())
-    again = record_interest(session, details(sender_id="tg-xyz", channel="telegram"), wording())
-    assert first.id == again.id
+    routed = sorted(route.provider_id for route in first.routes)
+    other = record_interest(session, details(sender_id="tg-xyz", channel="telegram",
+                                             first_name="Mallory", outcode="M1",
+                                             postcode="M1 1AA", interests=["nurse"]),
+                            wording())
+    assert other.id != first.id and other.duplicate_of_id == first.id  # flagged for advisers
+    session.refresh(first)
+    assert (first.first_name, first.outcode, first.sender_id) == ("Sam", "ST4", "web-abc")
+    assert sorted(route.provider_id for route in first.routes) == routed
+    assert first.duplicate_of_id is None
+
+
+def test_the_same_conversation_updates_its_own_lead(session: Session, providers) -> None:
+    first = record_interest(session, details(), wording())
+    again = record_interest(session, details(first_name="Samuel"), wording())
+    assert again.id == first.id and again.first_name == "Samuel" and len(again.consents) == 2
 
 
 def test_under_16_is_never_stored(session: Session, providers) -> None:
@@ -178,7 +194,7 @@ def test_retention_purges_inactive_leads_questions_and_old_events(
     assert question is not None and "07700" not in question.text
     question.asked_at = utcnow() - timedelta(days=400)
     session.flush()
-    report = purge_expired(session, url, retention_days=365)
+    report = purge_expired(session, url, Retention(lead_days=365, tracker_days=30))
     assert (report.leads, report.unanswered_questions, report.conversation_events) == (1, 1, 1)
     assert [lead.id for lead in session.scalars(select(Lead))] == [recent.id]
     assert _senders(url) == ["web-abc", "web-abc", "web-new"]

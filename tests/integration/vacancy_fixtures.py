@@ -3,22 +3,22 @@
 Load them with `pytest_plugins = ["vacancy_fixtures"]` (pytest only loads conftest.py
 by itself); the helpers the tests call are in vacancy_helpers.py. Every test gets an
 empty, migrated database: a copy of a migrated SQLite file, or the session's PostgreSQL
-database (created with a unique name, dropped at the end) with the vacancy tables emptied.
+database (created with a unique name on the server's `postgres` database, dropped at the
+end) with the vacancy tables emptied.
 """
 
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
-from vacancy_helpers import POSTGRES_SERVER, migrate
+from vacancy_helpers import migrate
 
 from carecareers.db import make_engine
+from tests.conftest import create_postgres_database, drop_postgres_database
 
 
 @pytest.fixture(scope="session")
@@ -32,24 +32,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A uniquely named, migrated PostgreSQL database for this test session."""
-    psycopg2 = pytest.importorskip("psycopg2")
-    name = f"cc_vacancies_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="test",
-                                 connect_timeout=3)
-    except psycopg2.OperationalError as exc:
-        pytest.skip(f"PostgreSQL is not running on 127.0.0.1:5432: {exc}")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
+    url = create_postgres_database()  # fails without PostgreSQL (make test-lite skips)
     try:
         migrate(url)
         yield url
     finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        drop_postgres_database(url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -25,7 +25,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FEEDS = ROOT / "tests" / "fixtures" / "feeds"
 CONTENT = ROOT / "content"
 TODAY = date(2026, 11, 29)
-POSTGRES_SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 
 
 def migrate(url: str) -> None:

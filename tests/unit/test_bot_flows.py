@@ -13,15 +13,18 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from bot import buttons, commands, texts
 from bot.app import build_application
-from bot.identity import rasa_sender
 from carecareers.campaigns.service import create_campaign
 from carecareers.conversation.rasa_client import RasaClient
+from carecareers.conversation.relay import UNAVAILABLE_TEXT
+from carecareers.conversation.senders import telegram_sender
+from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Conversation
 from carecareers.settings import Settings
@@ -116,6 +119,7 @@ class Harness:
     app: Application  # type: ignore[type-arg]
     api: BotApiLog
     rasa: FakeRasa
+    sessions: sessionmaker[Session]
     update_ids: int = 0
 
     async def send(self, update: Json) -> None:
@@ -139,7 +143,7 @@ async def bot(tmp_path: Path) -> AsyncIterator[Harness]:
                             requests=(RecordingRequest(api), RecordingRequest(api)),
                             rate_limit=False)
     await app.initialize()
-    yield Harness(app, api, rasa)
+    yield Harness(app, api, rasa, session_factory(make_engine(settings.database_url)))
     await app.shutdown()
     await client.aclose()
 
@@ -187,7 +191,7 @@ async def test_start_with_code_sends_greet_and_campaign_metadata(bot: Harness) -
 
 
 async def test_conversations_are_counted_for_their_campaign(bot: Harness) -> None:
-    sessions = bot.app.bot_data["services"].sessions
+    sessions = bot.sessions
     with sessions() as session, session.begin():
         create_campaign(session, "FOODBANK-2025", "Food bank", kind="food_bank")
     await bot.send(message("/start FOODBANK-2025"))
@@ -220,7 +224,7 @@ async def test_sender_is_a_keyed_hash_and_no_raw_id_reaches_rasa(bot: Harness) -
     await bot.send(message("hi"))
 
     request = bot.rasa.requests[0]
-    assert request["sender"] == rasa_sender(SECRET, USER_ID)
+    assert request["sender"] == telegram_sender(SECRET, USER_ID)
     assert request["sender"].startswith("tg-") and len(request["sender"]) == 35
     assert str(USER_ID) not in json.dumps(request)
 
@@ -255,7 +259,7 @@ async def test_buttons_become_an_inline_keyboard(bot: Harness) -> None:
     assert first == {"text": "Jobs", "callback_data": "r:/search_vacancies"}
     assert second["callback_data"].startswith("k:")
     assert len(second["callback_data"].encode()) <= 64
-    assert bot.app.chat_data[USER_ID][buttons.STORE_KEY][second["callback_data"][2:]] == \
+    assert buttons.payload_for(second["callback_data"], bot.app.chat_data[USER_ID]) == \
         long_payload
 
 
@@ -294,6 +298,39 @@ async def test_stale_or_expired_buttons_do_not_reach_rasa(bot: Harness) -> None:
     assert bot.rasa.requests == []
     answers = [a.get("text") for a in bot.api.of("answerCallbackQuery")]
     assert answers == [texts.ALREADY_CHOSEN, texts.BUTTON_EXPIRED]
+
+
+async def test_a_double_tap_on_a_question_button_answers_it_once(bot: Harness) -> None:
+    consent = '/inform{"consent_answer":"given"}'
+    bot.rasa.replies = lambda body: (
+        [{"text": "May we pass on your details?", "buttons": [
+            {"title": "Yes, I agree", "payload": consent}]}]
+        if body["message"] == "hi" else [{"text": "Thanks!"}])
+    await bot.send(message("hi"))
+    keyboard = bot.api.of("sendMessage")[0]["reply_markup"]["inline_keyboard"]
+    data = keyboard[0][0]["callback_data"]
+    assert data.startswith("k:")  # a question's answer is never sent inline
+
+    await bot.send(press(data, keyboard))  # the first tap answers the question
+    await bot.send(press(data, keyboard))  # the second arrives before the keyboard changed
+
+    assert [r["message"] for r in bot.rasa.requests] == ["hi", consent]
+    assert bot.api.of("answerCallbackQuery")[-1]["text"] == texts.BUTTON_EXPIRED
+
+
+async def test_a_question_button_works_again_after_a_lost_turn(bot: Harness) -> None:
+    consent = '/inform{"consent_answer":"given"}'
+    answers = iter([[{"text": "Agree?", "buttons": [{"title": "Yes", "payload": consent}]}],
+                    [], [{"text": "Thanks!"}]])
+    bot.rasa.replies = lambda body: next(answers)
+    await bot.send(message("hi"))
+    keyboard = bot.api.of("sendMessage")[0]["reply_markup"]["inline_keyboard"]
+    data = keyboard[0][0]["callback_data"]
+    await bot.send(press(data, keyboard))  # Rasa answers nothing: the question still stands
+    await bot.send(press(data, keyboard))
+
+    assert [r["message"] for r in bot.rasa.requests] == ["hi", consent, consent]
+    assert bot.api.texts()[-1] == "Thanks!"
 
 
 async def test_callback_data_no_keyboard_offered_is_refused(bot: Harness) -> None:
@@ -340,7 +377,7 @@ async def test_rasa_down_gets_a_kind_reply(bot: Harness) -> None:
     bot.rasa.down = True
     await bot.send(message("hello"))
 
-    assert bot.api.texts() == [texts.RASA_DOWN]
+    assert bot.api.texts() == [UNAVAILABLE_TEXT]
 
 
 async def test_typing_is_shown_while_waiting_and_its_failure_is_harmless(bot: Harness) -> None:

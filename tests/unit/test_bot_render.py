@@ -6,8 +6,7 @@ import pytest
 
 from bot import buttons, render
 from bot.app import file_base_url
-from bot.conversation import rasa_metadata, valid_campaign
-from bot.identity import rasa_sender
+from bot.conversation import valid_campaign
 
 
 def test_short_text_is_one_message() -> None:
@@ -102,27 +101,12 @@ def test_stored_payloads_are_bounded() -> None:
     assert buttons.payload_for(keys[-1], chat_data) == "/p249" + "x" * 70
 
 
-def test_sender_is_stable_keyed_and_opaque() -> None:
-    sender = rasa_sender("key-one", 123456789)
-    assert sender == rasa_sender("key-one", 123456789)
-    assert sender != rasa_sender("key-two", 123456789)
-    assert sender != rasa_sender("key-one", 123456780)
-    assert sender.startswith("tg-") and len(sender) == 3 + 32
-    assert "123456789" not in sender
-
-
 @pytest.mark.parametrize(("code", "valid"), [
     ("FOODBANK", True), ("open-day_2025", True), ("x" * 64, True),
     ("x" * 65, False), ("", False), ("bad code", False), ("<b>", False), ("café", False),
 ])
 def test_campaign_codes(code: str, valid: bool) -> None:
     assert valid_campaign(code) is valid
-
-
-def test_metadata_carries_channel_campaign_and_extras() -> None:
-    assert rasa_metadata(None) == {"channel": "telegram"}
-    assert rasa_metadata({"campaign": "C1"}, {"latitude": 1.0}) == {
-        "channel": "telegram", "campaign": "C1", "latitude": 1.0}
 
 
 def test_file_base_url_follows_the_api_url() -> None:

@@ -18,7 +18,8 @@ from tests.conftest import make_settings
 def test_placeholder_secret_is_refused_outside_development() -> None:
     with pytest.raises(ValueError, match="SECRET_KEY"):
         Settings(_env_file=None, environment="production", secret_key="change-me")
-    assert Settings(_env_file=None, environment="production", secret_key="x" * 40)
+    assert Settings(_env_file=None, environment="production", secret_key="x" * 40,
+                    rasa_token="y" * 40)
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,18 +6,13 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
-from carecareers.campaigns.service import record_landing, record_message, telegram_start_link
-from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, RasaUnavailable, clean_user_text
-from carecareers.leads.erasure import (
-    ErasureFailed,
-    asks_to_erase_conversation,
-    erase_conversation_events,
-)
+from carecareers.campaigns.service import record_landing, telegram_start_link
+from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, clean_user_text
+from carecareers.conversation.relay import UNAVAILABLE_TEXT, Relay, Turn
 from carecareers.settings import Settings
 from web.deps import get_session, get_settings
 from web.ratelimit import ChatLimiter
@@ -38,14 +33,9 @@ MAX_BODY_BYTES = 16 * 1024
 # Opening the page asks Rasa for its greeting; the server, not the visitor, picks the intent,
 # and it is not counted as a conversation until the visitor says or taps something.
 GREETING_PAYLOAD = "/greet"
-UNAVAILABLE_TEXT = "Sorry, I can't answer right now. Please try again in a minute."
 TOO_FAST_TEXT = "You're sending messages very quickly. Please wait {seconds} seconds and try again."
 TOO_LARGE_TEXT = f"That message is too long. Please keep it under {MAX_MESSAGE_CHARS} characters."
 NOT_JSON_TEXT = "Send the message as JSON (Content-Type: application/json)."
-# Rasa answers nothing at all when a turn fails inside it (an action server that is down, a
-# tracker store that dropped its connection): say so kindly rather than stay silent.
-NO_REPLY_TEXT = ("Sorry, something went wrong on my side and I couldn't answer that. "
-                 "Please try again, or ask me something else.")
 
 
 class BodyTooLarge(Exception):
@@ -117,6 +107,8 @@ async def chat_api(request: Request, settings: Settings = Depends(get_settings))
     response = _refused(wait) if wait else await _answer(request, settings, chat)
     if getattr(request.state, "conversation_erased", False):
         chat = new_session(chat.campaign)  # the next message starts an empty conversation
+    elif getattr(request.state, "answered", False):
+        chat = chat.next_turn()  # only the buttons of this answer can answer its question
     write_session(response, request, chat, settings.secret_key, trusts_proxy(settings))
     return response
 
@@ -132,42 +124,30 @@ async def _answer(request: Request, settings: Settings, chat: ChatSession) -> JS
         return _invalid(exc)
     if not body.asks_one_thing():
         return _error(422, "Send one of: a message, a button, or start.")
-    buttons = ButtonSigner(settings.secret_key, chat.sender_id)
     if body.start:
-        return await _ask_rasa(request, chat, GREETING_PAYLOAD, buttons, from_visitor=False)
+        return await _ask_rasa(request, settings, chat, GREETING_PAYLOAD, from_visitor=False)
     text = (clean_user_text(body.message) if body.message is not None
-            else buttons.open(body.button or ""))
+            else ButtonSigner(settings.secret_key, chat.sender_id, chat.turn).open(
+                body.button or ""))
     if not text:
         return _error(422, "The message is empty, or the button has expired.")
-    _note_message(request, chat)
-    return await _ask_rasa(request, chat, text, buttons)
+    return await _ask_rasa(request, settings, chat, text)
 
 
-async def _ask_rasa(request: Request, chat: ChatSession, text: str,
-                    buttons: ButtonSigner, from_visitor: bool = True) -> JSONResponse:
-    try:
-        replies = await request.app.state.rasa.send(
-            chat.sender_id, text, {"channel": "web", "campaign": chat.campaign})
-    except RasaUnavailable:
+async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, text: str,
+                    from_visitor: bool = True) -> JSONResponse:
+    relay: Relay = request.app.state.relay
+    result = await relay.take(Turn(chat.sender_id, text, "web", chat.campaign,
+                                   from_person=from_visitor))
+    if not result.answered:
         return JSONResponse(
             status_code=503, headers={"Retry-After": "30"},
             content={"detail": UNAVAILABLE_TEXT, "messages": [{"text": UNAVAILABLE_TEXT}]})
-    if not replies and from_visitor:
-        logger.warning("Rasa sent no reply to a web chat message; sending a kind one instead")
-        return JSONResponse({"messages": [{"text": NO_REPLY_TEXT, "buttons": [], "custom": None}]})
-    shown = [r for r in replies if not asks_to_erase_conversation([r.custom])]
-    if len(shown) != len(replies):
-        await _erase_conversation(request.app.state.settings, chat.sender_id)
-        request.state.conversation_erased = True
-    return JSONResponse({"messages": [buttons.seal(r.as_dict()) for r in shown]})
-
-
-async def _erase_conversation(settings: Settings, sender_id: str) -> None:
-    """Delete the conversation's events now that Rasa has saved its last turn."""
-    try:
-        await run_in_threadpool(erase_conversation_events, settings.tracker_store_url, sender_id)
-    except ErasureFailed:
-        logger.exception("could not erase a conversation's events")
+    request.state.conversation_erased = result.erased
+    request.state.answered = result.moved_on
+    turn = chat.turn + 1 if result.moved_on else chat.turn
+    buttons = ButtonSigner(settings.secret_key, chat.sender_id, turn)
+    return JSONResponse({"messages": [buttons.seal(r.as_dict()) for r in result.replies]})
 
 
 async def _read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
@@ -201,12 +181,3 @@ def _invalid(exc: ValidationError) -> JSONResponse:
 
 def _error(status: int, detail: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": detail})
-
-
-def _note_message(request: Request, chat: ChatSession) -> None:
-    factory = request.app.state.session_factory
-    try:
-        with factory() as session, session.begin():
-            record_message(session, chat.sender_id, "web", chat.campaign)
-    except Exception:  # attribution must never stop a conversation
-        logger.exception("could not record the conversation for attribution")

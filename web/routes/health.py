@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from carecareers.db import DatabaseUnavailable, check_database
+from carecareers.runtime.status import supervisor_report
 
 router = APIRouter()
 
@@ -18,7 +21,12 @@ def livez() -> dict[str, str]:
 
 @router.get("/healthz")
 async def healthz(request: Request) -> JSONResponse:
-    """200 only when both the database and Rasa answer; otherwise say which failed."""
+    """200 only when the database and Rasa answer and no part of `make run` is down.
+
+    Under `make run`, "parts" gives the state of each process the launcher supervises
+    (for example "actions": "restarting"), and "telegram" the bot's link to the Bot API;
+    the bot is optional, so neither its state nor its link makes the web app unhealthy.
+    """
     checks: dict[str, str] = {}
     try:
         check_database(request.app.state.engine)
@@ -27,5 +35,10 @@ async def healthz(request: Request) -> JSONResponse:
         checks["database"] = "unavailable"
     checks["rasa"] = "ok" if await request.app.state.rasa.is_up() else "unavailable"
     healthy = all(value == "ok" for value in checks.values())
+    report = supervisor_report(request.app.state.settings.run_dir, os.getppid())
+    if report is not None:
+        essential = [s for name, s in report["parts"].items() if name != "bot"]
+        healthy = healthy and all(state == "running" for state in essential)
     return JSONResponse(status_code=200 if healthy else 503,
-                        content={"status": "ok" if healthy else "degraded", **checks})
+                        content={"status": "ok" if healthy else "degraded", **checks,
+                                 **(report or {})})

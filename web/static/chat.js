@@ -1,6 +1,9 @@
 // The web chat: talks to /api/chat and renders every reply as text (textContent), never HTML.
 // The transcript lives in this tab's sessionStorage, under the conversation's tag, so that a
 // reload shows it again without a request, even when the server cannot answer.
+// A message sent while a reply is on its way waits in a queue and goes next, in order.
+// Screen readers hear each new reply once, from a hidden live region (#announce); the
+// transcript itself is not live, so a reload does not read the whole conversation again.
 (function () {
   "use strict";
   var root = document.getElementById("chat");
@@ -8,14 +11,19 @@
   var form = document.getElementById("composer");
   var input = document.getElementById("message");
   var status = document.getElementById("status");
+  var announcer = document.getElementById("announce");
+  var header = document.querySelector("header.top");
+  var dock = document.querySelector(".dock");
   var PREFIX = "cc-chat:";
   var STORE = PREFIX + (root.getAttribute("data-conversation") || "");
   var KEEP = 200;
   var TIMEOUT_MS = 30000;
   var OFFLINE = "Sorry, I can't reach the chat right now. Check your connection and try again.";
   var FAILED = "Sorry, something went wrong on our side. Please try again in a minute.";
+  var WAITING = " Waiting to send.";
   var history = load();
   var busy = false;
+  var queue = [];
 
   function load() {
     try {
@@ -45,6 +53,23 @@
   }
 
   function hidden(text) { return el("span", "visually-hidden", text); }
+
+  function announce(text) {
+    if (!announcer || !text) { return; }
+    announcer.appendChild(el("p", "", text));
+    while (announcer.childNodes.length > 20) { announcer.removeChild(announcer.firstChild); }
+  }
+
+  function spoken(entry) {
+    var parts = [];
+    if (str(entry.text)) { parts.push(str(entry.text)); }
+    var v = entry.custom;
+    if (v && v.type === "vacancy") {
+      parts.push("Job: " + [str(v.title) || "Vacancy", str(v.employer), str(v.place)]
+        .filter(Boolean).join(", ") + ".");
+    }
+    return parts.join(" ");
+  }
 
   function safeUrl(url) {
     if (typeof url !== "string") { return null; }
@@ -99,10 +124,15 @@
     return button;
   }
 
-  function chips(buttons) {
+  function chipGroup() {
     var group = el("div", "chips");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Suggested replies");
+    return group;
+  }
+
+  function chips(buttons) {
+    var group = chipGroup();
     buttons.forEach(function (b) {
       var title = str(b && b.title);
       var url = safeUrl(b && b.url);
@@ -117,9 +147,16 @@
     return group;
   }
 
+  // New nodes go above the messages still waiting to be sent, which stay at the bottom.
+  function place(node) {
+    var waiting = null;
+    for (var i = 0; i < queue.length && !waiting; i++) { waiting = queue[i].node; }
+    log.insertBefore(node, waiting);
+  }
+
   function render(entry, live) {
     var first = null;
-    function add(node) { log.appendChild(node); first = first || node; }
+    function add(node) { place(node); first = first || node; }
     if (entry.from === "user") {
       add(bubble("user", str(entry.text)));
     } else {
@@ -153,14 +190,22 @@
     }, function () { return done({ ok: false, status: 0, body: {} }); });
   }
 
+  var BUTTON_AGAIN = "Please type your answer, or ask me again.";
+
   function failed(result, node, body, shown) {
     if (node) { node.className += " failed"; node.appendChild(el("span", "note", " Not sent.")); }
     var retry = result.status === 0 || result.status === 429 || result.status >= 500;
     status.textContent = str(result.body.detail) || (result.status ? FAILED : OFFLINE);
+    // A button press is never sent again by itself: the server may have taken it and moved
+    // on to another question (say, consent), which an old answer must not fill.
+    if (body.button) {
+      status.textContent += " " + BUTTON_AGAIN;
+      retry = false;
+    }
     if (retry) {
-      var group = el("div", "chips");
+      var group = chipGroup();
       group.appendChild(chip("Try again", function (byKeyboard) { send(body, shown, byKeyboard); }));
-      log.appendChild(group);
+      place(group);
     }
   }
 
@@ -170,31 +215,64 @@
       var entry = { from: "bot", text: m.text, buttons: m.buttons, custom: m.custom };
       history.push(entry);
       render(entry, true);
+      announce(spoken(entry));
     });
     save();
   }
 
   function send(body, shown, refocus) {
-    if (busy) { return false; }
+    var mine = shown ? { from: "user", text: shown } : null;
+    var item = { body: body, shown: shown, mine: mine, refocus: refocus, node: null };
+    if (mine) {
+      item.node = bubble("user", shown);
+      log.appendChild(item.node);
+    }
+    if (busy) {
+      if (item.node) { item.node.appendChild(el("span", "note waiting", WAITING)); }
+      queue.push(item);
+      scrollDown();
+      return;
+    }
+    start(item);
+  }
+
+  function start(item) {
     busy = true;
     clearChips();
     status.textContent = "";
-    var mine = shown ? { from: "user", text: shown } : null;
-    var node = mine ? render(mine, false) : null;
+    var waiting = item.node && item.node.querySelector(".waiting");
+    if (waiting) { item.node.removeChild(waiting); }
     var typing = el("p", "msg bot typing", "…");
     typing.setAttribute("aria-hidden", "true");
-    log.appendChild(typing);
-    log.setAttribute("aria-busy", "true");
+    place(typing);
     scrollDown();
-    post(body).then(function (result) {
+    post(item.body).then(function (result) {
       log.removeChild(typing);
-      log.removeAttribute("aria-busy");
-      if (result.ok) { answered(result, mine); } else { failed(result, node, body, shown); }
+      if (result.ok) { answered(result, item.mine); } else { failed(result, item.node, item.body, item.shown); }
       busy = false;
-      if (refocus) { input.focus(); }
+      if (item.refocus) { input.focus(); }
       scrollDown();
+      if (queue.length) { start(queue.shift()); }
     });
-    return true;
+  }
+
+  // Keep what has the keyboard focus clear of the sticky header and dock (WCAG 2.4.11).
+  function edge(bar, side) {
+    if (!bar || getComputedStyle(bar).position !== "sticky") { return null; }
+    return bar.getBoundingClientRect()[side];
+  }
+
+  function keepClear(target) {
+    if (!log.contains(target)) { return; }
+    var box = target.getBoundingClientRect();
+    var top = edge(header, "bottom");
+    var bottom = edge(dock, "top");
+    var margin = 8;
+    if (bottom !== null && box.bottom > bottom - margin) {
+      window.scrollBy(0, box.bottom - bottom + margin);
+    } else if (top !== null && box.top < top + margin) {
+      window.scrollBy(0, box.top - top - margin);
+    }
   }
 
   var lastUser = -1;
@@ -202,10 +280,11 @@
   history.forEach(function (entry, i) { if (entry) { render(entry, i > lastUser); } });
   scrollDown();
 
+  document.addEventListener("focusin", function (event) { keepClear(event.target); });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();
-    if (text && send({ message: text }, text, false)) { input.value = ""; }
+    if (text) { send({ message: text }, text, false); input.value = ""; }
   });
   if (!history.length) { send({ start: true }, null, false); }
 })();

@@ -11,6 +11,17 @@
     }
   });
 
+  // A link in an error summary puts the focus in its field, with the field's label in view.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) { return; }
+    event.preventDefault();
+    var label = document.querySelector("label[for='" + field.id + "']");
+    (label || field).scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+
   // Show how many characters are left in a text area with a maximum length.
   function addCounter(area) {
     var max = parseInt(area.getAttribute("maxlength"), 10);

@@ -53,7 +53,7 @@ def new_campaign_form(request: Request, viewer: StaffViewer) -> Response:
 def create(request: Request, session: DbSession, viewer: StaffViewer,
            form: CheckedForm) -> Response:
     try:
-        campaign = add_campaign(session, read_campaign_form(form))
+        campaign = add_campaign(session, read_campaign_form(form), viewer.adviser.email)
     except CampaignFormError as exc:
         return _form_page(request, viewer, None, form, exc.errors)
     return RedirectResponse(f"/advisers/campaigns/{campaign.code}?done=created",
@@ -101,7 +101,8 @@ def edit(request: Request, code: str, session: DbSession, viewer: StaffViewer,
          form: CheckedForm) -> Response:
     campaign = _campaign(session, code)
     try:
-        edit_campaign(session, campaign, read_campaign_form(form, editing=campaign))
+        edit_campaign(session, campaign, read_campaign_form(form, editing=campaign),
+                      viewer.adviser.email)
     except CampaignFormError as exc:
         return _form_page(request, viewer, campaign, form, exc.errors)
     return RedirectResponse(f"/advisers/campaigns/{campaign.code}?done=saved", status_code=303)

@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from carecareers.dashboard import LeadNotFound
+from carecareers.leads.form import age_label
 from web.auth import CurrentViewer, Forbidden, NotLoggedIn, Unauthenticated, Viewer
 from web.csrf import CSRF_FIELD, CsrfError, check_token
 
@@ -57,7 +58,8 @@ def words(code: object) -> str:
 
 def _make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
-    templates.env.filters.update(uk_time=uk_time, uk_date=uk_date, words=words)
+    templates.env.filters.update(uk_time=uk_time, uk_date=uk_date, words=words,
+                                 age_label=age_label)
     templates.env.globals.update(CSRF_FIELD=CSRF_FIELD)
     return templates
 

@@ -20,8 +20,10 @@ from carecareers.dashboard import (
     view_lead,
 )
 from carecareers.dashboard.leads import active_providers
+from carecareers.dashboard.routing import follow_up_as
 from carecareers.leads import followups
 from carecareers.leads.exports import leads_csv, leads_json
+from carecareers.leads.form import age_label
 from carecareers.vacancies.roles import role_index_for
 from web.auth import CurrentViewer, DataViewer, DbSession, StaffViewer, Viewer
 from web.routes.advisers.common import (
@@ -62,7 +64,7 @@ def filter_options(choices: FilterChoices) -> dict[str, list[tuple[str, str]]]:
     """The (value, text) pairs each filter offers."""
     return {
         "status": [(status, words(status).capitalize()) for status in choices.statuses],
-        "age_band": [(band, words(band)) for band in choices.age_bands],
+        "age_band": [(band, age_label(band)) for band in choices.age_bands],
         "campaign": [(c.code, f"{c.code}: {c.name}") for c in choices.campaigns],
         "provider": [(p.code, p.name) for p in choices.providers],
         "interest": [(code, words(code)) for code in choices.interests],
@@ -118,7 +120,7 @@ def _act(request: Request, session: DbSession, viewer: Viewer, lead_id: int, act
          form: dict[str, str], apply: Callable[..., object]) -> Response:
     lead = find_visible_lead(session, viewer.adviser, lead_id)
     try:
-        apply(lead)
+        follow_up_as(session, lead, viewer.adviser, apply)
     except followups.FollowUpError as exc:
         message = str(exc)[:1].upper() + str(exc)[1:] + "."
         key = f"{action}.{exc.field}" if exc.field else action

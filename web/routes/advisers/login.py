@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carecareers.advisers.accounts import (
-    MAX_FAILED_LOGINS,
-    AccountLocked,
-    LoginRefused,
-    authenticate,
-)
+from carecareers.advisers.accounts import LoginRefused, authenticate
 from web.auth import DbSession, NotLoggedIn, end_session, read_viewer, start_session
 from web.csrf import (
     CSRF_FIELD,
@@ -20,12 +16,17 @@ from web.csrf import (
     new_token,
     set_login_token,
 )
-from web.routes.advisers.common import LOGIN_PATH, dashboard_router, render, safe_next, uk_time
+from web.ratelimit import LoginLimiter
+from web.routes.advisers.common import LOGIN_PATH, dashboard_router, render, safe_next
+from web.session import client_address
 
 router = dashboard_router()
 
-REFUSED = (f"The email or password is not right. After {MAX_FAILED_LOGINS} failed attempts "
-           "in a row the account is locked for 15 minutes.")
+# One answer for every failure (unknown account, wrong password, disabled, locked, too many
+# attempts from this address), so that the page never tells whether an account exists.
+REFUSED = ("The email or password is not right, or logging in is paused after too many "
+           "failed attempts. Wait 15 minutes and try again, or ask an admin to reset your "
+           "password.")
 
 
 def login_page(request: Request, status_code: int = 200, error: str | None = None,
@@ -68,16 +69,17 @@ async def login(request: Request, session: DbSession) -> Response:
     if not email.strip() or not password:
         return login_page(request, 400, "Enter your email address and your password.",
                           email, next_path=next_path)
-    try:
-        adviser = authenticate(session, email, password)
-    except AccountLocked as exc:
-        return login_page(request, 401, "Too many failed attempts: this account is locked "
-                          f"until {uk_time(exc.until)}. Try again then, or ask an admin "
-                          "to reset your password.", email, next_path=next_path)
+    limiter: LoginLimiter = request.app.state.login_limiter
+    address = client_address(request, request.app.state.settings.trust_proxy_headers)
+    if limiter.blocked(address):
+        return login_page(request, 429, REFUSED, email, next_path=next_path)
+    try:  # Argon2 takes a while: off the event loop
+        adviser = await run_in_threadpool(authenticate, session, email, password)
     except LoginRefused:
+        limiter.failed(address)
         return login_page(request, 401, REFUSED, email, next_path=next_path)
     response = RedirectResponse(next_path, status_code=303)
-    start_session(request, response, adviser, request.app.state.settings.secret_key)
+    start_session(request, response, session, adviser)
     return response
 
 
@@ -90,5 +92,5 @@ async def logout(request: Request, session: DbSession) -> Response:
     except NotLoggedIn:
         pass  # already logged out: just go to the login page
     response = RedirectResponse(LOGIN_PATH, status_code=303)
-    end_session(request, response)
+    end_session(request, response, session)
     return response

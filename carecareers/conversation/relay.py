@@ -1,0 +1,166 @@
+"""One chat turn, the same for every front end: attribute, ask Rasa, erase, fall back.
+
+The web chat and the Telegram bot parse what arrived, call `Relay.take`, and render the
+replies it returns; every rule of a turn lives here once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from carecareers.alerts.subscriptions import link_telegram_chat
+from carecareers.campaigns.service import record_message
+from carecareers.conversation.payloads import (
+    asks_for_alert_chat,
+    forgets_form_answers,
+    is_erasure_marker,
+    is_marker,
+)
+from carecareers.conversation.pending import CHANGES, remember_failed
+from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
+from carecareers.conversation.tracker_events import ErasureFailed
+
+logger = logging.getLogger(__name__)
+
+CHANNELS = ("web", "telegram")
+UNAVAILABLE_TEXT = "Sorry, I can't answer right now. Please try again in a minute."
+# Rasa answers nothing at all when a turn fails inside it (an action server that is down, a
+# tracker store that dropped its connection): say so kindly rather than stay silent.
+NO_REPLY_TEXT = ("Sorry, something went wrong on my side and I couldn't answer that. "
+                 "Please try again, or ask me something else.")
+
+
+class RasaSender(Protocol):
+    async def send(self, sender: str, message: str,
+                   metadata: dict[str, Any] | None = None) -> list[BotMessage]: ...
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What arrived from one person: typed text or a button's payload, and where from.
+
+    `from_person` is False for what a front end sends on its own (the web page's greeting):
+    such a turn is not counted for the campaign and gets no fallback reply.
+    """
+
+    sender_id: str
+    message: str
+    channel: str
+    campaign: str | None = None
+    from_person: bool = True
+    extra_metadata: Mapping[str, Any] = field(default_factory=dict)
+    if_silent: str | None = None
+    chat_id: int | None = None  # Telegram's chat: never sent to Rasa; kept only for alerts
+
+    def metadata(self) -> dict[str, Any]:
+        """The metadata sent to Rasa: the channel, the campaign if any, and extras."""
+        base: dict[str, Any] = {"channel": self.channel}
+        if self.campaign:
+            base["campaign"] = self.campaign
+        return {**base, **self.extra_metadata}
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    replies: list[BotMessage]
+    answered: bool = True  # False when Rasa could not be reached
+    erased: bool = False  # the conversation was erased: a front end forgets what it holds
+    fell_back: bool = False  # Rasa answered nothing; the replies are the relay's own
+
+    @property
+    def moved_on(self) -> bool:
+        """True when Rasa took the turn: the buttons offered before no longer answer it."""
+        return self.answered and not self.fell_back
+
+
+class Relay:
+    """Take chat turns for one front end process."""
+
+    def __init__(self, rasa: RasaSender, tracker_store_url: str,
+                 sessions: sessionmaker[Session] | None = None) -> None:
+        if not tracker_store_url:
+            raise ValueError("the relay needs the tracker store to erase conversations")
+        self._rasa = rasa
+        self._tracker_store_url = tracker_store_url
+        self._sessions = sessions
+
+    async def take(self, turn: Turn) -> TurnResult:
+        if turn.channel not in CHANNELS:
+            raise ValueError(f"unknown channel {turn.channel!r}")
+        if turn.from_person:
+            await asyncio.to_thread(self._attribute, turn)
+        try:
+            replies = await self._rasa.send(turn.sender_id, turn.message, turn.metadata())
+        except RasaUnavailable:
+            return TurnResult([BotMessage(text=UNAVAILABLE_TEXT)], answered=False)
+        shown = [reply for reply in replies if not is_marker(reply.custom)]
+        erased = any(is_erasure_marker(reply.custom) for reply in replies)
+        if erased:
+            await self._change_tracker("erase", turn.sender_id)
+        elif any(forgets_form_answers(reply.custom) for reply in replies):
+            await self._change_tracker("redact", turn.sender_id)
+        if turn.chat_id is not None and any(asks_for_alert_chat(r.custom) for r in replies):
+            await asyncio.to_thread(self._link_alert_chat, turn.sender_id, turn.chat_id)
+        if not shown and (turn.from_person or turn.if_silent):
+            return TurnResult([self._fallback(turn)], erased=erased, fell_back=not erased)
+        return TurnResult(shown, erased=erased)
+
+    def _attribute(self, turn: Turn) -> None:
+        """Count the person's message for the campaign funnel, as soon as it arrives.
+
+        Attribution never stops a conversation: a database error is logged and the turn
+        goes on.
+        """
+        if self._sessions is None:
+            return
+        try:
+            with self._sessions() as session, session.begin():
+                record_message(session, turn.sender_id, turn.channel, turn.campaign)
+        except SQLAlchemyError as exc:
+            logger.warning("could not record the conversation for attribution: %s",
+                           type(exc).__name__)
+
+    async def _change_tracker(self, change: str, sender_id: str) -> None:
+        """Erase or redact the conversation's events now that Rasa has saved its last turn.
+
+        If the tracker store refuses, the change is kept and retried until it is done
+        (`retry_pending`, run by the web app and by `carecareers retention purge`).
+        """
+        try:
+            await asyncio.to_thread(CHANGES[change], self._tracker_store_url, sender_id)
+        except ErasureFailed as exc:
+            logger.warning("could not %s a conversation's events (%s); will retry", change, exc)
+            await asyncio.to_thread(self._remember, sender_id, change)
+
+    def _link_alert_chat(self, sender_id: str, chat_id: int) -> None:
+        """Attach the Telegram chat to the job alerts the person just agreed to."""
+        if self._sessions is None:
+            logger.error("no database to link a chat to its job alerts")
+            return
+        try:
+            with self._sessions() as session, session.begin():
+                link_telegram_chat(session, sender_id, chat_id)
+        except SQLAlchemyError as exc:
+            logger.warning("could not link a chat to its job alerts: %s", type(exc).__name__)
+
+    def _remember(self, sender_id: str, change: str) -> None:
+        if self._sessions is None:
+            logger.error("no database to keep a failed tracker %s for retrying", change)
+            return
+        with self._sessions() as session, session.begin():
+            remember_failed(session, sender_id, change)
+
+    @staticmethod
+    def _fallback(turn: Turn) -> BotMessage:
+        if turn.if_silent:
+            return BotMessage(text=turn.if_silent)
+        logger.warning("Rasa sent no reply to a %s message; sending a kind one instead",
+                       turn.channel)
+        return BotMessage(text=NO_REPLY_TEXT)

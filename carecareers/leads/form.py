@@ -1,0 +1,123 @@
+"""The interest form's rules: reading yes, no and "change ..." answers, interests, the
+callback rule, the age label, and the consent question for one person's answers.
+
+The form's actions in `actions/interest.py` only read slots, call these, and reply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from carecareers.careers.records import CareersContent
+from carecareers.careers.roles import find_role
+from carecareers.geo import Gazetteer
+from carecareers.leads.consent import ConsentWording, consent_wording
+from carecareers.leads.recording import matching_providers
+from carecareers.leads.validation import InvalidAnswer, parse_postcode
+
+YES_WORDS = frozenset({
+    "yes", "y", "yeah", "yep", "yup", "ok", "okay", "sure", "i agree", "agree", "yes please",
+    "yes, that's right", "looks right", "correct", "that's right"})
+# Typed words that say yes to the consent question: an "ok" or "sure" may only acknowledge it.
+CONSENT_WORDS = frozenset({
+    "yes", "y", "yeah", "yep", "yup", "yes please", "i agree", "agree", "yes i agree",
+    "yes, i agree", "i do", "yes i do"})
+NO_WORDS = frozenset({"no", "n", "nope", "nah", "no thanks", "i don't agree", "don't agree"})
+# What a "change ..." answer at the summary names, and the form question it reopens.
+CHANGEABLE = {"name": "lead_first_name", "age": "lead_age", "contact": "lead_contact_detail",
+              "method": "lead_contact_method", "postcode": "lead_postcode",
+              "interest": "lead_interest"}
+AGE_BAND_LABELS = {"under_16": "under 16", "16_17": "16-17", "18_24": "18-24", "25_plus": "25+"}
+MAX_INTEREST_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The answer at the summary: confirmed, or the slot to ask again (or neither)."""
+
+    confirmed: bool = False
+    change_slot: str | None = None
+
+
+def read_confirmation(answer: str, intent: str | None) -> Confirmation:
+    lowered = answer.strip().lower()
+    for word, slot in CHANGEABLE.items():
+        if word in lowered:
+            return Confirmation(change_slot=slot)
+    return Confirmation(confirmed=lowered in YES_WORDS or intent == "affirm")
+
+
+def read_consent(button_answer: str | None, typed: str, intent: str | None) -> str | None:
+    """'given', 'refused', or None when the answer is neither.
+
+    Consent comes only from a real choice at the consent question: its own button, or
+    typed words that say yes. A "yes"-like intent alone, or another question's button,
+    is not consent; saying no in any way is a refusal.
+    """
+    if button_answer in ("given", "refused"):
+        return button_answer
+    lowered = typed.strip().lower()
+    if lowered.startswith("/"):
+        return None  # a button of another question
+    if lowered in NO_WORDS or intent == "deny":
+        return "refused"
+    if lowered.rstrip(".!") in CONSENT_WORDS:
+        return "given"
+    return None
+
+
+def read_interest(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > MAX_INTEREST_CHARS:
+        raise InvalidAnswer("What kind of work are you interested in?")
+    return cleaned
+
+
+def interest_codes(content: CareersContent, text: str) -> list[str]:
+    """Codes for what the person said they are interested in ('any' when nothing matched)."""
+    lowered = text.lower()
+    codes: list[str] = []
+    role = find_role(content, text)
+    if role is not None:
+        codes.append(role.code)
+    if "apprentic" in lowered:
+        codes.append("apprenticeships")
+    for programme in content.programmes:
+        if programme.topic.lower() in lowered or programme.code.replace("_", " ") in lowered:
+            codes.append(programme.code)
+    return codes or ["any"]
+
+
+def wants_callback(asked_for_a_person: bool, contact_method: str | None) -> bool:
+    """Someone who asked for a person, or chose phone, expects a call back."""
+    return asked_for_a_person or contact_method == "phone"
+
+
+def age_label(value: object) -> str:
+    """An age slot ('17' or a band like '25_plus') as people write it ('17', '25+')."""
+    text = str(value or "")
+    return AGE_BAND_LABELS.get(text, text)
+
+
+@dataclass(frozen=True)
+class ConsentContext:
+    """What the consent question depends on besides the person's answers."""
+
+    content_dir: Path
+    privacy_url: str
+    retention_days: int
+    gazetteer: Gazetteer
+
+
+def consent_for(session: Session, context: ConsentContext, careers: CareersContent,
+                contact_method: str | None, postcode: str, interest: str) -> ConsentWording:
+    """Word the consent question for these answers, naming the providers who would receive them."""
+    _, outcode = parse_postcode(postcode, context.gazetteer)
+    names = [provider.name for provider in
+             matching_providers(session, outcode, interest_codes(careers, interest))]
+    return consent_wording(context.content_dir, contact_method or "phone", names,
+                           context.privacy_url, context.retention_days)
+

@@ -1,0 +1,261 @@
+"""The chat-turn relay: one set of rules, the same through the web chat and the bot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import OperationalError
+from telegram import Update
+
+from bot.app import build_application
+from carecareers.campaigns.service import create_campaign
+from carecareers.conversation.payloads import ERASED_MARKER
+from carecareers.conversation.rasa_client import RasaClient
+from carecareers.conversation.relay import NO_REPLY_TEXT, UNAVAILABLE_TEXT, Relay, Turn
+from carecareers.conversation.senders import new_web_sender, telegram_sender
+from carecareers.db import make_engine, session_factory
+from carecareers.migrate import upgrade
+from carecareers.models import Campaign, Conversation
+from carecareers.settings import Settings
+from tests.conftest import make_settings
+from tests.unit.test_bot_flows import BotApiLog, RecordingRequest, message
+from web.app import create_app
+
+Json = dict[str, Any]
+CAMPAIGN = "FOODBANK-1"
+# What the person types, in order, and what the scripted Rasa answers to each.
+SCRIPT: dict[str, list[Json]] = {
+    "hello": [{"text": "Hi! Ask me about care jobs.",
+               "buttons": [{"title": "Jobs near me", "payload": "/search_vacancies"}]}],
+    "what about pay": [],  # Rasa predicted nothing: the person still gets a reply
+    "forget me": [{"text": "Done. I've deleted your details."}, {"custom": dict(ERASED_MARKER)}],
+}
+
+
+class ScriptedRasa:
+    """Rasa's REST channel answering from SCRIPT, recording every request."""
+
+    def __init__(self) -> None:
+        self.requests: list[Json] = []
+        self.up = True
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        if not self.up:
+            raise httpx.ConnectError("refused", request=request)
+        if request.url.path == "/status":
+            return httpx.Response(200, json={"model_file": "current.tar.gz"})
+        body = json.loads(request.content)
+        self.requests.append(body)
+        return httpx.Response(200, json=SCRIPT.get(body["message"], [{"text": "Hello!"}]))
+
+    async def handle_async(self, request: httpx.Request) -> httpx.Response:
+        return self.handle(request)
+
+
+def tracker_with_events(path: Path, *senders: str) -> str:
+    """A SQLite tracker store holding two events for each sender; return its URL."""
+    url = f"sqlite:///{path}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, "
+                                "type_name TEXT, timestamp REAL, data TEXT)"))
+    engine.dispose()
+    add_events(url, *senders)
+    return url
+
+
+def add_events(url: str, *senders: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for sender in senders:
+            for kind in ("user", "bot"):
+                connection.execute(text("INSERT INTO events (sender_id, type_name, timestamp, "
+                                        "data) VALUES (:s, :k, 0, '{}')"), {"s": sender, "k": kind})
+    engine.dispose()
+
+
+def events_of(tracker_url: str, sender: str) -> int:
+    engine = create_engine(tracker_url)
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"),
+                                   {"s": sender}).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+def conversations(settings: Settings) -> list[tuple[str, str, str | None]]:
+    factory = session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        rows = session.execute(
+            select(Conversation.sender_id, Conversation.channel, Campaign.code)
+            .outerjoin(Campaign, Campaign.id == Conversation.campaign_id)
+            .order_by(Conversation.id)).tuples().all()
+        return list(rows)
+
+
+def with_campaign(settings: Settings) -> None:
+    upgrade(settings.database_url)
+    factory = session_factory(make_engine(settings.database_url))
+    with factory() as session, session.begin():
+        create_campaign(session, CAMPAIGN, "Food bank", kind="food_bank")
+
+
+# -- the relay alone --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def relay_setup(tmp_path: Path) -> tuple[Relay, ScriptedRasa, Settings]:
+    settings = make_settings(tmp_path)
+    with_campaign(settings)
+    rasa = ScriptedRasa()
+    client = RasaClient("http://rasa.test", transport=httpx.MockTransport(rasa.handle_async))
+    relay = Relay(client, settings.tracker_store_url,
+                  session_factory(make_engine(settings.database_url)))
+    return relay, rasa, settings
+
+
+async def test_a_turn_sends_channel_campaign_and_extras(relay_setup) -> None:
+    relay, rasa, _ = relay_setup
+    await relay.take(Turn("s1", "hello", "telegram", CAMPAIGN, extra_metadata={"latitude": 53.0}))
+    await relay.take(Turn("s1", "hello", "web"))
+    assert rasa.requests[0]["metadata"] == {"channel": "telegram", "campaign": CAMPAIGN,
+                                            "latitude": 53.0}
+    assert rasa.requests[1]["metadata"] == {"channel": "web"}
+
+
+async def test_a_person_always_gets_a_reply_but_the_greeting_may_be_silent(relay_setup) -> None:
+    relay, _, _ = relay_setup
+    person = await relay.take(Turn("s1", "what about pay", "web"))
+    greeting = await relay.take(Turn("s1", "what about pay", "web", from_person=False))
+    restarted = await relay.take(Turn("s1", "what about pay", "telegram", if_silent="Restarted."))
+    assert [r.text for r in person.replies] == [NO_REPLY_TEXT]
+    assert greeting.replies == [] and greeting.answered
+    assert [r.text for r in restarted.replies] == ["Restarted."]
+
+
+async def test_rasa_down_is_a_kind_reply_and_not_answered(relay_setup) -> None:
+    relay, rasa, settings = relay_setup
+    rasa.up = False
+    result = await relay.take(Turn("s1", "hello", "web", CAMPAIGN))
+    assert not result.answered and [r.text for r in result.replies] == [UNAVAILABLE_TEXT]
+    # the person did write: the message counts for the campaign even when Rasa is down
+    assert conversations(settings) == [("s1", "web", CAMPAIGN)]
+
+
+async def test_the_greeting_is_not_counted_for_the_campaign(relay_setup) -> None:
+    relay, _, settings = relay_setup
+    await relay.take(Turn("s1", "hello", "web", CAMPAIGN, from_person=False))
+    assert conversations(settings) == []
+
+
+async def test_the_erasure_marker_deletes_the_events_and_is_not_shown(tmp_path: Path,
+                                                                      relay_setup) -> None:
+    relay, rasa, settings = relay_setup
+    tracker = tracker_with_events(tmp_path / "events.db", "s1", "s2")
+    client = RasaClient("http://rasa.test", transport=httpx.MockTransport(rasa.handle_async))
+    relay = Relay(client, tracker, session_factory(make_engine(settings.database_url)))
+    result = await relay.take(Turn("s1", "forget me", "web"))
+    assert result.erased
+    assert [r.text for r in result.replies] == ["Done. I've deleted your details."]
+    assert (events_of(tracker, "s1"), events_of(tracker, "s2")) == (0, 2)
+
+
+async def test_attribution_failing_never_stops_the_turn(tmp_path: Path) -> None:
+    rasa = ScriptedRasa()
+    client = RasaClient("http://rasa.test", transport=httpx.MockTransport(rasa.handle_async))
+    broken = session_factory(make_engine(f"sqlite:///{tmp_path / 'never-migrated.db'}"))
+    relay = Relay(client, f"sqlite:///{tmp_path / 't.db'}", broken)
+    with pytest.raises(OperationalError), broken() as session:  # no tables: writes fail
+        session.execute(text("SELECT count(*) FROM conversations"))
+    result = await relay.take(Turn("s1", "hello", "web", CAMPAIGN))
+    assert result.answered and result.replies[0].text == "Hi! Ask me about care jobs."
+
+
+def test_senders_are_stable_keyed_and_opaque() -> None:
+    sender = telegram_sender("key-one", 123456789)
+    assert sender == telegram_sender("key-one", 123456789)
+    assert sender != telegram_sender("key-two", 123456789)
+    assert sender != telegram_sender("key-one", 123456780)
+    assert sender.startswith("tg-") and len(sender) == 3 + 32
+    assert "123456789" not in sender
+    web = new_web_sender()
+    assert web.startswith("web-") and web != new_web_sender()
+
+
+# -- the same turns through both front ends ------------------------------------------------
+
+
+def web_transcript(tmp_path: Path) -> tuple[list[str], Settings, str, ScriptedRasa]:
+    """Run SCRIPT through the web chat, arriving from the campaign's QR landing."""
+    (tmp_path / "web").mkdir()
+    tracker = tracker_with_events(tmp_path / "web" / "events.db", "someone-else")
+    settings = make_settings(tmp_path / "web", tracker_store_url=tracker)
+    with_campaign(settings)
+    rasa = ScriptedRasa()
+    client = RasaClient("http://rasa.test", transport=httpx.MockTransport(rasa.handle))
+    texts: list[str] = []
+    with TestClient(create_app(settings, rasa=client)) as web:
+        web.get(f"/c/{CAMPAIGN}")
+        web.post("/api/chat", json={"start": True})
+        add_events(tracker, rasa.requests[0]["sender"])  # what Rasa stored of the greeting
+        for typed in SCRIPT:
+            reply = web.post("/api/chat", json={"message": typed})
+            assert reply.status_code == 200
+            texts += [m["text"] for m in reply.json()["messages"]]
+    sender = next(r["sender"] for r in rasa.requests if r["message"] == "forget me")
+    return texts, settings, sender, rasa
+
+
+async def bot_transcript(tmp_path: Path) -> tuple[list[str], Settings, str, ScriptedRasa]:
+    """Run SCRIPT through the Telegram bot, arriving from the campaign's deep link."""
+    (tmp_path / "bot").mkdir()
+    tracker = tracker_with_events(tmp_path / "bot" / "events.db", "someone-else",
+                                  telegram_sender("test-secret-key-0123456789", 4242))
+    settings = make_settings(tmp_path / "bot", telegram_bot_token="123:TEST",
+                             tracker_store_url=tracker)
+    assert settings.secret_key == "test-secret-key-0123456789"
+    with_campaign(settings)
+    rasa, api = ScriptedRasa(), BotApiLog()
+    client = RasaClient("http://rasa.test", transport=httpx.MockTransport(rasa.handle_async))
+    app = build_application(settings, rasa=client,
+                            requests=(RecordingRequest(api), RecordingRequest(api)),
+                            rate_limit=False)
+    await app.initialize()
+    try:
+        for update_id, typed in enumerate([f"/start {CAMPAIGN}", *SCRIPT], start=1):
+            await app.process_update(Update.de_json({"update_id": update_id, **message(typed)},
+                                                    app.bot))
+    finally:
+        await app.shutdown()
+        await client.aclose()
+    greeting = SCRIPT.get("/greet", [{"text": "Hello!"}])[0]["text"]
+    texts = api.texts()
+    assert texts[0] == greeting
+    return texts[1:], settings, telegram_sender(settings.secret_key, 4242), rasa
+
+
+async def test_web_and_bot_give_the_same_replies_attribution_and_erasure(tmp_path: Path) -> None:
+    web_texts, web_settings, web_sender, web_rasa = web_transcript(tmp_path)
+    bot_texts, bot_settings, bot_sender, bot_rasa = await bot_transcript(tmp_path)
+
+    assert web_texts == bot_texts == [
+        "Hi! Ask me about care jobs.", NO_REPLY_TEXT, "Done. I've deleted your details."]
+    # one policy for attribution: each person's conversation counted once, for its campaign
+    assert conversations(web_settings) == [(web_sender, "web", CAMPAIGN)]
+    assert conversations(bot_settings) == [(bot_sender, "telegram", CAMPAIGN)]
+    # the same metadata shape reaches Rasa from both
+    assert [r["metadata"] for r in web_rasa.requests if r["message"] in SCRIPT] == \
+        [{"channel": "web", "campaign": CAMPAIGN}] * 3
+    assert [r["metadata"] for r in bot_rasa.requests if r["message"] in SCRIPT] == \
+        [{"channel": "telegram", "campaign": CAMPAIGN}] * 3
+    # erasure: this person's events are gone from the tracker store, nobody else's
+    for settings, sender in ((web_settings, web_sender), (bot_settings, bot_sender)):
+        assert sender != "someone-else"
+        assert events_of(settings.tracker_store_url, sender) == 0
+        assert events_of(settings.tracker_store_url, "someone-else") == 2

@@ -1,0 +1,63 @@
+"""The interest form's rules, which live in the core (carecareers/leads/form.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from carecareers.leads.form import (
+    age_label,
+    read_confirmation,
+    read_consent,
+    read_interest,
+    wants_callback,
+)
+from carecareers.leads.validation import AGE_BANDS, InvalidAnswer
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("25_plus", "25+"), ("16_17", "16-17"), ("18_24", "18-24"), ("17", "17"), (None, ""),
+])
+def test_age_label_is_written_as_people_write_it(stored, shown) -> None:
+    assert age_label(stored) == shown
+
+
+def test_every_age_band_has_a_label_without_underscores() -> None:
+    assert all("_" not in age_label(band) and "-+" not in age_label(band) for band in AGE_BANDS)
+
+
+@pytest.mark.parametrize(("answer", "intent", "confirmed", "slot"), [
+    ("yes", None, True, None), ("Looks right", None, True, None),
+    ("whatever", "affirm", True, None), ("change postcode", None, False, "lead_postcode"),
+    ("change age", "affirm", False, "lead_age"), ("hmm", None, False, None),
+])
+def test_the_summary_answer(answer, intent, confirmed, slot) -> None:
+    result = read_confirmation(answer, intent)
+    assert (result.confirmed, result.change_slot) == (confirmed, slot)
+
+
+@pytest.mark.parametrize(("button", "typed", "intent", "consent"), [
+    ("given", '/inform{"consent_answer":"given"}', "inform", "given"),
+    ("refused", '/inform{"consent_answer":"refused"}', "inform", "refused"),
+    (None, "yes", "affirm", "given"), (None, "I agree", "affirm", "given"),
+    (None, "no thanks", None, "refused"), (None, "I don't want that", "deny", "refused"),
+    # not consent: an affirm-like message that is not a yes, another question's button
+    (None, "sounds good to me", "affirm", None), (None, "maybe later", None, None),
+    (None, "ok", "affirm", None), (None, "sure", "affirm", None), (None, "Yes!", "affirm", "given"),
+    (None, '/inform{"form_answer":"yes"}', "inform", None),
+    (None, '/inform{"form_answer":"looks right"}', "affirm", None),
+])
+def test_consent_comes_only_from_a_real_choice(button, typed, intent, consent) -> None:
+    assert read_consent(button, typed, intent) == consent
+
+
+def test_interest_must_be_short_text() -> None:
+    assert read_interest("  nursing  ") == "nursing"
+    with pytest.raises(InvalidAnswer):
+        read_interest("x" * 201)
+    with pytest.raises(InvalidAnswer):
+        read_interest("   ")
+
+
+def test_phone_or_asking_for_a_person_means_a_call_back() -> None:
+    assert wants_callback(True, "email") and wants_callback(False, "phone")
+    assert not wants_callback(False, "email")

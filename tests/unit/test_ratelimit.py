@@ -1,0 +1,187 @@
+"""The web chat's limits: per session first, per address only for new sessions; shared in Redis."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import httpx
+import limits.storage.memory
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
+
+from carecareers.conversation.rasa_client import RasaClient
+from carecareers.migrate import upgrade
+from tests.conftest import make_settings
+from web.app import create_app
+from web.ratelimit import ADDRESS_LIMIT, SESSION_LIMIT, ChatLimiter, Limit
+
+REDIS_URL = "redis://127.0.0.1:6379/1"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """A clock for the limiter and for `limits`' in-memory storage alike."""
+    fake = FakeClock()
+    monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=fake))
+    return fake
+
+
+def fake_rasa(request: httpx.Request) -> httpx.Response:
+    if request.url.path == "/status":
+        return httpx.Response(200, json={"model_file": "current.tar.gz"})
+    return httpx.Response(200, json=[{"text": "ok"}])
+
+
+def make_app(tmp_path: Path, **overrides: object) -> FastAPI:
+    settings = make_settings(tmp_path, **overrides)
+    upgrade(settings.database_url)
+    rasa = RasaClient("http://rasa.test", "t", transport=httpx.MockTransport(fake_rasa))
+    return create_app(settings, rasa=rasa)
+
+
+# -- the limiter ----------------------------------------------------------------------------
+
+
+def test_a_known_session_is_not_held_back_by_its_address(clock: FakeClock) -> None:
+    limiter = ChatLimiter(Limit(5, 60), Limit(1, 60), clock=clock)
+    assert limiter.check("s1", "10.0.0.1") == 0  # new session: counts against the address
+    for _ in range(4):
+        assert limiter.check("s1", "10.0.0.1") == 0  # known: its own limit only
+    assert limiter.check("s1", "10.0.0.1") == 60  # its own limit is reached
+    assert limiter.check("s2", "10.0.0.1") == 60  # a new session from a full address waits
+    assert limiter.check("s3", "10.0.0.2") == 0
+
+
+def test_a_request_without_a_session_counts_against_its_address(clock: FakeClock) -> None:
+    limiter = ChatLimiter(Limit(100, 60), Limit(2, 60), clock=clock)
+    assert limiter.check(None, "10.0.0.1") == 0
+    clock.now += 30
+    assert limiter.check(None, "10.0.0.1") == 0
+    assert limiter.check(None, "10.0.0.1") == 30
+    clock.now += 30
+    assert limiter.check(None, "10.0.0.1") == 0  # the window moved past the first
+
+
+def test_a_session_idle_for_a_window_counts_as_new_again(clock: FakeClock) -> None:
+    limiter = ChatLimiter(Limit(100, 60), Limit(1, 60), clock=clock)
+    assert limiter.check("s1", "10.0.0.1") == 0
+    clock.now += 61
+    assert limiter.check("s1", "10.0.0.1") == 0
+    assert limiter.check("s2", "10.0.0.1") == 60  # the address counted s1 again at +61
+
+
+@given(gaps=st.lists(st.floats(min_value=0, max_value=30), min_size=1, max_size=60),
+       requests=st.integers(min_value=1, max_value=5))
+def test_never_more_than_the_limit_in_any_window(gaps: list[float], requests: int) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        clock = FakeClock()
+        patch.setattr(limits.storage.memory, "time", SimpleNamespace(time=clock))
+        limiter = ChatLimiter(Limit(requests, 10), Limit(1000, 10), clock=clock)
+        admitted: list[float] = []
+        for gap in gaps:
+            clock.now += gap
+            wait = limiter.check("session", "address")
+            if wait == 0:
+                admitted.append(clock.now)
+            else:  # refused only when the window really is full, and told how long to wait
+                assert len([t for t in admitted if t >= clock.now - 10]) >= requests
+                assert 1 <= wait <= 10
+    for i, start in enumerate(admitted):
+        assert len([t for t in admitted[i:] if t < start + 10]) <= requests
+
+
+def test_a_storage_outage_admits_the_message_and_says_so(caplog: pytest.LogCaptureFixture,
+                                                         ) -> None:
+    limiter = ChatLimiter(storage_url="redis://127.0.0.1:1/0")
+    assert limiter.check("s1", "10.0.0.1") == 0
+    assert "rate limit storage failed" in caplog.text and "10.0.0.1" not in caplog.text
+
+
+# -- shared Wi-Fi through the web app -------------------------------------------------------
+
+
+def test_a_class_of_30_on_one_address_chatting_every_15_seconds_never_sees_429(
+        tmp_path: Path, clock: FakeClock) -> None:
+    app = make_app(tmp_path)
+    app.state.chat_limiter = ChatLimiter(SESSION_LIMIT, ADDRESS_LIMIT, clock=clock)
+    phones = [TestClient(app) for _ in range(30)]  # one cookie jar each, one address
+    for phone in phones:
+        assert phone.get("/chat").status_code == 200
+        assert phone.post("/api/chat", json={"start": True}).status_code == 200
+    statuses = []
+    for _ in range(5 * 4):  # five minutes: five windows
+        for phone in phones:
+            clock.now += 15 / len(phones)
+            statuses.append(phone.post("/api/chat", json={"message": "any jobs?"}).status_code)
+    assert statuses.count(200) == len(statuses) == 600
+    # Twice that rate from browsers without a session is one address's flood: refused.
+    anonymous = TestClient(app)
+    refused = []
+    for _ in range(8 * len(phones)):
+        clock.now += 7.5 / len(phones)
+        anonymous.cookies.clear()
+        refused.append(anonymous.post("/api/chat", json={"message": "hi"}).status_code)
+    assert 429 in refused
+
+
+# -- several web processes, one limit (Redis) -----------------------------------------------
+
+
+@pytest.fixture
+def redis_url() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis must run on 127.0.0.1:6379 for this test: {exc}")
+    return REDIS_URL
+
+
+@pytest.fixture
+def two_web_processes(tmp_path: Path, redis_url: str) -> Iterator[tuple[TestClient, TestClient]]:
+    namespace = f"test-{uuid.uuid4().hex}"  # this run's own counters
+    apps = [make_app(tmp_path, redis_url=redis_url) for _ in range(2)]
+    for app in apps:
+        assert "redis" in type(app.state.chat_limiter._limiter.storage).__name__.lower()
+        app.state.chat_limiter = ChatLimiter.for_redis(
+            redis_url, session_limit=Limit(3, 60), address_limit=Limit(5, 60),
+            namespace=namespace)
+    yield TestClient(apps[0]), TestClient(apps[1])
+
+
+def test_two_web_processes_share_one_session_limit_in_redis(
+        two_web_processes: tuple[TestClient, TestClient]) -> None:
+    first, second = two_web_processes
+    assert first.post("/api/chat", json={"message": "a"}).status_code == 200
+    second.cookies.update(first.cookies)  # the load balancer sends the next one elsewhere
+    assert second.post("/api/chat", json={"message": "b"}).status_code == 200
+    assert first.post("/api/chat", json={"message": "c"}).status_code == 200
+    refused = second.post("/api/chat", json={"message": "d"})
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+
+
+def test_two_web_processes_share_one_address_limit_in_redis(
+        two_web_processes: tuple[TestClient, TestClient]) -> None:
+    first, second = two_web_processes
+    statuses = []
+    for i in range(6):
+        client = (first, second)[i % 2]
+        client.cookies.clear()
+        statuses.append(client.post("/api/chat", json={"message": "hi"}).status_code)
+    assert statuses == [200] * 5 + [429]

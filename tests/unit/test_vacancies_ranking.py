@@ -1,0 +1,71 @@
+"""The pure parts of the indexed search: rings, what a better match needs, FTS5 queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from carecareers.vacancies.ranking import (
+    Criteria,
+    Ranked,
+    _fts_all,
+    _fts_any,
+    _required,
+    _rings,
+)
+from carecareers.vacancies.search import SearchResult
+
+
+def criteria(roles: tuple[str, ...] = (), terms: tuple[str, ...] = ()) -> Criteria:
+    return Criteria(roles=roles, terms=terms, place=None, radius=None, filters=(),
+                    today=date(2026, 11, 29))
+
+
+def test_rings_widen_to_the_radius() -> None:
+    rings = _rings(25)
+    assert rings[0] == 0.5 and rings[-1] == 25
+    assert all(b / a == pytest.approx(2 ** 0.5) for a, b in zip(rings[:-2], rings[1:-1],
+                                                                  strict=True))
+    assert _rings(0.3) == [0.3]
+
+
+def test_the_best_score_counts_a_role_and_each_word_in_the_title() -> None:
+    assert criteria(("care_worker",), ("night",)).best_score == 5
+    assert criteria((), ("care", "home")).best_score == 4
+    assert criteria().best_score == 0
+
+
+@pytest.mark.parametrize("score, role, anywhere, in_title", [
+    (4, True, (), ("night",)),   # only the best (5) beats 4: role and word in the title
+    (3, True, ("night",), ()),   # 4 or 5: the role, and the word somewhere
+    (2, True, (), ()),           # 3 needs the role, not the word
+    (1, False, (), ()),          # 2 is the word in the title alone
+])
+def test_what_a_match_needs_to_score_more(score: int, role: bool, anywhere: tuple[str, ...],
+                                          in_title: tuple[str, ...]) -> None:
+    required = _required(criteria(("care_worker",), ("night",)), score)
+    assert (required.role, required.terms, required.title_terms) == (role, anywhere, in_title)
+
+
+def test_short_words_are_never_required_of_the_trigram_index() -> None:
+    required = _required(criteria((), ("ot", "nurse")), 3)
+    assert required.title_terms == ("nurse",)
+
+
+def test_fts_queries_quote_every_word() -> None:
+    assert _fts_any(["care", "home"]) == '"care" OR "home"'
+    required = _required(criteria((), ("care", "home")), 3)
+    assert _fts_all(required) == '(title : "care") AND (title : "home")'
+
+
+def test_ranked_rows_sort_by_score_distance_closing_date_and_id() -> None:
+    rows = [Ranked(1, 2, 5.0, None), Ranked(2, 2, 5.0, date(2027, 1, 1)),
+            Ranked(3, 3, 9.0, None), Ranked(4, 2, 1.0, None)]
+    assert [r.id for r in sorted(rows, key=lambda r: r.key)] == [3, 4, 2, 1]
+
+
+def test_a_capped_total_reads_more_than() -> None:
+    assert SearchResult(total=1000, total_exact=False).total_text == "more than 1,000"
+    assert SearchResult(total=42).total_text == "42"
+    assert SearchResult(total=1000, total_exact=False).as_dict()["total_exact"] is False
