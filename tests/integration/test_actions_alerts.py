@@ -107,6 +107,21 @@ async def test_bad_place_and_email_are_asked_again(database: Any) -> None:
     assert slots["alert_email"] is None and "email address" in messages[0]["text"]
 
 
+async def test_consent_comes_only_from_its_buttons_or_a_typed_yes(database: Any) -> None:
+    dispatcher = CollectingDispatcher()
+    button = tracker({"alert_consent": "/inform", "requested_slot": "alert_consent"},
+                     '/inform{"consent_answer":"given"}', just_set="alert_consent",
+                     entities=[{"entity": "consent_answer", "value": "given"}])
+    events = await ValidateJobAlertForm().run(dispatcher, button, FORM_DOMAIN)
+    assert {e["name"]: e["value"] for e in events if e["event"] == "slot"}["alert_consent"] \
+        == "given"
+    other = tracker({"alert_consent": "/inform", "requested_slot": "alert_consent"},
+                    '/inform{"form_answer":"18"}', just_set="alert_consent")
+    events = await ValidateJobAlertForm().run(CollectingDispatcher(), other, FORM_DOMAIN)
+    assert {e["name"]: e["value"] for e in events if e["event"] == "slot"}["alert_consent"] \
+        is None  # another question's button is not consent
+
+
 def test_consent_question_is_plain_and_per_channel(database: Any) -> None:
     _, messages = run(ActionAskAlertConsent(), tracker(WEB_SLOTS))
     assert "by email, at most once a day" in messages[0]["text"]
@@ -133,7 +148,7 @@ def test_web_alert_is_saved_with_consent_and_waits_for_the_link(database: Any) -
 def test_telegram_alert_asks_the_bot_to_link_the_chat(database: Any) -> None:
     slots = {**WEB_SLOTS, "alert_email": None}
     _, messages = run(ActionSetJobAlert(), tracker(slots, channel="telegram", sender="tg-abc"))
-    assert messages[0]["custom"] == {"type": "telegram_alert_link"}
+    assert messages[0]["custom"] == {"type": "alert_chat_link"}
     assert "message you here" in messages[1]["text"]
 
 
