@@ -135,6 +135,7 @@ class SearchAction(Action, ABC):
             buttons.insert(0, {"title": "More jobs", "payload": "/more_vacancies"})
         if radius < MAX_RADIUS_MILES:
             buttons.append({"title": "Search wider", "payload": "/widen_search"})
+        buttons.append({"title": "Tell me about new jobs like these", "payload": "/ask_job_alert"})
         dispatcher.utter_message(text="Want to see more, or have an employer contact you?",
                                  buttons=buttons)
 

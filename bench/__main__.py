@@ -10,6 +10,7 @@ SECTIONS = [
     ("NLU quality and training time", "bench.nlu"),
     ("Rasa /model/parse latency", "bench.parse"),
     ("Vacancy import and search", "bench.vacancies"),
+    ("Job alerts: matching and queuing", "bench.alerts"),
     ("Telegram bot reply time", "bench.bot"),
     ("Web chat against Rasa", "bench.webchat"),
 ]

@@ -37,11 +37,12 @@ def valid_campaign(code: str) -> bool:
 def turn_for(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
              extra: dict[str, Any] | None = None, if_silent: str | None = None) -> Turn:
     """The relay's view of a message from this Telegram user."""
-    user = update.effective_user
+    user, chat = update.effective_user, update.effective_chat
     assert user is not None
     campaign = (context.user_data or {}).get(CAMPAIGN_KEY)
     return Turn(telegram_sender(services(context).secret_key, user.id), message, CHANNEL,
-                campaign, extra_metadata=extra or {}, if_silent=if_silent)
+                campaign, extra_metadata=extra or {}, if_silent=if_silent,
+                chat_id=chat.id if chat is not None else None)
 
 
 async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,

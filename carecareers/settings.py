@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     lead_retention_days: int = 365
     # Conversations that never became a lead are kept this long after their last message.
     tracker_retention_days: int = 30
+
+    # Job alerts and outgoing messages (carecareers/alerts, carecareers/delivery).
+    smtp_url: str = ""  # smtp://user:password@host:587 (STARTTLS when offered), smtps://host:465
+    smtp_from: str = "Care Careers <alerts@localhost>"
+    alert_min_interval_hours: float = 24.0  # at most one bundle per person in this time
+    alert_retention_days: int = 365  # an alert nobody touched for this long expires
+    alerts_send_every_minutes: int = 15  # how often `make run` runs `alerts send` (0: never)
     log_level: str = "INFO"
     # `make run` keeps each process's log and the state of each part here.
     run_dir: Path = VAR_DIR / "run"

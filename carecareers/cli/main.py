@@ -9,6 +9,7 @@ import sys
 import typer
 
 from carecareers.cli.advisers import app as advisers_app
+from carecareers.cli.alerts import app as alerts_app
 from carecareers.cli.campaigns import app as campaigns_app
 from carecareers.cli.leads import app as leads_app
 from carecareers.cli.leads import retention_app
@@ -28,6 +29,7 @@ app.add_typer(campaigns_app, name="campaigns")
 app.add_typer(advisers_app, name="advisers")
 app.add_typer(leads_app, name="leads")
 app.add_typer(retention_app, name="retention")
+app.add_typer(alerts_app, name="alerts")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

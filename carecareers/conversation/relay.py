@@ -15,8 +15,14 @@ from typing import Any, Protocol
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from carecareers.alerts.subscriptions import link_telegram_chat
 from carecareers.campaigns.service import record_message
-from carecareers.conversation.payloads import forgets_form_answers, is_erasure_marker, is_marker
+from carecareers.conversation.payloads import (
+    asks_for_alert_chat,
+    forgets_form_answers,
+    is_erasure_marker,
+    is_marker,
+)
 from carecareers.conversation.pending import CHANGES, remember_failed
 from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
 from carecareers.conversation.tracker_events import ErasureFailed
@@ -51,6 +57,7 @@ class Turn:
     from_person: bool = True
     extra_metadata: Mapping[str, Any] = field(default_factory=dict)
     if_silent: str | None = None
+    chat_id: int | None = None  # Telegram's chat: never sent to Rasa; kept only for alerts
 
     def metadata(self) -> dict[str, Any]:
         """The metadata sent to Rasa: the channel, the campaign if any, and extras."""
@@ -99,6 +106,8 @@ class Relay:
             await self._change_tracker("erase", turn.sender_id)
         elif any(forgets_form_answers(reply.custom) for reply in replies):
             await self._change_tracker("redact", turn.sender_id)
+        if turn.chat_id is not None and any(asks_for_alert_chat(r.custom) for r in replies):
+            await asyncio.to_thread(self._link_alert_chat, turn.sender_id, turn.chat_id)
         if not shown and (turn.from_person or turn.if_silent):
             return TurnResult([self._fallback(turn)], erased=erased, fell_back=not erased)
         return TurnResult(shown, erased=erased)
@@ -129,6 +138,17 @@ class Relay:
         except ErasureFailed as exc:
             logger.warning("could not %s a conversation's events (%s); will retry", change, exc)
             await asyncio.to_thread(self._remember, sender_id, change)
+
+    def _link_alert_chat(self, sender_id: str, chat_id: int) -> None:
+        """Attach the Telegram chat to the job alerts the person just agreed to."""
+        if self._sessions is None:
+            logger.error("no database to link a chat to its job alerts")
+            return
+        try:
+            with self._sessions() as session, session.begin():
+                link_telegram_chat(session, sender_id, chat_id)
+        except SQLAlchemyError as exc:
+            logger.warning("could not link a chat to its job alerts: %s", type(exc).__name__)
 
     def _remember(self, sender_id: str, change: str) -> None:
         if self._sessions is None:

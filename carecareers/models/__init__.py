@@ -1,7 +1,9 @@
 """The data model; import from here so Alembic and the services see every table."""
 
+from carecareers.models.alerts import AlertConsent, AlertMatch, AlertRecipient, JobAlert
 from carecareers.models.base import Base
 from carecareers.models.campaigns import Campaign, CampaignVisit, Conversation
+from carecareers.models.delivery import OutboxMessage, SuppressedAddress
 from carecareers.models.leads import Consent, FollowUp, Lead, LeadRoute
 from carecareers.models.people import Adviser, AuditEvent, Provider
 from carecareers.models.questions import PendingTrackerChange, UnansweredQuestion
@@ -9,6 +11,9 @@ from carecareers.models.sessions import AdviserSession
 from carecareers.models.vacancies import FeedImport, Vacancy
 
 __all__ = [
+    "AlertConsent",
+    "AlertMatch",
+    "AlertRecipient",
     "Adviser",
     "AdviserSession",
     "AuditEvent",
@@ -19,10 +24,13 @@ __all__ = [
     "Conversation",
     "FeedImport",
     "FollowUp",
+    "JobAlert",
     "Lead",
     "LeadRoute",
+    "OutboxMessage",
     "PendingTrackerChange",
     "Provider",
+    "SuppressedAddress",
     "UnansweredQuestion",
     "Vacancy",
 ]

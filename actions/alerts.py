@@ -1,0 +1,267 @@
+"""Job alerts in the conversation: what to watch, age, email (web), consent; list; stop.
+
+Flow (stories/alerts.yml, diagram in stories/alerts.mmd):
+  ask_job_alert (or the "Tell me about new jobs like these" button) -> age (under 16:
+  kind signposting, nothing saved) -> place (unless known) -> email address (web chat
+  only) -> consent for that channel -> saved (email: confirmed by link first).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import channel_of, db_session, latest_entity
+from actions.interest import UNDER_16_HELP
+from carecareers.alerts import (
+    TELEGRAM_LINK_MARKER,
+    AlertAsked,
+    AlertError,
+    alerts_for_sender,
+    consent_question,
+    criteria_for,
+    criteria_of,
+    set_up_alert,
+    stop_alerts_for_sender,
+)
+from carecareers.conversation.payloads import CONSENT_ENTITY, consent_button
+from carecareers.conversation.payloads import form_answer_button as answer_button
+from carecareers.leads.form import read_consent
+from carecareers.leads.validation import InvalidAnswer, parse_age, parse_email
+from carecareers.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+FORM_SLOTS = ("alert_what", "alert_place", "alert_apprenticeships", "alert_age", "alert_email",
+              "alert_consent", "alert_under_16")
+SORRY = "Sorry, I can't set up alerts just now. Please try again in a few minutes."
+
+
+def asked_from(tracker: Tracker) -> AlertAsked:
+    """The alert the slots describe, for this conversation and channel."""
+    return AlertAsked(
+        channel=channel_of(tracker), sender_id=tracker.sender_id,
+        role=tracker.get_slot("alert_what"), place=tracker.get_slot("alert_place"),
+        apprenticeships=bool(tracker.get_slot("alert_apprenticeships")),
+        email=tracker.get_slot("alert_email"))
+
+
+class ActionStartJobAlert(Action):
+    """Start from what was just said, or from the search shown ('new jobs like these')."""
+
+    def name(self) -> str:
+        return "action_start_job_alert"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        from_button = text.startswith("/")
+        what = latest_entity(tracker, "role") or (
+            tracker.get_slot("vacancy_role") if from_button else None)
+        place = latest_entity(tracker, "location") or tracker.get_slot("location")
+        apprenticeships = "apprentic" in text.lower() or (
+            from_button and bool(tracker.get_slot("vacancy_apprenticeship")))
+        known_age = tracker.get_slot("lead_age") or tracker.get_slot("age")
+        return [SlotSet(slot, None) for slot in FORM_SLOTS] + [
+            SlotSet("alert_what", what),
+            SlotSet("alert_place", place), SlotSet("alert_apprenticeships", apprenticeships),
+            SlotSet("alert_age", str(known_age) if known_age else None),
+        ]
+
+
+class ValidateJobAlertForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_job_alert_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        if tracker.get_slot("alert_under_16"):
+            return []
+        if channel_of(tracker) == "telegram":
+            return [s for s in domain_slots if s != "alert_email"]
+        return domain_slots
+
+    def validate_alert_age(self, value: Any, dispatcher: CollectingDispatcher,
+                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        try:
+            age = parse_age(str(value))
+        except InvalidAnswer as error:
+            dispatcher.utter_message(text=str(error))
+            return {"alert_age": None}
+        if not age.can_consent:
+            dispatcher.utter_message(text=UNDER_16_HELP.replace(
+                "I won't save any details", "I can't set up job alerts for you"))
+            return {"alert_age": None, "alert_under_16": True}
+        return {"alert_age": str(age.years) if age.years is not None else age.band}
+
+    def validate_alert_place(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        asked = AlertAsked(channel="web", sender_id="", what=None, place=str(value))
+        try:
+            criteria_for(asked)
+        except AlertError as error:
+            dispatcher.utter_message(text=str(error))
+            return {"alert_place": None}
+        return {"alert_place": str(value).strip()}
+
+    def validate_alert_email(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        try:
+            return {"alert_email": parse_email(str(value))}
+        except InvalidAnswer as error:
+            dispatcher.utter_message(text=str(error))
+            return {"alert_email": None}
+
+    def validate_alert_consent(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        """Consent only from its own buttons or typed words that say yes (leads' rule)."""
+        consent = read_consent(latest_entity(tracker, CONSENT_ENTITY),
+                               str(tracker.latest_message.get("text") or ""),
+                               tracker.get_intent_of_latest_message())
+        if consent is None:
+            dispatcher.utter_message(text="Please tap \"Yes, send them\" or \"No thanks\".")
+        return {"alert_consent": consent}
+
+
+class ActionAskAlertAge(Action):
+    def name(self) -> str:
+        return "action_ask_alert_age"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(text="Happy to! First, how old are you?", buttons=[
+            answer_button("Under 16", "15"), answer_button("16 or 17", "16"),
+            answer_button("18 or over", "18")])
+        return []
+
+
+class ActionAskAlertConsent(Action):
+    """Ask consent for this channel in plain words (PECR: a job alert is direct marketing)."""
+
+    def name(self) -> str:
+        return "action_ask_alert_consent"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        try:
+            wording = consent_question(get_settings(), asked_from(tracker))
+        except AlertError as error:
+            dispatcher.utter_message(text=str(error))
+            return [SlotSet("alert_place", None)]
+        dispatcher.utter_message(text=wording.text, buttons=[
+            consent_button("Yes, send them", given=True),
+            consent_button("No thanks", given=False)])
+        return []
+
+
+class ActionSetJobAlert(Action):
+    """Save the alert if consent was given; always clear the form's answers."""
+
+    def name(self) -> str:
+        return "action_set_job_alert"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
+        if tracker.get_slot("alert_under_16"):
+            return clear
+        if tracker.get_slot("alert_consent") != "given":
+            dispatcher.utter_message(text="No problem, I won't send you alerts. You can "
+                                          "ask me about jobs any time.")
+            return clear
+        asked = asked_from(tracker)
+        try:
+            with db_session() as session:
+                request = set_up_alert(session, get_settings(), asked)
+                watch = criteria_of(request.alert).describe()
+        except AlertError as error:
+            dispatcher.utter_message(text=str(error))
+            return clear
+        except SQLAlchemyError:
+            logger.exception("could not save a job alert")
+            dispatcher.utter_message(text=SORRY)
+            return clear
+        self.confirm(dispatcher, asked, watch, request.needs_confirmation)
+        return clear
+
+    @staticmethod
+    def confirm(dispatcher: CollectingDispatcher, asked: AlertAsked, watch: str,
+                needs_confirmation: bool) -> None:
+        if asked.delivery_channel == "telegram":
+            dispatcher.utter_message(json_message=dict(TELEGRAM_LINK_MARKER))
+            dispatcher.utter_message(
+                text=f"Done! I'll message you here with new {watch}, at most once a day. "
+                     "Press \"Stop alerts\" under any alert, or say \"stop alerts\", to end "
+                     "them.")
+        elif needs_confirmation:
+            dispatcher.utter_message(
+                text=f"Nearly done: I've emailed a link to {asked.email}. Open it and press "
+                     f"Confirm, and I'll send you new {watch}, at most once a day.")
+        else:
+            dispatcher.utter_message(
+                text=f"Done! I'll email you new {watch}, at most once a day.")
+
+
+class ActionCancelJobAlert(Action):
+    def name(self) -> str:
+        return "action_cancel_job_alert"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(text="OK, no alert set up.")
+        return [SlotSet(slot, None) for slot in FORM_SLOTS]
+
+
+class ActionMyAlerts(Action):
+    def name(self) -> str:
+        return "action_my_alerts"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        try:
+            with db_session() as session:
+                alerts = [(criteria_of(a).describe(), a.status)
+                          for a in alerts_for_sender(session, tracker.sender_id)]
+        except SQLAlchemyError:
+            logger.exception("could not list job alerts")
+            dispatcher.utter_message(text=SORRY)
+            return []
+        if not alerts:
+            dispatcher.utter_message(
+                text="You don't have any job alerts. Say something like \"alert me about "
+                     "HCA jobs near ST4\" to set one up.")
+            return []
+        lines = [f"- {watch}" + (" (waiting for you to confirm by email)"
+                                 if status == "pending" else "") for watch, status in alerts]
+        dispatcher.utter_message(text="Your job alerts:\n" + "\n".join(lines),
+                                 buttons=[{"title": "Stop alerts", "payload": "/stop_alerts"}])
+        return []
+
+
+class ActionStopAlerts(Action):
+    def name(self) -> str:
+        return "action_stop_alerts"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        try:
+            with db_session() as session:
+                stopped = stop_alerts_for_sender(session, tracker.sender_id)
+        except SQLAlchemyError:
+            logger.exception("could not stop job alerts")
+            dispatcher.utter_message(text=SORRY)
+            return []
+        if stopped:
+            plural = "alert" if stopped == 1 else "alerts"
+            dispatcher.utter_message(text=f"Done: I've stopped your {stopped} job {plural}. "
+                                          "You won't get any more.")
+        else:
+            dispatcher.utter_message(text="You don't have any job alerts running, so "
+                                          "there's nothing to stop.")
+        return []

@@ -1,0 +1,224 @@
+"""Set up, confirm, list and stop job alerts; each change is one call in the caller's session."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from carecareers.alerts.criteria import AlertCriteria
+from carecareers.alerts.errors import AlertNotAllowed, InvalidAlert, UnknownToken
+from carecareers.alerts.messages import confirmation_email
+from carecareers.delivery import enqueue, is_suppressed
+from carecareers.leads.consent import ConsentWording
+from carecareers.leads.validation import InvalidAnswer, parse_email
+from carecareers.models import AlertConsent, AlertRecipient, JobAlert
+from carecareers.models.base import utcnow
+from carecareers.models.delivery import SuppressedAddress
+
+LIVE = ("pending", "active")
+MAX_ALERTS_PER_SENDER = 10
+
+
+@dataclass(frozen=True)
+class AlertRequest:
+    alert: JobAlert
+    needs_confirmation: bool = False
+    needs_chat_link: bool = False
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def request_email_alert(session: Session, *, sender_id: str, email: str,
+                        criteria: AlertCriteria, consent: ConsentWording, base_url: str,
+                        now: datetime | None = None) -> AlertRequest:
+    """Record an email alert and its consent; unless the address is already proven for
+    this conversation, queue a confirmation email and keep the alert pending."""
+    now = now or utcnow()
+    address = _email(email)
+    if is_suppressed(session, "email", address):
+        raise AlertNotAllowed("Emails to that address don't get through, so I can't send "
+                              "alerts there. Could you give another address?")
+    _check_room(session, sender_id)
+    recipient = _recipient(session, "email", address, sender_id, now)
+    trusted = (recipient.confirmed_at is not None and recipient.status == "active"
+               and recipient.sender_id == sender_id)
+    alert = _add_alert(session, recipient, sender_id, criteria, now,
+                       "active" if trusted else "pending")
+    _record_consent(session, recipient, consent, now)
+    if not trusted:
+        alert.confirm_token = new_token()
+        enqueue(session, confirmation_email(address, alert.confirm_token, criteria.describe(),
+                                            base_url), now)
+    session.flush()
+    return AlertRequest(alert, needs_confirmation=not trusted)
+
+
+def request_telegram_alert(session: Session, *, sender_id: str, criteria: AlertCriteria,
+                           consent: ConsentWording, now: datetime | None = None) -> AlertRequest:
+    """Record a Telegram alert; it starts once the bot links this conversation's chat."""
+    now = now or utcnow()
+    _check_room(session, sender_id)
+    recipient = session.scalar(select(AlertRecipient).where(
+        AlertRecipient.channel == "telegram", AlertRecipient.sender_id == sender_id))
+    if recipient is None:
+        recipient = AlertRecipient(channel="telegram", address=None, sender_id=sender_id,
+                                   status="active", unsubscribe_token=new_token(),
+                                   created_at=now, last_activity_at=now)
+        session.add(recipient)
+    recipient.status, recipient.last_activity_at = "active", now
+    linked = recipient.address is not None
+    alert = _add_alert(session, recipient, sender_id, criteria, now,
+                       "active" if linked else "pending")
+    _record_consent(session, recipient, consent, now)
+    session.flush()
+    return AlertRequest(alert, needs_chat_link=not linked)
+
+
+def link_telegram_chat(session: Session, sender_id: str, chat_id: int,
+                       now: datetime | None = None) -> int:
+    """Attach the Telegram chat to this sender's alerts and start them; return how many."""
+    now = now or utcnow()
+    recipient = session.scalar(select(AlertRecipient).where(
+        AlertRecipient.channel == "telegram", AlertRecipient.sender_id == sender_id))
+    if recipient is None:
+        return 0
+    address = str(chat_id)
+    other = session.scalar(select(AlertRecipient).where(
+        AlertRecipient.channel == "telegram", AlertRecipient.address == address,
+        AlertRecipient.id != recipient.id))
+    if other is not None:
+        other.address = None  # an older record of the same chat under another sender id
+        session.flush()
+    recipient.address, recipient.confirmed_at = address, recipient.confirmed_at or now
+    for suppressed in session.scalars(select(SuppressedAddress).where(
+            SuppressedAddress.channel == "telegram", SuppressedAddress.address == address)):
+        session.delete(suppressed)  # they are talking to the bot again: it is not blocked
+    started = 0
+    for alert in recipient.alerts:
+        if alert.status == "pending":
+            alert.status, started = "active", started + 1
+    session.flush()
+    return started
+
+
+def confirm_alert(session: Session, token: str, now: datetime | None = None) -> JobAlert:
+    """Start a pending email alert from its confirmation link."""
+    now = now or utcnow()
+    alert = session.scalar(select(JobAlert).where(JobAlert.confirm_token == token)) \
+        if token else None
+    if alert is None or alert.status != "pending":
+        raise UnknownToken("This confirmation link has been used already or has expired.")
+    alert.status, alert.confirm_token, alert.last_activity_at = "active", None, now
+    recipient = alert.recipient
+    recipient.status, recipient.confirmed_at = "active", now
+    recipient.sender_id, recipient.last_activity_at = alert.sender_id, now
+    session.flush()
+    return alert
+
+
+def unsubscribe(session: Session, token: str, now: datetime | None = None) -> int:
+    """Stop every alert of the address behind an unsubscribe link; return how many stopped."""
+    now = now or utcnow()
+    recipient = session.scalar(select(AlertRecipient).where(
+        AlertRecipient.unsubscribe_token == token)) if token else None
+    if recipient is None:
+        raise UnknownToken("This link to stop alerts is not valid any more: the alerts may "
+                           "have ended already.")
+    return _stop_recipient(recipient, now)
+
+
+def stop_alerts_for_sender(session: Session, sender_id: str,
+                           now: datetime | None = None) -> int:
+    """Stop the alerts set up in this conversation (and its Telegram chat's); return how many."""
+    now = now or utcnow()
+    stopped = 0
+    for alert in session.scalars(select(JobAlert).where(
+            JobAlert.sender_id == sender_id, JobAlert.status.in_(LIVE))):
+        alert.status, alert.stopped_at, alert.confirm_token = "stopped", now, None
+        stopped += 1
+    session.flush()
+    recipients = session.scalars(select(AlertRecipient).where(
+        AlertRecipient.sender_id == sender_id))
+    for recipient in recipients:
+        if recipient.channel == "telegram" or not _live_alerts(recipient):
+            stopped += _stop_recipient(recipient, now)
+    session.flush()
+    return stopped
+
+
+def alerts_for_sender(session: Session, sender_id: str,
+                      now: datetime | None = None) -> list[JobAlert]:
+    """The live alerts of this conversation, oldest first; asking counts as activity."""
+    alerts = list(session.scalars(select(JobAlert).where(
+        JobAlert.sender_id == sender_id, JobAlert.status.in_(LIVE)).order_by(JobAlert.id)))
+    for alert in alerts:
+        alert.last_activity_at = now or utcnow()
+    return alerts
+
+
+def _email(text: str) -> str:
+    try:
+        return parse_email(text)
+    except InvalidAnswer as exc:
+        raise InvalidAlert(str(exc)) from exc
+
+
+def _check_room(session: Session, sender_id: str) -> None:
+    count = len(session.scalars(select(JobAlert.id).where(
+        JobAlert.sender_id == sender_id, JobAlert.status.in_(LIVE))).all())
+    if count >= MAX_ALERTS_PER_SENDER:
+        raise AlertNotAllowed(f"You have {count} alerts already. Say \"stop alerts\" to clear "
+                              "them, then set up the ones you want.")
+
+
+def _recipient(session: Session, channel: str, address: str, sender_id: str,
+               now: datetime) -> AlertRecipient:
+    recipient = session.scalar(select(AlertRecipient).where(
+        AlertRecipient.channel == channel, AlertRecipient.address == address))
+    if recipient is None:
+        recipient = AlertRecipient(channel=channel, address=address, sender_id=sender_id,
+                                   status="active", unsubscribe_token=new_token(),
+                                   created_at=now, last_activity_at=now)
+        session.add(recipient)
+    return recipient
+
+
+def _add_alert(session: Session, recipient: AlertRecipient, sender_id: str,
+               criteria: AlertCriteria, now: datetime, status: str) -> JobAlert:
+    alert = JobAlert(
+        recipient=recipient, sender_id=sender_id, role_code=criteria.role_code,
+        keywords=criteria.keywords, place=criteria.place, outcode=criteria.outcode,
+        latitude=criteria.latitude, longitude=criteria.longitude,
+        radius_miles=criteria.radius_miles, apprenticeships_only=criteria.apprenticeships_only,
+        status=status, matched_until=now, created_at=now, last_activity_at=now)
+    session.add(alert)
+    return alert
+
+
+def _record_consent(session: Session, recipient: AlertRecipient, consent: ConsentWording,
+                    now: datetime) -> None:
+    session.add(AlertConsent(recipient=recipient, channel=recipient.channel,
+                             wording_version=consent.version, wording=consent.text,
+                             given_at=now))
+
+
+def _live_alerts(recipient: AlertRecipient) -> list[JobAlert]:
+    return [a for a in recipient.alerts if a.status in LIVE]
+
+
+def _stop_recipient(recipient: AlertRecipient, now: datetime) -> int:
+    stopped = 0
+    for alert in _live_alerts(recipient):
+        alert.status, alert.stopped_at, alert.confirm_token = "stopped", now, None
+        stopped += 1
+    recipient.status = "stopped"
+    for consent in recipient.consents:
+        if consent.withdrawn_at is None:
+            consent.withdrawn_at = now
+    return stopped

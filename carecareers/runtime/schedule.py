@@ -1,0 +1,78 @@
+"""Run `carecareers alerts send` every ALERTS_SEND_EVERY_MINUTES while `make run` is up.
+
+Production runs the same command from cron instead (see the README):
+    */15 * * * * cd /srv/carecareers && .venv/bin/carecareers alerts send
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from carecareers.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+ALERTS_SEND = [sys.executable, "-c", "from carecareers.cli.main import app; app()",
+               "alerts", "send"]
+FIRST_RUN_SECONDS = 30.0
+
+
+class PeriodicCommand:
+    """A thread that runs a command now and then, one run at a time, until stopped."""
+
+    def __init__(self, argv: Sequence[str], every_seconds: float,
+                 first_after_seconds: float = FIRST_RUN_SECONDS) -> None:
+        self.argv = list(argv)
+        self.every_seconds = every_seconds
+        self.first_after_seconds = first_after_seconds
+        self.runs = 0
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="alerts-send", daemon=True)
+
+    def start(self) -> PeriodicCommand:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=30)
+
+    def _loop(self) -> None:
+        wait = self.first_after_seconds
+        while not self._stopping.wait(wait):
+            self._run_once()
+            wait = self.every_seconds
+
+    def _run_once(self) -> None:
+        process = subprocess.Popen(self.argv, stdout=subprocess.DEVNULL,  # noqa: S603
+                                   stderr=subprocess.PIPE, text=True)
+        while process.poll() is None:
+            if self._stopping.wait(0.5):
+                process.terminate()
+                process.wait(timeout=10)
+                return
+        self.runs += 1
+        if process.returncode != 0:
+            last = (process.stderr.read() if process.stderr else "").strip().splitlines()
+            logger.warning("alerts send exited with %s: %s", process.returncode,
+                           last[-1] if last else "")
+
+
+@contextmanager
+def alert_schedule(settings: Settings) -> Iterator[PeriodicCommand | None]:
+    """Send due alerts on a schedule inside the block (not at all if the interval is 0)."""
+    if settings.alerts_send_every_minutes <= 0:
+        yield None
+        return
+    command = PeriodicCommand(ALERTS_SEND, settings.alerts_send_every_minutes * 60.0).start()
+    print(f"  job alerts:        sent every {settings.alerts_send_every_minutes} minutes",
+          flush=True)
+    try:
+        yield command
+    finally:
+        command.stop()

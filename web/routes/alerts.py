@@ -1,0 +1,57 @@
+"""Links in alert messages: confirm an email alert, stop alerts. Plain pages, no login.
+
+Confirming needs a press on the page (a POST), so that mail scanners that open links do
+not confirm for the person. Stopping happens on opening the link (and on the one-click
+POST of RFC 8058): a scanner can only ever stop messages, never start them.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from carecareers.alerts import UnknownToken, confirm_alert, criteria_of, unsubscribe
+from web.deps import get_session
+
+router = APIRouter(prefix="/alerts")
+MAX_TOKEN = 64
+
+
+def _page(request: Request, status_code: int = 200, **context: object) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(
+        request, "alerts.html", context, status_code=status_code)
+
+
+def _not_found(request: Request, message: str) -> HTMLResponse:
+    return _page(request, 404, heading="Link not valid", message=message)
+
+
+@router.get("/confirm/{token}", response_class=HTMLResponse)
+def confirm_page(request: Request, token: str) -> HTMLResponse:
+    return _page(request, heading="Confirm your job alerts", confirm_action=request.url.path,
+                 message="Press Confirm to start getting new care jobs by email, at most "
+                         "once a day. If you didn't ask for this, just close this page.")
+
+
+@router.post("/confirm/{token}", response_class=HTMLResponse)
+def confirm(request: Request, token: str,
+            session: Session = Depends(get_session)) -> HTMLResponse:
+    try:
+        alert = confirm_alert(session, token[:MAX_TOKEN])
+    except UnknownToken as exc:
+        return _not_found(request, str(exc))
+    return _page(request, heading="Your job alerts are on",
+                 message=f"We'll email you new {criteria_of(alert).describe()}, at most once "
+                         "a day. Every email has a link to stop them.")
+
+
+@router.api_route("/unsubscribe/{token}", methods=["GET", "POST"], response_class=HTMLResponse)
+def stop(request: Request, token: str, session: Session = Depends(get_session)) -> HTMLResponse:
+    try:
+        unsubscribe(session, token[:MAX_TOKEN])
+    except UnknownToken as exc:
+        return _not_found(request, str(exc))
+    return _page(request, heading="Job alerts stopped",
+                 message="You won't get any more job alerts from us. You can set up new ones "
+                         "in the chat at any time.")
