@@ -536,3 +536,14 @@ def test_opening_the_page_greets_without_starting_a_conversation(client: TestCli
         assert session.scalars(select(Conversation)).one().message_count == 1
     for body in ({"start": False}, {"start": True, "message": "hi"}, {"start": "/x"}):
         assert client.post("/api/chat", json=body).status_code == 422
+
+
+def test_the_chat_cookie_is_secure_when_https_only_is_set(tmp_path: Path, fake_rasa: FakeRasa):
+    with make_client(tmp_path, fake_rasa, https_only=True) as client:
+        cookie = client.post("/api/chat", json={"message": "hello"}).headers["set-cookie"]
+    assert "secure" in cookie.lower()
+
+
+def test_without_https_only_a_plain_http_cookie_is_not_marked_secure(client: TestClient):
+    cookie = client.post("/api/chat", json={"message": "hello"}).headers["set-cookie"]
+    assert "secure" not in cookie.lower()
