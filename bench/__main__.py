@@ -12,6 +12,8 @@ SECTIONS = [
     ("Vacancy import and search", "bench.vacancies"),
     ("Telegram bot reply time", "bench.bot"),
     ("Web chat against Rasa", "bench.webchat"),
+    ("Multi-turn conversations", "bench.conversations"),
+    ("Entity extraction (held-out)", "bench.entities"),
 ]
 
 
