@@ -10,6 +10,7 @@ import typer
 
 from carecareers.cli.advisers import app as advisers_app
 from carecareers.cli.campaigns import app as campaigns_app
+from carecareers.cli.content import app as content_app
 from carecareers.cli.leads import app as leads_app
 from carecareers.cli.leads import retention_app
 from carecareers.cli.vacancies import app as vacancies_app
@@ -28,6 +29,7 @@ app.add_typer(campaigns_app, name="campaigns")
 app.add_typer(advisers_app, name="advisers")
 app.add_typer(leads_app, name="leads")
 app.add_typer(retention_app, name="retention")
+app.add_typer(content_app, name="content")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
