@@ -19,7 +19,7 @@ from carecareers.careers.errors import NoPayRate, NoRoute, UnknownRole
 from carecareers.careers.ladder import find_start
 from carecareers.careers.pay import Person
 from carecareers.careers.records import CareersContent, Role
-from carecareers.careers.roles import find_role, get_role, normalise
+from carecareers.careers.roles import best_match, get_role, normalise, role_phrases
 
 DEFAULT_START = "no_qualifications"
 APPRENTICE = re.compile(r"apprentic|aprentic|apprentis", re.IGNORECASE)
@@ -112,7 +112,8 @@ def named_role(content: CareersContent, turn: Turn) -> str | None:
     role = turn.entity("role")
     if role is not None:
         return role
-    found = find_role(content, turn.text)
+    phrases = ((role, [p for p in role_phrases(role) if len(p) > 3]) for role in content.roles)
+    found = best_match(turn.text, phrases)
     return found.code if found else None
 
 
