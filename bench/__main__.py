@@ -12,6 +12,7 @@ SECTIONS = [
     ("Vacancy import and search", "bench.vacancies"),
     ("Telegram bot reply time", "bench.bot"),
     ("Web chat against Rasa", "bench.webchat"),
+    ("Careers facts right for the person", "bench.facts"),
 ]
 
 
