@@ -83,7 +83,7 @@ def on_apprentice_rate(table: MinimumWage, person: Person) -> bool | None:
 
 
 def dated_line(starts: date, source: Source) -> str:
-    return f"{capitalised(as_of(starts, source))}."
+    return f"({as_of(starts, source)})"
 
 
 def stale_note(starts: date, check_at: str) -> str:
@@ -204,20 +204,21 @@ def qualified_line(content: CareersContent, role: Role, on: date) -> str:
 def role_pay(content: CareersContent, role: str, person: Person, on: date) -> Dated:
     """The pay for `role` (a code or words) for this person on `on`."""
     found = get_role(content, role)
-    if person.apprentice or found.pay.kind == "minimum_wage":
-        answer = minimum_wage_pay(content, person, on, found)
-        if person.apprentice and found.pay.kind == "nhs_band" and not too_young_for(
-                content, person):
-            extra = qualified_line(content, found, on)
-            return Dated((*answer.sentences, extra) if extra else answer.sentences,
-                         answer.dated)
-        return answer
-    if too_young_for(content, person):
+    if too_young_for(content, person) or found.pay.kind == "minimum_wage":
         return minimum_wage_pay(content, person, on, found)
+    if person.apprentice:
+        return apprentice_in_role(content, found, person, on)
     if found.pay.kind == "nhs_band":
         return band_pay(content, found, on)
-    note = found.pay.note or ""
-    return Dated((note,), dated_line(found.as_of, found.source))
+    return Dated((found.pay.note or "",), dated_line(found.as_of, found.source))
+
+
+def apprentice_in_role(content: CareersContent, role: Role, person: Person, on: date) -> Dated:
+    """The apprentice's legal minimum, then where the role starts once qualified."""
+    answer = minimum_wage_pay(content, person, on, role)
+    qualified = qualified_line(content, role, on) if role.pay.kind == "nhs_band" else ""
+    return Dated((*answer.sentences, qualified) if qualified else answer.sentences,
+                 answer.dated)
 
 
 def too_young_for(content: CareersContent, person: Person) -> bool:

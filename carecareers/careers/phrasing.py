@@ -19,13 +19,13 @@ def as_of(day: date, source: Source) -> str:
 
 
 def dated_line(facts: Iterable[tuple[date | None, Source | None]]) -> str:
-    """End a reply: "As of April 2026, GOV.UK." (the latest date; each source named once)."""
+    """End a reply: "(as of April 2026, GOV.UK)": the latest date, each source named once."""
     known = [(day, source) for day, source in facts if day is not None and source is not None]
     if not known:
         return ""
     latest = max(day for day, _ in known)
     names = list(dict.fromkeys(source.name for _, source in known))[:3]
-    return f"As of {month_year(latest)}, {listed(names)}."
+    return f"(as of {month_year(latest)}, {listed(names)})"
 
 
 def listed(items: list[str], joiner: str = "and") -> str:

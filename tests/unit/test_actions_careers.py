@@ -82,11 +82,11 @@ def test_the_date_of_the_message_picks_the_pay_row() -> None:
     _, messages = run(ActionPay(), tracker(
         "how much do carers get at 25", "ask_pay",
         [entity("role", "care_worker"), entity("age", "25")], sent_at=march))
-    assert "£12.21" in messages[0]["text"] and "As of April 2025" in messages[0]["text"]
+    assert "£12.21" in messages[0]["text"] and "(as of April 2025" in messages[0]["text"]
     _, messages = run(ActionPay(), tracker(
         "how much do carers get at 25", "ask_pay",
         [entity("role", "care_worker"), entity("age", "25")]))
-    assert "£12.71" in messages[0]["text"] and "As of April 2026" in messages[0]["text"]
+    assert "£12.71" in messages[0]["text"] and "(as of April 2026" in messages[0]["text"]
 
 
 def test_a_19_year_old_starting_an_apprenticeship_gets_the_apprentice_rate() -> None:
@@ -129,7 +129,7 @@ def test_no_qualifications_to_physio_mentions_english_and_maths() -> None:
         [entity("role", "physiotherapist")], age="16"))
     text = messages[0]["text"]
     assert "English and maths" in text and "T Level" in text
-    assert text.splitlines()[-1].startswith("As of November 2026")
+    assert text.splitlines()[-1].startswith("(as of November 2026")
 
 
 def test_no_role_at_all_lists_the_roles() -> None:

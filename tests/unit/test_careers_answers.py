@@ -25,7 +25,7 @@ INTENTS = {
 }
 PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$")
 TODAY = date(2026, 11, 30)
-DATED = re.compile(r"^As of [A-Z][a-z]+ \d{4}, .+\.$")
+DATED = re.compile(r"^\(as of [A-Z][a-z]+ \d{4}, .+\)$")
 
 
 @pytest.fixture(scope="module")
@@ -88,9 +88,9 @@ def test_role_info(content: CareersContent) -> None:
 
 def test_pay_answer_is_dated(content: CareersContent) -> None:
     text = answers.pay_answer(content, "care_worker", Person(age=17), date(2026, 5, 1)).text
-    assert "£8.00 an hour" in text and "As of April 2026" in text
+    assert "£8.00 an hour" in text and "(as of April 2026" in text
     text = answers.pay_answer(content, "care_worker", Person(age=17), date(2025, 6, 1)).text
-    assert "£7.55 an hour" in text and "As of April 2025" in text
+    assert "£7.55 an hour" in text and "(as of April 2025" in text
     general = answers.pay_answer(content, None, Person(apprentice=True), TODAY).text
     assert "£8.00" in general and "first year" in general
 
@@ -114,10 +114,10 @@ def test_route_answer_numbers_the_steps(content: CareersContent) -> None:
     assert lines[0] == "From no qualifications yet to registered nurse:"
     assert lines[1].startswith("1. GCSEs with English and maths: Functional Skills or GCSE")
     assert lines[2].startswith("2. A level 3 qualification: A levels or a T Level")
-    assert lines[3].startswith("3. Registered nurse: A 3-year nursing degree")
+    assert lines[3].startswith("3. Registered nurse: A nursing degree (usually 3 years)")
     assert "Or earn while you learn: healthcare assistant → nursing associate" in answer.text
     assert "GCSE English and maths" in answer.text
-    assert lines[-1].startswith("As of November 2026, ")
+    assert lines[-1].startswith("(as of November 2026, ")
     assert ("Jobs near me", '/search_vacancies{"role":"registered_nurse"}') in answer.buttons
 
 
@@ -145,7 +145,7 @@ def test_next_steps_answer(content: CareersContent) -> None:
     answer = answers.next_steps_answer(content, "healthcare_assistant")
     assert "• Nursing associate: Level 5 Nursing Associate apprenticeship (about 2 years)" in (
         answer.text)
-    assert answer.text.splitlines()[-1].startswith("As of November 2026")
+    assert answer.text.splitlines()[-1].startswith("(as of November 2026")
     top = answers.next_steps_answer(content, "paramedic")
     assert "top of this ladder" in top.text
     assert top.buttons == (("Contact me", "/register_interest"),)
@@ -167,7 +167,7 @@ def test_rotational_programmes(content: CareersContent) -> None:
     assert "two years" in text and "level 2 and level 3" in text
     assert "therapy, mental health, social work and frailty were being planned" in text
     assert "Running now" not in text and "17" not in text and "Coming soon" not in text
-    assert text.endswith("As of February 2019, the programme's newsletter.")
+    assert text.endswith("(as of February 2019, the programme's newsletter)")
 
 
 def test_graduate_pathway(content: CareersContent) -> None:

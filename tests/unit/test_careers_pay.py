@@ -61,7 +61,7 @@ def test_the_minimum_wage_for_the_person(content: CareersContent, person: dict[s
         assert words in text, text
     for words in unwanted:
         assert words not in text, text
-    assert text.splitlines()[-1] == "As of April 2026, GOV.UK."
+    assert text.splitlines()[-1] == "(as of April 2026, GOV.UK)"
 
 
 def test_under_16s_get_no_wage_figure_but_kind_words(content: CareersContent) -> None:
@@ -75,13 +75,13 @@ def test_a_new_nurse_gets_the_band_5_entry_point_said_as_about(content: CareersC
     text = pay(content, "registered_nurse")
     assert "about £32,074" in text and "band 5" in text
     assert "£39,043" not in text and "£37,796" not in text
-    assert text.endswith("As of April 2026, NHS Employers and GOV.UK.")
+    assert text.endswith("(as of April 2026, NHS Employers and GOV.UK)")
     assert "third-party" not in text
 
 
 def test_before_april_2026_the_2025_26_table_is_used(content: CareersContent) -> None:
     text = pay(content, "registered_nurse", on=BEFORE_APRIL_2026)
-    assert "about £31,049" in text and "As of April 2025, NHS Employers." in text
+    assert "about £31,049" in text and "(as of April 2025, NHS Employers)" in text
     assert "£7.55" not in pay(content, "care_worker", on=date(2025, 6, 1), age=30)
 
 
@@ -104,4 +104,4 @@ def test_an_apprentice_nurse_gets_the_apprentice_rate_and_where_a_nurse_starts(
 
 def test_roles_paid_on_local_scales_say_so(content: CareersContent) -> None:
     text = pay(content, "social_worker")
-    assert "council" in text and "As of November 2026" in text
+    assert "council" in text and "(as of November 2026" in text
