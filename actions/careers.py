@@ -33,6 +33,17 @@ def latest_entities(tracker: Tracker) -> dict[str, str]:
     return found
 
 
+def typed_entities(tracker: Tracker) -> dict[str, str]:
+    """The words the person typed for each entity (before synonyms), first of each."""
+    text = tracker.latest_message.get("text") or ""
+    typed: dict[str, str] = {}
+    for entity in tracker.latest_message.get("entities") or []:
+        name, start, end = entity.get("entity"), entity.get("start"), entity.get("end")
+        if isinstance(name, str) and isinstance(start, int) and isinstance(end, int):
+            typed.setdefault(name, text[start:end])
+    return typed
+
+
 def sent_at(tracker: Tracker) -> float | None:
     """When the person sent their latest message (seconds since the epoch), if known."""
     for event in reversed(tracker.events):
@@ -46,7 +57,8 @@ def turn_of(tracker: Tracker) -> turns.Turn:
     day = conversation_day(get_settings().fixed_today, sent_at(tracker))
     slots = {name: tracker.get_slot(name) for name in SLOTS}
     return turns.Turn(text=tracker.latest_message.get("text") or "", day=day,
-                      entities=latest_entities(tracker), slots=slots)
+                      entities=latest_entities(tracker), slots=slots,
+                      said=typed_entities(tracker))
 
 
 class CareersAction(Action, ABC):

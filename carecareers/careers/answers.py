@@ -8,6 +8,7 @@ Business errors (`UnknownRole`, `NoRoute`, `NoPayRate`) pass through to the call
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -131,9 +132,18 @@ def route_answer(
         degree = any((step.level or 0) >= 6 for step in route.steps)
         lines.append(rules.degrees if degree else rules.for_age(age))
         facts.append((rules.starts, rules.degrees_source if degree else rules.source))
+    if route.target.registration:
+        lines.append(f"Then you register with the {short_name(route.target.registration)}.")
+        facts.append((route.target.as_of, route.target.source))
     lines.append(dated_line(facts))
     first = next((s.role for s in route.steps if isinstance(s.role, Role)), route.target)
     return Answer("\n".join(lines), (_jobs_button(first), _interest_button()))
+
+
+def short_name(body: str) -> str:
+    """The short name of a body: "Nursing and Midwifery Council (NMC)" -> "NMC"."""
+    found = re.search(r"\(([A-Z]{2,})\)", body)
+    return found.group(1) if found else body
 
 
 def next_steps_answer(content: CareersContent, current_role: str) -> Answer:

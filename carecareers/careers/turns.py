@@ -35,7 +35,14 @@ LATER_YEAR = re.compile(
     r"|finished (my|the) first year|done (my|the) first year",
     re.IGNORECASE,
 )
-STATED_AGE = re.compile(r"\b(?:i['’]?m|i am|aged?)\s+(\d{1,2})\b", re.IGNORECASE)
+STATED_AGE = re.compile(
+    r"\b(?:i['’]?m|i am|aged?)\s+(\d{1,2})\b"      # "im 17", "aged 19"
+    r"|\b(\d{1,2})\s*(?:yo|y/o|yrs? old|years? old)\b"  # "a 20 year old"
+    r"|^\s*(\d{1,2})\s+(?:and|&|n)\b",               # "16 and thinking about ..."
+    re.IGNORECASE,
+)
+# Texting words that NLU may take for a role: "rn" at the end of a message is "right now".
+NOT_A_ROLE_AT_THE_END = ("rn",)
 
 Slots = dict[str, Any]
 
@@ -48,6 +55,7 @@ class Turn:
     day: date
     entities: Mapping[str, str] = field(default_factory=dict)
     slots: Mapping[str, Any] = field(default_factory=dict)
+    said: Mapping[str, str] = field(default_factory=dict)  # each entity's words as typed
 
     def entity(self, name: str) -> str | None:
         value = self.entities.get(name)
@@ -83,7 +91,8 @@ def person_in(turn: Turn) -> Person:
     age = parse_years(turn.entity("age"))
     if age is None:
         said = STATED_AGE.search(turn.text)
-        age = parse_years(said.group(1) if said else turn.slot("age"))
+        stated = next((group for group in said.groups() if group), None) if said else None
+        age = parse_years(stated or turn.slot("age"))
     names_role = turn.entity("role") is not None
     apprentice = bool(APPRENTICE.search(turn.text)) or (
         turn.slots.get("is_apprentice") is True and not names_role
@@ -108,13 +117,32 @@ def lookalike_in(content: CareersContent, text: str) -> Role | None:
 
 
 def named_role(content: CareersContent, turn: Turn) -> str | None:
-    """The role named in the latest message: its entity, or role words in its text."""
+    """The role named in the latest message: its entity, or role words in its text.
+
+    Role words in the text win over an entity that is only part of them ("senior" in
+    "senior healthcare support worker"); "rn" ending a message means "right now".
+    """
     role = turn.entity("role")
-    if role is not None:
-        return role
-    phrases = ((role, [p for p in role_phrases(role) if len(p) > 3]) for role in content.roles)
+    typed = normalise(turn.said.get("role", ""))
+    if role is not None and typed in NOT_A_ROLE_AT_THE_END and _ends_with(turn.text, typed):
+        role = None
+    phrases = ((r, [p for p in role_phrases(r) if len(p) > 3]) for r in content.roles)
     found = best_match(turn.text, phrases)
-    return found.code if found else None
+    if role is None:
+        return found.code if found else None
+    if found is not None and typed and found.code != role and _covers(found, typed):
+        return found.code
+    return role
+
+
+def _ends_with(text: str, word: str) -> bool:
+    words = normalise(text).split()
+    return bool(words) and words[-1] == word
+
+
+def _covers(role: Role, typed: str) -> bool:
+    """Whether one of `role`'s longer phrases contains the words typed for the entity."""
+    return any(f" {typed} " in f" {phrase} " and phrase != typed for phrase in role_phrases(role))
 
 
 def topic_role(content: CareersContent, turn: Turn, person: Person) -> str | None:
@@ -162,6 +190,9 @@ def entry_reply(content: CareersContent, turn: Turn) -> Reply:
     if lookalike is not None:
         return Reply(answers.lookalike_answer(content, lookalike))
     age = person_in(turn).age
+    start = stated_start(content, turn)
+    if start is not None and named_role(content, turn) is not None:
+        return path_reply(content, turn)
     return _about_role(content, turn,
                        lambda code: answers.entry_requirements(content, code, age))
 
@@ -177,15 +208,27 @@ def _about_role(content: CareersContent, turn: Turn, answer: Callable[[str], Ans
     return Reply(answer(role.code), {"role": role.code})
 
 
+def stated_start(content: CareersContent, turn: Turn) -> str | None:
+    """The starting point or current role named in the latest message, if any."""
+    point = next((p.code for p in content.starting_points
+                  if _says(turn.text, (p.name, *p.aliases))), None)
+    candidates = (turn.entity("current_role"), turn.entity("qualification"), point)
+    return next((c for c in candidates if c is not None and _known_start(content, c)), None)
+
+
 def starting_point(content: CareersContent, turn: Turn) -> str:
     """Where the person starts from: named now, else said before, else no qualifications."""
-    named = turn.entity("current_role") or turn.entity("qualification")
-    if named is None:
-        point = next((p for p in content.starting_points
-                      if _says(turn.text, (p.name, *p.aliases))), None)
-        named = point.code if point else None
-    return (named or turn.slot("current_role") or turn.slot("qualification")
-            or DEFAULT_START)
+    before = (turn.slot("current_role"), turn.slot("qualification"))
+    earlier = next((c for c in before if c is not None and _known_start(content, c)), None)
+    return stated_start(content, turn) or earlier or DEFAULT_START
+
+
+def _known_start(content: CareersContent, text: str) -> bool:
+    try:
+        find_start(content, text)
+    except UnknownRole:
+        return False
+    return True
 
 
 def _says(text: str, phrases: tuple[str, ...]) -> bool:
@@ -203,7 +246,6 @@ def path_reply(content: CareersContent, turn: Turn) -> Reply:
         if target is not None:
             role = get_role(content, target)
             start = starting_point(content, turn)
-            find_start(content, start)
             return Reply(answers.route_answer(content, start, role.code, age),
                          {"role": role.code})
         after = now or turn.slot("role") or turn.slot("current_role")

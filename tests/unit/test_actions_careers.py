@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -168,3 +169,48 @@ def test_programme_and_overview_actions_reply_with_buttons() -> None:
         assert messages and messages[0]["text"] and messages[0]["buttons"], action.name()
     _, messages = run(ActionRotationalApprenticeship(), tracker())
     assert "End of Life" in messages[0]["text"]
+
+
+def spanned(text: str, name: str, value: str, words: str) -> dict[str, Any]:
+    start = text.index(words)
+    return {"entity": name, "value": value, "start": start, "end": start + len(words)}
+
+
+def test_a_longer_role_in_the_text_wins_over_a_part_taken_as_the_entity() -> None:
+    text = "senior healthcare support worker salary?"
+    _, messages = run(ActionPay(), tracker(
+        text, "ask_pay", [spanned(text, "role", "senior_care_worker", "senior")]))
+    assert "band 3" in messages[0]["text"]
+
+
+def test_rn_at_the_end_means_right_now() -> None:
+    text = "whats minimum wage for a 20 year old rn"
+    _, messages = run(ActionPay(), tracker(
+        text, "ask_pay", [spanned(text, "role", "registered_nurse", "rn")]))
+    assert "£10.85" in messages[0]["text"] and "band 5" not in messages[0]["text"]
+
+
+@pytest.mark.parametrize(("text", "figure"), [
+    ("16 and thinking about an apprenticeship, whats the pay", "£8.00"),
+    ("how much for a 20 year old apprentice in their second year", "£10.85"),
+    ("I’m 25 and on an apprenticeship, 3rd year now, whats the least", "£12.71"),
+])
+def test_ages_said_in_the_text_count(text: str, figure: str) -> None:
+    _, messages = run(ActionPay(), tracker(text, "ask_pay"))
+    assert figure in messages[0]["text"]
+
+
+def test_a_starting_point_nlu_cut_short_falls_back_to_the_words() -> None:
+    text = "ive got no qualifications, how do i become a nurse? im 16"
+    _, messages = run(ActionCareerPath(), tracker(text, "ask_career_path", [
+        spanned(text, "qualification", "no", "no"),
+        spanned(text, "role", "registered_nurse", "nurse")]))
+    assert messages[0]["text"].startswith("From no qualifications yet to registered nurse")
+    assert "T Level" in messages[0]["text"]
+
+
+def test_entry_question_from_no_qualifications_gets_the_route() -> None:
+    text = "no qualifications how do i become a physio"
+    _, messages = run(ActionEntryRequirements(), tracker(
+        text, "ask_entry_requirements", [spanned(text, "role", "physiotherapist", "physio")]))
+    assert "Functional Skills" in messages[0]["text"] and "HCPC" in messages[0]["text"]
