@@ -127,11 +127,15 @@ def route_answer(
         total = f" ({duration(other.months)})" if other.months else ""
         lines.append(f"Or earn while you learn: {names}{total}.")
         facts += [(step.as_of, step.source) for step in other.steps]
-    if route.start in NO_ENGLISH_AND_MATHS_YET:
-        rules = content.levels.english_and_maths
-        degree = any((step.level or 0) >= 6 for step in route.steps)
-        lines.append(rules.degrees if degree else rules.for_age(age))
-        facts.append((rules.starts, rules.degrees_source if degree else rules.source))
+    rules = content.levels.english_and_maths
+    degree = any((step.level or 0) >= 6 for step in route.steps)
+    apprenticeship = any("apprenticeship" in step.how for step in route.steps)
+    if route.start in NO_ENGLISH_AND_MATHS_YET and degree:
+        lines.append(rules.degrees)
+        facts.append((rules.starts, rules.degrees_source))
+    elif route.start in NO_ENGLISH_AND_MATHS_YET or (apprenticeship and not degree):
+        lines.append(rules.for_age(age))
+        facts.append((rules.starts, rules.source))
     if route.target.registration:
         lines.append(f"Then you register with the {short_name(route.target.registration)}.")
         facts.append((route.target.as_of, route.target.source))

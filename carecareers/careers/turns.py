@@ -212,7 +212,8 @@ def stated_start(content: CareersContent, turn: Turn) -> str | None:
     """The starting point or current role named in the latest message, if any."""
     point = next((p.code for p in content.starting_points
                   if _says(turn.text, (p.name, *p.aliases))), None)
-    candidates = (turn.entity("current_role"), turn.entity("qualification"), point)
+    now = current_role_in(content, turn, named_role(content, turn))
+    candidates = (now, turn.entity("qualification"), point)
     return next((c for c in candidates if c is not None and _known_start(content, c)), None)
 
 
@@ -238,7 +239,7 @@ def _says(text: str, phrases: tuple[str, ...]) -> bool:
 
 def path_reply(content: CareersContent, turn: Turn) -> Reply:
     target = named_role(content, turn)
-    now = turn.entity("current_role")
+    now = current_role_in(content, turn, target)
     if target is not None and now is not None and target == now:
         target = None
     age = person_in(turn).age
@@ -257,6 +258,16 @@ def path_reply(content: CareersContent, turn: Turn) -> Reply:
         return Reply(answers.unknown_role_answer(content, str(error.value)))
     except NoRoute as error:
         return Reply(answers.no_route_answer(content, error))
+
+
+def current_role_in(content: CareersContent, turn: Turn, target: str | None) -> str | None:
+    """The role the person does now, unless its words are part of the role they want."""
+    now = turn.entity("current_role")
+    typed = normalise(turn.said.get("current_role", ""))
+    wanted = content.role(target) if target else None
+    if now is not None and wanted is not None and typed and _covers(wanted, typed):
+        return None
+    return now
 
 
 def levels_reply(content: CareersContent, turn: Turn) -> Reply:

@@ -214,3 +214,13 @@ def test_entry_question_from_no_qualifications_gets_the_route() -> None:
     _, messages = run(ActionEntryRequirements(), tracker(
         text, "ask_entry_requirements", [spanned(text, "role", "physiotherapist", "physio")]))
     assert "Functional Skills" in messages[0]["text"] and "HCPC" in messages[0]["text"]
+
+
+def test_a_current_role_inside_the_role_wanted_is_ignored() -> None:
+    text = "how do i get in as a senior care worker im 17"
+    _, messages = run(ActionCareerPath(), tracker(text, "ask_career_path", [
+        spanned(text, "current_role", "care_worker", "care worker"),
+        spanned(text, "role", "senior_care_worker", "senior care worker")]))
+    reply = messages[0]["text"]
+    assert reply.startswith("From no qualifications yet to senior care worker")
+    assert "must get level 2 English and maths" in reply
