@@ -15,6 +15,7 @@ SECTIONS = [
     ("Web chat against Rasa", "bench.webchat"),
     ("Multi-turn conversations", "bench.conversations"),
     ("Entity extraction (held-out)", "bench.entities"),
+    ("Careers facts right for the person", "bench.facts"),
 ]
 
 
