@@ -13,6 +13,7 @@ from datetime import date
 from carecareers.careers import answers
 from carecareers.careers.content import load_content
 from carecareers.careers.errors import NoPayRate, NoRoute, UnknownRole
+from carecareers.careers.pay import Person
 from carecareers.careers.records import CareersContent
 from carecareers.readability import READING_AGE_LIMIT, describe, score, too_hard
 from carecareers.settings import Settings
@@ -27,12 +28,15 @@ def content() -> CareersContent:
 
 def role_answers(found: CareersContent, code: str) -> Iterator[tuple[str, str]]:
     yield f"role_info({code})", answers.role_info(found, code).text
-    yield f"entry_requirements({code})", answers.entry_requirements(found, code).text
+    for age in AGES:
+        yield (f"entry_requirements({code}, age={age})",
+               answers.entry_requirements(found, code, age).text)
     yield f"next_steps_answer({code})", answers.next_steps_answer(found, code).text
     for age in AGES:
         for apprentice in (False, True):
             try:
-                text = answers.pay_answer(found, code, age=age, on=ON, apprentice=apprentice).text
+                person = Person(age=age, apprentice=apprentice)
+                text = answers.pay_answer(found, code, person, ON).text
             except NoPayRate:
                 continue
             yield f"pay_answer({code}, age={age}, apprentice={apprentice})", text
@@ -43,7 +47,7 @@ def route_answers(found: CareersContent) -> Iterator[tuple[str, str]]:
     for start in starts:
         for target in found.roles:
             try:
-                text = answers.route_answer(found, start, target.code).text
+                text = answers.route_answer(found, start, target.code, 17).text
             except NoRoute as error:
                 text = answers.no_route_answer(found, error).text
             except UnknownRole:
