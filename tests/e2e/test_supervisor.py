@@ -232,7 +232,8 @@ def test_no_child_outlives_a_killed_launcher(tmp_path: Path) -> None:
         product.wait_until(lambda: product.parts().get("web", {}).get("state") == "running",
                            120, "the web app did not come up")
         pids = product.pids()
-        assert len(pids) == 3  # the action server, Rasa (still loading, maybe), the web app
+        # the action server, Rasa (still loading, maybe) and the web app
+        assert len(pids) == 3, product.log_tail()
         os.kill(product.launcher.pid, signal.SIGKILL)
         product.launcher.wait()
         deadline = time.monotonic() + 5
