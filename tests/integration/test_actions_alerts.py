@@ -87,6 +87,10 @@ def test_start_reads_role_place_and_kind_from_the_message(database: Any) -> None
         text="/ask_job_alert"))
     assert (slots["alert_what"], slots["alert_place"], slots["alert_apprenticeships"]) == (
         "care_worker", "Leek", True)  # "new jobs like these": the search just shown
+    slots, _ = run(ActionStartJobAlert(), tracker({"lead_age": "17"}, text="alert me"))
+    assert slots["alert_age"] == "17"  # an age the person gave already is not asked again
+    slots, _ = run(ActionStartJobAlert(), tracker({"lead_age": "sixteen-ish"}, text="alert me"))
+    assert slots["alert_age"] is None
 
 
 async def test_under_16s_get_signposting_and_no_alert(database: Any) -> None:
