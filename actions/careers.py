@@ -1,142 +1,135 @@
-"""Actions that answer questions about care careers from the content in content/careers."""
+"""Actions that answer questions about care careers from the content in content/careers.
+
+Each action turns the tracker into a `Turn` (the latest message, the slots and the day
+of the conversation) and sends the reply that `carecareers.careers.turns` gives.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import age_from, careers_content, entity_or_slot, latest_entity, say
-from carecareers.careers import answers
-from carecareers.careers.errors import NoPayRate, NoRoute, UnknownRole
-from carecareers.careers.roles import get_role
+from actions.common import careers_content, say
+from carecareers.careers import turns
+from carecareers.careers.clock import conversation_day
+from carecareers.careers.records import CareersContent
+from carecareers.settings import get_settings
 
-DEFAULT_START = "no_qualifications"
+SLOTS = ("role", "current_role", "qualification", "age", "is_apprentice")
 
 
-class RoleAction(Action, ABC):
-    """An answer about one role: the role named now, or the one talked about before."""
+def latest_entities(tracker: Tracker) -> dict[str, str]:
+    """The first value of each entity in the person's latest message."""
+    found: dict[str, str] = {}
+    for entity in tracker.latest_message.get("entities") or []:
+        name, value = entity.get("entity"), entity.get("value")
+        if isinstance(name, str) and value not in (None, "") and name not in found:
+            found[name] = str(value)
+    return found
+
+
+def typed_entities(tracker: Tracker) -> dict[str, str]:
+    """The words the person typed for each entity (before synonyms), first of each."""
+    text = tracker.latest_message.get("text") or ""
+    typed: dict[str, str] = {}
+    for entity in tracker.latest_message.get("entities") or []:
+        name, start, end = entity.get("entity"), entity.get("start"), entity.get("end")
+        if isinstance(name, str) and isinstance(start, int) and isinstance(end, int):
+            typed.setdefault(name, text[start:end])
+    return typed
+
+
+def sent_at(tracker: Tracker) -> float | None:
+    """When the person sent their latest message (seconds since the epoch), if known."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            stamp = event.get("timestamp")
+            return float(stamp) if isinstance(stamp, (int, float)) else None
+    return None
+
+
+def turn_of(tracker: Tracker) -> turns.Turn:
+    day = conversation_day(get_settings().fixed_today, sent_at(tracker))
+    slots = {name: tracker.get_slot(name) for name in SLOTS}
+    return turns.Turn(text=tracker.latest_message.get("text") or "", day=day,
+                      entities=latest_entities(tracker), slots=slots,
+                      said=typed_entities(tracker))
+
+
+class CareersAction(Action, ABC):
+    """Answer with one reply function of `carecareers.careers.turns`."""
+
+    reply: Callable[[CareersContent, turns.Turn], turns.Reply]
 
     @abstractmethod
-    def answer(self, role: str, tracker: Tracker) -> answers.Answer:
-        """Answer about `role`, a known role code."""
+    def name(self) -> str:
+        """The action's name in the domain."""
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        content = careers_content()
-        wanted = entity_or_slot(tracker, "role")
-        if wanted is None:
-            say(dispatcher, answers.roles_overview(content))
-            return []
-        try:
-            role = get_role(content, wanted)
-            say(dispatcher, self.answer(role.code, tracker))
-        except UnknownRole:
-            say(dispatcher, answers.unknown_role_answer(content, wanted))
-            return [SlotSet("role", None)]
-        return [SlotSet("role", role.code)]
+        reply = self.reply(careers_content(), turn_of(tracker))
+        say(dispatcher, reply.answer)
+        return [SlotSet(name, value) for name, value in reply.slots.items()]
 
 
-class ActionRoleInfo(RoleAction):
+class ActionRoleInfo(CareersAction):
     def name(self) -> str:
         return "action_role_info"
 
-    def answer(self, role: str, tracker: Tracker) -> answers.Answer:
-        return answers.role_info(careers_content(), role)
+    reply = staticmethod(turns.role_info_reply)
 
 
-class ActionPay(RoleAction):
+class ActionPay(CareersAction):
     def name(self) -> str:
         return "action_pay"
 
-    def answer(self, role: str, tracker: Tracker) -> answers.Answer:
-        age = age_from(entity_or_slot(tracker, "age"))
-        apprentice = "apprentic" in (tracker.latest_message.get("text") or "").lower()
-        try:
-            return answers.pay_answer(careers_content(), role, age=age, apprentice=apprentice)
-        except NoPayRate:
-            return answers.Answer("Sorry, I don't have pay figures for today's date yet. "
-                                  "Ask a careers adviser for the latest rates.")
+    reply = staticmethod(turns.pay_reply)
 
 
-class ActionEntryRequirements(RoleAction):
+class ActionEntryRequirements(CareersAction):
     def name(self) -> str:
         return "action_entry_requirements"
 
-    def answer(self, role: str, tracker: Tracker) -> answers.Answer:
-        return answers.entry_requirements(careers_content(), role)
+    reply = staticmethod(turns.entry_reply)
 
 
-class ActionCareerPath(Action):
+class ActionCareerPath(CareersAction):
     """A personal route to the role wanted, or what comes after where the person is now."""
 
     def name(self) -> str:
         return "action_career_path"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[EventType]:
-        content = careers_content()
-        target = latest_entity(tracker, "role")
-        now = latest_entity(tracker, "current_role")
-        start = (now or tracker.get_slot("current_role")
-                 or entity_or_slot(tracker, "qualification") or DEFAULT_START)
-        try:
-            if target is not None:
-                role = get_role(content, target)
-                say(dispatcher, answers.route_answer(content, start, role.code))
-                return [SlotSet("role", role.code)]
-            after = now or tracker.get_slot("role") or tracker.get_slot("current_role")
-            if after is None:
-                say(dispatcher, answers.roles_overview(content))
-                return []
-            role = get_role(content, after)
-            say(dispatcher, answers.next_steps_answer(content, role.code))
-            return [SlotSet("role", role.code)]
-        except UnknownRole as error:
-            say(dispatcher, answers.unknown_role_answer(content, str(error.value)))
-        except NoRoute as error:
-            say(dispatcher, answers.no_route_answer(content, error))
-        return []
+    reply = staticmethod(turns.path_reply)
 
 
-class ActionListRoles(Action):
+class ActionListRoles(CareersAction):
     def name(self) -> str:
         return "action_list_roles"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[EventType]:
-        say(dispatcher, answers.roles_overview(careers_content()))
-        return []
+    reply = staticmethod(turns.roles_reply)
 
 
-class ActionApprenticeships(Action):
+class ActionApprenticeships(CareersAction):
     def name(self) -> str:
         return "action_apprenticeships"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[EventType]:
-        say(dispatcher, answers.apprenticeship_levels(careers_content()))
-        return []
+    reply = staticmethod(turns.levels_reply)
 
 
-class ActionRotationalApprenticeship(Action):
+class ActionRotationalApprenticeship(CareersAction):
     def name(self) -> str:
         return "action_rotational_apprenticeship"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[EventType]:
-        say(dispatcher, answers.rotational_programmes(careers_content()))
-        return []
+    reply = staticmethod(turns.rotational_reply)
 
 
-class ActionGraduatePathway(Action):
+class ActionGraduatePathway(CareersAction):
     def name(self) -> str:
         return "action_graduate_pathway"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[EventType]:
-        say(dispatcher, answers.graduate_pathway(careers_content()))
-        return []
+    reply = staticmethod(turns.pathway_reply)

@@ -13,6 +13,9 @@ SECTIONS = [
     ("Job alerts: matching and queuing", "bench.alerts"),
     ("Telegram bot reply time", "bench.bot"),
     ("Web chat against Rasa", "bench.webchat"),
+    ("Multi-turn conversations", "bench.conversations"),
+    ("Entity extraction (held-out)", "bench.entities"),
+    ("Careers facts right for the person", "bench.facts"),
 ]
 
 

@@ -52,7 +52,8 @@ from carecareers.runtime.processes import (  # noqa: E402
     stop,
     wait_ready,
 )
-from tests.e2e.fake_telegram import FakeRasa, FakeTelegram  # noqa: E402
+from tests.e2e.fake_telegram import FakeTelegram, canned_fake_rasa  # noqa: E402
+from tests.support.fake_rasa import FakeRasa  # noqa: E402
 
 QUESTIONS = [
     "what jobs are there in care",
@@ -165,7 +166,7 @@ def rasa_target(args: argparse.Namespace) -> Iterator[RasaTarget]:
         with real_stack(args.keep_logs) as target:
             yield target
     else:
-        with FakeRasa(delay=args.rasa_delay) as fake:
+        with canned_fake_rasa(delay=args.rasa_delay) as fake:
             yield RasaTarget(fake.url, f"fake (delay {args.rasa_delay:.3f} s)", "fake-token",
                          fake=fake)
 

@@ -37,9 +37,9 @@ from carecareers.db import make_engine, session_factory  # noqa: E402
 from carecareers.geo import Gazetteer, Outcode, gazetteer_for, haversine_miles  # noqa: E402
 from carecareers.migrate import upgrade  # noqa: E402
 from carecareers.vacancies.roles import role_index_for  # noqa: E402
+from tests.support import postgres  # noqa: E402
 
 CONTENT = ROOT / "content"
-POSTGRES_ADMIN = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "postgres"}
 SIZES = (110_000, 1_000_000)
 CLUSTER_TOWN, CLUSTER_OUTCODE, CLUSTER_MILES, CLUSTER_SIZE = "Stoke-on-Trent", "ST4", 25, 40_000
 P95_TARGET_MS = {110_000: 50.0, 1_000_000: 100.0}
@@ -252,20 +252,8 @@ def sqlite_database(workdir: Path) -> tuple[str, Callable[[], None]]:
 
 
 def postgres_database() -> tuple[str, Callable[[], None]]:
-    import psycopg2
-
-    name = f"cc_bench_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(**POSTGRES_ADMIN)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-    return f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}", drop
+    url = postgres.create_database("cc_bench")
+    return url, lambda: postgres.drop_database(url)
 
 
 def bench_backend(name: str, feed: Path, workdir: Path, samples: int,

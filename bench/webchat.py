@@ -48,6 +48,7 @@ from carecareers.runtime.processes import (
     web_spec,
 )
 from carecareers.settings import Settings
+from tests.support import postgres  # noqa: E402
 
 QUESTIONS = [
     "what jobs are there in care",
@@ -60,7 +61,6 @@ QUESTIONS = [
     "what qualifications do I need to be a nurse",
 ]
 QUESTIONS_PER_VISITOR = 6  # then the visitor leaves and a new one arrives (own session, address)
-POSTGRES_ADMIN = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "postgres"}
 REDIS = ("127.0.0.1", 6379)
 
 
@@ -113,28 +113,10 @@ class BenchStack:
 
 def postgres_database() -> str | None:
     """Create an empty PostgreSQL database and return its URL, or None without PostgreSQL."""
-    try:
-        import psycopg2
-
-        connection = psycopg2.connect(connect_timeout=3, **POSTGRES_ADMIN)
-    except Exception:  # no driver or no server: run on SQLite
-        return None
-    name = f"cc_bench_{secrets.token_hex(6)}"
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    return f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}"
+    return None if postgres.unavailable() else postgres.create_database("cc_bench")
 
 
-def drop_database(url: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(**POSTGRES_ADMIN)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    connection.close()
+drop_database = postgres.drop_database
 
 
 def redis_running() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,6 +66,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # `make run` keeps each process's log and the state of each part here.
     run_dir: Path = VAR_DIR / "run"
+    # A fixed "today" for the careers answers (pay rows, review dates); development and
+    # tests only, so that date cases can be tested through the real stack.
+    carecareers_today: date | None = None
 
     @model_validator(mode="after")
     def _refuse_weak_secrets(self) -> Settings:
@@ -85,6 +89,11 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def fixed_today(self) -> date | None:
+        """CARECAREERS_TODAY, honoured only in development and test environments."""
+        return self.carecareers_today if self.environment in ("development", "test") else None
 
     @property
     def actions_token(self) -> str:

@@ -4,6 +4,11 @@
 
 A process's command line is readable by every user of the machine (`ps`); its
 environment is not. Changing `sys.argv` here does not change what `ps` shows.
+
+Rasa also logs each exception with the local variables of every frame (structlog's
+`dict_tracebacks`): slot values such as a first name or an email end up in its log
+(the response interpolator does so for every button payload holding `{...}`). Here its
+tracebacks keep the frames and drop the variables.
 """
 
 from __future__ import annotations
@@ -14,7 +19,17 @@ import sys
 TOKEN_VARIABLE = "RASA_AUTH_TOKEN"
 
 
+def hide_traceback_locals() -> None:
+    """Make Rasa's structlog tracebacks (set up later by Rasa itself) leave out variables."""
+    import structlog
+    from structlog.tracebacks import ExceptionDictTransformer
+
+    structlog.processors.dict_tracebacks = structlog.processors.ExceptionRenderer(
+        ExceptionDictTransformer(show_locals=False))
+
+
 def main() -> None:
+    hide_traceback_locals()
     token = os.environ.pop(TOKEN_VARIABLE, "")
     if not token:
         sys.exit(f"error: set {TOKEN_VARIABLE} to the token Rasa's HTTP API requires")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -15,10 +14,9 @@ from sqlalchemy.orm import Session
 from carecareers.db import make_engine
 from carecareers.migrate import upgrade
 from carecareers.settings import Settings
+from tests.support import postgres
+from tests.support.sessions import rolled_back
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
-)
 # `make test-lite` sets it: tests needing PostgreSQL, Redis or Chromium skip when these
 # are missing, instead of failing. Ignored on CI, where a green run must prove everything.
 LITE_RUN = os.environ.get("TEST_LITE") == "1" and not os.environ.get("CI")
@@ -51,42 +49,15 @@ def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
 
 
-def postgres_unavailable() -> str | None:
-    import psycopg2
-
-    try:
-        psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres",
-                         connect_timeout=3).close()
-    except psycopg2.OperationalError as exc:
-        return str(exc).strip().splitlines()[0]
-    return None
-
-
 def create_postgres_database() -> str:
-    """Create an empty, uniquely named database and return its URL."""
-    import psycopg2
-
-    reason = postgres_unavailable()
+    """Create an empty, uniquely named database and return its URL (or fail, saying why)."""
+    reason = postgres.unavailable()
     if reason is not None:
         service_missing(f"PostgreSQL is not running on 127.0.0.1:5432 ({reason})")
-    name = f"cc_test_{uuid.uuid4().hex[:12]}"
-    connection = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    return f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}"
+    return postgres.create_database()
 
 
-def drop_postgres_database(url: str) -> None:
-    import psycopg2
-
-    name = url.rsplit("/", 1)[1]
-    connection = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    connection.close()
+drop_postgres_database = postgres.drop_database
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -116,9 +87,5 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     """A session whose work is rolled back after the test, whatever it commits."""
-    with engine.connect() as connection:
-        transaction = connection.begin()
-        with Session(bind=connection, join_transaction_mode="create_savepoint",
-                     expire_on_commit=False) as db_session:
-            yield db_session
-        transaction.rollback()
+    with rolled_back(engine) as (_, db_session):
+        yield db_session

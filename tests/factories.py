@@ -31,6 +31,7 @@ from carecareers.models import (
 )
 from carecareers.models.base import utcnow
 from carecareers.settings import Settings
+from tests.support.sessions import rolled_back
 from web.app import create_app
 
 PASSWORD = "correct horse battery staple"
@@ -124,17 +125,6 @@ def make_question(session: Session, text: str, group_key: str | None = None,
     session.add(question)
     session.flush()
     return question
-
-
-@contextmanager
-def rolled_back(engine: Engine) -> Iterator[tuple[Connection, Session]]:
-    """A connection in a transaction that is rolled back, and a session on it for test data."""
-    with engine.connect() as connection:
-        transaction = connection.begin()
-        with Session(bind=connection, join_transaction_mode="create_savepoint",
-                     expire_on_commit=False) as session:
-            yield connection, session
-        transaction.rollback()
 
 
 def dashboard_app(settings: Settings, connection: Connection) -> FastAPI:

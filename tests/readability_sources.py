@@ -25,7 +25,8 @@ Text = tuple[str, str]
 ACTION_MODULES = ("actions/interest.py", "actions/vacancies.py", "actions/privacy.py",
                   "carecareers/leads/validation.py")
 # What the web app answers the chat page with (its other errors are for developers).
-WEB_CHAT_REPLIES = ("UNAVAILABLE_TEXT", "TOO_FAST_TEXT", "TOO_LARGE_TEXT", "NO_REPLY_TEXT")
+WEB_CHAT_REPLIES = ("TOO_FAST_TEXT", "TOO_LARGE_TEXT")
+RELAY_REPLIES = ("UNAVAILABLE_TEXT", "NO_REPLY_TEXT")
 # What a `{value}` inside an f-string stands for when it is scored.
 FILLER = "Sam"
 
@@ -121,10 +122,13 @@ def web_chat_texts(root: Path = ROOT) -> Iterator[Text]:
     for i, line in enumerate("".join(parser.chunks).splitlines()):
         if len(line.split()) >= 3:
             yield f"web/templates/chat.html:{i}", line.strip()
+    from carecareers.conversation import relay
     from web.routes import chat
 
     for name in WEB_CHAT_REPLIES:
         yield f"web/routes/chat.py:{name}", getattr(chat, name)
+    for name in RELAY_REPLIES:
+        yield f"carecareers/conversation/relay.py:{name}", getattr(relay, name)
     script = (root / "web/static/chat.js").read_text(encoding="utf-8")
     for match in re.finditer(r'"([A-Z][^"\\]*(?: [^"\\]*){2,})"', script):
         yield f"web/static/chat.js:{script.count(chr(10), 0, match.start()) + 1}", match.group(1)

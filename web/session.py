@@ -13,6 +13,7 @@ from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from carecareers.conversation.senders import new_web_sender
+from web.security import secure_cookies
 
 COOKIE_NAME = "cc_chat"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 30
@@ -97,7 +98,8 @@ def write_session(response: Response, request: Request, session: ChatSession,
         {"s": session.sender_id, "c": session.campaign, "v": session.visited, "t": session.turn})
     response.set_cookie(
         COOKIE_NAME, value, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax",
-        secure=request_is_https(request, trust_proxy_headers), path="/",
+        secure=secure_cookies(request) or request_is_https(request, trust_proxy_headers),
+        path="/",
     )
 
 

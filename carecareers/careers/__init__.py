@@ -8,6 +8,7 @@ from carecareers.careers.answers import (
     apprenticeship_levels,
     entry_requirements,
     graduate_pathway,
+    lookalike_answer,
     next_steps_answer,
     no_route_answer,
     pay_answer,
@@ -20,7 +21,7 @@ from carecareers.careers.answers import (
 from carecareers.careers.content import load_content
 from carecareers.careers.errors import CareersError, ContentError, NoPayRate, NoRoute, UnknownRole
 from carecareers.careers.ladder import Route, Step, next_steps, plan_route
-from carecareers.careers.pay import format_pay, pay_for
+from carecareers.careers.pay import Person, minimum_wage_pay, role_pay
 from carecareers.careers.records import CareersContent, Role
 from carecareers.careers.roles import find_role, get_role
 
@@ -31,6 +32,7 @@ __all__ = [
     "ContentError",
     "NoPayRate",
     "NoRoute",
+    "Person",
     "Role",
     "Route",
     "Step",
@@ -38,7 +40,6 @@ __all__ = [
     "apprenticeship_levels",
     "entry_requirements",
     "find_role",
-    "format_pay",
     "get_role",
     "graduate_pathway",
     "load_content",
@@ -46,7 +47,9 @@ __all__ = [
     "next_steps_answer",
     "no_route_answer",
     "pay_answer",
-    "pay_for",
+    "role_pay",
+    "minimum_wage_pay",
+    "lookalike_answer",
     "plan_route",
     "role_info",
     "roles_overview",

@@ -8,17 +8,27 @@ Business errors (`UnknownRole`, `NoRoute`, `NoPayRate`) pass through to the call
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from carecareers.careers.errors import NoRoute
-from carecareers.careers.ladder import Step, next_steps, plan_route
-from carecareers.careers.pay import format_pay, pay_for
-from carecareers.careers.phrasing import capitalised, duration, with_article
-from carecareers.careers.records import CareersContent, Role
+from carecareers.careers.ladder import Step, earn_while_you_learn, next_steps, plan_route
+from carecareers.careers.pay import Person, minimum_wage_pay, role_pay
+from carecareers.careers.phrasing import (
+    capitalised,
+    dated_line,
+    duration,
+    listed,
+    month_year,
+    with_article,
+)
+from carecareers.careers.records import CareersContent, Role, Source
 from carecareers.careers.roles import get_role
 
 SECTORS = {"nhs": "NHS", "social_care": "social care", "both": "NHS and social care"}
+# Starting points that may not have level 2 English and maths yet.
+NO_ENGLISH_AND_MATHS_YET = ("no_qualifications",)
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,7 @@ def role_info(content: CareersContent, role: str) -> Answer:
         f"{capitalised(found.name)} ({SECTORS[found.sector]})",
         found.summary,
         registration,
-        "Want to know the pay or how to get in?",
+        dated_line([(found.as_of, found.source)]),
     ]
     buttons = [_pay_button(found), _entry_button(found)]
     if found.next:
@@ -57,46 +67,87 @@ def role_info(content: CareersContent, role: str) -> Answer:
     return Answer("\n".join(lines), tuple(buttons))
 
 
-def pay_answer(
-    content: CareersContent,
-    role: str,
-    age: int | None = None,
-    on: date | None = None,
-    apprentice: bool = False,
-    first_year: bool = False,
-) -> Answer:
+def lookalike_answer(content: CareersContent, role: Role) -> Answer:
+    """Say that the words the person used name a different job from `role`."""
+    note = role.not_the_same.note if role.not_the_same else ""
+    lines = [note, dated_line([(role.as_of, role.source)])]
+    return Answer("\n".join(lines), (_info_button(role), _pay_button(role)))
+
+
+def pay_answer(content: CareersContent, role: str | None, person: Person, on: date) -> Answer:
+    """Pay for this person on `on`: for `role`, or the minimum wage when no role is named.
+
+    Raise `NoPayRate` when no table is in force on `on`, `UnknownRole` for a role not known.
+    """
+    if role is None:
+        return Answer(minimum_wage_pay(content, person, on).text, (_jobs_anywhere(),))
     found = get_role(content, role)
-    pay = pay_for(content, found.code, age, on, apprentice, first_year)
-    sentence = format_pay(pay)
-    text = f"{sentence}\nWant to see jobs near you?"
+    text = role_pay(content, found.code, person, on).text
     return Answer(text, (_jobs_button(found), _entry_button(found)))
 
 
-def entry_requirements(content: CareersContent, role: str) -> Answer:
+def entry_requirements(content: CareersContent, role: str, age: int | None = None) -> Answer:
     found = get_role(content, role)
+    rules = content.levels.english_and_maths
+    facts: list[tuple[date | None, Source | None]] = [(found.as_of, found.source)]
     lines = [f"How to become {with_article(found.name)}:"]
     lines += [f"• {way}" for way in found.entry]
-    if found.apprenticeship is not None and found.apprenticeship.level == 3:
-        lines.append(content.levels.english_and_maths)
+    training = found.apprenticeship
+    if training is not None and training.level < 6:
+        lines.append(rules.for_age(age))
+        facts.append((rules.starts, rules.source))
+    elif training is not None:
+        lines.append(rules.degrees)
+        facts.append((found.as_of, rules.degrees_source))
+    if training is not None and training.months:
+        lines.append(f"The {training.standard} takes {duration(training.months)}.")
+        facts.append((training.as_of, training.source))
     if found.registration:
         lines.append(f"Then you register with: {found.registration}.")
-    lines.append("Want a plan from where you are now?")
+    lines.append(dated_line(facts))
     plan = ("Plan my route", intent_payload("ask_career_path", role=found.code))
     return Answer("\n".join(lines), (plan, _pay_button(found)))
 
 
-def route_answer(content: CareersContent, start: str, target: str) -> Answer:
+def route_answer(
+    content: CareersContent, start: str, target: str, age: int | None = None
+) -> Answer:
     """Set out the route from `start` to `target`; raise `UnknownRole` or `NoRoute`."""
-    route = plan_route(content, start, target)
+    route = plan_route(content, start, target, age)
     if not route.steps:
         return next_steps_answer(content, route.target.code)
     lines = [f"From {route.start_name} to {route.target.name}:"]
     lines += [f"{i}. {step_line(step)}" for i, step in enumerate(route.steps, start=1)]
     if route.months is not None:
         lines.append(f"{capitalised(duration(route.months))} in all (typical times).")
-    lines.append("Want to find your first step near you?")
-    first = route.steps[0].role
+    facts = [(step.as_of, step.source) for step in route.steps]
+    other = earn_while_you_learn(content, route, age)
+    if other is not None:
+        names = " → ".join(step.role.name for step in other.steps)
+        total = f" ({duration(other.months)})" if other.months else ""
+        lines.append(f"Or earn while you learn: {names}{total}.")
+        facts += [(step.as_of, step.source) for step in other.steps]
+    rules = content.levels.english_and_maths
+    degree = any((step.level or 0) >= 6 for step in route.steps)
+    apprenticeship = any("apprenticeship" in step.how for step in route.steps)
+    if route.start in NO_ENGLISH_AND_MATHS_YET and degree:
+        lines.append(rules.degrees)
+        facts.append((rules.starts, rules.degrees_source))
+    elif route.start in NO_ENGLISH_AND_MATHS_YET or (apprenticeship and not degree):
+        lines.append(rules.for_age(age))
+        facts.append((rules.starts, rules.source))
+    if route.target.registration:
+        lines.append(f"Then you register with the {short_name(route.target.registration)}.")
+        facts.append((route.target.as_of, route.target.source))
+    lines.append(dated_line(facts))
+    first = next((s.role for s in route.steps if isinstance(s.role, Role)), route.target)
     return Answer("\n".join(lines), (_jobs_button(first), _interest_button()))
+
+
+def short_name(body: str) -> str:
+    """The short name of a body: "Nursing and Midwifery Council (NMC)" -> "NMC"."""
+    found = re.search(r"\(([A-Z]{2,})\)", body)
+    return found.group(1) if found else body
 
 
 def next_steps_answer(content: CareersContent, current_role: str) -> Answer:
@@ -111,7 +162,7 @@ def next_steps_answer(content: CareersContent, current_role: str) -> Answer:
         return Answer(text, (_interest_button(),))
     lines = [f"After {found.name} you could go for:"]
     lines += [f"• {step_line(step)}" for step in steps]
-    lines.append("Which one interests you?")
+    lines.append(dated_line([(step.as_of, step.source) for step in steps]))
     buttons = tuple(
         (capitalised(step.role.name), intent_payload("ask_role_info", role=step.role.code))
         for step in steps
@@ -120,15 +171,19 @@ def next_steps_answer(content: CareersContent, current_role: str) -> Answer:
 
 
 def step_line(step: Step) -> str:
-    time = f" ({duration(step.months)})" if step.months else ""
+    said = "year" in step.how or "month" in step.how
+    time = f" ({duration(step.months)})" if step.months and not said else ""
     return f"{capitalised(step.role.name)}: {step.how}{time}"
 
 
-def apprenticeship_levels(content: CareersContent) -> Answer:
+def apprenticeship_levels(content: CareersContent, age: int | None = None) -> Answer:
+    rules = content.levels.english_and_maths
     lines = ["An apprenticeship is a paid job with training: you earn while you learn."]
     for level in content.levels.levels:
         lines.append(f"• {level.name} ({level_numbers(level.levels)}): like {level.equivalent}")
-    lines.append("Which job would you like to train for?")
+    lines.append(rules.for_age(age))
+    facts = [(level.as_of, level.source) for level in content.levels.levels]
+    lines.append(dated_line([*facts, (rules.starts, rules.source)]))
     buttons = (
         ("Jobs in care", intent_payload("ask_roles")),
         ("Graduate pathway", intent_payload("ask_graduate_pathway")),
@@ -140,22 +195,23 @@ def level_numbers(levels: tuple[int, ...]) -> str:
     """Say "level 2" or "levels 4 and 5"."""
     if len(levels) == 1:
         return f"level {levels[0]}"
-    return f"levels {_listed([str(n) for n in levels])}"
+    return f"levels {listed([str(n) for n in levels])}"
 
 
 def rotational_programmes(content: CareersContent) -> Answer:
-    running = [p for p in content.programmes if p.status == "running"]
-    coming = [p.topic for p in content.programmes if p.status == "in_development"]
+    """What the sources said about the rotational programmes, on the date they said it."""
+    advertised = [p for p in content.programmes if p.status == "advertised"]
+    planned = [p.topic for p in content.programmes if p.status == "in_development"]
     areas = " and ".join(dict.fromkeys(p.area for p in content.programmes)) or "your area"
     lines = [f"Rotational apprenticeships in {areas} move you between different care teams."]
-    for programme in running:
-        age = (
-            f" Apprentices have started from age {programme.min_age}." if programme.min_age else ""
-        )
-        lines.append(f"Running now: {programme.name}. {programme.summary}{age}")
-    if coming:
-        lines.append(f"Coming soon: {_listed(coming)}.")
-    lines.append("Want a local provider to contact you?")
+    for programme in advertised:
+        lines.append(f"In {month_year(programme.as_of)} the first one was advertised: "
+                     f"{programme.name}. {programme.summary}")
+    if planned:
+        when = month_year(min(p.as_of for p in content.programmes))
+        lines.append(f"In {when}, programmes in {listed(planned)} were being planned.")
+    lines.append("I don't have newer news. Ask local care providers what's open now.")
+    lines.append(dated_line([(p.as_of, p.source) for p in content.programmes]))
     buttons = (
         ("Yes, contact me", intent_payload("register_interest")),
         ("Apprenticeship levels", intent_payload("ask_apprenticeships")),
@@ -172,7 +228,7 @@ def graduate_pathway(content: CareersContent) -> Answer:
         time = f" ({duration(stage.months)})" if stage.months else ""
         lines.append(f"{i}. {name}: {stage.how}{time}")
     lines.append(pathway.other_routes)
-    lines.append("Want to plan your own route?")
+    lines.append(dated_line([(stage.as_of, stage.source) for stage in pathway.stages]))
     last = pathway.stages[-1].role if pathway.stages else ""
     plan = ("Plan my route", intent_payload("ask_career_path", role=last))
     return Answer("\n".join(lines), (plan, _interest_button()))
@@ -197,7 +253,7 @@ def starter_roles(content: CareersContent) -> list[Role]:
 
 
 def unknown_role_answer(content: CareersContent, text: str) -> Answer:
-    names = _listed([role.name for role in starter_roles(content)], "or")
+    names = listed([role.name for role in starter_roles(content)], "or")
     reply = f'Sorry, I don\'t know the job "{text}". Try {names}.\nOr see the list of jobs in care.'
     buttons = (("Jobs in care", intent_payload("ask_roles")),)
     return Answer(reply, buttons + tuple(_info_button(r) for r in starter_roles(content)))
@@ -215,18 +271,16 @@ def no_route_answer(content: CareersContent, error: NoRoute) -> Answer:
     return Answer("\n".join(lines), buttons)
 
 
-def _listed(items: list[str], joiner: str = "and") -> str:
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {joiner} {items[-1]}"
-
-
 def _pay_button(role: Role) -> tuple[str, str]:
     return ("Pay", intent_payload("ask_pay", role=role.code))
 
 
 def _entry_button(role: Role) -> tuple[str, str]:
     return ("How to get in", intent_payload("ask_entry_requirements", role=role.code))
+
+
+def _jobs_anywhere() -> tuple[str, str]:
+    return ("Jobs near me", intent_payload("search_vacancies"))
 
 
 def _jobs_button(role: Role) -> tuple[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
@@ -16,11 +17,13 @@ from carecareers.careers.records import (
     Apprenticeship,
     ApprenticeshipLevel,
     Band,
+    BandTable,
     CareCertificate,
     CareersContent,
+    EnglishAndMaths,
     GraduatePathway,
     Levels,
-    MedianPay,
+    Lookalike,
     MinimumWage,
     PathwayStage,
     PayKind,
@@ -87,7 +90,9 @@ def read_sources(root: Node) -> dict[str, Source]:
     sources = {}
     for code in table.data:
         entry = table.child(code)
-        sources[code] = Source(code, entry.text("name"), entry.optional_text("url"))
+        sources[code] = Source(
+            code, entry.text("name"), entry.optional_text("url"), entry.optional_text("note")
+        )
     return sources
 
 
@@ -111,7 +116,14 @@ def read_role(node: Node, sources: Sources) -> Role:
         next=node.texts("next"),
         as_of=node.month("as_of"),
         source=node.source("source", sources),
+        not_the_same=read_lookalike(node.optional_child("not_the_same")),
     )
+
+
+def read_lookalike(node: Node | None) -> Lookalike | None:
+    if node is None:
+        return None
+    return Lookalike(words=node.texts("words"), note=node.text("note"))
 
 
 def read_apprenticeship(node: Node | None, sources: Sources) -> Apprenticeship | None:
@@ -157,16 +169,17 @@ def read_steps(root: Node, sources: Sources) -> tuple[StepDetail, ...]:
 
 
 def read_step(node: Node, sources: Sources) -> StepDetail:
-    months = node.optional_integer("months")
-    dated = months is not None or node.has("as_of")
+    """Read a step; `as_of` and `source` may be missing (`content check` lists them)."""
     return StepDetail(
         start=node.text("from"),
         target=node.text("to"),
         how=node.text("how"),
         level=node.optional_integer("level"),
-        months=months,
-        as_of=node.month("as_of") if dated else None,
-        source=node.source("source", sources) if dated else None,
+        months=node.optional_integer("months"),
+        as_of=node.month("as_of") if node.has("as_of") else None,
+        source=node.optional_source("source", sources),
+        min_age=node.optional_integer("min_age"),
+        max_age=node.optional_integer("max_age"),
     )
 
 
@@ -174,13 +187,25 @@ def read_levels(root: Node, sources: Sources) -> Levels:
     certificate = root.child("care_certificate")
     return Levels(
         levels=tuple(read_level(node, sources) for node in root.children("levels")),
-        english_and_maths=root.text("english_and_maths"),
+        english_and_maths=read_english_and_maths(root.child("english_and_maths"), sources),
         care_certificate=CareCertificate(
             summary=certificate.text("summary"),
             weeks=certificate.integer("weeks"),
             as_of=certificate.month("as_of"),
             source=certificate.source("source", sources),
         ),
+    )
+
+
+def read_english_and_maths(node: Node, sources: Sources) -> EnglishAndMaths:
+    return EnglishAndMaths(
+        starts=node.month("from"),
+        source=node.source("source", sources),
+        under_19=node.text("under_19"),
+        from_19=node.text("from_19"),
+        unknown_age=node.text("unknown_age"),
+        degrees=node.text("degrees"),
+        degrees_source=node.source("degrees_source", sources),
     )
 
 
@@ -196,38 +221,32 @@ def read_level(node: Node, sources: Sources) -> ApprenticeshipLevel:
 
 
 def read_pay(root: Node, sources: Sources) -> PayTables:
-    median = root.child("social_care_median")
     return PayTables(
         minimum_wage=read_minimum_wage(root.child("minimum_wage"), sources),
         agenda_for_change=read_agenda_for_change(root.child("agenda_for_change"), sources),
-        social_care_median=MedianPay(
-            who=median.text("who"),
-            hourly=median.money("hourly"),
-            as_of=median.month("as_of"),
-            source=median.source("source", sources),
-        ),
     )
 
 
 def read_minimum_wage(node: Node, sources: Sources) -> MinimumWage:
     rule = node.child("apprentice_rate")
-    rows = [read_wage_rates(row) for row in node.children("rates")]
+    rows = [read_wage_rates(row, sources) for row in node.children("rates")]
     rates = tuple(sorted(rows, key=attrgetter("starts")))
     if not rates:
         raise node.error("rates", "needs at least one row")
     _check_unique(node, "rates", [rate.starts.isoformat() for rate in rates])
     return MinimumWage(
         rates=rates,
+        from_age=node.integer("from_age"),
         apprentice_under_age=rule.integer("under_age"),
         apprentice_first_year_any_age=rule.flag("first_year_any_age"),
-        source=node.source("source", sources),
+        check_at=node.text("check_at"),
     )
 
 
-def read_wage_rates(node: Node) -> WageRates:
+def read_wage_rates(node: Node, sources: Sources) -> WageRates:
     return WageRates(
         starts=node.month("from"),
-        as_of=node.month("as_of"),
+        source=node.source("source", sources),
         age_21_plus=node.money("age_21_plus"),
         age_18_to_20=node.money("age_18_to_20"),
         under_18=node.money("under_18"),
@@ -236,16 +255,47 @@ def read_wage_rates(node: Node) -> WageRates:
 
 
 def read_agenda_for_change(node: Node, sources: Sources) -> AgendaForChange:
-    bands = tuple(read_band(row) for row in node.children("bands"))
-    _check_unique(node, "bands", [str(band.band) for band in bands])
+    tables: list[BandTable] = []
+    for row in node.children("rates"):
+        tables.append(read_band_table(row, sources, tables[-1] if tables else None))
+    if not tables:
+        raise node.error("rates", "needs at least one row")
+    _check_unique(node, "rates", [table.starts.isoformat() for table in tables])
     return AgendaForChange(
+        basis=node.text("basis"), check_at=node.text("check_at"), tables=tuple(tables)
+    )
+
+
+def read_band_table(node: Node, sources: Sources, before: BandTable | None) -> BandTable:
+    """Read one year of bands: given in full, or the year before plus `rise_percent`."""
+    starts = node.month("from")
+    if before is not None and starts <= before.starts:
+        raise node.error("from", "must come after the row before")
+    if node.has("rise_percent"):
+        if before is None:
+            raise node.error("rise_percent", "needs a row before it to rise from")
+        rise = node.money("rise_percent")
+        bands = tuple(raised(band, rise) for band in before.bands)
+        approximate = True
+    else:
+        bands = tuple(read_band(row) for row in node.children("bands"))
+        _check_unique(node, "bands", [str(band.band) for band in bands])
+        approximate = node.flag("approximate")
+    return BandTable(
         year=str(node.value("year")),
-        starts=node.month("from"),
-        as_of=node.month("as_of"),
+        starts=starts,
         source=node.source("source", sources),
-        approximate=node.flag("approximate"),
-        basis=node.text("basis"),
+        approximate=approximate,
         bands=bands,
+    )
+
+
+def raised(band: Band, percent: Decimal) -> Band:
+    factor = 1 + percent / 100
+    return Band(
+        band.band,
+        (band.low * factor).quantize(Decimal("1"), ROUND_HALF_UP),
+        (band.high * factor).quantize(Decimal("1"), ROUND_HALF_UP),
     )
 
 
@@ -277,7 +327,9 @@ def read_programme(node: Node, sources: Sources) -> Programme:
         status=node.choice("status", get_args(ProgrammeStatus)),  # type: ignore[arg-type]
         summary=node.text("summary"),
         settings=settings,
-        min_age=node.optional_integer("min_age"),
+        levels=node.integers("levels") if node.has("levels") else (),
+        months=node.optional_integer("months"),
+        places=node.optional_integer("places"),
         as_of=node.month("as_of"),
         source=node.source("source", sources),
     )
@@ -351,7 +403,7 @@ def check_links(content: CareersContent) -> None:
 
 
 def check_role_links(content: CareersContent, role_codes: set[str]) -> None:
-    bands = {band.band for band in content.pay.agenda_for_change.bands}
+    bands = content.pay.agenda_for_change.band_numbers()
     for i, role in enumerate(content.roles):
         _check_known(ROLES, f"roles[{i}].next", role.next, role_codes, "role code")
         _check_known(
@@ -366,13 +418,15 @@ def check_role_links(content: CareersContent, role_codes: set[str]) -> None:
 
 
 def check_starting_points(content: CareersContent, role_codes: set[str]) -> None:
+    known = role_codes | {point.code for point in content.starting_points}
     for i, point in enumerate(content.starting_points):
         if point.code in role_codes:
             raise ContentError(
                 STARTING_POINTS, f"starting_points[{i}].code", f"{point.code!r} is also a role code"
             )
         _check_known(
-            STARTING_POINTS, f"starting_points[{i}].next", point.next, role_codes, "role code"
+            STARTING_POINTS, f"starting_points[{i}].next", point.next, known,
+            "role code or starting point",
         )
 
 

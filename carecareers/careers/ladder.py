@@ -16,7 +16,7 @@ from carecareers.careers.roles import best_match, get_role, normalise, role_phra
 class Step:
     """One move up the ladder: the role you get to, how, at what level, for how long."""
 
-    role: Role
+    role: Role | StartingPoint
     how: str
     level: int | None
     months: int | None
@@ -69,12 +69,18 @@ def next_codes(content: CareersContent, code: str) -> tuple[str, ...]:
     return node.next if node is not None else ()
 
 
-def step_to(content: CareersContent, start: str, target: str) -> Step:
-    """Describe the step from `start` to `target`, from ladder.yml or the role's training."""
-    role = get_role(content, target)
-    detail = content.step_detail(start, role.code)
+def step_to(content: CareersContent, start: str, target: str, age: int | None = None) -> Step:
+    """Describe the step from `start` to `target` for someone of `age`.
+
+    The step comes from ladder.yml, or else from the target role's training.
+    """
+    point = content.starting_point(target)
+    role = point if point is not None else get_role(content, target)
+    detail = content.step_detail(start, role.code, age)
     if detail is not None:
         return Step(role, detail.how, detail.level, detail.months, detail.as_of, detail.source)
+    if isinstance(role, StartingPoint):
+        return Step(role, role.name, None, None, None, None)
     training = role.apprenticeship
     if training is None:
         return Step(role, role.entry[0] if role.entry else role.name, None, None, None, None)
@@ -90,7 +96,9 @@ def next_steps(content: CareersContent, role: str) -> tuple[Step, ...]:
     return tuple(step_to(content, found.code, code) for code in found.next)
 
 
-def plan_route(content: CareersContent, start: str, target_role: str) -> Route:
+def plan_route(
+    content: CareersContent, start: str, target_role: str, age: int | None = None
+) -> Route:
     """Plan the route from `start` (a role or starting point) to `target_role`.
 
     The route has the fewest steps; among those, the shortest known typical time.
@@ -98,14 +106,33 @@ def plan_route(content: CareersContent, start: str, target_role: str) -> Route:
     """
     start_code, start_name = find_start(content, start)
     target = get_role(content, target_role)
-    path = shortest_path(content, start_code, target.code)
+    path = shortest_path(content, start_code, target.code, age)
     if path is None:
         raise NoRoute(start_code, target.code)
-    steps = tuple(step_to(content, a, b) for a, b in zip(path, path[1:], strict=False))
+    steps = tuple(step_to(content, a, b, age) for a, b in zip(path, path[1:], strict=False))
     return Route(start_code, start_name, target, steps)
 
 
-def shortest_path(content: CareersContent, start: str, target: str) -> list[str] | None:
+def earn_while_you_learn(content: CareersContent, route: Route, age: int | None = None
+                         ) -> Route | None:
+    """A route that starts with a job, when `route` starts by studying for a qualification."""
+    if not route.steps or not isinstance(route.steps[0].role, StartingPoint):
+        return None
+    studies = {point.code for point in content.starting_points}
+    path = shortest_path(content, route.start, route.target.code, age, avoid=studies)
+    if path is None:
+        return None
+    steps = tuple(step_to(content, a, b, age) for a, b in zip(path, path[1:], strict=False))
+    return Route(route.start, route.start_name, route.target, steps)
+
+
+def shortest_path(
+    content: CareersContent,
+    start: str,
+    target: str,
+    age: int | None = None,
+    avoid: set[str] | frozenset[str] = frozenset(),
+) -> list[str] | None:
     """Search the ladder for the path with the fewest steps, then the fewest known months."""
     tie = count()
     queue: list[tuple[int, int, int, str, list[str]]] = [(0, 0, next(tie), start, [start])]
@@ -118,7 +145,9 @@ def shortest_path(content: CareersContent, start: str, target: str) -> list[str]
             continue
         visited.add(code)
         for following in next_codes(content, code):
-            extra = step_to(content, code, following).months or 0
+            if following in avoid:
+                continue
+            extra = step_to(content, code, following, age).months or 0
             entry = (steps + 1, months + extra, next(tie), following, [*path, following])
             heapq.heappush(queue, entry)
     return None

@@ -1,4 +1,9 @@
-"""What a role pays: an NHS band, or at least the minimum wage for your age in social care."""
+"""Pay for the person asking: their age, apprenticeship and first year, on the day they ask.
+
+Pay tables are dated rows (content/careers/pay.yml). The row in force on the day of the
+conversation is used; a row 12 months past its start is out of date, so the reply says
+it is the last figure known and where to check.
+"""
 
 from __future__ import annotations
 
@@ -6,177 +11,215 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from carecareers.careers.dated import in_force, is_stale
 from carecareers.careers.errors import NoPayRate
-from carecareers.careers.phrasing import as_of, capitalised, pounds, with_article
+from carecareers.careers.phrasing import as_of, capitalised, month_year, pounds, with_article
 from carecareers.careers.records import (
-    AgendaForChange,
-    Band,
+    BandTable,
     CareersContent,
-    MedianPay,
     MinimumWage,
     Role,
+    Source,
     WageRates,
 )
 from carecareers.careers.roles import get_role
 
-# Who each minimum wage rate is for, as said in a reply.
-RATE_WHO = {
-    "21 and over": "people 21 and over",
-    "18 to 20": "18 to 20 year olds",
-    "under 18": "under-18s",
-    "apprentice": "apprentices",
-}
+
+@dataclass(frozen=True)
+class Person:
+    """What we know about the person asking; None where they have not said."""
+
+    age: int | None = None
+    apprentice: bool = False
+    first_year: bool | None = None
 
 
 @dataclass(frozen=True)
-class BandPay:
-    """An NHS role: its Agenda for Change band or bands, per year full-time."""
+class Dated:
+    """A few sentences of pay and the line that says where and when they come from."""
 
-    role: Role
-    bands: tuple[Band, ...]
-    table: AgendaForChange
+    sentences: tuple[str, ...]
+    dated: str
 
     @property
-    def low(self) -> Decimal:
-        return min(band.low for band in self.bands)
-
-    @property
-    def high(self) -> Decimal:
-        return max(band.high for band in self.bands)
+    def text(self) -> str:
+        return "\n".join([*self.sentences, self.dated])
 
 
-@dataclass(frozen=True)
-class HourlyPay:
-    """A social care role: the legal minimum per hour for the person, and the median."""
-
-    role: Role
-    hourly: Decimal
-    rate: str
-    age: int | None
-    rates: WageRates
-    table: MinimumWage
-    median: MedianPay
-
-
-@dataclass(frozen=True)
-class NotedPay:
-    """A role whose pay the content only describes in words."""
-
-    role: Role
-    note: str
-
-
-Pay = BandPay | HourlyPay | NotedPay
-
-
-def pay_for(
-    content: CareersContent,
-    role: str,
-    age: int | None = None,
-    on: date | None = None,
-    apprentice: bool = False,
-    first_year: bool = False,
-) -> Pay:
-    """Work out the pay for `role` (a code or words) on date `on` (default today)."""
-    found = get_role(content, role)
-    day = on or date.today()
-    if found.pay.kind == "nhs_band":
-        return band_pay(content, found, day)
-    if found.pay.kind == "minimum_wage":
-        return hourly_pay(content, found, day, age, apprentice, first_year)
-    return NotedPay(found, found.pay.note or "")
-
-
-def band_pay(content: CareersContent, role: Role, on: date) -> BandPay:
-    table = content.pay.agenda_for_change
-    if on < table.starts:
-        raise NoPayRate("Agenda for Change", on)
-    bands = tuple(band for number in role.pay.bands if (band := table.band(number)))
-    return BandPay(role, bands, table)
-
-
-def hourly_pay(
-    content: CareersContent,
-    role: Role,
-    on: date,
-    age: int | None,
-    apprentice: bool,
-    first_year: bool,
-) -> HourlyPay:
-    table = content.pay.minimum_wage
-    rates = rates_on(table, on)
-    rate = rate_name(table, age, apprentice, first_year)
-    return HourlyPay(
-        role, rate_amount(rates, rate), rate, age, rates, table, content.pay.social_care_median
-    )
-
-
-def rates_on(table: MinimumWage, on: date) -> WageRates:
-    """Return the minimum wage rates in force on `on`."""
-    in_force = [rates for rates in table.rates if rates.starts <= on]
-    if not in_force:
+def wage_row(table: MinimumWage, on: date) -> WageRates:
+    """Return the minimum wage row in force on `on`, or raise `NoPayRate`."""
+    row = in_force(table.rates, on, lambda rates: rates.starts)
+    if row is None:
         raise NoPayRate("national minimum wage", on)
-    return in_force[-1]
+    return row
 
 
-def rate_name(table: MinimumWage, age: int | None, apprentice: bool, first_year: bool) -> str:
-    """Say which minimum wage rate applies: an age band, or the apprentice rate."""
-    young = age is None or age < table.apprentice_under_age
-    if apprentice and (young or (first_year and table.apprentice_first_year_any_age)):
-        return "apprentice"
-    if age is None or age >= 21:
-        return "21 and over"
-    return "18 to 20" if age >= 18 else "under 18"
+def band_row(content: CareersContent, on: date) -> BandTable:
+    """Return the Agenda for Change table in force on `on`, or raise `NoPayRate`."""
+    row = in_force(content.pay.agenda_for_change.tables, on, lambda table: table.starts)
+    if row is None:
+        raise NoPayRate("Agenda for Change", on)
+    return row
 
 
-def rate_amount(rates: WageRates, rate: str) -> Decimal:
-    return {
-        "21 and over": rates.age_21_plus,
-        "18 to 20": rates.age_18_to_20,
-        "under 18": rates.under_18,
-        "apprentice": rates.apprentice,
-    }[rate]
+def rate_for_age(rates: WageRates, age: int) -> tuple[Decimal, str]:
+    """The minimum wage for someone of `age` who is not on the apprentice rate."""
+    if age >= 21:
+        return rates.age_21_plus, "the minimum wage at 21 and over"
+    if age >= 18:
+        return rates.age_18_to_20, "the minimum wage at 18 to 20"
+    return rates.under_18, "the minimum wage for under-18s"
 
 
-def format_pay(pay: Pay) -> str:
-    """Say the pay in one short sentence, with "as of <month year>" and the source."""
-    if isinstance(pay, BandPay):
-        return format_band_pay(pay)
-    if isinstance(pay, HourlyPay):
-        return format_hourly_pay(pay)
-    return f"{pay.note.rstrip('.')} ({as_of(pay.role.as_of, pay.role.source)})."
+def on_apprentice_rate(table: MinimumWage, person: Person) -> bool | None:
+    """Whether the apprentice rate applies: True, False, or None when it depends on the year."""
+    if not person.apprentice or person.age is None:
+        return None if person.apprentice else False
+    if person.age < table.apprentice_under_age:
+        return True
+    if not table.apprentice_first_year_any_age:
+        return False
+    return person.first_year
 
 
-def format_band_pay(pay: BandPay) -> str:
-    table = pay.table
+def dated_line(starts: date, source: Source) -> str:
+    return f"({as_of(starts, source)})"
+
+
+def stale_note(starts: date, check_at: str) -> str:
+    return (f"These are the last figures I have, from {month_year(starts)}. "
+            f"They may have gone up since: check {check_at}.")
+
+
+# The minimum wage, for apprentices and everyone else.
+
+
+def minimum_wage_pay(content: CareersContent, person: Person, on: date,
+                     role: Role | None = None) -> Dated:
+    """At least what the law says this person must be paid per hour, on `on`."""
+    table = content.pay.minimum_wage
+    rates = wage_row(table, on)
+    if person.age is not None and person.age < table.from_age:
+        return too_young(content, person.age, rates, role)
+    if person.apprentice:
+        sentences = apprentice_sentences(table, rates, person)
+    else:
+        sentences = age_sentences(rates, person.age, role)
+    sentences.append("Employers can pay more, so check each advert.")
+    if is_stale(rates.starts, on):
+        sentences.append(stale_note(rates.starts, table.check_at))
+    return Dated(tuple(sentences), dated_line(rates.starts, rates.source))
+
+
+def apprentice_sentences(table: MinimumWage, rates: WageRates, person: Person) -> list[str]:
+    apprentice = pounds(rates.apprentice)
+    applies = on_apprentice_rate(table, person)
+    age = person.age
+    if age is None:
+        return [
+            f"Apprentices get at least {apprentice} an hour if they're under "
+            f"{table.apprentice_under_age} or in their first year.",
+            f"At {table.apprentice_under_age} or over, after the first year, it's the minimum "
+            f"wage for your age: {pounds(rates.age_18_to_20)} at 19 to 20, "
+            f"{pounds(rates.age_21_plus)} at 21 and over.",
+        ]
+    later, later_name = rate_for_age(rates, age)
+    if applies is True and age < table.apprentice_under_age:
+        return [f"As an apprentice aged {age}, you get at least {apprentice} an hour. "
+                "That's the apprentice minimum wage."]
+    if applies is True:
+        return [f"At {age}, in the first year of your apprenticeship, you get at least "
+                f"{apprentice} an hour (the apprentice rate).",
+                f"After your first year it goes up to at least {pounds(later)} an hour, "
+                f"{later_name}."]
+    if applies is False:
+        return [f"At {age}, after the first year of your apprenticeship, you get at least "
+                f"{pounds(later)} an hour, {later_name}."]
+    return [f"At {age}, you get at least {apprentice} an hour in the first year of your "
+            "apprenticeship.",
+            f"After that it's at least {pounds(later)} an hour, {later_name}."]
+
+
+def age_sentences(rates: WageRates, age: int | None, role: Role | None) -> list[str]:
+    who = f"{capitalised(role.name)}s get" if role else "Everyone gets"
+    if age is None:
+        return [f"{who} at least the minimum wage for their age: {pounds(rates.age_21_plus)} "
+                f"an hour at 21 and over, {pounds(rates.age_18_to_20)} at 18 to 20, "
+                f"{pounds(rates.under_18)} at 16 or 17."]
+    amount, name = rate_for_age(rates, age)
+    job = f" as {with_article(role.name)}" if role else ""
+    return [f"At {age}{job}, you get at least {pounds(amount)} an hour. That's {name}."]
+
+
+def too_young(content: CareersContent, age: int, rates: WageRates, role: Role | None) -> Dated:
+    """No wage for under-16s: what they can do now instead."""
+    table = content.pay.minimum_wage
+    job = f" as {with_article(role.name)}" if role else ""
+    sentences = (
+        f"At {age} you can't start a paid job{job} yet. The minimum wage starts when you "
+        f"reach school-leaving age ({table.from_age}).",
+        "You can get ready now: work on your English and maths, help out or volunteer "
+        "(like a youth club or caring for family), and look at health and care courses "
+        f"for when you're {table.from_age}.",
+    )
+    return Dated(sentences, dated_line(rates.starts, rates.source))
+
+
+# NHS bands.
+
+
+def band_pay(content: CareersContent, role: Role, on: date) -> Dated:
+    """Where someone new to `role` starts on Agenda for Change, full-time, on `on`."""
+    pay = content.pay.agenda_for_change
+    table = band_row(content, on)
+    bands = [band for number in role.pay.bands if (band := table.band(number))]
+    if not bands:
+        raise NoPayRate(f"Agenda for Change band for {role.code}", on)
     about = "about " if table.approximate else ""
-    amount = pounds(pay.low) if pay.low == pay.high else f"{pounds(pay.low)} to {pounds(pay.high)}"
-    wording = pay.role.pay.wording or " or ".join(f"band {band.band}" for band in pay.bands)
-    return (
-        f"{capitalised(with_article(pay.role.name))} is on NHS {wording}: {about}{amount} "
-        f"a year full-time ({as_of(table.as_of, table.source)})."
-    )
+    wording = role.pay.wording or " or ".join(f"band {band.band}" for band in bands)
+    first = bands[0]
+    sentences = [
+        f"{capitalised(with_article(role.name))} is on NHS {wording}.",
+        f"A new {role.name} starts at {about}{pounds(first.low)} a year full-time "
+        f"(the start of band {first.band}).",
+        "Pay goes up with years in the job.",
+    ]
+    if is_stale(table.starts, on):
+        sentences.append(stale_note(table.starts, pay.check_at))
+    return Dated(tuple(sentences), dated_line(table.starts, table.source))
 
 
-def format_hourly_pay(pay: HourlyPay) -> str:
-    median = pay.median
-    legal = f"({as_of(pay.rates.as_of, pay.table.source)})"
-    typical = (
-        f"the median for {median.who} was about {pounds(median.hourly)} an hour "
-        f"({as_of(median.as_of, median.source)})"
-    )
-    if pay.age is None and pay.rate == "21 and over":
-        return (
-            f"{capitalised(pay.role.name)}s get at least the minimum wage for their age: "
-            f"{pounds(pay.hourly)} an hour at 21 and over, less if younger {legal}; {typical}."
-        )
-    who = (
-        f"an apprentice {pay.role.name}"
-        if pay.rate == "apprentice"
-        else with_article(pay.role.name)
-    )
-    aged = f" aged {pay.age}" if pay.age is not None else ""
-    return (
-        f"{capitalised(who)}{aged} gets at least {pounds(pay.hourly)} an hour, the minimum wage "
-        f"for {RATE_WHO[pay.rate]} {legal}; {typical}."
-    )
+def qualified_line(content: CareersContent, role: Role, on: date) -> str:
+    """One sentence on where a qualified `role` starts, for an apprentice's answer."""
+    table = band_row(content, on)
+    band = table.band(role.pay.bands[0]) if role.pay.bands else None
+    if band is None:
+        return ""
+    about = "about " if table.approximate else ""
+    return (f"Once you're qualified as {with_article(role.name)}, you start on NHS band "
+            f"{band.band}: {about}{pounds(band.low)} a year full-time "
+            f"({as_of(table.starts, table.source)}).")
+
+
+def role_pay(content: CareersContent, role: str, person: Person, on: date) -> Dated:
+    """The pay for `role` (a code or words) for this person on `on`."""
+    found = get_role(content, role)
+    if too_young_for(content, person) or found.pay.kind == "minimum_wage":
+        return minimum_wage_pay(content, person, on, found)
+    if person.apprentice:
+        return apprentice_in_role(content, found, person, on)
+    if found.pay.kind == "nhs_band":
+        return band_pay(content, found, on)
+    return Dated((found.pay.note or "",), dated_line(found.as_of, found.source))
+
+
+def apprentice_in_role(content: CareersContent, role: Role, person: Person, on: date) -> Dated:
+    """The apprentice's legal minimum, then where the role starts once qualified."""
+    answer = minimum_wage_pay(content, person, on, role)
+    qualified = qualified_line(content, role, on) if role.pay.kind == "nhs_band" else ""
+    return Dated((*answer.sentences, qualified) if qualified else answer.sentences,
+                 answer.dated)
+
+
+def too_young_for(content: CareersContent, person: Person) -> bool:
+    return person.age is not None and person.age < content.pay.minimum_wage.from_age

@@ -9,7 +9,7 @@ from typing import Literal
 
 Sector = Literal["nhs", "social_care", "both"]
 PayKind = Literal["nhs_band", "minimum_wage", "other"]
-ProgrammeStatus = Literal["running", "in_development"]
+ProgrammeStatus = Literal["advertised", "in_development"]
 ProviderKind = Literal["nhs_trust", "care_home", "hospice", "home_care", "gp_practice", "voluntary"]
 
 
@@ -18,6 +18,7 @@ class Source:
     code: str
     name: str
     url: str | None
+    note: str | None = None  # for editors only, never said
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,14 @@ class RolePay:
 
 
 @dataclass(frozen=True)
+class Lookalike:
+    """Words for a different job that people mix up with this role, and what to say."""
+
+    words: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
 class Role:
     code: str
     name: str
@@ -51,6 +60,7 @@ class Role:
     next: tuple[str, ...]
     as_of: date
     source: Source
+    not_the_same: Lookalike | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,16 @@ class StepDetail:
     months: int | None
     as_of: date | None
     source: Source | None
+    min_age: int | None = None
+    max_age: int | None = None
+
+    def fits(self, age: int | None) -> bool:
+        """Whether this way of making the step holds for someone of `age` (None: unknown)."""
+        if self.min_age is None and self.max_age is None:
+            return True
+        if age is None:
+            return False
+        return (self.min_age or 0) <= age <= (self.max_age if self.max_age is not None else 200)
 
 
 @dataclass(frozen=True)
@@ -93,9 +113,27 @@ class CareCertificate:
 
 
 @dataclass(frozen=True)
+class EnglishAndMaths:
+    """What apprentices need in English and maths, by the age they start."""
+
+    starts: date
+    source: Source
+    under_19: str
+    from_19: str
+    unknown_age: str
+    degrees: str
+    degrees_source: Source
+
+    def for_age(self, age: int | None) -> str:
+        if age is None:
+            return self.unknown_age
+        return self.under_19 if age < 19 else self.from_19
+
+
+@dataclass(frozen=True)
 class Levels:
     levels: tuple[ApprenticeshipLevel, ...]
-    english_and_maths: str
+    english_and_maths: EnglishAndMaths
     care_certificate: CareCertificate
 
 
@@ -104,7 +142,7 @@ class WageRates:
     """The national minimum wage per hour, in force from `starts`."""
 
     starts: date
-    as_of: date
+    source: Source
     age_21_plus: Decimal
     age_18_to_20: Decimal
     under_18: Decimal
@@ -114,9 +152,10 @@ class WageRates:
 @dataclass(frozen=True)
 class MinimumWage:
     rates: tuple[WageRates, ...]
+    from_age: int
     apprentice_under_age: int
     apprentice_first_year_any_age: bool
-    source: Source
+    check_at: str
 
 
 @dataclass(frozen=True)
@@ -127,13 +166,13 @@ class Band:
 
 
 @dataclass(frozen=True)
-class AgendaForChange:
+class BandTable:
+    """One year of Agenda for Change pay, in force from `starts`."""
+
     year: str
     starts: date
-    as_of: date
     source: Source
     approximate: bool
-    basis: str
     bands: tuple[Band, ...]
 
     def band(self, number: int) -> Band | None:
@@ -141,18 +180,19 @@ class AgendaForChange:
 
 
 @dataclass(frozen=True)
-class MedianPay:
-    who: str
-    hourly: Decimal
-    as_of: date
-    source: Source
+class AgendaForChange:
+    basis: str
+    check_at: str
+    tables: tuple[BandTable, ...]
+
+    def band_numbers(self) -> set[int]:
+        return {band.band for table in self.tables for band in table.bands}
 
 
 @dataclass(frozen=True)
 class PayTables:
     minimum_wage: MinimumWage
     agenda_for_change: AgendaForChange
-    social_care_median: MedianPay
 
 
 @dataclass(frozen=True)
@@ -164,7 +204,9 @@ class Programme:
     status: ProgrammeStatus
     summary: str
     settings: tuple[str, ...]
-    min_age: int | None
+    levels: tuple[int, ...]
+    months: int | None
+    places: int | None
     as_of: date
     source: Source
 
@@ -216,8 +258,12 @@ class CareersContent:
     def starting_point(self, code: str) -> StartingPoint | None:
         return next((point for point in self.starting_points if point.code == code), None)
 
-    def step_detail(self, start: str, target: str) -> StepDetail | None:
-        return next((s for s in self.steps if (s.start, s.target) == (start, target)), None)
+    def step_detail(self, start: str, target: str, age: int | None = None) -> StepDetail | None:
+        """How to make this step for someone of `age`: the first entry that fits them."""
+        return next(
+            (s for s in self.steps if (s.start, s.target) == (start, target) and s.fits(age)),
+            None,
+        )
 
     def programme(self, code: str) -> Programme | None:
         return next((p for p in self.programmes if p.code == code), None)

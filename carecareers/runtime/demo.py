@@ -1,19 +1,38 @@
-"""Demo content for a fresh install: providers, a campaign and sample vacancies."""
+"""Demo content for a fresh install: providers, a campaign and sample vacancies.
+
+The sample vacancies (content/demo/nhs_jobs_sample.xml) are labelled as samples and
+written relative to the day they are seeded: `{day+N}` is N days after it, `{band N}`
+the pay of Agenda for Change band N in force that day, `{hourly 21 and over}` the
+minimum wage at 21 and over that day. So the samples never expire and never pay below
+the legal floor, whenever the demo is seeded.
+"""
 
 from __future__ import annotations
 
+import re
+import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import create_campaign, find_campaign
+from carecareers.careers.content import load_content
+from carecareers.careers.pay import band_row, wage_row
+from carecareers.careers.phrasing import pounds
+from carecareers.careers.records import CareersContent
 from carecareers.leads.providers import sync_providers
 from carecareers.settings import Settings
 
 DEMO_CAMPAIGN_CODE = "DEMO-FOODBANK"
 DEMO_FEED_SOURCE = "nhs_jobs"
 DEMO_FEED_FILE = "demo/nhs_jobs_sample.xml"
+PLACEHOLDER = re.compile(r"\{(day[+-]\d+|band \d|hourly 21 and over)\}")
+
+
+class DemoTemplateError(ValueError):
+    """The demo feed names a band the pay tables do not have."""
 
 
 @dataclass(frozen=True)
@@ -23,16 +42,42 @@ class SeedReport:
     vacancies: dict[str, object]
 
 
+def render_demo_feed(template: str, today: date, content: CareersContent) -> str:
+    """Fill in the dates and pay of the sample vacancies for `today`."""
+    bands = band_row(content, today)
+    hourly = wage_row(content.pay.minimum_wage, today).age_21_plus
+
+    def fill(match: re.Match[str]) -> str:
+        token = match.group(1)
+        if token.startswith("day"):
+            return (today + timedelta(days=int(token[3:]))).isoformat()
+        if token.startswith("band"):
+            band = bands.band(int(token[5:]))
+            if band is None:
+                raise DemoTemplateError(f"no Agenda for Change {token} in {bands.year}")
+            if band.low == band.high:
+                return f"{pounds(band.low)} a year"
+            return f"{pounds(band.low)} to {pounds(band.high)} a year"
+        return f"{pounds(hourly)} an hour"
+
+    return PLACEHOLDER.sub(fill, template)
+
+
 def seed_demo(session: Session, settings: Settings, today: date | None = None) -> SeedReport:
     """Load the demo data; running it again changes nothing that is already there."""
     from carecareers.vacancies.importing import import_source
 
+    day = today or date.today()
     providers = sync_providers(session, settings.content_dir)
     created = False
     if find_campaign(session, DEMO_CAMPAIGN_CODE) is None:
         create_campaign(session, DEMO_CAMPAIGN_CODE, "Demo: Stoke food bank poster",
                         kind="food_bank", place="Stoke-on-Trent")
         created = True
-    summary = import_source(session, DEMO_FEED_SOURCE,
-                            str(settings.content_dir / DEMO_FEED_FILE), today=today)
+    template = (settings.content_dir / DEMO_FEED_FILE).read_text(encoding="utf-8")
+    feed = render_demo_feed(template, day, load_content(settings.content_dir))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "nhs_jobs_sample.xml"
+        path.write_text(feed, encoding="utf-8")
+        summary = import_source(session, DEMO_FEED_SOURCE, str(path), today=day)
     return SeedReport(providers=providers, campaign_created=created, vacancies=summary.as_dict())

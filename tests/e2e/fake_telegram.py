@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from carecareers.conversation.rasa_client import CHANNEL_TOKEN_HEADER, WEBHOOK_PATH
+from tests.support.fake_rasa import FakeRasa
 
 TOKEN = "123:TEST"
 BOT_USER = {"id": 123, "is_bot": True, "first_name": "Care Careers", "username": "carecareers_bot",
@@ -323,75 +323,6 @@ def canned_rasa_reply(body: Json) -> list[Json]:
     return [{"text": f"You asked: {message}"}]
 
 
-class FakeRasa:
-    """Answer the REST channel with `reply(body)` after `delay` seconds; record each request."""
-
-    def __init__(self, reply: Callable[[Json], list[Json]] = canned_rasa_reply,
-                 delay: float = 0.0) -> None:
-        self.reply = reply
-        self.delay = delay
-        self.requests: list[Json] = []
-        self.handling_seconds: list[float] = []
-        self.port = 0
-        self._lock = threading.Lock()
-        self._server: _Server | None = None
-
-    @property
-    def url(self) -> str:
-        """The value for RASA_URL."""
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> FakeRasa:
-        """Start serving (again on the same port, after a stop)."""
-        self._server = _Server(("127.0.0.1", self.port), _rasa_handler(self))
-        self.port = int(self._server.server_address[1])
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeRasa:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def answer(self, body: Json) -> list[Json]:
-        started = time.perf_counter()
-        with self._lock:
-            self.requests.append(body)
-        if self.delay:
-            time.sleep(self.delay)
-        replies = self.reply(body)
-        with self._lock:
-            self.handling_seconds.append(time.perf_counter() - started)
-        return replies
-
-
-def _rasa_handler(fake: FakeRasa) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.0"  # one request per connection, so stop() really stops
-        disable_nagle_algorithm = True
-
-        def do_POST(self) -> None:  # noqa: N802
-            length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length) or b"{}")
-            if self.path.split("?")[0] != WEBHOOK_PATH:
-                _respond(self, 404, {"error": "not found"})
-                return
-            if not self.headers.get(CHANNEL_TOKEN_HEADER):  # as rasa_plugins/channel.py
-                _respond(self, 401, {"error": "no channel token"})
-                return
-            _respond(self, 200, fake.answer(body))
-
-        def do_GET(self) -> None:  # noqa: N802
-            _respond(self, 200, {"model_file": "fake.tar.gz"})
-
-        def log_message(self, *args: Any) -> None:
-            """Stay quiet."""
-
-    return Handler
+def canned_fake_rasa(delay: float = 0.0) -> FakeRasa:
+    """The shared fake Rasa, answering with the canned replies above."""
+    return FakeRasa(canned_rasa_reply, delay=delay)

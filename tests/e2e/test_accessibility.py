@@ -23,7 +23,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import httpx
 import pytest
 import uvicorn
 import yaml
@@ -31,7 +30,6 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from playwright.sync_api import Browser, Page, Route, expect
 
-from carecareers.conversation.rasa_client import RasaClient
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.runtime.processes import free_port
@@ -58,6 +56,7 @@ from tests.factories import (
     make_question,
     make_vacancy,
 )
+from tests.support.fake_rasa import FakeRasa
 from web.app import create_app
 
 pytestmark = pytest.mark.e2e
@@ -99,14 +98,6 @@ def scripted_reply(message: str) -> list[dict]:
                          for t in ("Pay", "How to get in", "What comes next", "Jobs near me")]}]
 
 
-def fake_rasa(request: httpx.Request) -> httpx.Response:
-    if request.url.path == "/status":
-        return httpx.Response(200, json={"model_file": "current.tar.gz"})
-    body = json.loads(request.content)
-    return httpx.Response(200, json=[{"recipient_id": body["sender"], **reply}
-                                     for reply in scripted_reply(body["message"])])
-
-
 def seed(sessions) -> None:  # type: ignore[no-untyped-def]
     day = datetime.now(timezone.utc) - timedelta(days=2)
     with sessions() as session, session.begin():
@@ -135,7 +126,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     seed(session_factory(engine))
-    rasa = RasaClient("http://rasa.test", "t", transport=httpx.MockTransport(fake_rasa))
+    rasa = FakeRasa(lambda body: scripted_reply(body["message"])).client()
     app = create_app(settings, rasa=rasa)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))

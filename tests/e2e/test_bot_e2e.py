@@ -24,7 +24,8 @@ import pytest
 
 from bot import texts
 from carecareers.conversation.relay import UNAVAILABLE_TEXT
-from tests.e2e.fake_telegram import GREETING, Call, FakeRasa, FakeTelegram
+from tests.e2e.fake_telegram import GREETING, Call, FakeTelegram, canned_fake_rasa
+from tests.support.fake_rasa import FakeRasa
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +47,7 @@ class RasaServer(Protocol):
 @pytest.fixture(scope="module")
 def rasa() -> Iterator[RasaServer]:
     """The Rasa server the bot talks to: swap this one fixture for the real stack."""
-    with FakeRasa() as fake:
+    with canned_fake_rasa() as fake:
         yield fake
 
 

@@ -27,7 +27,7 @@ import pytest
 
 from carecareers.conversation.relay import NO_REPLY_TEXT, UNAVAILABLE_TEXT
 from carecareers.runtime.processes import free_port, web_spec
-from tests.conftest import postgres_unavailable, service_missing
+from tests.conftest import service_missing
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.test_bot_e2e import bot_env, replies_to, start_bot, stop_bot
 from tests.e2e.test_replicated import (
@@ -40,6 +40,7 @@ from tests.e2e.test_replicated import (
     turns_stored,
 )
 from tests.e2e.test_web_conversation import press, say, text_of
+from tests.support.postgres import unavailable as postgres_unavailable
 
 pytestmark = pytest.mark.e2e
 

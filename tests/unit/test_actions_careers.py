@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -19,14 +21,18 @@ from actions.careers import (
     ActionRotationalApprenticeship,
 )
 
+# 30 November 2026, 12:00 UTC: the day every conversation here takes place.
+SENT_AT = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc).timestamp()
+
 
 def tracker(text: str = "", intent: str = "", entities: list[dict[str, Any]] | None = None,
-            **slots: Any) -> Tracker:
+            sent_at: float = SENT_AT, **slots: Any) -> Tracker:
+    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0},
+              "entities": entities or []}
     return Tracker(
-        sender_id="test", slots=slots,
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0},
-                        "entities": entities or []},
-        events=[], paused=False, followup_action=None, active_loop={},
+        sender_id="test", slots=slots, latest_message=latest,
+        events=[{"event": "user", "timestamp": sent_at, "text": text, "parse_data": latest}],
+        paused=False, followup_action=None, active_loop={},
         latest_action_name="action_listen",
     )
 
@@ -72,6 +78,61 @@ def test_unknown_role_gets_a_kind_answer_and_clears_the_slot() -> None:
     assert SlotSet("role", None) in events
 
 
+def test_the_date_of_the_message_picks_the_pay_row() -> None:
+    march = datetime(2026, 3, 20, 9, 0, tzinfo=timezone.utc).timestamp()
+    _, messages = run(ActionPay(), tracker(
+        "how much do carers get at 25", "ask_pay",
+        [entity("role", "care_worker"), entity("age", "25")], sent_at=march))
+    assert "£12.21" in messages[0]["text"] and "(as of April 2025" in messages[0]["text"]
+    _, messages = run(ActionPay(), tracker(
+        "how much do carers get at 25", "ask_pay",
+        [entity("role", "care_worker"), entity("age", "25")]))
+    assert "£12.71" in messages[0]["text"] and "(as of April 2026" in messages[0]["text"]
+
+
+def test_a_19_year_old_starting_an_apprenticeship_gets_the_apprentice_rate() -> None:
+    _, messages = run(ActionPay(), tracker(
+        "I'm 19 and starting an apprenticeship, what's the least I'd get paid?", "ask_pay",
+        [entity("age", "19")]))
+    text = messages[0]["text"]
+    assert "£8.00" in text and "first year" in text and "£12.71" not in text
+
+
+def test_a_new_topic_wins_over_the_role_in_context() -> None:
+    events, messages = run(ActionPay(), tracker(
+        "how much do apprentices get paid", "ask_pay", role="physiotherapist"))
+    text = messages[0]["text"]
+    assert "£8.00" in text and "band 5" not in text
+    assert SlotSet("role", "physiotherapist") not in events
+
+
+def test_how_much_is_that_keeps_the_role_in_context() -> None:
+    _, messages = run(ActionPay(), tracker(
+        "how much is that?", "ask_pay", role="registered_nurse"))
+    assert "band 5" in messages[0]["text"] and "about £32,074" in messages[0]["text"]
+
+
+def test_an_apprentice_in_context_gets_apprentice_pay_for_a_follow_up() -> None:
+    _, messages = run(ActionPay(), tracker(
+        "how much is that", "ask_pay", role="care_worker", age="17", is_apprentice=True))
+    assert "£8.00" in messages[0]["text"] and "apprentice" in messages[0]["text"]
+
+
+def test_emt_is_not_a_paramedic() -> None:
+    _, messages = run(ActionRoleInfo(), tracker(
+        "what does an emt do", "ask_role_info", [entity("role", "paramedic")]))
+    assert "different job from a paramedic" in messages[0]["text"]
+
+
+def test_no_qualifications_to_physio_mentions_english_and_maths() -> None:
+    _, messages = run(ActionCareerPath(), tracker(
+        "ive got no qualifications how do i become a physio", "ask_career_path",
+        [entity("role", "physiotherapist")], age="16"))
+    text = messages[0]["text"]
+    assert "English and maths" in text and "T Level" in text
+    assert text.splitlines()[-1].startswith("(as of November 2026")
+
+
 def test_no_role_at_all_lists_the_roles() -> None:
     events, messages = run(ActionPay(), tracker("how much is the pay", "ask_pay"))
     assert events == []
@@ -108,3 +169,58 @@ def test_programme_and_overview_actions_reply_with_buttons() -> None:
         assert messages and messages[0]["text"] and messages[0]["buttons"], action.name()
     _, messages = run(ActionRotationalApprenticeship(), tracker())
     assert "End of Life" in messages[0]["text"]
+
+
+def spanned(text: str, name: str, value: str, words: str) -> dict[str, Any]:
+    start = text.index(words)
+    return {"entity": name, "value": value, "start": start, "end": start + len(words)}
+
+
+def test_a_longer_role_in_the_text_wins_over_a_part_taken_as_the_entity() -> None:
+    text = "senior healthcare support worker salary?"
+    _, messages = run(ActionPay(), tracker(
+        text, "ask_pay", [spanned(text, "role", "senior_care_worker", "senior")]))
+    assert "band 3" in messages[0]["text"]
+
+
+def test_rn_at_the_end_means_right_now() -> None:
+    text = "whats minimum wage for a 20 year old rn"
+    _, messages = run(ActionPay(), tracker(
+        text, "ask_pay", [spanned(text, "role", "registered_nurse", "rn")]))
+    assert "£10.85" in messages[0]["text"] and "band 5" not in messages[0]["text"]
+
+
+@pytest.mark.parametrize(("text", "figure"), [
+    ("16 and thinking about an apprenticeship, whats the pay", "£8.00"),
+    ("how much for a 20 year old apprentice in their second year", "£10.85"),
+    ("I’m 25 and on an apprenticeship, 3rd year now, whats the least", "£12.71"),
+])
+def test_ages_said_in_the_text_count(text: str, figure: str) -> None:
+    _, messages = run(ActionPay(), tracker(text, "ask_pay"))
+    assert figure in messages[0]["text"]
+
+
+def test_a_starting_point_nlu_cut_short_falls_back_to_the_words() -> None:
+    text = "ive got no qualifications, how do i become a nurse? im 16"
+    _, messages = run(ActionCareerPath(), tracker(text, "ask_career_path", [
+        spanned(text, "qualification", "no", "no"),
+        spanned(text, "role", "registered_nurse", "nurse")]))
+    assert messages[0]["text"].startswith("From no qualifications yet to registered nurse")
+    assert "T Level" in messages[0]["text"]
+
+
+def test_entry_question_from_no_qualifications_gets_the_route() -> None:
+    text = "no qualifications how do i become a physio"
+    _, messages = run(ActionEntryRequirements(), tracker(
+        text, "ask_entry_requirements", [spanned(text, "role", "physiotherapist", "physio")]))
+    assert "Functional Skills" in messages[0]["text"] and "HCPC" in messages[0]["text"]
+
+
+def test_a_current_role_inside_the_role_wanted_is_ignored() -> None:
+    text = "how do i get in as a senior care worker im 17"
+    _, messages = run(ActionCareerPath(), tracker(text, "ask_career_path", [
+        spanned(text, "current_role", "care_worker", "care worker"),
+        spanned(text, "role", "senior_care_worker", "senior care worker")]))
+    reply = messages[0]["text"]
+    assert reply.startswith("From no qualifications yet to senior care worker")
+    assert "must get level 2 English and maths" in reply

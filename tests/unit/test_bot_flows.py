@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,13 +19,13 @@ from telegram.request import BaseRequest, RequestData
 from bot import buttons, commands, texts
 from bot.app import build_application
 from carecareers.campaigns.service import create_campaign
-from carecareers.conversation.rasa_client import RasaClient
 from carecareers.conversation.relay import UNAVAILABLE_TEXT
 from carecareers.conversation.senders import telegram_sender
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Conversation
 from carecareers.settings import Settings
+from tests.support.fake_rasa import FakeRasa
 
 SECRET = "test-secret-key"
 USER_ID = 4242
@@ -96,25 +94,6 @@ class RecordingRequest(BaseRequest):
 
 
 @dataclass
-class FakeRasa:
-    """The Rasa REST channel behind an httpx.MockTransport."""
-
-    replies: Callable[[Json], list[Json]] = lambda body: [{"text": "Hello!"}]
-    requests: list[Json] = field(default_factory=list)
-    down: bool = False
-    delay: float = 0.0
-
-    async def handle(self, request: httpx.Request) -> httpx.Response:
-        body = json.loads(request.content)
-        self.requests.append(body)
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        if self.down:
-            raise httpx.ConnectError("connection refused", request=request)
-        return httpx.Response(200, json=self.replies(body))
-
-
-@dataclass
 class Harness:
     app: Application  # type: ignore[type-arg]
     api: BotApiLog
@@ -138,7 +117,7 @@ async def bot(tmp_path: Path) -> AsyncIterator[Harness]:
         database_url=f"sqlite:///{tmp_path / 'bot.db'}",
     )
     upgrade(settings.database_url)
-    client = RasaClient("http://rasa.test", transport=httpx.MockTransport(rasa.handle))
+    client = rasa.client()
     app = build_application(settings, rasa=client,
                             requests=(RecordingRequest(api), RecordingRequest(api)),
                             rate_limit=False)
@@ -374,7 +353,7 @@ async def test_vacancy_card_drops_a_non_http_apply_link(bot: Harness) -> None:
 
 
 async def test_rasa_down_gets_a_kind_reply(bot: Harness) -> None:
-    bot.rasa.down = True
+    bot.rasa.up = False
     await bot.send(message("hello"))
 
     assert bot.api.texts() == [UNAVAILABLE_TEXT]
@@ -467,7 +446,7 @@ async def test_forget_declined_keeps_everything(bot: Harness) -> None:
 async def test_forget_when_rasa_is_down_says_so(bot: Harness) -> None:
     await bot.send(message("/forget"))
     keyboard = bot.api.of("sendMessage")[-1]["reply_markup"]["inline_keyboard"]
-    bot.rasa.down = True
+    bot.rasa.up = False
     await bot.send(press("forget:yes", keyboard))
 
     assert bot.api.texts()[-1] == texts.FORGET_RASA_DOWN
@@ -503,7 +482,7 @@ async def test_unexpected_errors_are_logged_and_answered_kindly(
 
 async def test_no_personal_data_in_logs_above_debug(
         bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
-    bot.rasa.down = True
+    bot.rasa.up = False
     with caplog.at_level(logging.INFO):
         await bot.send(message("/start CAMP1"))
         await bot.send(message("I'm Sam Smith, 07700 900123"))

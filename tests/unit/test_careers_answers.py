@@ -14,6 +14,7 @@ from carecareers.careers.answers import Answer, intent_payload
 from carecareers.careers.content import load_content
 from carecareers.careers.errors import NoRoute, UnknownRole
 from carecareers.careers.ladder import plan_route
+from carecareers.careers.pay import Person
 from carecareers.careers.records import CareersContent
 from carecareers.settings import PROJECT_ROOT
 
@@ -23,6 +24,8 @@ INTENTS = {
     "search_vacancies", "register_interest", "human_handoff",
 }
 PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$")
+TODAY = date(2026, 11, 30)
+DATED = re.compile(r"^\(as of [A-Z][a-z]+ \d{4}, .+\)$")
 
 
 @pytest.fixture(scope="module")
@@ -33,24 +36,29 @@ def content() -> CareersContent:
 def all_answers(content: CareersContent) -> list[Answer]:
     made: list[Answer] = []
     for role in content.roles:
-        made += [answers.role_info(content, role.code), answers.pay_answer(content, role.code),
+        made += [answers.role_info(content, role.code),
+                 answers.pay_answer(content, role.code, Person(), TODAY),
                  answers.entry_requirements(content, role.code),
                  answers.next_steps_answer(content, role.code)]
-    made += [answers.route_answer(content, "no_qualifications", "registered_nurse"),
-             answers.apprenticeship_levels(content), answers.rotational_programmes(content),
+    for role in ("registered_nurse", "physiotherapist", "social_worker", "paramedic"):
+        for age in (None, 16, 25):
+            made.append(answers.route_answer(content, "no_qualifications", role, age))
+    made += [answers.apprenticeship_levels(content), answers.rotational_programmes(content),
              answers.graduate_pathway(content), answers.roles_overview(content),
              answers.unknown_role_answer(content, "astronaut")]
     return made
 
 
-def test_every_answer_fits_a_phone_screen_and_ends_with_a_next_step(
+def test_every_answer_fits_a_phone_screen_and_ends_dated_or_with_a_next_step(
     content: CareersContent,
 ) -> None:
     for answer in all_answers(content):
         lines = answer.text.splitlines()
-        assert len(lines) <= 8 and len(answer.text) <= 600, answer.text
+        assert len(lines) <= 9 and len(answer.text) <= 700, answer.text
         assert answer.buttons, answer.text
-        assert lines[-1].endswith("?") or "jobs in care" in lines[-1], answer.text
+        last = lines[-1]
+        assert DATED.match(last) or last.endswith("?") or "jobs in care" in last, answer.text
+        assert "third-party" not in answer.text
 
 
 def test_every_button_is_a_known_intent_with_json_entities(content: CareersContent) -> None:
@@ -79,28 +87,38 @@ def test_role_info(content: CareersContent) -> None:
 
 
 def test_pay_answer_is_dated(content: CareersContent) -> None:
-    text = answers.pay_answer(content, "care_worker", age=17, on=date(2026, 5, 1)).text
-    assert "£8.00 an hour" in text and "as of April 2026" in text
-    text = answers.pay_answer(content, "care_worker", age=17, on=date(2025, 6, 1)).text
-    assert "£7.55 an hour" in text and "as of April 2025" in text
+    text = answers.pay_answer(content, "care_worker", Person(age=17), date(2026, 5, 1)).text
+    assert "£8.00 an hour" in text and "(as of April 2026" in text
+    text = answers.pay_answer(content, "care_worker", Person(age=17), date(2025, 6, 1)).text
+    assert "£7.55 an hour" in text and "(as of April 2025" in text
+    general = answers.pay_answer(content, None, Person(apprentice=True), TODAY).text
+    assert "£8.00" in general and "first year" in general
 
 
 def test_entry_requirements(content: CareersContent) -> None:
     text = answer_text(answers.entry_requirements, content, "senior carer")
     assert text.startswith("How to become a senior care worker:")
-    assert "level 2 English and maths" in text
+    assert "level 2 English and maths" in text and "From 19 it's optional" in text
     assert "No set qualifications" in answer_text(answers.entry_requirements, content, "hca")
+    adult = answers.entry_requirements(content, "senior carer", 24).text
+    assert "optional" in adult and "must" not in adult
+    young = answers.entry_requirements(content, "senior carer", 17).text
+    assert "must get level 2 English and maths" in young
+    nurse = answers.entry_requirements(content, "nurse").text
+    assert "3 years" in nurse and "4 years" in nurse and "GCSE English and maths" in nurse
 
 
 def test_route_answer_numbers_the_steps(content: CareersContent) -> None:
-    answer = answers.route_answer(content, "no_qualifications", "registered_nurse")
+    answer = answers.route_answer(content, "no_qualifications", "registered_nurse", 17)
     lines = answer.text.splitlines()
     assert lines[0] == "From no qualifications yet to registered nurse:"
-    assert lines[1].startswith("1. Healthcare assistant: Level 2")
-    assert lines[2].startswith("2. Nursing associate: Level 5")
-    assert lines[3].startswith("3. Registered nurse: Level 6")
-    assert "About 5 years in all" in answer.text
-    assert ("Jobs near me", '/search_vacancies{"role":"healthcare_assistant"}') in answer.buttons
+    assert lines[1].startswith("1. GCSEs with English and maths: Functional Skills or GCSE")
+    assert lines[2].startswith("2. A level 3 qualification: A levels or a T Level")
+    assert lines[3].startswith("3. Registered nurse: A nursing degree (usually 3 years)")
+    assert "Or earn while you learn: healthcare assistant → nursing associate" in answer.text
+    assert "GCSE English and maths" in answer.text
+    assert lines[-1].startswith("(as of November 2026, ")
+    assert ("Jobs near me", '/search_vacancies{"role":"registered_nurse"}') in answer.buttons
 
 
 def test_route_to_where_you_already_are_gives_next_steps(content: CareersContent) -> None:
@@ -117,9 +135,9 @@ def test_route_answer_raises_for_the_edge(content: CareersContent) -> None:
 
 def test_no_route_answer_gives_the_ways_in(content: CareersContent) -> None:
     with pytest.raises(NoRoute) as caught:
-        plan_route(content, "no_qualifications", "paramedic")
+        plan_route(content, "registered_manager", "paramedic")
     text = answers.no_route_answer(content, caught.value).text
-    assert "from no qualifications yet to paramedic" in text
+    assert "from registered manager to paramedic" in text
     assert "paramedic degree apprenticeship" in text
 
 
@@ -127,6 +145,7 @@ def test_next_steps_answer(content: CareersContent) -> None:
     answer = answers.next_steps_answer(content, "healthcare_assistant")
     assert "• Nursing associate: Level 5 Nursing Associate apprenticeship (about 2 years)" in (
         answer.text)
+    assert answer.text.splitlines()[-1].startswith("(as of November 2026")
     top = answers.next_steps_answer(content, "paramedic")
     assert "top of this ladder" in top.text
     assert top.buttons == (("Contact me", "/register_interest"),)
@@ -138,14 +157,17 @@ def test_apprenticeship_levels(content: CareersContent) -> None:
     assert "• Advanced (level 3): like A levels" in text
     assert "• Higher (levels 4 and 5)" in text
     assert "• Degree (levels 6 and 7)" in text
+    assert "From 19 it's optional" in text and "GOV.UK apprenticeship service" in text
 
 
 def test_rotational_programmes(content: CareersContent) -> None:
     text = answers.rotational_programmes(content).text
     assert "Staffordshire and Stoke-on-Trent" in text
-    assert "Running now: End of Life Care rotational apprenticeship" in text
-    assert "hospice" in text and "started from age 17" in text
-    assert "Coming soon: therapy, mental health, social work and frailty." in text
+    assert "In February 2019 the first one was advertised: End of Life Care" in text
+    assert "two years" in text and "level 2 and level 3" in text
+    assert "therapy, mental health, social work and frailty were being planned" in text
+    assert "Running now" not in text and "17" not in text and "Coming soon" not in text
+    assert text.endswith("(as of February 2019, the programme's newsletter)")
 
 
 def test_graduate_pathway(content: CareersContent) -> None:
@@ -153,6 +175,7 @@ def test_graduate_pathway(content: CareersContent) -> None:
     assert text.index("Healthcare assistant") < text.index("Nursing associate") < text.index(
         "Registered nurse")
     assert "top-up (about 2 years)" in text
+    assert "national route" in text
 
 
 def test_roles_overview_names_every_role(content: CareersContent) -> None:

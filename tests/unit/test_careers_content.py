@@ -42,7 +42,7 @@ ROLE_NAMES_AND_SYNONYMS = {
     "occupational_therapist": ("occupational therapist", ("ot", "occupational therapy",
                                "occy therapist")),
     "physiotherapist": ("physiotherapist", ("physio", "physiotherapy", "physical therapist")),
-    "paramedic": ("paramedic", ("ambulance", "ambulance paramedic", "emt")),
+    "paramedic": ("paramedic", ("ambulance", "ambulance paramedic")),
     "social_worker": ("social worker", ("social work", "social worker")),
     "registered_manager": ("registered manager", ("care home manager", "care manager",
                            "home manager")),
@@ -145,26 +145,31 @@ def test_minimum_wage_rows_are_dated(content: CareersContent) -> None:
             rates[1].apprentice) == (Decimal("12.71"), Decimal("10.85"), Decimal("8.00"),
                                      Decimal("8.00"))
     assert content.pay.minimum_wage.apprentice_under_age == 19
-    assert content.pay.minimum_wage.source.url == "gov.uk/national-minimum-wage-rates"
+    assert content.pay.minimum_wage.from_age == 16
+    assert all(r.source.url == "gov.uk/national-minimum-wage-rates" for r in rates)
 
 
-def test_agenda_for_change_is_marked_approximate(content: CareersContent) -> None:
-    table = content.pay.agenda_for_change
-    assert table.approximate and table.year == "2025/26" and table.as_of == date(2025, 4, 1)
-    assert [band.band for band in table.bands] == [2, 3, 4, 5, 6, 7]
-    assert table.band(5) == Band(5, Decimal("31049"), Decimal("37796"))
-    assert content.pay.social_care_median.hourly == Decimal("12.00")
+def test_agenda_for_change_is_dated_rows_and_2026_is_computed(content: CareersContent) -> None:
+    first, second = content.pay.agenda_for_change.tables
+    assert first.approximate and first.year == "2025/26" and first.starts == date(2025, 4, 1)
+    assert [band.band for band in first.bands] == [2, 3, 4, 5, 6, 7]
+    assert first.band(5) == Band(5, Decimal("31049"), Decimal("37796"))
+    assert second.year == "2026/27" and second.starts == date(2026, 4, 1)
+    assert second.approximate
+    assert second.band(5) == Band(5, Decimal("32074"), Decimal("39043"))  # 2025/26 + 3.3%
+    assert second.band(2) == Band(2, Decimal("25272"), Decimal("25272"))
+    assert "third-party" not in second.source.name and "third-party" not in first.source.name
 
 
-def test_rotational_programmes(content: CareersContent) -> None:
+def test_rotational_programmes_are_dated_february_2019(content: CareersContent) -> None:
     status = {programme.code: programme.status for programme in content.programmes}
-    assert status == {"end_of_life": "running", "therapy": "in_development",
+    assert status == {"end_of_life": "advertised", "therapy": "in_development",
                       "mental_health": "in_development", "social_work": "in_development",
                       "frailty": "in_development"}
     end_of_life = content.programme("end_of_life")
-    assert end_of_life is not None and end_of_life.min_age == 17
-    assert set(end_of_life.settings) == {
-        "acute", "community", "hospice", "care_home", "voluntary", "primary_care"}
+    assert end_of_life is not None
+    assert (end_of_life.levels, end_of_life.months, end_of_life.places) == ((2, 3), 24, 10)
+    assert all(p.as_of == date(2019, 2, 1) for p in content.programmes)
 
 
 def test_graduate_pathway_climbs_from_support_worker_to_nurse(content: CareersContent) -> None:
@@ -207,10 +212,10 @@ def test_missing_required_field_is_named(broken_copy: Any) -> None:
 
 def test_unknown_source_is_named(broken_copy: Any) -> None:
     def change(data: Any) -> None:
-        data["minimum_wage"]["source"] = "a_blog"
+        data["minimum_wage"]["rates"][0]["source"] = "a_blog"
 
     message = load_error(broken_copy("careers/pay.yml", change))
-    assert "careers/pay.yml: minimum_wage.source: unknown source 'a_blog'" in message
+    assert "careers/pay.yml: minimum_wage.rates[0].source: unknown source 'a_blog'" in message
 
 
 def test_bad_money_is_named(broken_copy: Any) -> None:

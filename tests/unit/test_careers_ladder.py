@@ -10,7 +10,7 @@ import yaml
 
 from carecareers.careers.content import load_content
 from carecareers.careers.errors import NoRoute, UnknownRole
-from carecareers.careers.ladder import next_steps, plan_route
+from carecareers.careers.ladder import earn_while_you_learn, next_steps, plan_route
 from carecareers.careers.records import CareersContent
 from carecareers.settings import PROJECT_ROOT
 
@@ -22,23 +22,41 @@ def content() -> CareersContent:
     return load_content(CONTENT_DIR)
 
 
-def test_no_qualifications_to_registered_nurse(content: CareersContent) -> None:
-    route = plan_route(content, "no_qualifications", "registered_nurse")
+def test_no_qualifications_to_registered_nurse_goes_through_english_and_maths(
+    content: CareersContent,
+) -> None:
+    route = plan_route(content, "no_qualifications", "registered_nurse", age=17)
     assert [step.role.code for step in route.steps] == [
-        "healthcare_assistant", "nursing_associate", "registered_nurse"]
-    first, second, third = route.steps
-    assert first.level in (2, 3) and first.months == 12
-    assert (second.level, second.months) == (5, 24)
-    assert (third.level, third.months) == (6, 24)
-    assert "top-up" in third.how
-    assert route.months == 60
+        "gcses", "a_levels", "registered_nurse"]
+    english, level_3, degree = route.steps
+    assert "Functional Skills or GCSE" in english.how and english.source is not None
+    assert "T Level" in level_3.how and level_3.months == 24
+    assert (degree.level, degree.months) == (6, 36)
     assert route.start_name == "no qualifications yet"
+
+
+def test_the_level_3_step_depends_on_age(content: CareersContent) -> None:
+    adult = plan_route(content, "no_qualifications", "registered_nurse", age=25)
+    assert "Access to Higher Education" in adult.steps[1].how
+    assert adult.steps[1].months == 12
+    unknown = plan_route(content, "no_qualifications", "registered_nurse")
+    assert "T Level" in unknown.steps[1].how and "from 19" in unknown.steps[1].how
+
+
+def test_earn_while_you_learn_is_the_other_route(content: CareersContent) -> None:
+    route = plan_route(content, "no_qualifications", "registered_nurse", age=17)
+    other = earn_while_you_learn(content, route, 17)
+    assert other is not None
+    assert [step.role.code for step in other.steps] == [
+        "healthcare_assistant", "nursing_associate", "registered_nurse"]
+    assert other.months == 60 and "top-up" in other.steps[-1].how
 
 
 def test_a_levels_go_straight_to_the_degree(content: CareersContent) -> None:
     route = plan_route(content, "a_levels", "registered_nurse")
     assert [step.role.code for step in route.steps] == ["registered_nurse"]
-    assert route.steps[0].level == 6 and route.steps[0].months == 48
+    assert route.steps[0].level == 6 and route.steps[0].months == 36
+    assert "nursing degree (usually 3 years)" in route.steps[0].how
 
 
 @pytest.mark.parametrize("start", ["gcses", "level_2", "GCSEs", "I have level 2"])

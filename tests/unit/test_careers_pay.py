@@ -1,20 +1,21 @@
-"""Pay for a role and an age on a given date, from the dated tables in content/careers/pay.yml."""
+"""Pay for the person asking, from the dated rows in content/careers/pay.yml."""
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
 from carecareers.careers.content import load_content
-from carecareers.careers.errors import NoPayRate, UnknownRole
-from carecareers.careers.pay import BandPay, HourlyPay, NotedPay, format_pay, pay_for
+from carecareers.careers.dated import is_stale, review_due
+from carecareers.careers.errors import NoPayRate
+from carecareers.careers.pay import Person, minimum_wage_pay, role_pay, wage_row
 from carecareers.careers.records import CareersContent
 from carecareers.settings import PROJECT_ROOT
 
-MAY_2026 = date(2026, 5, 1)
-JUNE_2025 = date(2025, 6, 1)
+TODAY = date(2026, 11, 30)
+BEFORE_APRIL_2026 = date(2026, 3, 15)
+NEXT_MAY = date(2027, 5, 1)
 
 
 @pytest.fixture(scope="module")
@@ -22,112 +23,85 @@ def content() -> CareersContent:
     return load_content(PROJECT_ROOT / "content")
 
 
-def hourly(content: CareersContent, role: str = "care_worker", **kwargs: object) -> HourlyPay:
-    pay = pay_for(content, role, **kwargs)  # type: ignore[arg-type]
-    assert isinstance(pay, HourlyPay)
-    return pay
+def pay(content: CareersContent, role: str | None, on: date = TODAY, **person: object) -> str:
+    who = Person(**person)  # type: ignore[arg-type]
+    if role is None:
+        return minimum_wage_pay(content, who, on).text
+    return role_pay(content, role, who, on).text
 
 
-def test_care_worker_aged_17_in_may_2026(content: CareersContent) -> None:
-    pay = hourly(content, age=17, on=MAY_2026)
-    assert pay.hourly == Decimal("8.00")
-    assert pay.rates.as_of == date(2026, 4, 1)
-    sentence = format_pay(pay)
-    assert "£8.00 an hour" in sentence
-    assert "as of April 2026, GOV.UK" in sentence
+def test_the_row_in_force_is_chosen_by_the_day(content: CareersContent) -> None:
+    assert str(wage_row(content.pay.minimum_wage, TODAY).age_21_plus) == "12.71"
+    assert str(wage_row(content.pay.minimum_wage, BEFORE_APRIL_2026).age_21_plus) == "12.21"
+    with pytest.raises(NoPayRate):
+        wage_row(content.pay.minimum_wage, date(2024, 1, 1))
 
 
-def test_care_worker_aged_17_in_june_2025(content: CareersContent) -> None:
-    pay = hourly(content, age=17, on=JUNE_2025)
-    assert pay.hourly == Decimal("7.55")
-    assert "as of April 2025" in format_pay(pay)
+def test_a_row_is_out_of_date_twelve_months_after_it_starts() -> None:
+    assert review_due(date(2026, 4, 1)) == date(2027, 4, 1)
+    assert not is_stale(date(2026, 4, 1), date(2027, 3, 31))
+    assert is_stale(date(2026, 4, 1), date(2027, 4, 1))
 
 
-def test_old_rates_hold_until_the_new_ones_start(content: CareersContent) -> None:
-    assert hourly(content, age=17, on=date(2026, 3, 31)).hourly == Decimal("7.55")
-    assert hourly(content, age=17, on=date(2026, 4, 1)).hourly == Decimal("8.00")
+@pytest.mark.parametrize(("person", "wanted", "unwanted"), [
+    ({"age": 17, "apprentice": True}, ["£8.00", "apprentice"], ["£10.85", "£12.71"]),
+    ({"age": 19, "apprentice": True, "first_year": True}, ["£8.00", "first year", "£10.85"],
+     []),
+    ({"age": 23, "apprentice": True, "first_year": False}, ["£12.71"], ["£8.00"]),
+    ({"age": 20, "apprentice": True}, ["£8.00", "first year", "£10.85"], ["£12.71"]),
+    ({"apprentice": True}, ["£8.00", "under 19", "first year", "£10.85", "£12.71"], []),
+    ({"age": 19}, ["£10.85"], ["£8.00", "£12.71"]),
+    ({"age": 16}, ["£8.00", "under-18s"], ["£10.85"]),
+    ({"age": 30}, ["£12.71"], ["£10.85"]),
+])
+def test_the_minimum_wage_for_the_person(content: CareersContent, person: dict[str, object],
+                                         wanted: list[str], unwanted: list[str]) -> None:
+    text = pay(content, "care_worker", **person)
+    for words in wanted:
+        assert words in text, text
+    for words in unwanted:
+        assert words not in text, text
+    assert text.splitlines()[-1] == "(as of April 2026, GOV.UK)"
 
 
-@pytest.mark.parametrize(
-    ("age", "on", "expected"),
-    [
-        (21, MAY_2026, "12.71"),
-        (45, JUNE_2025, "12.21"),
-        (20, MAY_2026, "10.85"),
-        (18, JUNE_2025, "10.00"),
-        (16, MAY_2026, "8.00"),
-    ],
-)
-def test_rate_for_each_age(content: CareersContent, age: int, on: date, expected: str) -> None:
-    assert hourly(content, age=age, on=on).hourly == Decimal(expected)
+def test_under_16s_get_no_wage_figure_but_kind_words(content: CareersContent) -> None:
+    for role in ("care_worker", "registered_nurse", None):
+        text = pay(content, role, age=15)
+        assert "£" not in text
+        assert "school-leaving age" in text and "volunteer" in text
 
 
-def test_apprentice_rate_applies_under_19(content: CareersContent) -> None:
-    pay = hourly(content, age=18, on=MAY_2026, apprentice=True)
-    assert (pay.rate, pay.hourly) == ("apprentice", Decimal("8.00"))
-    assert "apprentice care worker aged 18" in format_pay(pay)
+def test_a_new_nurse_gets_the_band_5_entry_point_said_as_about(content: CareersContent) -> None:
+    text = pay(content, "registered_nurse")
+    assert "about £32,074" in text and "band 5" in text
+    assert "£39,043" not in text and "£37,796" not in text
+    assert text.endswith("(as of April 2026, NHS Employers and GOV.UK)")
+    assert "third-party" not in text
 
 
-def test_apprentice_of_19_or_over_gets_the_age_rate_after_the_first_year(
+def test_before_april_2026_the_2025_26_table_is_used(content: CareersContent) -> None:
+    text = pay(content, "registered_nurse", on=BEFORE_APRIL_2026)
+    assert "about £31,049" in text and "(as of April 2025, NHS Employers)" in text
+    assert "£7.55" not in pay(content, "care_worker", on=date(2025, 6, 1), age=30)
+
+
+def test_a_stale_table_is_said_as_the_last_known_with_where_to_check(
     content: CareersContent,
 ) -> None:
-    assert hourly(content, age=20, on=MAY_2026, apprentice=True).hourly == Decimal("10.85")
-    first_year = hourly(content, age=20, on=MAY_2026, apprentice=True, first_year=True)
-    assert first_year.hourly == Decimal("8.00")
+    text = pay(content, "healthcare_assistant", on=NEXT_MAY)
+    assert "last figures I have" in text and "nhsemployers.org" in text
+    text = pay(content, None, on=NEXT_MAY, age=25)
+    assert "last figures I have" in text and "gov.uk/national-minimum-wage-rates" in text
+    assert "last figures" not in pay(content, None, on=TODAY, age=25)
 
 
-def test_without_an_age_says_the_minimum_for_your_age(content: CareersContent) -> None:
-    pay = hourly(content, on=MAY_2026)
-    assert pay.hourly == Decimal("12.71")
-    sentence = format_pay(pay)
-    assert "at least the minimum wage for their age" in sentence
-    assert "less if younger" in sentence
+def test_an_apprentice_nurse_gets_the_apprentice_rate_and_where_a_nurse_starts(
+    content: CareersContent,
+) -> None:
+    text = pay(content, "registered_nurse", age=18, apprentice=True)
+    assert "£8.00" in text and "about £32,074" in text
 
 
-def test_social_care_pay_quotes_the_dated_median(content: CareersContent) -> None:
-    sentence = format_pay(hourly(content, "senior carer", age=30, on=MAY_2026))
-    assert "£12.00 an hour (as of March 2025, Skills for Care)" in sentence
-
-
-def test_registered_nurse_is_band_5_with_its_date(content: CareersContent) -> None:
-    pay = pay_for(content, "registered_nurse", on=MAY_2026)
-    assert isinstance(pay, BandPay)
-    assert (pay.low, pay.high) == (Decimal("31049"), Decimal("37796"))
-    sentence = format_pay(pay)
-    assert "band 5" in sentence
-    assert "about £31,049 to £37,796 a year" in sentence
-    assert "as of April 2025, NHS Employers pay tables, third-party copy" in sentence
-
-
-def test_healthcare_assistant_spans_bands_2_and_3(content: CareersContent) -> None:
-    pay = pay_for(content, "HCAs", on=MAY_2026)
-    assert isinstance(pay, BandPay)
-    assert [band.band for band in pay.bands] == [2, 3]
-    assert "£24,465 to £26,598" in format_pay(pay)
-
-
-def test_role_without_a_figure_says_so_with_its_source(content: CareersContent) -> None:
-    pay = pay_for(content, "social worker", on=MAY_2026)
-    assert isinstance(pay, NotedPay)
-    assert "local authority" in format_pay(pay) and "as of" in format_pay(pay)
-
-
-@pytest.mark.parametrize("age", [None, 17])
-def test_every_role_says_when_and_where_from(content: CareersContent, age: int | None) -> None:
-    for role in content.roles:
-        sentence = format_pay(pay_for(content, role.code, age=age, on=MAY_2026))
-        assert "as of " in sentence and sentence.endswith("."), role.code
-        assert sentence.count("\n") == 0, role.code
-
-
-def test_dates_before_the_tables_have_no_rate(content: CareersContent) -> None:
-    with pytest.raises(NoPayRate):
-        pay_for(content, "care_worker", age=30, on=date(2024, 6, 1))
-    with pytest.raises(NoPayRate):
-        pay_for(content, "registered_nurse", on=date(2024, 6, 1))
-
-
-def test_unknown_role_raises(content: CareersContent) -> None:
-    with pytest.raises(UnknownRole) as caught:
-        pay_for(content, "astronaut")
-    assert caught.value.value == "astronaut"
+def test_roles_paid_on_local_scales_say_so(content: CareersContent) -> None:
+    text = pay(content, "social_worker")
+    assert "council" in text and "(as of November 2026" in text

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select, text
@@ -16,7 +14,6 @@ from telegram import Update
 from bot.app import build_application
 from carecareers.campaigns.service import create_campaign
 from carecareers.conversation.payloads import ERASED_MARKER
-from carecareers.conversation.rasa_client import RasaClient
 from carecareers.conversation.relay import NO_REPLY_TEXT, UNAVAILABLE_TEXT, Relay, Turn
 from carecareers.conversation.senders import new_web_sender, telegram_sender
 from carecareers.db import make_engine, session_factory
@@ -24,6 +21,7 @@ from carecareers.migrate import upgrade
 from carecareers.models import Campaign, Conversation
 from carecareers.settings import Settings
 from tests.conftest import make_settings
+from tests.support.fake_rasa import FakeRasa
 from tests.unit.test_bot_flows import BotApiLog, RecordingRequest, message
 from web.app import create_app
 
@@ -38,24 +36,9 @@ SCRIPT: dict[str, list[Json]] = {
 }
 
 
-class ScriptedRasa:
-    """Rasa's REST channel answering from SCRIPT, recording every request."""
-
-    def __init__(self) -> None:
-        self.requests: list[Json] = []
-        self.up = True
-
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        if not self.up:
-            raise httpx.ConnectError("refused", request=request)
-        if request.url.path == "/status":
-            return httpx.Response(200, json={"model_file": "current.tar.gz"})
-        body = json.loads(request.content)
-        self.requests.append(body)
-        return httpx.Response(200, json=SCRIPT.get(body["message"], [{"text": "Hello!"}]))
-
-    async def handle_async(self, request: httpx.Request) -> httpx.Response:
-        return self.handle(request)
+def scripted_rasa() -> FakeRasa:
+    """Rasa answering from SCRIPT (and 'Hello!' to anything else)."""
+    return FakeRasa(lambda body: SCRIPT.get(body["message"], [{"text": "Hello!"}]))
 
 
 def tracker_with_events(path: Path, *senders: str) -> str:
@@ -110,11 +93,11 @@ def with_campaign(settings: Settings) -> None:
 
 
 @pytest.fixture
-def relay_setup(tmp_path: Path) -> tuple[Relay, ScriptedRasa, Settings]:
+def relay_setup(tmp_path: Path) -> tuple[Relay, FakeRasa, Settings]:
     settings = make_settings(tmp_path)
     with_campaign(settings)
-    rasa = ScriptedRasa()
-    client = RasaClient("http://rasa.test", transport=httpx.MockTransport(rasa.handle_async))
+    rasa = scripted_rasa()
+    client = rasa.client()
     relay = Relay(client, settings.tracker_store_url,
                   session_factory(make_engine(settings.database_url)))
     return relay, rasa, settings
@@ -158,7 +141,7 @@ async def test_the_erasure_marker_deletes_the_events_and_is_not_shown(tmp_path: 
                                                                       relay_setup) -> None:
     relay, rasa, settings = relay_setup
     tracker = tracker_with_events(tmp_path / "events.db", "s1", "s2")
-    client = RasaClient("http://rasa.test", transport=httpx.MockTransport(rasa.handle_async))
+    client = rasa.client()
     relay = Relay(client, tracker, session_factory(make_engine(settings.database_url)))
     result = await relay.take(Turn("s1", "forget me", "web"))
     assert result.erased
@@ -167,8 +150,8 @@ async def test_the_erasure_marker_deletes_the_events_and_is_not_shown(tmp_path: 
 
 
 async def test_attribution_failing_never_stops_the_turn(tmp_path: Path) -> None:
-    rasa = ScriptedRasa()
-    client = RasaClient("http://rasa.test", transport=httpx.MockTransport(rasa.handle_async))
+    rasa = scripted_rasa()
+    client = rasa.client()
     broken = session_factory(make_engine(f"sqlite:///{tmp_path / 'never-migrated.db'}"))
     relay = Relay(client, f"sqlite:///{tmp_path / 't.db'}", broken)
     with pytest.raises(OperationalError), broken() as session:  # no tables: writes fail
@@ -191,14 +174,14 @@ def test_senders_are_stable_keyed_and_opaque() -> None:
 # -- the same turns through both front ends ------------------------------------------------
 
 
-def web_transcript(tmp_path: Path) -> tuple[list[str], Settings, str, ScriptedRasa]:
+def web_transcript(tmp_path: Path) -> tuple[list[str], Settings, str, FakeRasa]:
     """Run SCRIPT through the web chat, arriving from the campaign's QR landing."""
     (tmp_path / "web").mkdir()
     tracker = tracker_with_events(tmp_path / "web" / "events.db", "someone-else")
     settings = make_settings(tmp_path / "web", tracker_store_url=tracker)
     with_campaign(settings)
-    rasa = ScriptedRasa()
-    client = RasaClient("http://rasa.test", transport=httpx.MockTransport(rasa.handle))
+    rasa = scripted_rasa()
+    client = rasa.client()
     texts: list[str] = []
     with TestClient(create_app(settings, rasa=client)) as web:
         web.get(f"/c/{CAMPAIGN}")
@@ -212,7 +195,7 @@ def web_transcript(tmp_path: Path) -> tuple[list[str], Settings, str, ScriptedRa
     return texts, settings, sender, rasa
 
 
-async def bot_transcript(tmp_path: Path) -> tuple[list[str], Settings, str, ScriptedRasa]:
+async def bot_transcript(tmp_path: Path) -> tuple[list[str], Settings, str, FakeRasa]:
     """Run SCRIPT through the Telegram bot, arriving from the campaign's deep link."""
     (tmp_path / "bot").mkdir()
     tracker = tracker_with_events(tmp_path / "bot" / "events.db", "someone-else",
@@ -221,8 +204,8 @@ async def bot_transcript(tmp_path: Path) -> tuple[list[str], Settings, str, Scri
                              tracker_store_url=tracker)
     assert settings.secret_key == "test-secret-key-0123456789"
     with_campaign(settings)
-    rasa, api = ScriptedRasa(), BotApiLog()
-    client = RasaClient("http://rasa.test", transport=httpx.MockTransport(rasa.handle_async))
+    rasa, api = scripted_rasa(), BotApiLog()
+    client = rasa.client()
     app = build_application(settings, rasa=client,
                             requests=(RecordingRequest(api), RecordingRequest(api)),
                             rate_limit=False)

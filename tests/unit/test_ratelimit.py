@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
-import httpx
 import limits.storage.memory
 import pytest
 from fastapi import FastAPI
@@ -15,9 +14,9 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carecareers.conversation.rasa_client import RasaClient
 from carecareers.migrate import upgrade
 from tests.conftest import make_settings
+from tests.support.fake_rasa import FakeRasa
 from web.app import create_app
 from web.ratelimit import ADDRESS_LIMIT, SESSION_LIMIT, ChatLimiter, Limit
 
@@ -40,16 +39,10 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     return fake
 
 
-def fake_rasa(request: httpx.Request) -> httpx.Response:
-    if request.url.path == "/status":
-        return httpx.Response(200, json={"model_file": "current.tar.gz"})
-    return httpx.Response(200, json=[{"text": "ok"}])
-
-
 def make_app(tmp_path: Path, **overrides: object) -> FastAPI:
     settings = make_settings(tmp_path, **overrides)
     upgrade(settings.database_url)
-    rasa = RasaClient("http://rasa.test", "t", transport=httpx.MockTransport(fake_rasa))
+    rasa = FakeRasa([{"text": "ok"}]).client()
     return create_app(settings, rasa=rasa)
 
 

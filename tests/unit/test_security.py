@@ -16,11 +16,11 @@ from fastapi.testclient import TestClient
 from sanic import Sanic
 
 from actions.server import build_app
-from carecareers.conversation.rasa_client import RasaClient
 from carecareers.migrate import upgrade
 from carecareers.runtime.processes import action_server_spec, rasa_environment
 from carecareers.settings import PROJECT_ROOT
 from tests.conftest import make_settings
+from tests.support.fake_rasa import FakeRasa
 from web.app import create_app
 from web.routes.advisers.common import CONTENT_SECURITY_POLICY as DASHBOARD_POLICY
 from web.security import CONTENT_SECURITY_POLICY
@@ -28,16 +28,10 @@ from web.security import CONTENT_SECURITY_POLICY
 # -- security headers -----------------------------------------------------------------------
 
 
-def fake_rasa(request: httpx.Request) -> httpx.Response:
-    if request.url.path == "/status":
-        return httpx.Response(200, json={"model_file": "current.tar.gz"})
-    return httpx.Response(200, json=[{"text": "hello"}])
-
-
 def web_client(tmp_path: Path, base_url: str = "http://testserver") -> TestClient:
     settings = make_settings(tmp_path)
     upgrade(settings.database_url)
-    rasa = RasaClient("http://rasa.test", "t", transport=httpx.MockTransport(fake_rasa))
+    rasa = FakeRasa([{"text": "hello"}]).client()
     return TestClient(create_app(settings, rasa=rasa), base_url=base_url)
 
 

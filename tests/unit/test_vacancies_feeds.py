@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from carecareers.careers.content import load_content
 from carecareers.geo import gazetteer_for
+from carecareers.runtime.demo import render_demo_feed
 from carecareers.vacancies.errors import UnknownSource
 from carecareers.vacancies.feeds import FeedConfigError, feeds_yml, load_feeds
 from carecareers.vacancies.fetch import redact
@@ -65,8 +67,11 @@ def test_bad_feed_files(tmp_path: Path, text: str, error: type[Exception]) -> No
         load_feeds(write(tmp_path, text), environ={})
 
 
-def test_the_demo_feed_is_a_realistic_nhs_jobs_sample() -> None:
-    path = CONTENT / "demo" / "nhs_jobs_sample.xml"
+@pytest.mark.parametrize("seeded", [date(2026, 11, 29), date(2028, 6, 1)])
+def test_the_demo_feed_is_a_realistic_nhs_jobs_sample(tmp_path: Path, seeded: date) -> None:
+    template = (CONTENT / "demo" / "nhs_jobs_sample.xml").read_text(encoding="utf-8")
+    path = tmp_path / "demo.xml"
+    path.write_text(render_demo_feed(template, seeded, load_content(CONTENT)), encoding="utf-8")
     normaliser = Normaliser(gazetteer_for(CONTENT), role_index_for(CONTENT))
     records = list(FORMATS["nhs_jobs"].records(path))
     assert all(isinstance(r, VacancyRecord) for r in records)
@@ -74,10 +79,12 @@ def test_the_demo_feed_is_a_realistic_nhs_jobs_sample() -> None:
 
     assert 20 <= len(values) <= 30
     assert sum(v["is_apprenticeship"] for v in values) >= 4
+    assert all(v["title"].startswith("Sample: ") for v in values)
     closing = sorted(v["closes_on"] for v in values)
-    assert closing[0] > date(2026, 11, 29)
-    assert sum(c <= date(2026, 12, 14) for c in closing) >= 2
-    assert sum(c >= date(2027, 2, 1) for c in closing) >= 10
+    assert closing[0] > seeded
+    assert sum(c <= seeded + timedelta(days=15) for c in closing) >= 2
+    assert sum(c >= seeded + timedelta(days=64) for c in closing) >= 10
+    assert all(v["posted_on"] <= seeded for v in values if v.get("posted_on"))
     assert all(v["outcode"] and v["latitude"] for v in values)
     assert all(v["outcode"].startswith(("ST", "WS", "DE", "B")) for v in values)
     assert len({v["dedupe_key"] for v in values}) == len(values)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,49 +14,25 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from carecareers.campaigns.service import create_campaign
-from carecareers.conversation.rasa_client import RasaClient
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import CampaignVisit, Conversation
 from tests.conftest import make_settings
+from tests.support.fake_rasa import FakeRasa, echo
 from web.app import create_app
 from web.ratelimit import ChatLimiter, Limit
 from web.routes import chat as chat_routes
 
 
-class FakeRasa:
-    """Records what the web app sends and answers like Rasa's REST channel."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict] = []
-        self.up = True
-        self.status = 200
-        self.replies: list[dict] | None = None
-
-    def handler(self, request: httpx.Request) -> httpx.Response:
-        if not self.up:
-            raise httpx.ConnectError("refused")
-        if request.url.path == "/status":
-            return httpx.Response(200, json={"model_file": "current.tar.gz"})
-        body = json.loads(request.content)
-        self.requests.append(body)
-        if self.status != 200:
-            return httpx.Response(self.status, json={"error": "boom"})
-        return httpx.Response(200, json=self.replies if self.replies is not None else [
-            {"recipient_id": body["sender"], "text": f"echo: {body['message']}",
-             "buttons": [{"title": "Jobs", "payload": "/search_vacancies"}]},
-        ])
-
-
 @pytest.fixture
 def fake_rasa() -> FakeRasa:
-    return FakeRasa()
+    return FakeRasa(echo)
 
 
 def make_client(tmp_path: Path, fake_rasa: FakeRasa, **settings_overrides: object) -> TestClient:
     settings = make_settings(tmp_path, **settings_overrides)
     upgrade(settings.database_url)
-    rasa = RasaClient("http://rasa.test", "t", transport=httpx.MockTransport(fake_rasa.handler))
+    rasa = fake_rasa.client()
     return TestClient(create_app(settings, rasa=rasa))
 
 
@@ -211,7 +186,7 @@ def test_healthz_reports_each_part(client: TestClient, fake_rasa: FakeRasa):
 
 def test_healthz_reports_a_database_that_does_not_answer(tmp_path: Path, fake_rasa: FakeRasa):
     settings = make_settings(tmp_path, database_url="postgresql+psycopg2://x@127.0.0.1:1/none")
-    rasa = RasaClient("http://rasa.test", "t", transport=httpx.MockTransport(fake_rasa.handler))
+    rasa = fake_rasa.client()
     with TestClient(create_app(settings, rasa=rasa)) as test_client:
         response = test_client.get("/healthz")
     assert response.status_code == 503
@@ -561,3 +536,14 @@ def test_opening_the_page_greets_without_starting_a_conversation(client: TestCli
         assert session.scalars(select(Conversation)).one().message_count == 1
     for body in ({"start": False}, {"start": True, "message": "hi"}, {"start": "/x"}):
         assert client.post("/api/chat", json=body).status_code == 422
+
+
+def test_the_chat_cookie_is_secure_when_https_only_is_set(tmp_path: Path, fake_rasa: FakeRasa):
+    with make_client(tmp_path, fake_rasa, https_only=True) as client:
+        cookie = client.post("/api/chat", json={"message": "hello"}).headers["set-cookie"]
+    assert "secure" in cookie.lower()
+
+
+def test_without_https_only_a_plain_http_cookie_is_not_marked_secure(client: TestClient):
+    cookie = client.post("/api/chat", json={"message": "hello"}).headers["set-cookie"]
+    assert "secure" not in cookie.lower()

@@ -103,6 +103,8 @@ def campaign_landing(code: str, request: Request, settings: Settings = Depends(g
 async def chat_api(request: Request, settings: Settings = Depends(get_settings)) -> JSONResponse:
     chat = read_session(request, settings.secret_key) or new_session()
     limiter: ChatLimiter = request.app.state.chat_limiter
+    # A request without a valid session gets a new, unseen id: it counts against the
+    # address as well as against its new session.
     wait = limiter.check(chat.sender_id, client_address(request, trusts_proxy(settings)))
     response = _refused(wait) if wait else await _answer(request, settings, chat)
     if getattr(request.state, "conversation_erased", False):

@@ -1,0 +1,299 @@
+"""One turn of a careers conversation: what the person just said, what we know, the reply.
+
+The Rasa actions build a `Turn` from the tracker and call one reply function here; the
+fact tests call the same functions with a fixed day. A role or topic named in the latest
+message wins over the one in context; follow-ups without one keep the role in context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from carecareers.careers import answers
+from carecareers.careers.answers import Answer
+from carecareers.careers.errors import NoPayRate, NoRoute, UnknownRole
+from carecareers.careers.ladder import find_start
+from carecareers.careers.pay import Person
+from carecareers.careers.records import CareersContent, Role
+from carecareers.careers.roles import best_match, get_role, normalise, role_phrases
+
+DEFAULT_START = "no_qualifications"
+APPRENTICE = re.compile(r"apprentic|aprentic|apprentis", re.IGNORECASE)
+MINIMUM_WAGE = re.compile(
+    r"minimum wage|least|lowest|legal(ly)? minimum|\bnmw\b|living wage", re.IGNORECASE
+)
+FIRST_YEAR = re.compile(
+    r"first year|1st year|\bstart|about to|\bnew\b|will be|gonna be|going to be|just got",
+    re.IGNORECASE,
+)
+LATER_YEAR = re.compile(
+    r"(second|third|fourth|2nd|3rd|4th|final|last) year|after (my|the) first year"
+    r"|finished (my|the) first year|done (my|the) first year",
+    re.IGNORECASE,
+)
+STATED_AGE = re.compile(
+    r"\b(?:i['’]?m|i am|aged?)\s+(\d{1,2})\b"      # "im 17", "aged 19"
+    r"|\b(\d{1,2})\s*(?:yo|y/o|yrs? old|years? old)\b"  # "a 20 year old"
+    r"|^\s*(\d{1,2})\s+(?:and|&|n)\b",               # "16 and thinking about ..."
+    re.IGNORECASE,
+)
+# Texting words that NLU may take for a role: "rn" at the end of a message is "right now".
+NOT_A_ROLE_AT_THE_END = ("rn",)
+
+Slots = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The latest message (text and entities), the slots before it, and the day it was sent."""
+
+    text: str
+    day: date
+    entities: Mapping[str, str] = field(default_factory=dict)
+    slots: Mapping[str, Any] = field(default_factory=dict)
+    said: Mapping[str, str] = field(default_factory=dict)  # each entity's words as typed
+
+    def entity(self, name: str) -> str | None:
+        value = self.entities.get(name)
+        return str(value) if value not in (None, "") else None
+
+    def slot(self, name: str) -> str | None:
+        value = self.slots.get(name)
+        return str(value) if value not in (None, "") else None
+
+    def entity_or_slot(self, name: str) -> str | None:
+        return self.entity(name) or self.slot(name)
+
+
+@dataclass(frozen=True)
+class Reply:
+    answer: Answer
+    slots: Slots = field(default_factory=dict)
+
+
+def parse_years(value: str | None) -> int | None:
+    """The age in an entity or slot value ("19", "19 years old"), or None."""
+    if value is None:
+        return None
+    match = re.search(r"\d{1,3}", value)
+    if match is None:
+        return None
+    years = int(match.group())
+    return years if 5 <= years <= 110 else None
+
+
+def person_in(turn: Turn) -> Person:
+    """Who is asking: age, apprentice now or soon, and first year (None when not said)."""
+    age = parse_years(turn.entity("age"))
+    if age is None:
+        said = STATED_AGE.search(turn.text)
+        stated = next((group for group in said.groups() if group), None) if said else None
+        age = parse_years(stated or turn.slot("age"))
+    names_role = turn.entity("role") is not None
+    apprentice = bool(APPRENTICE.search(turn.text)) or (
+        turn.slots.get("is_apprentice") is True and not names_role
+    )
+    first_year: bool | None = None
+    if LATER_YEAR.search(turn.text):
+        first_year = False
+    elif FIRST_YEAR.search(turn.text):
+        first_year = True
+    return Person(age=age, apprentice=apprentice, first_year=first_year)
+
+
+def lookalike_in(content: CareersContent, text: str) -> Role | None:
+    """The role whose look-alike job (such as an EMT for a paramedic) the text names."""
+    words = f" {normalise(text)} "
+    for role in content.roles:
+        if role.not_the_same and any(
+            f" {normalise(word)} " in words for word in role.not_the_same.words
+        ):
+            return role
+    return None
+
+
+def named_role(content: CareersContent, turn: Turn) -> str | None:
+    """The role named in the latest message: its entity, or role words in its text.
+
+    Role words in the text win over an entity that is only part of them ("senior" in
+    "senior healthcare support worker"); "rn" ending a message means "right now".
+    """
+    role = turn.entity("role")
+    typed = normalise(turn.said.get("role", ""))
+    if role is not None and typed in NOT_A_ROLE_AT_THE_END and _ends_with(turn.text, typed):
+        role = None
+    phrases = ((r, [p for p in role_phrases(r) if len(p) > 3]) for r in content.roles)
+    found = best_match(turn.text, phrases)
+    if role is None:
+        return found.code if found else None
+    if found is not None and typed and found.code != role and _covers(found, typed):
+        return found.code
+    return role
+
+
+def _ends_with(text: str, word: str) -> bool:
+    words = normalise(text).split()
+    return bool(words) and words[-1] == word
+
+
+def _covers(role: Role, typed: str) -> bool:
+    """Whether one of `role`'s longer phrases contains the words typed for the entity."""
+    return any(f" {typed} " in f" {phrase} " and phrase != typed for phrase in role_phrases(role))
+
+
+def topic_role(content: CareersContent, turn: Turn, person: Person) -> str | None:
+    """The role a pay question is about; None when the question is about pay in general."""
+    named = named_role(content, turn)
+    if named is not None:
+        return named
+    general = APPRENTICE.search(turn.text) or MINIMUM_WAGE.search(turn.text)
+    return None if general else turn.slot("role")
+
+
+# Replies, one per question.
+
+
+def pay_reply(content: CareersContent, turn: Turn) -> Reply:
+    lookalike = lookalike_in(content, turn.text)
+    if lookalike is not None:
+        return Reply(answers.lookalike_answer(content, lookalike))
+    person = person_in(turn)
+    role = topic_role(content, turn, person)
+    asks_in_general = person.apprentice or person.age is not None or bool(
+        MINIMUM_WAGE.search(turn.text))
+    if role is None and not asks_in_general:
+        return Reply(answers.roles_overview(content))
+    try:
+        code = get_role(content, role).code if role else None
+        answer = answers.pay_answer(content, code, person, turn.day)
+    except UnknownRole:
+        return Reply(answers.unknown_role_answer(content, str(role)), {"role": None})
+    except NoPayRate:
+        return Reply(Answer("Sorry, I don't have pay figures for that date. Check "
+                            f"{content.pay.minimum_wage.check_at} for the latest rates."))
+    return Reply(answer, {"role": code} if code else {})
+
+
+def role_info_reply(content: CareersContent, turn: Turn) -> Reply:
+    lookalike = lookalike_in(content, turn.text)
+    if lookalike is not None:
+        return Reply(answers.lookalike_answer(content, lookalike))
+    return _about_role(content, turn, lambda code: answers.role_info(content, code))
+
+
+def entry_reply(content: CareersContent, turn: Turn) -> Reply:
+    lookalike = lookalike_in(content, turn.text)
+    if lookalike is not None:
+        return Reply(answers.lookalike_answer(content, lookalike))
+    age = person_in(turn).age
+    start = stated_start(content, turn)
+    if start is not None and named_role(content, turn) is not None:
+        return path_reply(content, turn)
+    return _about_role(content, turn,
+                       lambda code: answers.entry_requirements(content, code, age))
+
+
+def _about_role(content: CareersContent, turn: Turn, answer: Callable[[str], Answer]) -> Reply:
+    wanted = named_role(content, turn) or turn.slot("role")
+    if wanted is None:
+        return Reply(answers.roles_overview(content))
+    try:
+        role = get_role(content, wanted)
+    except UnknownRole:
+        return Reply(answers.unknown_role_answer(content, wanted), {"role": None})
+    return Reply(answer(role.code), {"role": role.code})
+
+
+def stated_start(content: CareersContent, turn: Turn) -> str | None:
+    """The starting point or current role named in the latest message, if any."""
+    point = next((p.code for p in content.starting_points
+                  if _says(turn.text, (p.name, *p.aliases))), None)
+    now = current_role_in(content, turn, named_role(content, turn))
+    candidates = (now, turn.entity("qualification"), point)
+    return next((c for c in candidates if c is not None and _known_start(content, c)), None)
+
+
+def starting_point(content: CareersContent, turn: Turn) -> str:
+    """Where the person starts from: named now, else said before, else no qualifications."""
+    before = (turn.slot("current_role"), turn.slot("qualification"))
+    earlier = next((c for c in before if c is not None and _known_start(content, c)), None)
+    return stated_start(content, turn) or earlier or DEFAULT_START
+
+
+def _known_start(content: CareersContent, text: str) -> bool:
+    try:
+        find_start(content, text)
+    except UnknownRole:
+        return False
+    return True
+
+
+def _says(text: str, phrases: tuple[str, ...]) -> bool:
+    words = f" {normalise(text)} "
+    return any(len(phrase) > 4 and f" {normalise(phrase)} " in words for phrase in phrases)
+
+
+def path_reply(content: CareersContent, turn: Turn) -> Reply:
+    target = named_role(content, turn)
+    now = current_role_in(content, turn, target)
+    if target is not None and now is not None and target == now:
+        target = None
+    age = person_in(turn).age
+    try:
+        if target is not None:
+            role = get_role(content, target)
+            start = starting_point(content, turn)
+            return Reply(answers.route_answer(content, start, role.code, age),
+                         {"role": role.code})
+        after = now or turn.slot("role") or turn.slot("current_role")
+        if after is None:
+            return Reply(answers.roles_overview(content))
+        role = get_role(content, after)
+        return Reply(answers.next_steps_answer(content, role.code), {"role": role.code})
+    except UnknownRole as error:
+        return Reply(answers.unknown_role_answer(content, str(error.value)))
+    except NoRoute as error:
+        return Reply(answers.no_route_answer(content, error))
+
+
+def current_role_in(content: CareersContent, turn: Turn, target: str | None) -> str | None:
+    """The role the person does now, unless its words are part of the role they want."""
+    now = turn.entity("current_role")
+    typed = normalise(turn.said.get("current_role", ""))
+    wanted = content.role(target) if target else None
+    if now is not None and wanted is not None and typed and _covers(wanted, typed):
+        return None
+    return now
+
+
+def levels_reply(content: CareersContent, turn: Turn) -> Reply:
+    return Reply(answers.apprenticeship_levels(content, person_in(turn).age))
+
+
+def rotational_reply(content: CareersContent, turn: Turn) -> Reply:
+    return Reply(answers.rotational_programmes(content))
+
+
+def pathway_reply(content: CareersContent, turn: Turn) -> Reply:
+    return Reply(answers.graduate_pathway(content))
+
+
+def roles_reply(content: CareersContent, turn: Turn) -> Reply:
+    return Reply(answers.roles_overview(content))
+
+
+# The reply function for each intent the careers actions answer.
+REPLIES: dict[str, Callable[[CareersContent, Turn], Reply]] = {
+    "ask_pay": pay_reply,
+    "ask_role_info": role_info_reply,
+    "ask_entry_requirements": entry_reply,
+    "ask_career_path": path_reply,
+    "ask_apprenticeships": levels_reply,
+    "ask_rotational_apprenticeship": rotational_reply,
+    "ask_graduate_pathway": pathway_reply,
+    "ask_roles": roles_reply,
+}

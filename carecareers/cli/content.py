@@ -1,0 +1,33 @@
+"""`carecareers content check`: facts without a source or date, and out-of-date tables."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from carecareers.careers.audit import check_content
+from carecareers.settings import get_settings
+
+app = typer.Typer(help="The careers content.", no_args_is_help=True)
+
+
+@app.command("check")
+def check(
+    today: str = typer.Option(
+        "", "--today", metavar="YYYY-MM-DD", help="Check as on this day (default: today)."
+    ),
+) -> None:
+    """List every fact without a source or date and every table past its review date."""
+    settings = get_settings()
+    try:
+        day = date.fromisoformat(today) if today else settings.fixed_today or date.today()
+    except ValueError:
+        raise typer.BadParameter("give a date as YYYY-MM-DD", param_hint="--today") from None
+    findings = check_content(settings.content_dir, day)
+    for finding in findings:
+        typer.echo(str(finding))
+    if findings:
+        typer.echo(f"{len(findings)} problem(s) in the careers content on {day}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"careers content: every fact dated and sourced, every table in date on {day}")

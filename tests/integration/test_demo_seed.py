@@ -1,0 +1,39 @@
+"""The demo vacancies are samples, open on the day they are seeded, paid at least the floor."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from carecareers.db import make_engine, session_factory
+from carecareers.migrate import upgrade
+from carecareers.models import Vacancy
+from carecareers.runtime.demo import seed_demo
+from tests.conftest import make_settings
+
+FULL_TIME_HOURS_A_YEAR = 37.5 * 52
+
+
+@pytest.mark.parametrize(("seeded", "floor"), [(date(2026, 11, 30), 12.71),
+                                               (date(2025, 9, 1), 12.21)])
+def test_seeded_samples_are_open_and_paid_at_least_the_floor(
+    tmp_path: Path, seeded: date, floor: float
+) -> None:
+    settings = make_settings(tmp_path)
+    upgrade(settings.database_url)
+    factory = session_factory(make_engine(settings.database_url))
+    with factory() as session, session.begin():
+        report = seed_demo(session, settings, today=seeded)
+        vacancies = session.scalars(select(Vacancy)).all()
+    assert report.vacancies["created"] == len(vacancies) >= 20
+    for vacancy in vacancies:
+        assert vacancy.title.startswith("Sample: ")
+        assert vacancy.closes_on is not None and vacancy.closes_on > seeded
+        assert vacancy.posted_on is None or vacancy.posted_on <= seeded
+        assert vacancy.salary_min is not None, vacancy.salary_text
+        hourly = (vacancy.salary_min if vacancy.salary_period == "hour"
+                  else vacancy.salary_min / FULL_TIME_HOURS_A_YEAR)
+        assert hourly >= floor, (vacancy.title, vacancy.salary_text)

@@ -1,0 +1,22 @@
+"""Careers content health, for admins: facts without a source or date, out-of-date tables."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+from carecareers.careers.audit import check_content
+from web.auth import AdminViewer
+from web.routes.advisers.common import dashboard_router, render
+
+router = dashboard_router()
+
+
+@router.get("/content", response_class=HTMLResponse)
+def content_page(request: Request, viewer: AdminViewer) -> Response:
+    settings = request.app.state.settings
+    today = settings.fixed_today or date.today()
+    findings = check_content(settings.content_dir, today)
+    return render(request, "content.html", viewer, findings=findings, today=today)
