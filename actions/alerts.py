@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import channel_of, db_session, latest_entity
+from actions.common import age_from, channel_of, db_session, latest_entity
 from actions.interest import UNDER_16_HELP
 from carecareers.alerts import (
     TELEGRAM_LINK_MARKER,
@@ -67,7 +67,7 @@ class ActionStartJobAlert(Action):
         place = latest_entity(tracker, "location") or tracker.get_slot("location")
         apprenticeships = "apprentic" in text.lower() or (
             from_button and bool(tracker.get_slot("vacancy_apprenticeship")))
-        known_age = tracker.get_slot("lead_age") or tracker.get_slot("age")
+        known_age = age_from(tracker.get_slot("lead_age")) or age_from(tracker.get_slot("age"))
         return [SlotSet(slot, None) for slot in FORM_SLOTS] + [
             SlotSet("alert_what", what),
             SlotSet("alert_place", place), SlotSet("alert_apprenticeships", apprenticeships),

@@ -21,7 +21,7 @@ def alert_consent_wording(content_dir: Path, channel: str, watch: str, privacy_u
     """Word the consent question for alerts about `watch` on one channel."""
     content = _content(content_dir)
     text = " ".join(str(content["question"]).split()).format(
-        watch=watch, channel=content["channels"][channel], detail=content["details"][channel],
+        offer=content["offers"][channel].format(watch=watch), detail=content["details"][channel],
         stop=content["stop"][channel], retention_months=max(1, round(retention_days / 30.4)),
         privacy_url=privacy_url)
     return ConsentWording(version=str(content["version"]), text=text, channels=(channel,))

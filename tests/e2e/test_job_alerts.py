@@ -75,7 +75,7 @@ def test_alerts_arrive_once_by_email_and_telegram_then_stop(
         email_question = press(web, asked[-1], "18 or over")
         assert "email address" in text_of(email_question).lower()
         consent = say(web, EMAIL)
-        assert "by email, at most once a day" in text_of(consent)
+        assert "Can we email you new" in text_of(consent)
         done = press(web, consent[-1], "Yes, send them")
         assert f"emailed a link to {EMAIL}" in text_of(done)
 

@@ -87,6 +87,10 @@ def test_start_reads_role_place_and_kind_from_the_message(database: Any) -> None
         text="/ask_job_alert"))
     assert (slots["alert_what"], slots["alert_place"], slots["alert_apprenticeships"]) == (
         "care_worker", "Leek", True)  # "new jobs like these": the search just shown
+    slots, _ = run(ActionStartJobAlert(), tracker({"lead_age": "17"}, text="alert me"))
+    assert slots["alert_age"] == "17"  # an age the person gave already is not asked again
+    slots, _ = run(ActionStartJobAlert(), tracker({"lead_age": "sixteen-ish"}, text="alert me"))
+    assert slots["alert_age"] is None
 
 
 async def test_under_16s_get_signposting_and_no_alert(database: Any) -> None:
@@ -124,10 +128,10 @@ async def test_consent_comes_only_from_its_buttons_or_a_typed_yes(database: Any)
 
 def test_consent_question_is_plain_and_per_channel(database: Any) -> None:
     _, messages = run(ActionAskAlertConsent(), tracker(WEB_SLOTS))
-    assert "by email, at most once a day" in messages[0]["text"]
+    assert "Can we email you new" in messages[0]["text"]
     assert "healthcare assistant jobs within 10 miles of ST4" in messages[0]["text"]
     _, messages = run(ActionAskAlertConsent(), tracker(WEB_SLOTS, channel="telegram"))
-    assert "a message here on Telegram" in messages[0]["text"]
+    assert "here on Telegram? At most once a day." in messages[0]["text"]
 
 
 def test_web_alert_is_saved_with_consent_and_waits_for_the_link(database: Any) -> None:

@@ -190,8 +190,8 @@ def test_telegram_alert_starts_only_when_the_chat_is_linked(session: Session) ->
     assert request.needs_chat_link and request.alert.status == "pending"
     consent_row = session.scalar(select(AlertConsent).where(
         AlertConsent.recipient_id == request.alert.recipient_id))
-    assert consent_row is not None and consent_row.wording_version == "2026-11-alerts-1"
-    assert "at most once a day" in consent_row.wording
+    assert consent_row is not None and consent_row.wording_version == "2026-11-alerts-2"
+    assert "At most once a day" in consent_row.wording
 
 
 def test_a_blocked_bot_or_dead_mailbox_stops_the_recipient(session: Session) -> None:

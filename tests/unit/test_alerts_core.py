@@ -40,8 +40,8 @@ def test_consent_wording_names_channel_frequency_and_how_to_stop() -> None:
     wording = alert_consent_wording(CONTENT, "email", "HCA jobs near ST4", "https://x/privacy",
                                     365)
     assert wording.version and wording.channels == ("email",)
-    assert "by email, at most once a day" in wording.text
-    assert "the link in every email" in wording.text and "12 months" in wording.text
+    assert wording.text.startswith("Can we email you new HCA jobs near ST4? At most once a day.")
+    assert "the link in any email" in wording.text and "12 months" in wording.text
 
 
 def watch(**values: object) -> Watch:
