@@ -30,7 +30,7 @@ from carecareers.alerts import (
     set_up_alert,
     stop_alerts_for_sender,
 )
-from carecareers.conversation.payloads import CONSENT_ENTITY, consent_button
+from carecareers.conversation.payloads import CONSENT_ENTITY, FORM_ANSWERS_FORGOTTEN, consent_button
 from carecareers.conversation.payloads import form_answer_button as answer_button
 from carecareers.leads.form import read_consent
 from carecareers.leads.validation import InvalidAnswer, parse_age, parse_email
@@ -160,6 +160,12 @@ class ActionAskAlertConsent(Action):
         return []
 
 
+def forget(dispatcher: CollectingDispatcher, clear: list[EventType]) -> list[EventType]:
+    """Clear the answers, and have the relay blank them out of the tracker store too."""
+    dispatcher.utter_message(json_message=dict(FORM_ANSWERS_FORGOTTEN))
+    return clear
+
+
 class ActionSetJobAlert(Action):
     """Save the alert if consent was given; always clear the form's answers."""
 
@@ -170,11 +176,11 @@ class ActionSetJobAlert(Action):
             domain: dict[str, Any]) -> list[EventType]:
         clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
         if tracker.get_slot("alert_under_16"):
-            return clear
+            return forget(dispatcher, clear)
         if tracker.get_slot("alert_consent") != "given":
             dispatcher.utter_message(text="No problem, I won't send you alerts. You can "
                                           "ask me about jobs any time.")
-            return clear
+            return forget(dispatcher, clear)
         asked = asked_from(tracker)
         try:
             with db_session() as session:
@@ -182,11 +188,11 @@ class ActionSetJobAlert(Action):
                 watch = criteria_of(request.alert).describe()
         except AlertError as error:
             dispatcher.utter_message(text=str(error))
-            return clear
-        except SQLAlchemyError:
-            logger.exception("could not save a job alert")
+            return forget(dispatcher, clear)
+        except SQLAlchemyError as exc:
+            logger.error("could not save a job alert: %s", type(exc).__name__)
             dispatcher.utter_message(text=SORRY)
-            return clear
+            return forget(dispatcher, clear)
         self.confirm(dispatcher, asked, watch, request.needs_confirmation)
         return clear
 
@@ -215,7 +221,7 @@ class ActionCancelJobAlert(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text="OK, no alert set up.")
-        return [SlotSet(slot, None) for slot in FORM_SLOTS]
+        return forget(dispatcher, [SlotSet(slot, None) for slot in FORM_SLOTS])
 
 
 class ActionMyAlerts(Action):

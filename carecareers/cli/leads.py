@@ -11,6 +11,7 @@ import typer
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from carecareers.alerts.retention import expire_alerts
 from carecareers.conversation.pending import retry_pending
 from carecareers.conversation.tracker_events import ErasureFailed, erase_conversation_events
 from carecareers.db import make_engine, session_factory
@@ -112,6 +113,8 @@ def purge(days: int = typer.Option(None, help="override LEAD_RETENTION_DAYS"),
             report = purge_expired(session, settings.tracker_store_url, retention)
         with factory() as session, session.begin():
             pending = retry_pending(session, settings.tracker_store_url)
+        with factory() as session, session.begin():
+            alerts = expire_alerts(session, settings.alert_retention_days)
     except (SQLAlchemyError, ErasureFailed) as error:
         raise _fail(f"nothing was purged: {error}") from error
     summary = {"retention_days": retention.lead_days, "leads": report.leads,
@@ -120,6 +123,7 @@ def purge(days: int = typer.Option(None, help="override LEAD_RETENTION_DAYS"),
                "conversations_unlinked": report.conversations,
                "login_records": report.login_records,
                "tracker_changes_retried": pending.done,
-               "tracker_changes_waiting": pending.waiting}
+               "tracker_changes_waiting": pending.waiting,
+               "job_alerts_expired": alerts.alerts}
     typer.echo(json.dumps(summary) if as_json else
                ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.items()))

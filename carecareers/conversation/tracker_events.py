@@ -19,8 +19,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from carecareers.db import make_engine
 
 REMOVED = "[removed]"
-FORM_START_ACTION = "action_start_interest"
-FORM_SLOT_PREFIX = "lead_"
+# The forms that ask for personal details: where each begins, and the prefix of its slots.
+FORM_START_ACTIONS = ("action_start_interest", "action_start_job_alert")
+FORM_SLOT_PREFIXES = ("lead_", "alert_")
 CHUNK = 500
 
 
@@ -72,9 +73,10 @@ def purge_idle_conversations(tracker_store_url: str, idle_since: datetime,
 
 
 def redact_form_answers(tracker_store_url: str, sender_id: str) -> int:
-    """Blank out what the person typed, and was said back to them, since the interest form began.
+    """Blank out what the person typed, and was said back to them, since a details form began.
 
-    Used when the form ends with nothing stored (stopped, consent refused, under 16): the
+    Used when the interest or job-alert form ends with nothing stored (stopped, consent
+    refused, under 16): the
     events stay, so the conversation goes on, but the name, age, contact details and
     postcode are gone from them. Returns how many events were changed.
     """
@@ -83,7 +85,8 @@ def redact_form_answers(tracker_store_url: str, sender_id: str) -> int:
             return 0
         start = connection.execute(text(
             "SELECT max(id) FROM events WHERE sender_id = :s AND type_name = 'action' "
-            "AND action_name = :a"), {"s": sender_id, "a": FORM_START_ACTION}).scalar()
+            "AND action_name IN (:a, :b)"),
+            {"s": sender_id, "a": FORM_START_ACTIONS[0], "b": FORM_START_ACTIONS[1]}).scalar()
         if start is None:
             return 0
         rows = connection.execute(text(
@@ -107,7 +110,7 @@ def redact_event(type_name: str, event: dict[str, Any]) -> dict[str, Any] | None
         return {**event, "text": REMOVED, "parse_data": parse_data}
     if type_name == "bot" and event.get("text"):
         return {**event, "text": REMOVED}
-    if type_name == "slot" and str(event.get("name", "")).startswith(FORM_SLOT_PREFIX) \
+    if type_name == "slot" and str(event.get("name", "")).startswith(FORM_SLOT_PREFIXES) \
             and event.get("value") not in (None, False, True):
         return {**event, "value": None}
     return None

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
+from carecareers.alerts.retention import erase_alerts_for
 from carecareers.conversation.tracker_events import (
     purge_conversation_events,
     purge_idle_conversations,
@@ -51,6 +52,7 @@ class Erasure:
 
     leads: int
     senders: frozenset[str]
+    alert_recipients: int = 0
 
 
 def erase_person(session: Session, *, actor: str, via: str, sender_id: str | None = None,
@@ -70,7 +72,8 @@ def erase_person(session: Session, *, actor: str, via: str, sender_id: str | Non
     if senders:
         session.execute(delete(UnansweredQuestion).where(
             UnansweredQuestion.sender_id.in_(senders)))
-    return Erasure(len(leads), frozenset(senders))
+    alerts = erase_alerts_for(session, sender_ids=senders, email=email)
+    return Erasure(len(leads), frozenset(senders), alerts)
 
 
 def forget_conversation(session: Session, sender_id: str) -> None:

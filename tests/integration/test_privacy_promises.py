@@ -196,3 +196,14 @@ def test_a_failed_tracker_change_is_retried_until_done(session: Session,
     assert (later.done, later.waiting) == (1, 0)
     assert not any(EMAIL in data for _, data in stored(tracker_url, "web-jordan"))
 
+
+
+def test_an_abandoned_job_alert_form_leaves_nothing_typed(tracker_url: str) -> None:
+    add(tracker_url, "web-alert", "user", user("tell me about new jobs"))
+    add(tracker_url, "web-alert", "action", {"event": "action", "name": "action_start_job_alert"},
+        action="action_start_job_alert")
+    add(tracker_url, "web-alert", "user", user(EMAIL))
+    add(tracker_url, "web-alert", "slot", {"event": "slot", "name": "alert_email", "value": EMAIL})
+    assert redact_form_answers(tracker_url, "web-alert") == 2
+    assert not any(EMAIL in data for _, data in stored(tracker_url, "web-alert"))
+    assert "tell me about new jobs" in stored(tracker_url, "web-alert")[0][1]
