@@ -262,9 +262,9 @@ def test_the_one_erasure_service_reaches_a_persons_alerts(session: Session) -> N
     """'Delete my details' (chat, /forget, CLI) erases job alerts too, and says so."""
     from carecareers.leads.erasure import erase_person
 
-    mine = telegram_alert(session, sender="tg-mine", chat_id=4242)
-    other = email_alert(session, email="other@example.org", sender="web-other")
+    mine = telegram_alert(session, sender="tg-mine", chat_id=4242).id
+    other = email_alert(session, email="other@example.org", sender="web-other").id
     erasure = erase_person(session, actor="assistant", via="telegram", sender_id="tg-mine")
     session.expire_all()
     assert erasure.leads == 0 and erasure.alert_recipients == 1
-    assert session.get(JobAlert, mine.id) is None and session.get(JobAlert, other.id) is not None
+    assert session.get(JobAlert, mine) is None and session.get(JobAlert, other) is not None
