@@ -52,7 +52,7 @@ def role_info(content: CareersContent, role: str) -> Answer:
     found = get_role(content, role)
     registration = "No registration needed."
     if found.registration:
-        registration = f"Registered with: {found.registration}."
+        registration = f"You register with the {found.registration}."
     lines = [
         f"{capitalised(found.name)} ({SECTORS[found.sector]})",
         found.summary,
@@ -100,10 +100,10 @@ def entry_requirements(content: CareersContent, role: str, age: int | None = Non
         lines.append(rules.degrees)
         facts.append((found.as_of, rules.degrees_source))
     if training is not None and training.months:
-        lines.append(f"The {training.standard} takes {duration(training.months)}.")
+        lines.append(f"The apprenticeship takes {duration(training.months)}.")
         facts.append((training.as_of, training.source))
     if found.registration:
-        lines.append(f"Then you register with: {found.registration}.")
+        lines.append(f"Then you register with the {found.registration}.")
     lines.append(dated_line(facts))
     plan = ("Plan my route", intent_payload("ask_career_path", role=found.code))
     return Answer("\n".join(lines), (plan, _pay_button(found)))
@@ -178,7 +178,7 @@ def step_line(step: Step) -> str:
 
 def apprenticeship_levels(content: CareersContent, age: int | None = None) -> Answer:
     rules = content.levels.english_and_maths
-    lines = ["An apprenticeship is a paid job with training: you earn while you learn."]
+    lines = ["An apprenticeship is a paid job with training.", "You earn while you learn."]
     for level in content.levels.levels:
         lines.append(f"• {level.name} ({level_numbers(level.levels)}): like {level.equivalent}")
     lines.append(rules.for_age(age))
@@ -203,10 +203,12 @@ def rotational_programmes(content: CareersContent) -> Answer:
     advertised = [p for p in content.programmes if p.status == "advertised"]
     planned = [p.topic for p in content.programmes if p.status == "in_development"]
     areas = " and ".join(dict.fromkeys(p.area for p in content.programmes)) or "your area"
-    lines = [f"Rotational apprenticeships in {areas} move you between different care teams."]
+    lines = ["A rotational apprenticeship moves you between care teams.",
+             f"These ones are in {areas}."]
     for programme in advertised:
         lines.append(f"In {month_year(programme.as_of)} the first one was advertised: "
-                     f"{programme.name}. {programme.summary}")
+                     f"{programme.name}.")
+        lines.append(programme.summary)
     if planned:
         when = month_year(min(p.as_of for p in content.programmes))
         lines.append(f"In {when}, programmes in {listed(planned)} were being planned.")
