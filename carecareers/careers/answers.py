@@ -161,7 +161,8 @@ def next_steps_answer(content: CareersContent, current_role: str) -> Answer:
         )
         return Answer(text, (_interest_button(),))
     lines = [f"After {found.name} you could go for:"]
-    lines += [f"• {step_line(step)}" for step in steps]
+    for step in steps:
+        lines += [f"• {capitalised(step.role.name)}", f"  {step_how(step)}"]
     lines.append(dated_line([(step.as_of, step.source) for step in steps]))
     buttons = tuple(
         (capitalised(step.role.name), intent_payload("ask_role_info", role=step.role.code))
@@ -171,9 +172,14 @@ def next_steps_answer(content: CareersContent, current_role: str) -> Answer:
 
 
 def step_line(step: Step) -> str:
+    return f"{capitalised(step.role.name)}: {step_how(step)}"
+
+
+def step_how(step: Step) -> str:
+    """How the step is made, with its typical time unless `how` already says it."""
     said = "year" in step.how or "month" in step.how
     time = f" ({duration(step.months)})" if step.months and not said else ""
-    return f"{capitalised(step.role.name)}: {step.how}{time}"
+    return f"{step.how}{time}"
 
 
 def apprenticeship_levels(content: CareersContent, age: int | None = None) -> Answer:
@@ -212,7 +218,7 @@ def rotational_programmes(content: CareersContent) -> Answer:
     if planned:
         when = month_year(min(p.as_of for p in content.programmes))
         lines.append(f"In {when}, programmes in {listed(planned)} were being planned.")
-    lines.append("I don't have newer news. Ask local care providers what's open now.")
+    lines.append("I have no newer news. Ask care providers near you what's open now.")
     lines.append(dated_line([(p.as_of, p.source) for p in content.programmes]))
     buttons = (
         ("Yes, contact me", intent_payload("register_interest")),
