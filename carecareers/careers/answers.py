@@ -210,7 +210,7 @@ def rotational_programmes(content: CareersContent) -> Answer:
     planned = [p.topic for p in content.programmes if p.status == "in_development"]
     areas = " and ".join(dict.fromkeys(p.area for p in content.programmes)) or "your area"
     lines = ["A rotational apprenticeship moves you between care teams.",
-             f"These ones are in {areas}."]
+             f"They are in {areas}."]
     for programme in advertised:
         lines.append(f"In {month_year(programme.as_of)} the first one was advertised: "
                      f"{programme.name}.")
@@ -218,7 +218,7 @@ def rotational_programmes(content: CareersContent) -> Answer:
     if planned:
         when = month_year(min(p.as_of for p in content.programmes))
         lines.append(f"In {when}, programmes in {listed(planned)} were being planned.")
-    lines.append("I have no newer news. Ask care providers near you what's open now.")
+    lines.append("I have no newer news. Ask local care providers what's open now.")
     lines.append(dated_line([(p.as_of, p.source) for p in content.programmes]))
     buttons = (
         ("Yes, contact me", intent_payload("register_interest")),
