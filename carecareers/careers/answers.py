@@ -100,7 +100,7 @@ def entry_requirements(content: CareersContent, role: str, age: int | None = Non
         lines.append(rules.degrees)
         facts.append((found.as_of, rules.degrees_source))
     if training is not None and training.months:
-        lines.append(f"The apprenticeship takes {duration(training.months)}.")
+        lines.append(f"The training takes {duration(training.months)}.")
         facts.append((training.as_of, training.source))
     if found.registration:
         lines.append(f"Then you register with the {found.registration}.")
@@ -163,6 +163,7 @@ def next_steps_answer(content: CareersContent, current_role: str) -> Answer:
     lines = [f"After {found.name} you could go for:"]
     for step in steps:
         lines += [f"• {capitalised(step.role.name)}", f"  {step_how(step)}"]
+    lines.append("Tap a job to find out more.")
     lines.append(dated_line([(step.as_of, step.source) for step in steps]))
     buttons = tuple(
         (capitalised(step.role.name), intent_payload("ask_role_info", role=step.role.code))
@@ -217,7 +218,7 @@ def rotational_programmes(content: CareersContent) -> Answer:
         lines.append(programme.summary)
     if planned:
         when = month_year(min(p.as_of for p in content.programmes))
-        lines.append(f"In {when}, programmes in {listed(planned)} were being planned.")
+        lines.append(f"In {when}, new ones in {listed(planned)} were being planned.")
     lines.append("I have no newer news. Ask local care providers what's open now.")
     lines.append(dated_line([(p.as_of, p.source) for p in content.programmes]))
     buttons = (
