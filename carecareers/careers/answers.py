@@ -100,7 +100,7 @@ def entry_requirements(content: CareersContent, role: str, age: int | None = Non
         lines.append(rules.degrees)
         facts.append((found.as_of, rules.degrees_source))
     if training is not None and training.months:
-        lines.append(f"The training takes {duration(training.months)}.")
+        lines.append(f"The level {training.level} training takes {duration(training.months)}.")
         facts.append((training.as_of, training.source))
     if found.registration:
         lines.append(f"Then you register with the {found.registration}.")
