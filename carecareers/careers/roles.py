@@ -64,8 +64,9 @@ def get_role(content: CareersContent, value: str) -> Role:
 def defined_names(content: CareersContent) -> tuple[str, ...]:
     """The names of jobs and qualifications the content defines, for the reading-age check.
 
-    Each role's name and synonyms, each starting point's name and aliases (GCSEs, A levels,
-    T Levels, Access to HE), and each apprenticeship standard, with and without its code.
+    Each role's name and synonyms, each starting point's name ("GCSEs with English and
+    maths") and each apprenticeship standard, with and without its code. Starting point
+    aliases are not names: they hold everyday words ("nothing", "level 2").
     """
     names: list[str] = []
     for role in content.roles:
@@ -74,5 +75,5 @@ def defined_names(content: CareersContent) -> tuple[str, ...]:
             standard = role.apprenticeship.standard
             names += [standard, re.sub(r"\s*\([^)]*\)", "", standard)]
     for point in content.starting_points:
-        names += [point.name, *point.aliases]
+        names.append(point.name)
     return tuple(dict.fromkeys(name for name in names if name))
