@@ -7,9 +7,10 @@ people reading on a phone, some with English as a second language.
 Before scoring, the parts nobody reads as prose are replaced by a short word: web and
 email addresses, phone numbers, `{placeholders}` and `@usernames`. So are the names a
 caller passes in `names`: the names of jobs and qualifications the careers content
-defines ("healthcare support worker", "T Level"), or their plurals. A reader meets such a
-name as one thing and no plainer word can stand for it, so each counts as one short
-word; every other word, however long, is counted as it is. A line that ends
+defines ("healthcare support worker", "Lead Adult Care Worker"), or their plurals. A
+reader meets such a name as one thing and no plainer word can stand for it, so each
+counts as one short word; every other word, however long, is counted as it is. A line
+that ends
 without a full stop (a list item, a question with buttons) counts as a sentence.
 Labels shorter than MIN_WORDS words (a button, a heading) are not prose: the formula
 means nothing for them, so `too_hard` leaves them out.
