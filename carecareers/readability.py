@@ -10,8 +10,7 @@ caller passes in `names`: the names of jobs and qualifications the careers conte
 defines ("healthcare support worker", "Lead Adult Care Worker"), or their plurals. A
 reader meets such a name as one thing and no plainer word can stand for it, so each
 counts as one short word; every other word, however long, is counted as it is. A line
-that ends
-without a full stop (a list item, a question with buttons) counts as a sentence.
+that ends without a full stop (a list item, a question with buttons) counts as a sentence.
 Labels shorter than MIN_WORDS words (a button, a heading) are not prose: the formula
 means nothing for them, so `too_hard` leaves them out.
 """
