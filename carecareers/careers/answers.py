@@ -52,7 +52,7 @@ def role_info(content: CareersContent, role: str) -> Answer:
     found = get_role(content, role)
     registration = "No registration needed."
     if found.registration:
-        registration = f"Registered with: {found.registration}."
+        registration = f"You register with the {found.registration}."
     lines = [
         f"{capitalised(found.name)} ({SECTORS[found.sector]})",
         found.summary,
@@ -100,10 +100,10 @@ def entry_requirements(content: CareersContent, role: str, age: int | None = Non
         lines.append(rules.degrees)
         facts.append((found.as_of, rules.degrees_source))
     if training is not None and training.months:
-        lines.append(f"The {training.standard} takes {duration(training.months)}.")
+        lines.append(f"The level {training.level} training takes {duration(training.months)}.")
         facts.append((training.as_of, training.source))
     if found.registration:
-        lines.append(f"Then you register with: {found.registration}.")
+        lines.append(f"Then you register with the {found.registration}.")
     lines.append(dated_line(facts))
     plan = ("Plan my route", intent_payload("ask_career_path", role=found.code))
     return Answer("\n".join(lines), (plan, _pay_button(found)))
@@ -161,7 +161,9 @@ def next_steps_answer(content: CareersContent, current_role: str) -> Answer:
         )
         return Answer(text, (_interest_button(),))
     lines = [f"After {found.name} you could go for:"]
-    lines += [f"• {step_line(step)}" for step in steps]
+    for step in steps:
+        lines += [f"• {capitalised(step.role.name)}", f"  {step_how(step)}"]
+    lines.append("Tap a job to find out more.")
     lines.append(dated_line([(step.as_of, step.source) for step in steps]))
     buttons = tuple(
         (capitalised(step.role.name), intent_payload("ask_role_info", role=step.role.code))
@@ -171,14 +173,19 @@ def next_steps_answer(content: CareersContent, current_role: str) -> Answer:
 
 
 def step_line(step: Step) -> str:
+    return f"{capitalised(step.role.name)}: {step_how(step)}"
+
+
+def step_how(step: Step) -> str:
+    """How the step is made, with its typical time unless `how` already says it."""
     said = "year" in step.how or "month" in step.how
     time = f" ({duration(step.months)})" if step.months and not said else ""
-    return f"{capitalised(step.role.name)}: {step.how}{time}"
+    return f"{step.how}{time}"
 
 
 def apprenticeship_levels(content: CareersContent, age: int | None = None) -> Answer:
     rules = content.levels.english_and_maths
-    lines = ["An apprenticeship is a paid job with training: you earn while you learn."]
+    lines = ["An apprenticeship is a paid job with training.", "You earn while you learn."]
     for level in content.levels.levels:
         lines.append(f"• {level.name} ({level_numbers(level.levels)}): like {level.equivalent}")
     lines.append(rules.for_age(age))
@@ -203,14 +210,16 @@ def rotational_programmes(content: CareersContent) -> Answer:
     advertised = [p for p in content.programmes if p.status == "advertised"]
     planned = [p.topic for p in content.programmes if p.status == "in_development"]
     areas = " and ".join(dict.fromkeys(p.area for p in content.programmes)) or "your area"
-    lines = [f"Rotational apprenticeships in {areas} move you between different care teams."]
+    lines = ["A rotational apprenticeship moves you between care teams.",
+             f"They are in {areas}."]
     for programme in advertised:
         lines.append(f"In {month_year(programme.as_of)} the first one was advertised: "
-                     f"{programme.name}. {programme.summary}")
+                     f"{programme.name}.")
+        lines.append(programme.summary)
     if planned:
         when = month_year(min(p.as_of for p in content.programmes))
-        lines.append(f"In {when}, programmes in {listed(planned)} were being planned.")
-    lines.append("I don't have newer news. Ask local care providers what's open now.")
+        lines.append(f"In {when}, new ones in {listed(planned)} were being planned.")
+    lines.append("I have no newer news. Ask local care providers what's open now.")
     lines.append(dated_line([(p.as_of, p.source) for p in content.programmes]))
     buttons = (
         ("Yes, contact me", intent_payload("register_interest")),

@@ -59,3 +59,21 @@ def get_role(content: CareersContent, value: str) -> Role:
     if role is None:
         raise UnknownRole(value)
     return role
+
+
+def defined_names(content: CareersContent) -> tuple[str, ...]:
+    """The names of jobs and qualifications the content defines, for the reading-age check.
+
+    Each role's name and synonyms, each starting point's name ("GCSEs with English and
+    maths") and each apprenticeship standard, with and without its code. Starting point
+    aliases are not names: they hold everyday words ("nothing", "level 2").
+    """
+    names: list[str] = []
+    for role in content.roles:
+        names += [role.name, *role.synonyms]
+        if role.apprenticeship is not None:
+            standard = role.apprenticeship.standard
+            names += [standard, re.sub(r"\s*\([^)]*\)", "", standard)]
+    for point in content.starting_points:
+        names.append(point.name)
+    return tuple(dict.fromkeys(name for name in names if name))

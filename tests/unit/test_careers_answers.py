@@ -143,7 +143,7 @@ def test_no_route_answer_gives_the_ways_in(content: CareersContent) -> None:
 
 def test_next_steps_answer(content: CareersContent) -> None:
     answer = answers.next_steps_answer(content, "healthcare_assistant")
-    assert "• Nursing associate: Level 5 Nursing Associate apprenticeship (about 2 years)" in (
+    assert "• Nursing associate\n  Level 5 Nursing Associate apprenticeship (about 2 years)" in (
         answer.text)
     assert answer.text.splitlines()[-1].startswith("(as of November 2026")
     top = answers.next_steps_answer(content, "paramedic")

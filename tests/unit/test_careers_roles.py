@@ -7,7 +7,7 @@ import pytest
 from carecareers.careers.content import load_content
 from carecareers.careers.errors import UnknownRole
 from carecareers.careers.records import CareersContent
-from carecareers.careers.roles import find_role, get_role, normalise
+from carecareers.careers.roles import defined_names, find_role, get_role, normalise
 from carecareers.settings import PROJECT_ROOT
 
 
@@ -56,3 +56,16 @@ def test_get_role_raises_for_unknown(content: CareersContent) -> None:
 def test_normalise_drops_case_punctuation_and_plurals() -> None:
     assert normalise("Healthcare-Assistants!") == "healthcare assistant"
     assert normalise("therapies") == "therapy"
+
+
+def test_defined_names_are_the_job_and_qualification_names_in_the_content(
+    content: CareersContent,
+) -> None:
+    names = defined_names(content)
+    assert {"healthcare assistant", "hca", "physiotherapist", "occupational therapist"} <= (
+        set(names))
+    assert {"GCSEs with English and maths", "a level 3 qualification"} <= set(names)
+    assert not {"level 2", "nothing", "english and maths"} & set(names)  # aliases are not names
+    assert {"Healthcare Support Worker (ST0216)", "Healthcare Support Worker"} <= set(names)
+    assert "Nursing and Midwifery Council (NMC)" not in names  # bodies are not jobs
+    assert len(names) == len(set(names))

@@ -94,6 +94,17 @@ def test_addresses_and_numbers_are_not_read_as_words() -> None:
     assert reading_age(bare) < READING_AGE_LIMIT
 
 
+def test_names_passed_in_count_as_one_short_word_and_other_long_words_still_count() -> None:
+    names = ("healthcare support worker", "occupational therapist")
+    text = "You can work as a healthcare support worker, then train as an occupational therapist."
+    assert reading_age(text, names) == reading_age("You can work as a name, then train as an name.")
+    assert reading_age(text, names) < reading_age(text)
+    assert prose("Occupational therapists help.", names) == "name help."
+    assert prose("Occupational therapy helps.", names) == "Occupational therapy helps."
+    hard = "Interdisciplinary collaboration necessitates organisational accountability."
+    assert reading_age(hard, names) == reading_age(hard) > READING_AGE_LIMIT
+
+
 def test_each_line_of_a_list_is_a_sentence() -> None:
     listed = "I can help with:\n- jobs in care\n- pay\n- apprenticeships\n- jobs near you"
     assert prose(listed) == "I can help with: jobs in care. pay. apprenticeships. jobs near you."
