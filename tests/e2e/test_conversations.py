@@ -35,6 +35,7 @@ from bench.conversations import (
     run_conversation,
     run_on_web,
 )
+from carecareers.conversation.rasa_client import CHANNEL_TOKEN_HEADER, WEBHOOK_PATH
 from carecareers.settings import PROJECT_ROOT
 from tests.e2e.conftest import Stack
 from tests.e2e.fake_telegram import Call, FakeTelegram
@@ -67,7 +68,8 @@ def domain_intents() -> list[str]:
 
 
 def rasa_says(stack: Stack, sender: str, text: str) -> str:
-    response = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", timeout=REPLY_TIMEOUT,
+    response = httpx.post(f"{stack.rasa_url}{WEBHOOK_PATH}", timeout=REPLY_TIMEOUT,
+                          headers={CHANNEL_TOKEN_HEADER: stack.settings.rasa_token},
                           json={"sender": sender, "message": text,
                                 "metadata": {"channel": "web"}})
     response.raise_for_status()
