@@ -11,8 +11,8 @@ from carecareers.vacancies.ranking import (
     Ranked,
     _fts_all,
     _fts_any,
+    _next_ring,
     _required,
-    _rings,
 )
 from carecareers.vacancies.search import SearchResult
 
@@ -22,12 +22,11 @@ def criteria(roles: tuple[str, ...] = (), terms: tuple[str, ...] = ()) -> Criter
                     today=date(2026, 11, 29))
 
 
-def test_rings_widen_to_the_radius() -> None:
-    rings = _rings(25)
-    assert rings[0] == 0.5 and rings[-1] == 25
-    assert all(b / a == pytest.approx(2 ** 0.5) for a, b in zip(rings[:-2], rings[1:-1],
-                                                                  strict=True))
-    assert _rings(0.3) == [0.3]
+def test_a_ring_widens_to_hold_the_window_and_stops_at_the_radius() -> None:
+    assert _next_ring(1.0, 20, 40, 25) == pytest.approx(2 ** 0.5 * 1.2)  # 2x the matches
+    assert _next_ring(1.0, 0, 40, 25) == 2.0  # nothing yet: at most 2x (4x the area)
+    assert _next_ring(1.0, 39, 40, 25) == pytest.approx(2 ** 0.5)  # at least 1.41x
+    assert _next_ring(20.0, 1, 40, 25) == 25
 
 
 def test_the_best_score_counts_a_role_and_each_word_in_the_title() -> None:
