@@ -214,13 +214,12 @@ class _Search:
         if above is None or not self.criteria.has_words or not self._words_indexed():
             return None
         required = _required(self.criteria, above)
-        words = required.title_terms + required.terms
         roles = Vacancy.role_code.in_(self.criteria.roles)
-        if words and self.sqlite:
+        if required.words and self.sqlite:
             fts = _fts_ids(_fts_all(required))
             return _Driver("words", (fts,), Vacancy.id.in_(fts))
-        if words or required.role:
-            condition = _contains_all(required) if words else roles
+        if required.words or required.role:
+            condition = _contains_all(required) if required.words else roles
             return _Driver("words", (_open(condition),), condition)
         if above > 0:
             return None
@@ -370,7 +369,15 @@ def _next_ring(ring: float, found: int, window: int, radius: float) -> float:
 class _Required:
     role: bool
     terms: tuple[str, ...]
+    """Each of these words, in the title or the employer's name."""
     title_terms: tuple[str, ...]
+    """Each of these words in the title."""
+    any_in_title: tuple[str, ...] = ()
+    """One of these words, at least, in the title."""
+
+    @property
+    def words(self) -> bool:
+        return bool(self.terms or self.title_terms or self.any_in_title)
 
 
 def _required(criteria: Criteria, score: int) -> _Required:
@@ -382,6 +389,9 @@ def _required(criteria: Criteria, score: int) -> _Required:
         return _Required(role, (), indexed)
     if best - TITLE_SCORE <= score:  # every word somewhere
         return _Required(role, indexed, ())
+    without_titles = (ROLE_SCORE if criteria.roles else 0) + EMPLOYER_SCORE * len(indexed)
+    if criteria.terms and indexed == criteria.terms and score >= without_titles:
+        return _Required(role, (), (), indexed)  # a word in the title
     return _Required(role, (), ())
 
 
@@ -407,6 +417,8 @@ def _contains_all(required: _Required) -> ColumnElement[bool]:
     conditions = [Vacancy.title.ilike(f"%{t}%") for t in required.title_terms]
     conditions += [or_(Vacancy.title.ilike(f"%{t}%"), Vacancy.employer.ilike(f"%{t}%"))
                    for t in required.terms]
+    if required.any_in_title:
+        conditions.append(or_(*(Vacancy.title.ilike(f"%{t}%") for t in required.any_in_title)))
     return and_(*conditions)
 
 
@@ -462,6 +474,8 @@ def _fts_any(terms: Sequence[str]) -> str:
 def _fts_all(required: _Required) -> str:
     parts = [f"(title : {_phrase(t)})" for t in required.title_terms]
     parts += [f"({_phrase(t)})" for t in required.terms]
+    if required.any_in_title:
+        parts.append("(title : (" + " OR ".join(map(_phrase, required.any_in_title)) + "))")
     return " AND ".join(parts)
 
 

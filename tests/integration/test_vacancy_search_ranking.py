@@ -63,6 +63,7 @@ QUERIES: list[dict[str, Any]] = [
     {"role": "nurse", "near": "ST5", "radius_miles": 30},
     {"q": "night care", "near": "ST4", "radius_miles": 50}, {"q": "astronaut"},
     {"q": "astronaut", "near": "ST4", "radius_miles": 50},
+    {"q": "meadows homes nightingale"}, {"q": "meadows homes nights", "near": "ST4"},
 ]
 
 

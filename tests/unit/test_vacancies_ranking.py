@@ -39,12 +39,21 @@ def test_the_best_score_counts_a_role_and_each_word_in_the_title() -> None:
     (4, True, (), ("night",)),   # only the best (5) beats 4: role and word in the title
     (3, True, ("night",), ()),   # 4 or 5: the role, and the word somewhere
     (2, True, (), ()),           # 3 needs the role, not the word
-    (1, False, (), ()),          # 2 is the word in the title alone
+    (0, False, (), ()),          # 1 is the word in the employer's name alone
 ])
 def test_what_a_match_needs_to_score_more(score: int, role: bool, anywhere: tuple[str, ...],
                                           in_title: tuple[str, ...]) -> None:
     required = _required(criteria(("care_worker",), ("night",)), score)
     assert (required.role, required.terms, required.title_terms) == (role, anywhere, in_title)
+
+
+def test_past_what_employers_alone_give_one_word_must_be_in_the_title() -> None:
+    required = _required(criteria((), ("deep", "sea", "diver")), 3)
+    assert (required.terms, required.title_terms, required.any_in_title) == (
+        (), (), ("deep", "sea", "diver"))
+    assert _fts_all(required) == '(title : ("deep" OR "sea" OR "diver"))'
+    assert _required(criteria((), ("deep", "sea", "diver")), 2).any_in_title == ()
+    assert _required(criteria(("care_worker",), ("night",)), 3).any_in_title == ()
 
 
 def test_short_words_are_never_required_of_the_trigram_index() -> None:
