@@ -11,7 +11,8 @@ Migration 0004 builds them; triggers (SQLite) and the server (PostgreSQL) keep t
 The work for one page does not grow with the number of matches:
 1. Ask the words' index, then the places' index, how many candidates they hold, reading at
    most TOTAL_CAP + 1 entries of each.
-2. When one holds at most TOTAL_CAP, rank its candidates in SQL (ORDER BY ... LIMIT).
+2. When one holds at most TOTAL_CAP (or the words' index at most COUNT_BY_WORDS), rank
+   its candidates in SQL (ORDER BY ... LIMIT).
 3. Otherwise read WINDOW matches in (distance, closing date, id) order, in rings widening
    around the place or along the closing-date index, and rank those. Only a match scoring
    more than the last of the page can still come before it: find the best of those the
@@ -60,7 +61,7 @@ TOTAL_CAP = 1000
 WINDOW = 50
 """Matches read in distance or closing-date order before the best score is trusted."""
 COUNT_BY_WORDS = 10 * TOTAL_CAP
-"""Near a place, count through the words' index when it holds at most this many entries."""
+"""Rank or count through the words' index when it holds at most this many entries."""
 RING_START_MILES = 0.5
 MIN_INDEXED_TERM = 3
 """A trigram index finds words of three letters or more; shorter ones are checked per row."""
@@ -207,6 +208,9 @@ class _Search:
             return words
         if self.criteria.place is not None and self._place_candidates() <= TOTAL_CAP:
             return _PLACE
+        some = words if words is not None else self._words_driver(0) if above else None
+        if some is not None and self._candidates(some, COUNT_BY_WORDS) <= COUNT_BY_WORDS:
+            return some  # a few thousand entries: cheaper than reading in order
         return None
 
     def _words_driver(self, above: int | None) -> _Driver | None:
