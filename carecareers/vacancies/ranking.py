@@ -11,7 +11,8 @@ Migration 0004 builds them; triggers (SQLite) and the server (PostgreSQL) keep t
 The work for one page does not grow with the number of matches:
 1. Ask the words' index, then the places' index, how many candidates they hold, reading at
    most TOTAL_CAP + 1 entries of each.
-2. When one holds at most TOTAL_CAP, rank its candidates in SQL (ORDER BY ... LIMIT).
+2. When one holds at most TOTAL_CAP (or the words' index at most COUNT_BY_WORDS), rank
+   its candidates in SQL (ORDER BY ... LIMIT).
 3. Otherwise read WINDOW matches in (distance, closing date, id) order, in rings widening
    around the place or along the closing-date index, and rank those. Only a match scoring
    more than the last of the page can still come before it: find the best of those the
@@ -59,6 +60,8 @@ TOTAL_CAP = 1000
 """Totals are exact up to this; beyond it a search reports "more than TOTAL_CAP"."""
 WINDOW = 50
 """Matches read in distance or closing-date order before the best score is trusted."""
+COUNT_BY_WORDS = 10 * TOTAL_CAP
+"""Rank or count through the words' index when it holds at most this many entries."""
 RING_START_MILES = 0.5
 MIN_INDEXED_TERM = 3
 """A trigram index finds words of three letters or more; shorter ones are checked per row."""
@@ -149,7 +152,7 @@ class _Search:
         self.session = session
         self.criteria = criteria
         self.sqlite = session.get_bind().dialect.name == "sqlite"
-        self.score = _score(criteria)
+        self.score = _score(criteria, self.sqlite)
         self.distance = _distance(criteria.place, self.sqlite) if criteria.place else None
 
     def best(self, need: int) -> Ranking:
@@ -181,6 +184,9 @@ class _Search:
     def _total(self) -> int:
         """Count the matches up to TOTAL_CAP + 1 through the index that finds them."""
         if self.criteria.place is not None or not self.sqlite or not self._words_indexed():
+            words = self._words_driver(0)
+            if words is not None and self._candidates(words, COUNT_BY_WORDS) <= COUNT_BY_WORDS:
+                return _capped_count(self.session, self._matching(driver=words))
             return _capped_count(self.session, self._matching(driver=_PLACE))
         total = 0  # SQLite, words only: matches of the roles, then of the words (FTS5)
         roles = Vacancy.role_code.in_(self.criteria.roles)
@@ -198,36 +204,48 @@ class _Search:
     def _small_driver(self, above: int | None) -> _Driver | None:
         """An index holding at most TOTAL_CAP candidates scoring more than `above`."""
         words = self._words_driver(above)
-        if words is not None and _capped_count(self.session, words.candidates) <= TOTAL_CAP:
+        if words is not None and self._candidates(words, TOTAL_CAP) <= TOTAL_CAP:
             return words
         if self.criteria.place is not None and self._place_candidates() <= TOTAL_CAP:
             return _PLACE
+        some = words if words is not None else self._words_driver(0) if above else None
+        if some is not None and self._candidates(some, COUNT_BY_WORDS) <= COUNT_BY_WORDS:
+            return some  # a few thousand entries: cheaper than reading in order
         return None
 
     def _words_driver(self, above: int | None) -> _Driver | None:
         """The words (or roles) a match scoring more than `above` must have, as an index."""
-        if above is None or not self._words_indexed():
+        if above is None or not self.criteria.has_words or not self._words_indexed():
             return None
         required = _required(self.criteria, above)
-        words = required.title_terms + required.terms
-        if words:
-            return self._driver(_fts_ids(_fts_all(required)), Vacancy.id.in_(
-                _fts_ids(_fts_all(required))) if self.sqlite else _contains_all(required))
-        if required.role:
-            return self._driver(None, Vacancy.role_code.in_(self.criteria.roles))
+        roles = Vacancy.role_code.in_(self.criteria.roles)
+        if required.words and self.sqlite:
+            fts = _fts_ids(_fts_all(required))
+            return _Driver("words", (fts,), Vacancy.id.in_(fts))
+        if required.words or required.role:
+            condition = _contains_all(required) if required.words else roles
+            return _Driver("words", (_open(condition),), condition)
         if above > 0:
             return None
-        any_word = [Vacancy.role_code.in_(self.criteria.roles)] if self.criteria.roles else []
+        if not self.sqlite:
+            condition = or_(roles, _contains_any(self.criteria.terms))
+            return _Driver("words", (_open(condition),), condition)
+        parts: list[tuple[Select[Any], ColumnElement[bool]]] = []
+        if self.criteria.roles:
+            parts.append((_open(roles), roles))
         if self.criteria.terms:
-            any_word.append(Vacancy.id.in_(_fts_ids(_fts_any(self.criteria.terms)))
-                            if self.sqlite else _contains_any(self.criteria.terms))
-        return self._driver(None, or_(*any_word))
+            fts = _fts_ids(_fts_any(self.criteria.terms))
+            parts.append((fts, Vacancy.id.in_(fts)))
+        return _Driver("words", tuple(p for p, _ in parts), or_(*(c for _, c in parts)))
 
-    def _driver(self, fts: Select[Any] | None, condition: ColumnElement[bool]) -> _Driver:
-        """Candidates to count (FTS5 rowids, or open vacancies) and the SQL to read them by."""
-        candidates = fts if fts is not None and self.sqlite else select(Vacancy.id).where(
-            Vacancy.status == "open", condition)
-        return _Driver("words", candidates, condition)
+    def _candidates(self, driver: _Driver, most: int) -> int:
+        """How many entries a driver's indexes hold, counting up to `most` + 1."""
+        total = 0
+        for candidates in driver.candidates:
+            total += _count_upto(self.session, candidates, most + 1 - total)
+            if total > most:
+                break
+        return total
 
     def _words_indexed(self) -> bool:
         return all(len(term) >= MIN_INDEXED_TERM for term in self.criteria.terms)
@@ -296,14 +314,15 @@ class _Search:
                   above: int | None) -> tuple[list[Ranked], bool]:
         """Widen a ring around the place until it holds `window` matches; rank those."""
         radius = self.criteria.radius or 0.0
-        for ring in _rings(radius):
-            if ring < radius:
-                ringed = self._matching(driver=_PLACE, radius=ring, above=above)
-                if _count_upto(self.session, ringed, window) < window:
-                    continue
-            ranked = self._ranked(driver=_PLACE, radius=ring, above=above)
-            return self._rows(ranked.limit(need)), ring >= radius
-        return [], True
+        ring = min(RING_START_MILES, radius)
+        while ring < radius:
+            ringed = self._matching(driver=_PLACE, radius=ring, above=above)
+            found = _count_upto(self.session, ringed, window)
+            if found >= window:
+                break
+            ring = _next_ring(ring, found, window, radius)
+        ranked = self._ranked(driver=_PLACE, radius=ring, above=above)
+        return self._rows(ranked.limit(need)), ring >= radius
 
     def _by_closing_date(self, need: int, window: int,
                          above: int | None) -> tuple[list[Ranked], bool]:
@@ -330,8 +349,10 @@ class _Driver:
     """An index to read candidates by: "words" (FTS5 or a role) or "place" (R*Tree)."""
 
     name: str
-    candidates: Select[Any] | None = None
+    candidates: tuple[Select[Any], ...] = ()
+    """Index entries to count: FTS5 rowids, open vacancies of a role, or (PostgreSQL) rows."""
     condition: Any = None
+    """What to add to a query to read the candidates through the index."""
 
 
 _PLACE = _Driver("place")
@@ -342,21 +363,25 @@ def _merge(first: list[Ranked], second: list[Ranked], need: int) -> list[Ranked]
     return sorted(merged.values(), key=lambda row: row.key)[:need]
 
 
-def _rings(radius: float) -> list[float]:
-    """Radii from RING_START_MILES doubling in area (x1.41) up to the radius itself."""
-    rings: list[float] = []
-    ring = RING_START_MILES
-    while ring < radius:
-        rings.append(ring)
-        ring *= math.sqrt(2)
-    return [*rings, radius]
+def _next_ring(ring: float, found: int, window: int, radius: float) -> float:
+    """Widen a ring that holds `found` matches to hold about `window` (area grows as r²)."""
+    growth = math.sqrt(window / found) * 1.2 if found else 2.0
+    return min(radius, ring * min(2.0, max(math.sqrt(2), growth)))
 
 
 @dataclass(frozen=True)
 class _Required:
     role: bool
     terms: tuple[str, ...]
+    """Each of these words, in the title or the employer's name."""
     title_terms: tuple[str, ...]
+    """Each of these words in the title."""
+    any_in_title: tuple[str, ...] = ()
+    """One of these words, at least, in the title."""
+
+    @property
+    def words(self) -> bool:
+        return bool(self.terms or self.title_terms or self.any_in_title)
 
 
 def _required(criteria: Criteria, score: int) -> _Required:
@@ -368,24 +393,36 @@ def _required(criteria: Criteria, score: int) -> _Required:
         return _Required(role, (), indexed)
     if best - TITLE_SCORE <= score:  # every word somewhere
         return _Required(role, indexed, ())
+    without_titles = (ROLE_SCORE if criteria.roles else 0) + EMPLOYER_SCORE * len(indexed)
+    if criteria.terms and indexed == criteria.terms and score >= without_titles:
+        return _Required(role, (), (), indexed)  # a word in the title
     return _Required(role, (), ())
 
 
-def _score(criteria: Criteria) -> ColumnElement[Any]:
+def _score(criteria: Criteria, sqlite: bool) -> ColumnElement[Any]:
     parts: list[ColumnElement[Any]] = []
     if criteria.roles:
         parts.append(case((Vacancy.role_code.in_(criteria.roles), ROLE_SCORE), else_=0))
-    for term in criteria.terms:
+    for term in criteria.terms:  # letters and digits only (roles.words)
         pattern = f"%{term}%"
-        parts.append(case((Vacancy.title.ilike(pattern), TITLE_SCORE),
-                          (Vacancy.employer.ilike(pattern), EMPLOYER_SCORE), else_=0))
+        # SQLite's LIKE ignores the case of ASCII letters: lower() on each row is not needed.
+        title, employer = ((Vacancy.title.like(pattern), Vacancy.employer.like(pattern))
+                           if sqlite else
+                           (Vacancy.title.ilike(pattern), Vacancy.employer.ilike(pattern)))
+        parts.append(case((title, TITLE_SCORE), (employer, EMPLOYER_SCORE), else_=0))
     return reduce(add, parts) if parts else literal_column("0")
+
+
+def _open(condition: ColumnElement[bool]) -> Select[Any]:
+    return select(Vacancy.id).where(Vacancy.status == "open", condition)
 
 
 def _contains_all(required: _Required) -> ColumnElement[bool]:
     conditions = [Vacancy.title.ilike(f"%{t}%") for t in required.title_terms]
     conditions += [or_(Vacancy.title.ilike(f"%{t}%"), Vacancy.employer.ilike(f"%{t}%"))
                    for t in required.terms]
+    if required.any_in_title:
+        conditions.append(or_(*(Vacancy.title.ilike(f"%{t}%") for t in required.any_in_title)))
     return and_(*conditions)
 
 
@@ -441,6 +478,8 @@ def _fts_any(terms: Sequence[str]) -> str:
 def _fts_all(required: _Required) -> str:
     parts = [f"(title : {_phrase(t)})" for t in required.title_terms]
     parts += [f"({_phrase(t)})" for t in required.terms]
+    if required.any_in_title:
+        parts.append("(title : (" + " OR ".join(map(_phrase, required.any_in_title)) + "))")
     return " AND ".join(parts)
 
 

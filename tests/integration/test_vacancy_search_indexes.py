@@ -242,3 +242,20 @@ def test_a_large_import_refreshes_postgresql_statistics(
     finally:
         engine.dispose()
         drop_postgres_database(url)
+
+
+def test_the_triggers_that_keep_sqlite_indexes_current_survive_every_migration(
+    sqlite_template: Path,
+) -> None:
+    """A later migration that rebuilds `vacancies` (Alembic's batch mode on SQLite) drops its
+    triggers: it must create them again, as in migration 0004."""
+    engine = make_engine(f"sqlite:///{sqlite_template}")
+    try:
+        with engine.connect() as connection:
+            triggers = set(connection.scalars(text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'vacancies'")))
+    finally:
+        engine.dispose()
+    assert triggers == {"vacancies_search_insert", "vacancies_search_update",
+                        "vacancies_search_delete"}

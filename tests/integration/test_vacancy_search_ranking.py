@@ -63,6 +63,7 @@ QUERIES: list[dict[str, Any]] = [
     {"role": "nurse", "near": "ST5", "radius_miles": 30},
     {"q": "night care", "near": "ST4", "radius_miles": 50}, {"q": "astronaut"},
     {"q": "astronaut", "near": "ST4", "radius_miles": 50},
+    {"q": "meadows homes nightingale"}, {"q": "meadows homes nights", "near": "ST4"},
 ]
 
 
@@ -189,8 +190,9 @@ def test_same_page_when_read_in_order_past_the_cap(many: Engine, query: dict[str
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ranking, "WINDOW", 4)
     monkeypatch.setattr(ranking, "RING_START_MILES", 0.2)
-    for cap in (6, 12):
+    for cap, by_words in ((6, 6), (12, 40)):
         monkeypatch.setattr(ranking, "TOTAL_CAP", cap)
+        monkeypatch.setattr(ranking, "COUNT_BY_WORDS", by_words)
         for offset in (0, 3):
             assert_same(many, cap, **query, limit=3, offset=offset)
 
@@ -220,8 +222,9 @@ def test_past_the_cap_every_step_is_taken(many: Engine, monkeypatch: pytest.Monk
             return result
 
         monkeypatch.setattr(ranking._Search, name, spy)
-    for cap in (6, 12):
+    for cap, by_words in ((6, 6), (12, 40)):
         monkeypatch.setattr(ranking, "TOTAL_CAP", cap)
+        monkeypatch.setattr(ranking, "COUNT_BY_WORDS", by_words)
         for query in QUERIES:
             indexed_search(many, **query, limit=3)
     assert steps == {"_by_rings", "_by_closing_date", "higher scores (small index)",

@@ -11,8 +11,8 @@ from carecareers.vacancies.ranking import (
     Ranked,
     _fts_all,
     _fts_any,
+    _next_ring,
     _required,
-    _rings,
 )
 from carecareers.vacancies.search import SearchResult
 
@@ -22,12 +22,11 @@ def criteria(roles: tuple[str, ...] = (), terms: tuple[str, ...] = ()) -> Criter
                     today=date(2026, 11, 29))
 
 
-def test_rings_widen_to_the_radius() -> None:
-    rings = _rings(25)
-    assert rings[0] == 0.5 and rings[-1] == 25
-    assert all(b / a == pytest.approx(2 ** 0.5) for a, b in zip(rings[:-2], rings[1:-1],
-                                                                  strict=True))
-    assert _rings(0.3) == [0.3]
+def test_a_ring_widens_to_hold_the_window_and_stops_at_the_radius() -> None:
+    assert _next_ring(1.0, 20, 40, 25) == pytest.approx(2 ** 0.5 * 1.2)  # 2x the matches
+    assert _next_ring(1.0, 0, 40, 25) == 2.0  # nothing yet: at most 2x (4x the area)
+    assert _next_ring(1.0, 39, 40, 25) == pytest.approx(2 ** 0.5)  # at least 1.41x
+    assert _next_ring(20.0, 1, 40, 25) == 25
 
 
 def test_the_best_score_counts_a_role_and_each_word_in_the_title() -> None:
@@ -40,12 +39,21 @@ def test_the_best_score_counts_a_role_and_each_word_in_the_title() -> None:
     (4, True, (), ("night",)),   # only the best (5) beats 4: role and word in the title
     (3, True, ("night",), ()),   # 4 or 5: the role, and the word somewhere
     (2, True, (), ()),           # 3 needs the role, not the word
-    (1, False, (), ()),          # 2 is the word in the title alone
+    (0, False, (), ()),          # 1 is the word in the employer's name alone
 ])
 def test_what_a_match_needs_to_score_more(score: int, role: bool, anywhere: tuple[str, ...],
                                           in_title: tuple[str, ...]) -> None:
     required = _required(criteria(("care_worker",), ("night",)), score)
     assert (required.role, required.terms, required.title_terms) == (role, anywhere, in_title)
+
+
+def test_past_what_employers_alone_give_one_word_must_be_in_the_title() -> None:
+    required = _required(criteria((), ("deep", "sea", "diver")), 3)
+    assert (required.terms, required.title_terms, required.any_in_title) == (
+        (), (), ("deep", "sea", "diver"))
+    assert _fts_all(required) == '(title : ("deep" OR "sea" OR "diver"))'
+    assert _required(criteria((), ("deep", "sea", "diver")), 2).any_in_title == ()
+    assert _required(criteria(("care_worker",), ("night",)), 3).any_in_title == ()
 
 
 def test_short_words_are_never_required_of_the_trigram_index() -> None:
