@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from carecareers.migrate import upgrade
 from tests.conftest import make_settings
+from tests.support.clock import FakeClock, use_fake_clock
 from tests.support.fake_rasa import FakeRasa
 from web.app import create_app
 from web.ratelimit import ADDRESS_LIMIT, SESSION_LIMIT, ChatLimiter, Limit
@@ -23,20 +24,10 @@ from web.ratelimit import ADDRESS_LIMIT, SESSION_LIMIT, ChatLimiter, Limit
 REDIS_URL = "redis://127.0.0.1:6379/1"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """A clock for the limiter and for `limits`' in-memory storage alike."""
-    fake = FakeClock()
-    monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=fake))
-    return fake
+    return use_fake_clock(monkeypatch)
 
 
 def make_app(tmp_path: Path, **overrides: object) -> FastAPI:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from types import SimpleNamespace
 
 import httpx
-import limits.storage.memory
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -18,6 +16,7 @@ from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import CampaignVisit, Conversation
 from tests.conftest import make_settings
+from tests.support.clock import FakeClock, use_fake_clock
 from tests.support.fake_rasa import FakeRasa, echo
 from web.app import create_app
 from web.ratelimit import ChatLimiter, Limit
@@ -202,20 +201,10 @@ def test_privacy_notice_is_served_with_its_version(client: TestClient):
 # --- The chat API's limits -------------------------------------------------------------
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """A clock for the limiter and for `limits`' in-memory storage alike."""
-    fake = FakeClock()
-    monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=fake))
-    return fake
+    return use_fake_clock(monkeypatch)
 
 
 def use_limits(client: TestClient, clock: FakeClock, per_session: int, per_address: int,
