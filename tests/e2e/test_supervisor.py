@@ -24,11 +24,11 @@ from typing import Any
 import httpx
 import pytest
 
+from carecareers.conversation.relay import NO_REPLY_TEXT, UNAVAILABLE_TEXT
 from carecareers.runtime import status
 from carecareers.runtime.processes import MODEL_PATH, VENV_PYTHON, free_port, port_is_free
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.test_web_conversation import say, text_of
-from web.routes.chat import NO_REPLY_TEXT, UNAVAILABLE_TEXT
 
 pytestmark = pytest.mark.e2e
 
