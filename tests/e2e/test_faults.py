@@ -203,7 +203,12 @@ def test_with_rasa_down_the_chat_and_the_bot_answer_kindly_and_recover(
     if stack.is_running("rasa-b"):  # still down after the test above, unless run alone
         stack.kill("rasa-b")
     with FakeTelegram() as telegram:
-        bot = start_bot(bot_env(telegram, stack.rasa_url("rasa-b")), tmp_path / "bot.log")
+        # the bot talks to the stack's Rasa and databases as the web app does
+        bot = start_bot(bot_env(telegram, stack.rasa_url("rasa-b"),
+                                RASA_TOKEN=stack.settings.rasa_token,
+                                DATABASE_URL=stack.settings.database_url,
+                                TRACKER_STORE_URL=stack.settings.tracker_store_url),
+                        tmp_path / "bot.log")
         try:
             telegram.wait_for("deleteWebhook", timeout=30)
             response = web_b.post("/api/chat", json={"message": "any jobs near ST4"})

@@ -28,14 +28,13 @@ def sender_of(stack: Stack, web: httpx.Client) -> str:
 
 
 def tracker_holds(stack: Stack, sender: str, typed: str) -> int:
-    """How many of the conversation's stored events contain `typed` anywhere."""
+    """How many of the conversation's stored events contain `typed` (case-sensitively)."""
     engine = create_engine(stack.settings.tracker_store_url)
     with engine.connect() as connection:
-        count = connection.execute(text(
-            "SELECT count(*) FROM events WHERE sender_id = :s AND data LIKE :t"),
-            {"s": sender, "t": f"%{typed}%"}).scalar_one()
+        rows = connection.execute(text(
+            "SELECT data FROM events WHERE sender_id = :s"), {"s": sender}).scalars().all()
     engine.dispose()
-    return int(count)
+    return sum(typed in (data or "") for data in rows)
 
 
 def up_to_the_consent_question(web: httpx.Client, name: str, email: str) -> list[dict]:
@@ -54,12 +53,12 @@ def up_to_the_consent_question(web: httpx.Client, name: str, email: str) -> list
 
 def test_a_refused_consent_leaves_no_typed_details(rasa_stack: Stack, web: httpx.Client) -> None:
     email = "refuser.private@example.org"
-    consent = up_to_the_consent_question(web, "Quinn", email)
+    consent = up_to_the_consent_question(web, "Jordan", email)
     sender = sender_of(rasa_stack, web)
     assert tracker_holds(rasa_stack, sender, email) > 0  # it was there while being asked
     assert "haven't saved" in text_of(press(web, consent[-1], "No thanks"))
     assert tracker_holds(rasa_stack, sender, email) == 0
-    assert tracker_holds(rasa_stack, sender, "Quinn") == 0
+    assert tracker_holds(rasa_stack, sender, '"Jordan"') == 0
     # the conversation goes on as before
     assert text_of(say(web, "what does a healthcare assistant do")).strip()
 
@@ -67,23 +66,23 @@ def test_a_refused_consent_leaves_no_typed_details(rasa_stack: Stack, web: httpx
 def test_a_stopped_form_leaves_no_typed_details(rasa_stack: Stack, web: httpx.Client) -> None:
     email = "stopper.private@example.org"
     assert "first name" in text_of(say(web, "i want to apply"))
-    say(web, "Morgan")
+    say(web, "Sasha")
     method = say(web, "22")
     press(web, method[-1], "Email")
     say(web, email)
     assert "nothing has been saved" in text_of(say(web, "stop")).lower()
     sender = sender_of(rasa_stack, web)
     assert tracker_holds(rasa_stack, sender, email) == 0
-    assert tracker_holds(rasa_stack, sender, "Morgan") == 0
+    assert tracker_holds(rasa_stack, sender, '"Sasha"') == 0
 
 
 def test_an_under_16_answer_leaves_no_typed_details(rasa_stack: Stack,
                                                     web: httpx.Client) -> None:
     assert "first name" in text_of(say(web, "i want to register my interest"))
-    say(web, "Kit")
+    say(web, "Jordan")
     assert "National Careers Service" in text_of(say(web, "14"))
     sender = sender_of(rasa_stack, web)
-    assert tracker_holds(rasa_stack, sender, "Kit") == 0
+    assert tracker_holds(rasa_stack, sender, '"Jordan"') == 0
     assert tracker_holds(rasa_stack, sender, '"14"') == 0
 
 

@@ -83,7 +83,9 @@ def test_the_command_exits_non_zero_with_the_list(monkeypatch: pytest.MonkeyPatc
 def test_the_fixed_day_is_honoured_only_in_development_and_test(tmp_path: Path) -> None:
     day = date(2027, 5, 1)
     assert make_settings(tmp_path, carecareers_today=day).fixed_today == day
-    production = make_settings(tmp_path, carecareers_today=day, environment="production")
+    secrets = {name: "s" * 40 for name in ("secret_key", "rasa_token", "action_server_token")}
+    production = make_settings(tmp_path, carecareers_today=day, environment="production",
+                               **secrets)
     assert production.fixed_today is None
 
 
