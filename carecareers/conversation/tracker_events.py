@@ -22,6 +22,8 @@ REMOVED = "[removed]"
 # The forms that ask for personal details: where each begins, and the prefix of its slots.
 FORM_START_ACTIONS = ("action_start_interest", "action_start_job_alert")
 FORM_SLOT_PREFIXES = ("lead_", "alert_")
+# What the assistant remembers about the person from what they typed (their age, their place).
+PERSON_SLOTS = frozenset({"age", "location"})
 CHUNK = 500
 
 
@@ -110,7 +112,8 @@ def redact_event(type_name: str, event: dict[str, Any]) -> dict[str, Any] | None
         return {**event, "text": REMOVED, "parse_data": parse_data}
     if type_name == "bot" and event.get("text"):
         return {**event, "text": REMOVED}
-    if type_name == "slot" and str(event.get("name", "")).startswith(FORM_SLOT_PREFIXES) \
+    name = str(event.get("name", ""))
+    if type_name == "slot" and (name.startswith(FORM_SLOT_PREFIXES) or name in PERSON_SLOTS) \
             and event.get("value") not in (None, False, True):
         return {**event, "value": None}
     return None

@@ -64,7 +64,7 @@ def test_a_refused_consent_leaves_no_typed_details(rasa_stack: Stack, web: httpx
 
 
 def test_a_stopped_form_leaves_no_typed_details(rasa_stack: Stack, web: httpx.Client) -> None:
-    email = "stopper.private@example.org"
+    email = "morgan.private@example.org"
     assert "first name" in text_of(say(web, "i want to apply"))
     say(web, "Sasha")
     method = say(web, "22")
