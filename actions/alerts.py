@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import age_from, channel_of, db_session, latest_entity
+from actions.common import age_from, channel_of, db_session, latest_entity, typed_answer_of
 from actions.interest import UNDER_16_HELP
 from carecareers.alerts import (
     TELEGRAM_LINK_MARKER,
@@ -86,6 +86,15 @@ class ValidateJobAlertForm(FormValidationAction):
         if channel_of(tracker) == "telegram":
             return [s for s in domain_slots if s != "alert_email"]
         return domain_slots
+
+    # An email address or a postcode is taken by its shape, whatever NLU made of it.
+    def extract_alert_place(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                            domain: DomainDict) -> dict[str, Any]:
+        return typed_answer_of("alert_place", "postcode", tracker)
+
+    def extract_alert_email(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                            domain: DomainDict) -> dict[str, Any]:
+        return typed_answer_of("alert_email", "email", tracker)
 
     def validate_alert_age(self, value: Any, dispatcher: CollectingDispatcher,
                            tracker: Tracker, domain: DomainDict) -> dict[str, Any]:

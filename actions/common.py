@@ -16,7 +16,7 @@ from carecareers.careers.content import load_content
 from carecareers.careers.records import CareersContent
 from carecareers.db import make_engine, session_factory
 from carecareers.geo import default_gazetteer
-from carecareers.leads.form import ConsentContext
+from carecareers.leads.form import ConsentContext, typed_answer
 from carecareers.leads.validation import InvalidAnswer, parse_age
 from carecareers.settings import get_settings
 
@@ -53,11 +53,6 @@ def latest_entity(tracker: Tracker, name: str) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def entity_or_slot(tracker: Tracker, name: str) -> str | None:
-    value = latest_entity(tracker, name) or tracker.get_slot(name)
-    return str(value) if value not in (None, "") else None
-
-
 def age_from(value: Any) -> int | None:
     """The age in years in a slot or entity ('17', 'im 17'), or None."""
     if value is None:
@@ -66,6 +61,18 @@ def age_from(value: Any) -> int | None:
         return parse_age(str(value)).years
     except InvalidAnswer:
         return None
+
+
+def typed_answer_of(slot: str, kind: str, tracker: Tracker) -> dict[str, Any]:
+    """For a form's extract_ method: the latest message as `slot`, if its shape is `kind`.
+
+    Only while `slot` is the question asked, and never for a tapped button's answer.
+    """
+    if tracker.get_slot("requested_slot") != slot or latest_entity(tracker, "form_answer"):
+        return {}
+    answer = typed_answer(kind, str(tracker.latest_message.get("text") or ""),
+                          default_gazetteer(), careers_content())
+    return {} if answer is None else {slot: answer}
 
 
 def message_metadata(tracker: Tracker) -> dict[str, Any]:

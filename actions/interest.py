@@ -20,6 +20,7 @@ from actions.common import (
     db_session,
     latest_entity,
     say,
+    typed_answer_of,
 )
 from carecareers.careers import answers
 from carecareers.conversation.payloads import (
@@ -92,6 +93,20 @@ class ValidateInterestForm(FormValidationAction):
         if tracker.get_slot("lead_under_16"):
             return []
         return domain_slots
+
+    # A name, an address or a postcode is taken by its shape, whatever NLU made of it.
+    def extract_lead_first_name(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> dict[str, Any]:
+        return typed_answer_of("lead_first_name", "name", tracker)
+
+    def extract_lead_contact_detail(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> dict[str, Any]:
+        method = tracker.get_slot("lead_contact_method")
+        return typed_answer_of("lead_contact_detail", method, tracker) if method else {}
+
+    def extract_lead_postcode(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> dict[str, Any]:
+        return typed_answer_of("lead_postcode", "postcode", tracker)
 
     def validate_lead_first_name(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:

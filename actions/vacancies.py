@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import db_session, latest_entity, message_metadata
+from actions.common import db_session, latest_entity, message_metadata, typed_answer_of
 from carecareers.geo import default_gazetteer
 from carecareers.vacancies.search import SearchResult, UnknownPlace, VacancyHit, search_vacancies
 
@@ -66,6 +66,11 @@ def _shared_location(tracker: Tracker) -> str | None:
 class ValidateVacancySearchForm(FormValidationAction):
     def name(self) -> str:
         return "validate_vacancy_search_form"
+
+    def extract_location(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> dict[str, Any]:
+        """A postcode is taken by its shape, whatever NLU made of it."""
+        return typed_answer_of("location", "postcode", tracker)
 
     def validate_location(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> dict[str, Any]:

@@ -16,7 +16,12 @@ from carecareers.careers.roles import find_role
 from carecareers.geo import Gazetteer
 from carecareers.leads.consent import ConsentWording, consent_wording
 from carecareers.leads.recording import matching_providers
-from carecareers.leads.validation import InvalidAnswer, parse_postcode
+from carecareers.leads.validation import (
+    InvalidAnswer,
+    parse_contact_detail,
+    parse_first_name,
+    parse_postcode,
+)
 
 YES_WORDS = frozenset({
     "yes", "y", "yeah", "yep", "yup", "ok", "okay", "sure", "i agree", "agree", "yes please",
@@ -32,6 +37,20 @@ CHANGEABLE = {"name": "lead_first_name", "age": "lead_age", "contact": "lead_con
               "interest": "lead_interest"}
 AGE_BAND_LABELS = {"under_16": "under 16", "16_17": "16-17", "18_24": "18-24", "25_plus": "25+"}
 MAX_INTEREST_CHARS = 200
+# Words that make a short answer at the name question something other than a name: a way
+# of stopping, a yes or no, a greeting, or a question. A name has at most three words.
+NOT_A_NAME = frozenset({
+    "stop", "cancel", "quit", "exit", "abort", "nvm", "nevermind", "never", "forget", "skip",
+    "scrap", "enough", "leave", "later", "bother", "end", "changed", "mind", "wait",
+    "yes", "no", "nah", "nope", "yeah", "yep", "ok", "okay", "sure", "maybe",
+    "hi", "hiya", "hey", "hello", "helo", "yo", "sup", "wassup", "morning", "afternoon",
+    "evening", "thanks", "thank", "ta", "cheers", "bye", "goodbye",
+    "help", "what", "why", "how", "who", "when", "where", "which", "bot", "robot", "human",
+    "person", "someone", "adviser", "advisor", "privacy", "delete", "data",
+    "pay", "paid", "money", "wage", "wages", "salary", "job", "jobs", "work", "vacancies",
+    "apprenticeship", "apprenticeships", "dbs", "course", "courses", "degree", "training",
+    "career", "careers", "hours", "care", "alerts"})
+MAX_NAME_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,42 @@ def read_consent(button_answer: str | None, typed: str, intent: str | None) -> s
     if lowered.rstrip(".!") in CONSENT_WORDS:
         return "given"
     return None
+
+
+def typed_answer(kind: str, text: str, gazetteer: Gazetteer,
+                 content: CareersContent) -> str | None:
+    """The typed text, when its shape makes it an answer of this kind, or None.
+
+    `kind` is "name", "postcode" or a contact method ("phone", "email", "telegram"). Such
+    answers are taken by their form whatever NLU made of the words: an address or a name
+    can look like a question, or like "stop", to a classifier. Anything else is left to
+    the form's usual reading, so "stop" still stops and a question is still answered.
+    """
+    cleaned = text.strip()
+    if not cleaned or cleaned.startswith("/"):
+        return None  # empty, or a button's payload
+    try:
+        if kind == "name":
+            return cleaned if looks_like_a_name(cleaned, content) else None
+        if kind == "postcode":
+            parse_postcode(cleaned, gazetteer)
+        else:
+            parse_contact_detail(kind, cleaned)
+    except InvalidAnswer:
+        return None
+    return cleaned
+
+
+def looks_like_a_name(text: str, content: CareersContent) -> bool:
+    """A short answer of letters that is not a stop, a yes or no, a greeting or a job."""
+    try:
+        name = parse_first_name(text)
+    except InvalidAnswer:
+        return False
+    words = name.lower().replace("-", " ").replace("'", " ").split()
+    if len(words) > MAX_NAME_WORDS or any(word in NOT_A_NAME for word in words):
+        return False
+    return find_role(content, name) is None
 
 
 def read_interest(text: str) -> str:

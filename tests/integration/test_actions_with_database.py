@@ -74,6 +74,33 @@ async def validate(slot: str, value: str, slots: dict[str, Any] | None = None,
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
 
 
+async def typed(slot: str, text: str, intent: str,
+                slots: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The slots the form's validation sets for a typed answer that no slot mapping took."""
+    t = tracker({**(slots or {}), "requested_slot": slot}, text, intent=intent)
+    events = await ValidateInterestForm().run(CollectingDispatcher(), t, {"forms": {
+        "interest_form": {"required_slots": list(FILLED)}}, "slots": {s: {} for s in FILLED}})
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_a_name_or_address_is_taken_whatever_nlu_made_of_it(database) -> None:
+    assert await typed("lead_first_name", "Robin", "bot_challenge") == {
+        "lead_first_name": "Robin"}
+    assert await typed("lead_contact_detail", "morgan.private@example.org", "stop",
+                       {"lead_contact_method": "email"}) == {
+        "lead_contact_detail": "morgan.private@example.org"}
+    assert await typed("lead_postcode", "ST16", "search_vacancies") == {"lead_postcode": "ST16"}
+
+
+async def test_a_stop_or_a_question_is_not_taken_as_an_answer(database) -> None:
+    # Nothing set: Rasa then rejects the form's turn, and the stop or question rules answer.
+    assert await typed("lead_first_name", "stop", "stop") == {}
+    assert await typed("lead_first_name", "are you a bot", "bot_challenge") == {}
+    assert await typed("lead_contact_detail", "cancel", "stop",
+                       {"lead_contact_method": "email"}) == {}
+    assert await typed("lead_postcode", "how much do carers get", "ask_pay") == {}
+
+
 async def test_invalid_answers_are_asked_again_with_an_example(database) -> None:
     slots, messages = await validate("lead_contact_detail", "0770",
                                      {"lead_contact_method": "phone"})

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from carecareers.careers.content import load_content
+from carecareers.geo import default_gazetteer
 from carecareers.leads.form import (
     age_label,
     read_confirmation,
     read_consent,
     read_interest,
+    typed_answer,
     wants_callback,
 )
 from carecareers.leads.validation import AGE_BANDS, InvalidAnswer
+from carecareers.settings import PROJECT_ROOT
 
 
 @pytest.mark.parametrize(("stored", "shown"), [
@@ -61,3 +65,32 @@ def test_interest_must_be_short_text() -> None:
 def test_phone_or_asking_for_a_person_means_a_call_back() -> None:
     assert wants_callback(True, "email") and wants_callback(False, "phone")
     assert not wants_callback(False, "email")
+
+
+# -- answers taken by their shape, whatever NLU made of them --------------------------------
+
+
+@pytest.fixture(scope="module")
+def careers():
+    return load_content(PROJECT_ROOT / "content")
+
+
+@pytest.mark.parametrize(("kind", "text"), [
+    ("name", "Robin"), ("name", "Quinn"), ("name", "my name is Mary-Jane"),
+    ("name", "it's Aisha Bibi"), ("email", "morgan.private@example.org"),
+    ("phone", "07700 900123"), ("postcode", "ST16"), ("postcode", "st4 6qg"),
+])
+def test_an_answer_of_the_right_shape_is_taken(careers, kind, text) -> None:
+    assert typed_answer(kind, f" {text} ", default_gazetteer(), careers) == text
+
+
+@pytest.mark.parametrize(("kind", "text"), [
+    ("name", "stop"), ("name", "never mind"), ("name", "nvm"), ("name", "no thanks"),
+    ("name", "hi"), ("name", "are you a bot"), ("name", "help"), ("name", "nurse"),
+    ("name", "healthcare assistant"), ("name", "how much is the pay"), ("name", "17"),
+    ("name", "what do I need to be a carer in Stoke"), ("name", "/stop"),
+    ("email", "stop"), ("email", "cancel it"), ("phone", "forget it"),
+    ("postcode", "stop"), ("postcode", "quit"), ("postcode", "/search_vacancies"), ("name", ""),
+])
+def test_anything_else_is_left_to_the_forms_usual_reading(careers, kind, text) -> None:
+    assert typed_answer(kind, text, default_gazetteer(), careers) is None
