@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from carecareers.leads.consent import consent_wording
+from carecareers.leads.privacy import RetentionPeriods, load_privacy_notice
 from carecareers.readability import describe, is_prose, score
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,11 +137,12 @@ def web_chat_texts(root: Path = ROOT) -> Iterator[Text]:
 
 def privacy_texts(content: Path = CONTENT) -> Iterator[Text]:
     """The privacy notice, paragraph by paragraph, and the consent question for each channel."""
-    notice = yaml.safe_load((content / "privacy/notice.yml").read_text(encoding="utf-8"))
-    yield "privacy/notice.yml:summary", notice["summary"]
-    for section in notice["sections"]:
-        for i, paragraph in enumerate(section["paragraphs"]):
-            yield f"privacy/notice.yml:{section['heading']}[{i}]", paragraph
+    notice = load_privacy_notice(content, RetentionPeriods(lead_days=365, chat_days=30,
+                                                           alert_days=365))
+    yield "privacy/notice.yml:summary", notice.summary
+    for section in notice.sections:
+        for i, paragraph in enumerate(section.paragraphs):
+            yield f"privacy/notice.yml:{section.heading}[{i}]", paragraph
     for method in ("phone", "email", "telegram"):
         wording = consent_wording(content, method, ["Oak House Care"],
                                   "https://care.example.org/privacy", 365)

@@ -14,6 +14,7 @@ from carecareers.leads.form import (
     typed_answer,
     wants_callback,
 )
+from carecareers.leads.privacy import period_in_words
 from carecareers.leads.validation import AGE_BANDS, InvalidAnswer
 from carecareers.settings import PROJECT_ROOT
 
@@ -94,3 +95,11 @@ def test_an_answer_of_the_right_shape_is_taken(careers, kind, text) -> None:
 ])
 def test_anything_else_is_left_to_the_forms_usual_reading(careers, kind, text) -> None:
     assert typed_answer(kind, text, default_gazetteer(), careers) is None
+
+
+@pytest.mark.parametrize(("days", "words"), [
+    (1, "1 day"), (14, "14 days"), (30, "30 days"), (59, "59 days"), (61, "2 months"),
+    (180, "6 months"), (365, "12 months"), (730, "24 months"),
+])
+def test_retention_periods_are_said_in_plain_words(days, words) -> None:
+    assert period_in_words(days) == words

@@ -46,7 +46,11 @@ def confirm(request: Request, token: str,
                          "a day. Every email has a link to stop them.")
 
 
-@router.api_route("/unsubscribe/{token}", methods=["GET", "POST"], response_class=HTMLResponse)
+# The link in an email (GET) and a mail client's one-click unsubscribe (POST, RFC 8058).
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse,
+            operation_id="stop_alerts_from_link")
+@router.post("/unsubscribe/{token}", response_class=HTMLResponse,
+             operation_id="stop_alerts_one_click")
 def stop(request: Request, token: str, session: Session = Depends(get_session)) -> HTMLResponse:
     try:
         unsubscribe(session, token[:MAX_TOKEN])
