@@ -21,6 +21,8 @@ from carecareers.careers.records import CareersContent
 from carecareers.settings import get_settings
 
 SLOTS = ("role", "current_role", "qualification", "age", "is_apprentice")
+# How far back a follow-up ("what about nurses?") looks for the question it repeats.
+RECENT_TURNS = 3
 
 
 def latest_entities(tracker: Tracker) -> dict[str, str]:
@@ -61,27 +63,67 @@ def turn_of(tracker: Tracker) -> turns.Turn:
                       said=typed_entities(tracker))
 
 
+Replier = Callable[[CareersContent, turns.Turn], turns.Reply]
+
+
 class CareersAction(Action, ABC):
     """Answer with one reply function of `carecareers.careers.turns`."""
 
-    reply: Callable[[CareersContent, turns.Turn], turns.Reply]
+    reply: Replier
 
     @abstractmethod
     def name(self) -> str:
         """The action's name in the domain."""
 
+    def replier(self, tracker: Tracker, turn: turns.Turn) -> Replier:
+        """The reply function for this turn: the action's own, unless a follow-up says not."""
+        return self.reply
+
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        reply = self.reply(careers_content(), turn_of(tracker))
+        turn = turn_of(tracker)
+        reply = self.replier(tracker, turn)(careers_content(), turn)
         say(dispatcher, reply.answer)
         return [SlotSet(name, value) for name, value in reply.slots.items()]
 
 
+def earlier_topic(tracker: Tracker) -> str | None:
+    """The careers action that answered in the last few turns (the newest), if any."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > RECENT_TURNS:
+                return None
+        elif event.get("event") == "action" and event.get("name") in TOPICS:
+            return str(event["name"])
+    return None
+
+
 class ActionRoleInfo(CareersAction):
+    """What a role is; or, for "what about ...?", the question before asked again."""
+
     def name(self) -> str:
         return "action_role_info"
 
     reply = staticmethod(turns.role_info_reply)
+
+    def replier(self, tracker: Tracker, turn: turns.Turn) -> Replier:
+        topic = earlier_topic(tracker)
+        if (turns.is_follow_up(turn.text) and topic not in (None, self.name())
+                and turns.changes_the_person(turn)):
+            return TOPICS[str(topic)]
+        return self.reply
+
+    async def run(self, dispatcher: CollectingDispatcher,  # type: ignore[override]
+                  tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        turn = turn_of(tracker)
+        if (turns.is_follow_up(turn.text) and turn.entity("role") is None
+                and earlier_topic(tracker) is None):
+            # "what about if im 15" with no question before it: take note of what was said.
+            from actions.context import hand_over  # noqa: PLC0415 - context delegates here
+            return await hand_over("action_acknowledge", dispatcher, tracker, domain)
+        return super().run(dispatcher, tracker, domain)
 
 
 class ActionPay(CareersAction):
@@ -105,6 +147,12 @@ class ActionCareerPath(CareersAction):
         return "action_career_path"
 
     reply = staticmethod(turns.path_reply)
+
+    def replier(self, tracker: Tracker, turn: turns.Turn) -> Replier:
+        # "and next year?" after a pay answer asks about pay, not the next job up.
+        if turns.asks_about_next_year(turn.text) and earlier_topic(tracker) == "action_pay":
+            return turns.pay_reply
+        return self.reply
 
 
 class ActionListRoles(CareersAction):
@@ -133,3 +181,13 @@ class ActionGraduatePathway(CareersAction):
         return "action_graduate_pathway"
 
     reply = staticmethod(turns.pathway_reply)
+
+
+# The questions a follow-up can ask again, by the action that answered them.
+TOPICS: dict[str, Replier] = {
+    "action_pay": turns.pay_reply,
+    "action_entry_requirements": turns.entry_reply,
+    "action_career_path": turns.path_reply,
+    "action_role_info": turns.role_info_reply,
+    "action_apprenticeships": turns.levels_reply,
+}

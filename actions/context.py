@@ -24,7 +24,9 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 from rasa_sdk.utils import call_potential_coroutine
 
+from actions.careers import earlier_topic, turn_of
 from actions.common import age_from, latest_entity
+from carecareers.careers import turns
 
 # The modules whose actions this one hands over to (imported so that they are registered).
 DELEGATES = ("actions.careers", "actions.interest", "actions.privacy", "actions.vacancies")
@@ -206,7 +208,14 @@ def noted_facts(tracker: Tracker) -> str:
 
 
 def answer_for(tracker: Tracker) -> str | None:
-    """The answer a short reply asks for: about a role named, or the route from where one is."""
+    """The answer a short reply asks for: about a role named, or the route from where one is.
+
+    "and if I was an apprentice?" asks the question before again, for the person changed.
+    """
+    turn = turn_of(tracker)
+    topic = earlier_topic(tracker)
+    if topic is not None and turns.is_follow_up(turn.text) and turns.changes_the_person(turn):
+        return topic
     if latest_entity(tracker, "current_role") is not None:
         return "action_career_path"
     if latest_entity(tracker, "role") is not None:

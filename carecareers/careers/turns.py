@@ -41,6 +41,16 @@ STATED_AGE = re.compile(
     r"|^\s*(\d{1,2})\s+(?:and|&|n)\b",               # "16 and thinking about ..."
     re.IGNORECASE,
 )
+# "what about nurses?", "and if I was 18?", "what if im an apprentice": the same question as
+# before, asked again about another role or another person. NLU reads most of these as a
+# question about the role itself; the actions send them back to the topic asked before.
+FOLLOW_UP = re.compile(
+    r"^\s*(?:and\s+|so\s+|ok(?:ay)?\s+|but\s+)?(?:what|how)\s+about\b"
+    r"|^\s*(?:and\s+|so\s+|but\s+)?what\s+if\b"
+    r"|^\s*and\s+(?:for|at|as|if|when)\b",
+    re.IGNORECASE,
+)
+NEXT_YEAR = re.compile(r"\bnext year\b|\bthe year after\b", re.IGNORECASE)
 # Texting words that NLU may take for a role: "rn" at the end of a message is "right now".
 NOT_A_ROLE_AT_THE_END = ("rn",)
 
@@ -73,6 +83,21 @@ class Turn:
 class Reply:
     answer: Answer
     slots: Slots = field(default_factory=dict)
+
+
+def is_follow_up(text: str) -> bool:
+    """A message that asks the question before again with something changed."""
+    return FOLLOW_UP.search(text) is not None
+
+
+def changes_the_person(turn: Turn) -> bool:
+    """The message names a role, an age or apprenticeship: something a topic depends on."""
+    return any(turn.entity(name) is not None for name in ("role", "age", "qualification")) \
+        or APPRENTICE.search(turn.text) is not None
+
+
+def asks_about_next_year(text: str) -> bool:
+    return NEXT_YEAR.search(text) is not None
 
 
 def parse_years(value: str | None) -> int | None:

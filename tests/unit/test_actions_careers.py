@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from datetime import datetime, timezone
 from typing import Any
 
@@ -26,12 +28,17 @@ SENT_AT = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc).timestamp()
 
 
 def tracker(text: str = "", intent: str = "", entities: list[dict[str, Any]] | None = None,
-            sent_at: float = SENT_AT, **slots: Any) -> Tracker:
+            sent_at: float = SENT_AT, before: tuple[str, ...] = (), **slots: Any) -> Tracker:
+    """The latest message, after earlier turns each answered by the action named in `before`."""
     latest = {"text": text, "intent": {"name": intent, "confidence": 1.0},
               "entities": entities or []}
+    earlier = [event for name in before for event in (
+        {"event": "user", "timestamp": sent_at - 60, "text": "..."},
+        {"event": "action", "name": name})]
     return Tracker(
         sender_id="test", slots=slots, latest_message=latest,
-        events=[{"event": "user", "timestamp": sent_at, "text": text, "parse_data": latest}],
+        events=[*earlier,
+                {"event": "user", "timestamp": sent_at, "text": text, "parse_data": latest}],
         paused=False, followup_action=None, active_loop={},
         latest_action_name="action_listen",
     )
@@ -44,6 +51,8 @@ def entity(name: str, value: str) -> dict[str, Any]:
 def run(action: Any, t: Tracker) -> tuple[list[Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, t, {})
+    if inspect.iscoroutine(events):
+        events = asyncio.run(events)
     return events, dispatcher.messages
 
 
@@ -224,3 +233,51 @@ def test_a_current_role_inside_the_role_wanted_is_ignored() -> None:
     reply = messages[0]["text"]
     assert reply.startswith("From no qualifications yet to senior care worker")
     assert "must get level 2 English and maths" in reply
+
+
+# -- follow-ups: "what about ...?" asks the question before again -----------------------------
+
+
+def test_what_about_another_role_after_a_pay_question_gives_that_roles_pay() -> None:
+    events, messages = run(ActionRoleInfo(), tracker(
+        "what about nurses", "ask_role_info", [entity("role", "registered_nurse")],
+        before=("action_pay",), role="care_worker"))
+    assert "band 5" in messages[0]["text"].lower() and "£" in messages[0]["text"]
+    assert SlotSet("role", "registered_nurse") in events
+
+
+def test_what_about_a_role_with_no_question_before_describes_the_role() -> None:
+    _, messages = run(ActionRoleInfo(), tracker(
+        "what about nurses", "ask_role_info", [entity("role", "registered_nurse")]))
+    assert "band" not in messages[0]["text"].lower()
+    assert "nursing and midwifery council" in messages[0]["text"].lower()
+
+
+def test_a_new_age_after_a_pay_question_gets_the_pay_for_that_age() -> None:
+    _, messages = run(ActionRoleInfo(), tracker(
+        "what if im 15", "ask_role_info", [entity("age", "15")],
+        before=("action_pay",), role="care_worker"))
+    text = messages[0]["text"]
+    assert "16" in text and "£" not in text.split("\n")[0]
+
+
+def test_a_new_age_with_no_question_before_is_noted_not_taken_for_a_role() -> None:
+    _, messages = run(ActionRoleInfo(), tracker(
+        "what about if im 15", "ask_role_info", [entity("age", "15")],
+        role="registered_nurse"))
+    assert "you're 15" in messages[0]["text"]
+    assert "midwifery" not in messages[0]["text"].lower()
+
+
+def test_a_question_from_long_ago_is_not_asked_again() -> None:
+    _, messages = run(ActionRoleInfo(), tracker(
+        "what about nurses", "ask_role_info", [entity("role", "registered_nurse")],
+        before=("action_pay", "action_list_roles", "action_list_roles", "action_list_roles")))
+    assert "band" not in messages[0]["text"].lower()
+
+
+def test_and_next_year_after_pay_is_about_pay() -> None:
+    _, messages = run(ActionCareerPath(), tracker(
+        "and next year?", "ask_career_path", before=("action_pay",), age="19",
+        is_apprentice=True))
+    assert "£" in messages[0]["text"] and "apprentice" in messages[0]["text"].lower()

@@ -162,3 +162,12 @@ def test_payloads_are_read_safely() -> None:
     assert parse_payload("/greet") == ("greet", {})
     assert parse_payload('/ask_pay{"role":') == ("", {})
     assert parse_payload("hello") == ("", {})
+
+
+def test_and_if_i_was_an_apprentice_asks_the_pay_question_again() -> None:
+    earlier = [{"event": "user", "text": "how much do carers get"},
+               {"event": "action", "name": "action_pay"},
+               {"event": "user", "text": "and if i was an apprentice"}]
+    _, messages = run(ActionAcknowledge(), tracker("and if i was an apprentice", events=earlier,
+                                                   role="care_worker", age="17"))
+    assert "£" in messages[-1]["text"] and "apprentice" in messages[-1]["text"].lower()
