@@ -32,11 +32,14 @@ class RetryReport:
     waiting: int
 
 
-def remember_failed(session: Session, sender_id: str, change: str) -> None:
+def remember_failed(session: Session, sender_id: str, change: str,
+                    now: datetime | None = None) -> None:
     """Keep a change the tracker store refused, so that it is retried until it is done."""
     if change not in CHANGES:
         raise ValueError(f"unknown tracker change {change!r}")
-    session.add(PendingTrackerChange(sender_id=sender_id, change=change))
+    now = now or utcnow()
+    session.add(PendingTrackerChange(sender_id=sender_id, change=change, created_at=now,
+                                     next_attempt_at=now))
 
 
 def retry_pending(session: Session, tracker_store_url: str,

@@ -183,7 +183,7 @@ def test_retention_reaches_conversations_and_login_records(session: Session,
 def test_a_failed_tracker_change_is_retried_until_done(session: Session,
                                                        tracker_url: str) -> None:
     a_form_filled_in(tracker_url, "web-jordan")
-    remember_failed(session, "web-jordan", "redact")
+    remember_failed(session, "web-jordan", "redact", now=NOW)
     session.flush()
     unreachable = "postgresql+psycopg2://postgres@127.0.0.1:9/refused"  # nothing listens there
 
