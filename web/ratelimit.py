@@ -84,7 +84,11 @@ class ChatLimiter:
             if not self._limiter.test(item, self._namespace, kind, key):
                 return self._wait_seconds(item, kind, key)
         for item, kind, key in checks:
-            self._limiter.hit(item, self._namespace, kind, key)
+            # Recording has the last word (it is the atomic step). It can count a message
+            # sent exactly one window ago where `test` did not, so a refusal here is at
+            # the very edge of the window: a second later there is room.
+            if not self._limiter.hit(item, self._namespace, kind, key):
+                return 1
         return 0
 
     def _is_new(self, session_key: str) -> bool:
