@@ -1,0 +1,89 @@
+"""Hand adviser messages to the bot: claim what is due, then record sent, failed or blocked.
+
+The dashboard (any number of web processes) only inserts `pending` rows; the bot process
+claims them with a conditional UPDATE, so two drainers never send the same message, and
+a claim left behind by a crash is taken again after CLAIM_SECONDS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from carecareers.delivery.outbox import suppress
+from carecareers.models import AdviserThread, Lead, ThreadMessage
+from carecareers.models.base import utcnow
+
+CLAIM_SECONDS = 120
+MAX_ATTEMPTS = 5
+FIRST_RETRY_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    message_id: int
+    chat_id: str
+    sender_name: str
+    organisation: str
+    text: str
+    attempts: int
+
+
+def claim_due(factory: sessionmaker[Session], now: datetime | None = None,
+              limit: int = 50) -> list[Delivery]:
+    """Take the adviser messages due now, each for this process alone."""
+    now = now or utcnow()
+    with factory() as session, session.begin():
+        rows = session.execute(
+            select(ThreadMessage, Lead.telegram_chat_id)
+            .join(AdviserThread, AdviserThread.id == ThreadMessage.thread_id)
+            .join(Lead, Lead.id == AdviserThread.lead_id)
+            .where(ThreadMessage.direction == "to_person",
+                   ThreadMessage.state.in_(("pending", "sending")),
+                   ThreadMessage.next_attempt_at <= now)
+            .order_by(ThreadMessage.id).limit(limit)).tuples().all()
+        claimed = []
+        for message, chat_id in rows:
+            taken = session.execute(
+                update(ThreadMessage)
+                .where(ThreadMessage.id == message.id, ThreadMessage.state == message.state,
+                       ThreadMessage.next_attempt_at == message.next_attempt_at)
+                .values(state="sending",
+                        next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS)))
+            if taken.rowcount == 1 and chat_id:
+                claimed.append(Delivery(message.id, chat_id, message.sender_name,
+                                        message.organisation, message.text, message.attempts))
+        return claimed
+
+
+def record_sent(factory: sessionmaker[Session], delivery: Delivery,
+                now: datetime | None = None) -> None:
+    with factory() as session, session.begin():
+        session.execute(update(ThreadMessage).where(ThreadMessage.id == delivery.message_id)
+                        .values(state="sent", sent_at=now or utcnow(), last_error=None,
+                                attempts=delivery.attempts + 1))
+
+
+def record_failure(factory: sessionmaker[Session], delivery: Delivery, reason: str, *,
+                   blocked: bool = False, retry: bool = True,
+                   now: datetime | None = None) -> str:
+    """Note a failed send: blocked (stop writing to this chat), retry later, or failed."""
+    now = now or utcnow()
+    attempts = delivery.attempts + 1
+    values: dict[str, object] = {"attempts": attempts, "last_error": reason[:300]}
+    if blocked:
+        values["state"] = "blocked"
+    elif retry and attempts < MAX_ATTEMPTS:
+        values |= {"state": "pending", "next_attempt_at": now + timedelta(
+            seconds=FIRST_RETRY_SECONDS * 2 ** (attempts - 1))}
+    else:
+        values["state"] = "failed"
+    with factory() as session, session.begin():
+        session.execute(update(ThreadMessage).where(ThreadMessage.id == delivery.message_id)
+                        .values(**values))
+        if blocked:
+            suppress(session, "telegram", delivery.chat_id, reason, now)
+    return str(values["state"])
