@@ -109,7 +109,7 @@ def build_application(settings: Settings, *, rasa: RasaClient | RasaPool | None 
         builder = builder.get_updates_request(ReportingRequest(link, connection_pool_size=1))
     application = builder.build()
     rasa = rasa or rasa_client_for(settings)
-    sessions = session_factory(make_engine(settings.database_url))
+    sessions = session_factory(make_engine(settings.database_url, immediate=True))
     application.bot_data[SERVICES_KEY] = Services(
         rasa=rasa,
         relay=Relay(rasa, settings.tracker_store_url, sessions),

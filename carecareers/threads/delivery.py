@@ -34,9 +34,14 @@ class Delivery:
 
 def claim_due(factory: sessionmaker[Session], now: datetime | None = None,
               limit: int = 50) -> list[Delivery]:
-    """Take the adviser messages due now, each for this process alone."""
+    """Take the adviser messages due now, each for this process alone.
+
+    Looking is a read-only transaction, so a bot with nothing to send never holds a write
+    lock (on SQLite, a dashboard request would otherwise have to wait for it); each claim
+    is a transaction that begins with its write.
+    """
     now = now or utcnow()
-    with factory() as session, session.begin():
+    with factory() as session:
         rows = session.execute(
             select(ThreadMessage, Lead.telegram_chat_id)
             .join(AdviserThread, AdviserThread.id == ThreadMessage.thread_id)
@@ -45,18 +50,21 @@ def claim_due(factory: sessionmaker[Session], now: datetime | None = None,
                    ThreadMessage.state.in_(("pending", "sending")),
                    ThreadMessage.next_attempt_at <= now)
             .order_by(ThreadMessage.id).limit(limit)).tuples().all()
-        claimed = []
-        for message, chat_id in rows:
-            taken = session.execute(
-                update(ThreadMessage)
-                .where(ThreadMessage.id == message.id, ThreadMessage.state == message.state,
-                       ThreadMessage.next_attempt_at == message.next_attempt_at)
-                .values(state="sending",
-                        next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS)))
-            if taken.rowcount == 1 and chat_id:
-                claimed.append(Delivery(message.id, chat_id, message.sender_name,
-                                        message.organisation, message.text, message.attempts))
-        return claimed
+        found = [(Delivery(m.id, chat or "", m.sender_name, m.organisation, m.text, m.attempts),
+                  m.state, m.next_attempt_at) for m, chat in rows]
+    return [delivery for delivery, state, due in found
+            if delivery.chat_id and _claim(factory, delivery.message_id, state, due, now)]
+
+
+def _claim(factory: sessionmaker[Session], message_id: int, state: str, due: datetime,
+           now: datetime) -> bool:
+    with factory() as session, session.begin():
+        taken = session.execute(
+            update(ThreadMessage)
+            .where(ThreadMessage.id == message_id, ThreadMessage.state == state,
+                   ThreadMessage.next_attempt_at == due)
+            .values(state="sending", next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS)))
+        return taken.rowcount == 1
 
 
 def record_sent(factory: sessionmaker[Session], delivery: Delivery,
