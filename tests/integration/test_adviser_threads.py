@@ -256,3 +256,16 @@ def test_no_message_text_in_logs(db: tuple[Connection, Session],
     send_message(session, lead, adviser, "Meet me at the Hanley open day", TEAM, NOW)
     record_reply(session, lead.sender_id, "my number is 07700 900123", NOW)
     assert "Hanley" not in caplog.text and "07700" not in caplog.text
+
+
+def test_an_account_is_added_with_the_name_people_see(db: tuple[Connection, Session]) -> None:
+    from carecareers.advisers.accounts import AccountError, add_adviser
+    from tests.factories import PASSWORD
+
+    _, session = db
+    adviser = add_adviser(session, "p.s@example.org", PASSWORD, "adviser", name="  Priya  Shah ")
+    assert adviser.display_name == "Priya Shah"
+    lead = telegram_lead(session)
+    assert send_message(session, lead, adviser, "Hi", TEAM, NOW).sender_name == "Priya Shah"
+    with pytest.raises(AccountError, match="100 characters"):
+        add_adviser(session, "q@example.org", PASSWORD, "adviser", name="x" * 101)

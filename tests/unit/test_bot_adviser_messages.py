@@ -110,3 +110,24 @@ async def test_the_relay_notes_the_chat_of_a_telegram_lead(bot: Harness) -> None
     await bot.send(message("hello"))
     with bot.sessions() as session:
         assert session.scalar(select(Lead.telegram_chat_id)) == str(USER_ID)
+
+
+async def test_the_bot_delivers_on_its_own_once_started(bot: Harness) -> None:  # noqa: F811
+    """post_init (run by `python -m bot` before polling or the webhook starts) starts the
+    delivery task, and shutting down stops it."""
+    import asyncio
+
+    from bot.adviser_messages import TASK_KEY
+    from bot.app import close_services
+
+    assert bot.app.post_init is not None
+    await bot.app.post_init(bot.app)
+    task = bot.app.bot_data[TASK_KEY]
+    lead_with_message(bot)
+    for _ in range(40):
+        if states(bot) == ["sent"]:
+            break
+        await asyncio.sleep(0.1)
+    assert states(bot) == ["sent"]
+    await close_services(bot.app)
+    assert task.done() and TASK_KEY not in bot.app.bot_data
