@@ -70,6 +70,11 @@ def forget_form(dispatcher: CollectingDispatcher) -> list[EventType]:
     return clear_form()
 
 
+# Actions that mean the person asked for a person just before starting the form.
+ASKED_FOR_A_PERSON = ("utter_human_handoff", "action_offer_adviser_chat",
+                      "action_ask_adviser_chat")
+
+
 class ActionStartInterest(Action):
     """Begin a fresh form, noting whether the person asked to be called back."""
 
@@ -79,7 +84,7 @@ class ActionStartInterest(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         callback = tracker.get_intent_of_latest_message() == "human_handoff" or any(
-            e.get("event") == "action" and e.get("name") == "utter_human_handoff"
+            e.get("event") == "action" and e.get("name") in ASKED_FOR_A_PERSON
             for e in tracker.events[-6:])
         return [*clear_form(), SlotSet("lead_callback", callback)]
 

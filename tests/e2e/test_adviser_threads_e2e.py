@@ -161,6 +161,12 @@ def test_an_adviser_writes_in_the_dashboard_and_the_person_answers_in_telegram(
     say(telegram, USER, "how much do care workers earn", "an hour")
     assert len(thread_texts(rasa_stack, "from_person")) == 1
 
+    # asking for a person offers an adviser in this chat, and marks the lead
+    offer = say(telegram, USER, "can i talk to a real person", "write to you here")
+    press(telegram, USER, offer, "Message an adviser here", "asked an adviser")
+    with database(rasa_stack) as session:
+        assert session.scalar(select(Lead.wants_callback).where(Lead.id == lead)) is True
+
     question = say(telegram, USER, "/forget", "delete everything")
     press(telegram, USER, question, texts.FORGET_YES, "deleted")
     with database(rasa_stack) as session:
