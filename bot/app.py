@@ -116,6 +116,7 @@ def build_application(settings: Settings, *, rasa: RasaClient | RasaPool | None 
         secret_key=settings.secret_key,
         privacy_url=settings.public_base_url.rstrip("/") + "/privacy",
         sessions=sessions,
+        dashboard_url=settings.public_base_url,
     )
     add_handlers(application)
     return application

@@ -13,6 +13,7 @@ from telegram.ext import ContextTypes
 from bot.services import services
 from carecareers.conversation.senders import telegram_sender
 from carecareers.threads import record_reply
+from carecareers.threads.notices import notify_advisers
 
 logger = logging.getLogger(__name__)
 
@@ -22,16 +23,21 @@ def sender_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     return telegram_sender(services(context).secret_key, update.effective_user.id)
 
 
-def _take_reply(sessions: sessionmaker[Session], sender_id: str, text: str) -> bool:
+def _take_reply(sessions: sessionmaker[Session], sender_id: str, text: str,
+                dashboard_url: str) -> bool:
     with sessions() as session, session.begin():
-        return record_reply(session, sender_id, text) is not None
+        reply = record_reply(session, sender_id, text)
+        if reply is not None:
+            notify_advisers(session, reply, dashboard_url)
+        return reply is not None
 
 
 async def to_open_thread(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
     """Put typed text in the person's open adviser conversation; False if none is open."""
-    sessions = services(context).sessions
+    found = services(context)
     try:
-        return await asyncio.to_thread(_take_reply, sessions, sender_of(update, context), text)
+        return await asyncio.to_thread(_take_reply, found.sessions, sender_of(update, context),
+                                       text, found.dashboard_url)
     except SQLAlchemyError as exc:
         logger.warning("could not check for an adviser conversation: %s", type(exc).__name__)
         return False

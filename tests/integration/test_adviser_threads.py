@@ -269,3 +269,30 @@ def test_an_account_is_added_with_the_name_people_see(db: tuple[Connection, Sess
     assert send_message(session, lead, adviser, "Hi", TEAM, NOW).sender_name == "Priya Shah"
     with pytest.raises(AccountError, match="100 characters"):
         add_adviser(session, "q@example.org", PASSWORD, "adviser", name="x" * 101)
+
+
+def test_a_reply_emails_the_advisers_who_wrote_at_most_hourly(
+        db: tuple[Connection, Session]) -> None:
+    from carecareers.models import OutboxMessage
+    from carecareers.threads.notices import notify_advisers
+
+    _, session = db
+    lead = telegram_lead(session)
+    priya, tom = make_adviser(session, "priya@example.org"), make_adviser(session)
+    tom.active = False  # a disabled account is not emailed
+    send_message(session, lead, priya, "Hi", TEAM, NOW)
+    send_message(session, lead, tom, "Hello from me too", TEAM, NOW)
+    reply = record_reply(session, lead.sender_id, "my private answer", NOW)
+    assert reply is not None
+    assert notify_advisers(session, reply, "https://care.example.org/", NOW) == 1
+    session.flush()
+    [notice] = session.scalars(select(OutboxMessage)).all()
+    assert notice.address == "priya@example.org" and notice.channel == "email"
+    assert f"https://care.example.org/advisers/leads/{lead.id}" in notice.body
+    assert "private" not in notice.body and "Jade" not in notice.body + notice.subject
+    again = record_reply(session, lead.sender_id, "and another", NOW + timedelta(minutes=5))
+    assert again is not None and notify_advisers(session, again, "https://x", NOW) == 0
+    later = record_reply(session, lead.sender_id, "later", NOW + timedelta(hours=2))
+    assert later is not None
+    assert notify_advisers(session, later, "https://care.example.org",
+                           NOW + timedelta(hours=2)) == 1
