@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from carecareers import threads
 from carecareers.dashboard import (
     FilterChoices,
+    LeadDetail,
     export_leads,
     filter_choices,
     find_visible_lead,
@@ -117,7 +118,7 @@ def lead_page(request: Request, lead_id: int, session: DbSession,
     return _lead_response(request, session, viewer, detail, done=done)
 
 
-def _lead_response(request: Request, session: DbSession, viewer: Viewer, detail: object,
+def _lead_response(request: Request, session: DbSession, viewer: Viewer, detail: LeadDetail,
                    status_code: int = 200, errors: dict[str, str] | None = None,
                    done: str | None = None, form: dict[str, str] | None = None) -> Response:
     return render(request, "lead.html", viewer, status_code=status_code, detail=detail,
@@ -130,9 +131,10 @@ def _lead_response(request: Request, session: DbSession, viewer: Viewer, detail:
                   **_thread_context(session, viewer, detail))
 
 
-def _thread_context(session: DbSession, viewer: Viewer, detail: object) -> dict[str, object]:
+def _thread_context(session: DbSession, viewer: Viewer, detail: LeadDetail,
+                    ) -> dict[str, object]:
     """The lead's adviser conversation, and why this account may not write, if so."""
-    lead = detail.lead  # type: ignore[attr-defined]
+    lead = detail.lead
     return {"thread": threads.thread_view(session, lead),
             "cannot_message": threads.refusal(session, lead, viewer.adviser),
             "state_labels": STATE_LABELS, "max_message": MAX_TEXT_LENGTH}
