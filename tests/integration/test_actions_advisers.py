@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.advisers import ActionAskAdviserChat, ActionOfferAdviserChat
+from actions.advisers import ActionAskAdviserChat, ActionHumanHandoff
 from actions.interest import ActionStartInterest
 from carecareers.models import AuditEvent, Lead
 from tests.factories import make_lead
@@ -22,21 +23,28 @@ def tracker(channel: str, intent: str = "human_handoff",
     return Tracker(
         sender_id=SENDER, slots={},
         latest_message={"text": "", "intent": {"name": intent, "confidence": 1.0},
+                        "intent_ranking": [{"name": intent, "confidence": 1.0}],
                         "entities": []},
         events=[{"event": "user", "text": "", "metadata": {"channel": channel}}, *(events or [])],
         paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen")
 
 
-def responses(action: Any, t: Tracker) -> list[str]:
+def run(action: Any, t: Tracker) -> tuple[list[str], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
-    action.run(dispatcher, t, {})
-    return [m["response"] for m in dispatcher.messages]
+    events = action.run(dispatcher, t, {})
+    if asyncio.iscoroutine(events):
+        events = asyncio.run(events)
+    return [m["response"] for m in dispatcher.messages], list(events)
+
+
+def responses(action: Any, t: Tracker) -> list[str]:
+    return run(action, t)[0]
 
 
 def test_the_offer_is_made_in_telegram_only() -> None:
-    assert responses(ActionOfferAdviserChat(), tracker("telegram")) == [
-        "utter_offer_adviser_chat"]
-    assert responses(ActionOfferAdviserChat(), tracker("web")) == []
+    assert responses(ActionHumanHandoff(), tracker("telegram")) == [
+        "utter_human_handoff_telegram"]
+    assert responses(ActionHumanHandoff(), tracker("web")) == ["utter_human_handoff"]
 
 
 def test_asking_with_a_lead_marks_it_as_asking_for_a_person(database: Any) -> None:  # noqa: F811
@@ -51,17 +59,26 @@ def test_asking_with_a_lead_marks_it_as_asking_for_a_person(database: Any) -> No
             AuditEvent.action == "lead.adviser_chat_asked")) is not None
 
 
-def test_asking_without_details_offers_the_form_which_notes_the_request(
+def callback_noted(events: list[dict[str, Any]]) -> bool:
+    return any(e.get("event") == "slot" and e.get("name") == "lead_callback"
+               and e.get("value") is True for e in events)
+
+
+def form_started(events: list[dict[str, Any]]) -> bool:
+    return {"event": "followup", "name": "interest_form"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events]
+
+
+def test_asking_without_details_starts_the_form_which_notes_the_request(
         database: Any) -> None:  # noqa: F811
-    t = tracker("telegram", "ask_adviser_chat")
-    assert responses(ActionAskAdviserChat(), t) == ["utter_adviser_chat_needs_details"]
-    started = tracker("telegram", "register_interest", events=[
-        {"event": "action", "name": "action_ask_adviser_chat"}])
-    events = ActionStartInterest().run(CollectingDispatcher(), started, {})
-    assert {"event": "slot", "name": "lead_callback", "value": True} in [
-        {k: e[k] for k in ("event", "name", "value")} for e in events]
+    said, events = run(ActionAskAdviserChat(), tracker("telegram", "ask_adviser_chat"))
+    assert said == ["utter_adviser_chat_needs_details"]
+    assert form_started(events) and callback_noted(events)
+    after_button = tracker("telegram", "register_interest", events=[
+        {"event": "action", "name": "action_human_handoff"}])
+    assert callback_noted(ActionStartInterest().run(CollectingDispatcher(), after_button, {}))
 
 
-def test_on_the_web_the_details_are_offered_instead(database: Any) -> None:  # noqa: F811
-    assert responses(ActionAskAdviserChat(), tracker("web", "ask_adviser_chat")) == [
-        "utter_adviser_chat_web"]
+def test_on_the_web_the_form_is_offered_instead(database: Any) -> None:  # noqa: F811
+    said, events = run(ActionAskAdviserChat(), tracker("web", "ask_adviser_chat"))
+    assert said == ["utter_adviser_chat_web"] and form_started(events)
