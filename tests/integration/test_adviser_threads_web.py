@@ -139,3 +139,15 @@ def test_unread_replies_are_counted_until_the_lead_is_opened(dash: Dashboard) ->
     assert unread_in_nav(opened) == "1"
     listing = dash.client.get("/advisers/leads").text
     assert unread_in_nav(listing) == "1" and "2 unread replies" not in listing
+
+
+def test_the_lead_page_says_when_the_person_ended_the_chat(dash: Dashboard) -> None:
+    from carecareers.threads import close_thread
+
+    lead = telegram_lead(dash)
+    dash.post(f"/advisers/leads/{lead.id}/messages", {"text": "Hello"})
+    assert 'id="thread-closed"' not in dash.client.get(f"/advisers/leads/{lead.id}").text
+    close_thread(dash.session, lead.sender_id, "person")
+    dash.session.flush()
+    page = dash.client.get(f"/advisers/leads/{lead.id}").text
+    assert 'id="thread-closed"' in page and "Jade ended this chat" in page
