@@ -236,8 +236,12 @@ def test_erasure_and_retention_remove_threads(db: tuple[Connection, Session],
         send_message(session, lead, adviser, "Hi", TEAM, NOW)
         record_reply(session, lead.sender_id, "my secret reply", NOW)
     session.flush()
+    from carecareers.delivery.outbox import is_suppressed, suppress
+
+    suppress(session, "telegram", erased.telegram_chat_id or "", "the bot was blocked", NOW)
     erase_person(session, actor="person", via="chat", sender_id=erased.sender_id)
     session.flush()
+    assert not is_suppressed(session, "telegram", erased.telegram_chat_id or "")
     assert session.scalar(select(AdviserThread).where(
         AdviserThread.lead_id == erased.id)) is None
     assert len(session.scalars(select(ThreadMessage)).all()) == 2  # the other lead's
