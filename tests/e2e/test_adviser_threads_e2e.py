@@ -102,6 +102,12 @@ def lead_id(stack: Stack) -> int | None:
             Lead.sender_id == sender_of(stack, USER), Lead.telegram_chat_id == str(USER)))
 
 
+def message_states(stack: Stack) -> list[str]:
+    with database(stack) as session:
+        return list(session.scalars(select(ThreadMessage.state).where(
+            ThreadMessage.direction == "to_person").order_by(ThreadMessage.id)))
+
+
 def thread_texts(stack: Stack, direction: str) -> list[str]:
     with database(stack) as session:
         return list(session.scalars(select(ThreadMessage.text).where(
@@ -142,6 +148,8 @@ def test_an_adviser_writes_in_the_dashboard_and_the_person_answers_in_telegram(
     assert "<b>Priya Shah</b> from <b>" in arrived.params["text"]
     assert [b["callback_data"] for b in keyboard(arrived)] == [buttons.THREAD_ASSISTANT,
                                                               buttons.THREAD_END]
+    assert eventually(lambda: message_states(rasa_stack) == ["sent"], timeout=30), \
+        message_states(rasa_stack)  # the bot records it once the Bot API has answered
     laptop.reload()
     expect(laptop.locator("#thread .delivery-state")).to_have_text("Sent")
 
