@@ -33,7 +33,7 @@ def consent_context() -> ConsentContext:
 
 @lru_cache
 def _factory() -> sessionmaker[Session]:
-    return session_factory(make_engine(get_settings().database_url))
+    return session_factory(make_engine(get_settings().database_url, immediate=True))
 
 
 @contextmanager

@@ -70,6 +70,12 @@ def forget_form(dispatcher: CollectingDispatcher) -> list[EventType]:
     return clear_form()
 
 
+# What means the person asked for a person just before starting the form.
+ASKING_INTENTS = ("human_handoff", "ask_adviser_chat")
+ASKED_FOR_A_PERSON = ("utter_human_handoff", "action_human_handoff",
+                      "action_ask_adviser_chat")
+
+
 class ActionStartInterest(Action):
     """Begin a fresh form, noting whether the person asked to be called back."""
 
@@ -78,8 +84,8 @@ class ActionStartInterest(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        callback = tracker.get_intent_of_latest_message() == "human_handoff" or any(
-            e.get("event") == "action" and e.get("name") == "utter_human_handoff"
+        callback = tracker.get_intent_of_latest_message() in ASKING_INTENTS or any(
+            e.get("event") == "action" and e.get("name") in ASKED_FOR_A_PERSON
             for e in tracker.events[-6:])
         return [*clear_form(), SlotSet("lead_callback", callback)]
 

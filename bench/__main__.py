@@ -12,6 +12,7 @@ SECTIONS = [
     ("Vacancy import and search", "bench.vacancies"),
     ("Job alerts: matching and queuing", "bench.alerts"),
     ("Telegram bot reply time", "bench.bot"),
+    ("Adviser message: Send to Bot API", "bench.adviser_messages"),
     ("Web chat against Rasa", "bench.webchat"),
     ("Multi-turn conversations", "bench.conversations"),
     ("Entity extraction (held-out)", "bench.entities"),

@@ -18,7 +18,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import buttons, commands, handlers
+from bot import adviser_messages, buttons, commands, handlers
 from bot.ordering import PerChatUpdateProcessor
 from bot.services import SERVICES_KEY, Services
 from carecareers.conversation.rasa_client import RasaClient
@@ -99,7 +99,7 @@ def build_application(settings: Settings, *, rasa: RasaClient | RasaPool | None 
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_base_url(settings.telegram_api_base_url))
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
-        .post_init(commands.register_commands)
+        .post_init(on_start)
         .post_shutdown(close_services)
         .rate_limiter(rate_limiter(rate_limit))
     )
@@ -109,12 +109,14 @@ def build_application(settings: Settings, *, rasa: RasaClient | RasaPool | None 
         builder = builder.get_updates_request(ReportingRequest(link, connection_pool_size=1))
     application = builder.build()
     rasa = rasa or rasa_client_for(settings)
-    sessions = session_factory(make_engine(settings.database_url))
+    sessions = session_factory(make_engine(settings.database_url, immediate=True))
     application.bot_data[SERVICES_KEY] = Services(
         rasa=rasa,
         relay=Relay(rasa, settings.tracker_store_url, sessions),
         secret_key=settings.secret_key,
         privacy_url=settings.public_base_url.rstrip("/") + "/privacy",
+        sessions=sessions,
+        dashboard_url=settings.public_base_url,
     )
     add_handlers(application)
     return application
@@ -141,6 +143,7 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
         _PRIVATE & ~filters.StatusUpdate.ALL, handlers.on_other_message))
     for callback, pattern in (
         (commands.on_forget_choice, buttons.FORGET_PATTERN),
+        (adviser_messages.on_thread_button, buttons.THREAD_PATTERN),
         (handlers.on_chosen, buttons.CHOSEN_PATTERN),
         (handlers.on_button, buttons.RASA_PATTERN),
     ):
@@ -148,8 +151,15 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
     application.add_error_handler(handlers.on_error)
 
 
+async def on_start(application: Application) -> None:  # type: ignore[type-arg]
+    """Register the command menu and start delivering adviser messages."""
+    await commands.register_commands(application)
+    await adviser_messages.start_draining(application)
+
+
 async def close_services(application: Application) -> None:  # type: ignore[type-arg]
-    """Close the Rasa client when the application shuts down."""
+    """Stop delivering adviser messages and close the Rasa client when the bot stops."""
+    await adviser_messages.stop_draining(application)
     found: Services | None = application.bot_data.get(SERVICES_KEY)
     if found is not None:
         await found.rasa.aclose()

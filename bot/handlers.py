@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot import buttons, render, texts
 from bot.conversation import send_html, talk
+from bot.replies import to_open_thread
 from carecareers.conversation.rasa_client import clean_user_text
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not text:
         await send_html(context.bot, update.effective_chat.id, render.escape(texts.EMPTY_TEXT))
         return
+    if await to_open_thread(update, context, update.message.text or ""):
+        return  # the adviser reads it on the dashboard (rule: docs/adviser-conversations.md)
     await talk(update, context, text)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import ContextTypes
 
 from carecareers.conversation.rasa_client import RasaClient
@@ -19,6 +20,8 @@ class Services:
     relay: Relay
     secret_key: str
     privacy_url: str
+    sessions: sessionmaker[Session]
+    dashboard_url: str = ""  # PUBLIC_BASE_URL: links in emails to advisers
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -14,11 +14,14 @@ class DatabaseUnavailable(Exception):
     """The database at DATABASE_URL does not answer."""
 
 
-def make_engine(url: str, **kwargs: object) -> Engine:
+def make_engine(url: str, *, immediate: bool = False, **kwargs: object) -> Engine:
     """Create an engine; make the SQLite folder and turn on its foreign keys.
 
     SQL parameters never appear in error messages or logs (`hide_parameters`): they hold
-    names, emails and phone numbers.
+    names, emails and phone numbers. With `immediate`, each SQLite transaction takes the
+    write lock as it begins (BEGIN IMMEDIATE): for the long-running processes that write
+    at the same time (web app, bot, action server), whose read-then-write transactions
+    would otherwise fail at once with "database is locked" instead of waiting their turn.
     """
     kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
@@ -27,7 +30,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin_immediate if immediate else _sqlite_begin)
     else:
         kwargs.setdefault("pool_pre_ping", True)
         engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
@@ -56,6 +59,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
     connection.exec_driver_sql("BEGIN")
+
+
+def _sqlite_begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

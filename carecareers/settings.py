@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     smtp_from: str = "Care Careers <alerts@localhost>"
     alert_min_interval_hours: float = 24.0  # at most one bundle per person in this time
     alert_retention_days: int = 365  # an alert nobody touched for this long expires
+    # Who staff advisers write for, as people see it on adviser messages in Telegram
+    # (provider users write for their provider, by its name).
+    adviser_organisation: str = "the Care Careers Partnership"
     alerts_send_every_minutes: int = 15  # how often `make run` runs `alerts send` (0: never)
     log_level: str = "INFO"
     # `make run` keeps each process's log and the state of each part here.

@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None,
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry URLs with tokens
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, immediate=True)
     rasa_client = rasa or rasa_client_for(settings)  # RASA_URL may list several servers
 
     @asynccontextmanager

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from carecareers.advisers import sessions
 from carecareers.advisers.accounts import is_staff
 from carecareers.models import Adviser
+from carecareers.threads import unread_total
 from web.csrf import COOKIE_PATH
 from web.deps import get_session
 from web.security import secure_cookies
@@ -43,6 +44,7 @@ class Viewer:
 
     adviser: Adviser
     csrf_token: str
+    unread_replies: int = 0  # replies in adviser conversations nobody has opened yet
 
     @property
     def is_staff(self) -> bool:
@@ -79,7 +81,7 @@ def read_viewer(request: Request, session: Session) -> Viewer:
         opened = sessions.resume_session(session, token)
     except sessions.SessionEnded as exc:
         raise NotLoggedIn(expired=exc.expired) from None
-    return Viewer(opened.adviser, opened.csrf_token)
+    return Viewer(opened.adviser, opened.csrf_token, unread_total(session, opened.adviser))
 
 
 def current_viewer(request: Request, session: DbSession) -> Viewer:

@@ -76,9 +76,12 @@ def find_adviser(session: Session, email: str) -> Adviser | None:
 
 
 def add_adviser(session: Session, email: str, password: str, role: str,
-                provider_code: str | None = None) -> Adviser:
+                provider_code: str | None = None, name: str | None = None) -> Adviser:
     """Create an account; a provider user belongs to exactly one provider."""
     email = normalise_email(email)
+    name = " ".join((name or "").split()) or None
+    if name is not None and len(name) > 100:
+        raise AccountError("a name has at most 100 characters")
     if not _EMAIL.match(email) or len(email) > 254:
         raise AccountError(f"{email!r} is not an email address")
     if role not in ROLES:
@@ -88,7 +91,8 @@ def add_adviser(session: Session, email: str, password: str, role: str,
     check_password_rules(password)
     provider = _provider_for(session, role, provider_code)
     adviser = Adviser(email=email, password_hash=hash_password(password), role=role,
-                      provider_id=provider.id if provider else None, failed_logins=0)
+                      provider_id=provider.id if provider else None, failed_logins=0,
+                      display_name=name)
     session.add(adviser)
     session.flush()
     return adviser

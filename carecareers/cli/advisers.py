@@ -36,11 +36,14 @@ def add(
     role: str = typer.Option(..., "--role", help=f"One of: {', '.join(ROLES)}."),
     provider: str | None = typer.Option(None, "--provider",
                                         help="The provider code of a provider user."),
+    name: str | None = typer.Option(None, "--name",
+                                    help="The name people see on their Telegram messages "
+                                         "(default: the first part of the email address)."),
 ) -> None:
     """Create a dashboard account."""
     try:
         with _factory()() as session, session.begin():
-            adviser = add_adviser(session, email, password, role, provider)
+            adviser = add_adviser(session, email, password, role, provider, name)
             summary = f"added {adviser.email} ({adviser.role})"
     except AccountError as exc:
         raise _fail(str(exc)) from exc

@@ -26,6 +26,7 @@ from carecareers.conversation.payloads import (
 from carecareers.conversation.pending import CHANGES, remember_failed
 from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
 from carecareers.conversation.tracker_events import ErasureFailed
+from carecareers.threads.messages import remember_telegram_chat
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,8 @@ class Relay:
             await self._change_tracker("redact", turn.sender_id)
         if turn.chat_id is not None and any(asks_for_alert_chat(r.custom) for r in replies):
             await asyncio.to_thread(self._link_alert_chat, turn.sender_id, turn.chat_id)
+        if turn.chat_id is not None and not erased:
+            await asyncio.to_thread(self._remember_chat, turn.sender_id, turn.chat_id)
         if not shown and (turn.from_person or turn.if_silent):
             return TurnResult([self._fallback(turn)], erased=erased, fell_back=not erased)
         return TurnResult(shown, erased=erased)
@@ -149,6 +152,16 @@ class Relay:
                 link_telegram_chat(session, sender_id, chat_id)
         except SQLAlchemyError as exc:
             logger.warning("could not link a chat to its job alerts: %s", type(exc).__name__)
+
+    def _remember_chat(self, sender_id: str, chat_id: int) -> None:
+        """Note the Telegram chat of the person's lead (if any), for adviser messages."""
+        if self._sessions is None:
+            return
+        try:
+            with self._sessions() as session, session.begin():
+                remember_telegram_chat(session, sender_id, chat_id)
+        except SQLAlchemyError as exc:
+            logger.warning("could not note a lead's Telegram chat: %s", type(exc).__name__)
 
     def _remember(self, sender_id: str, change: str) -> None:
         if self._sessions is None:

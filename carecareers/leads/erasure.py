@@ -16,6 +16,7 @@ from carecareers.conversation.tracker_events import (
     purge_conversation_events,
     purge_idle_conversations,
 )
+from carecareers.delivery.outbox import forget_addresses
 from carecareers.models import AuditEvent, Conversation, Lead, UnansweredQuestion
 from carecareers.models.base import utcnow
 
@@ -65,6 +66,9 @@ def erase_person(session: Session, *, actor: str, via: str, sender_id: str | Non
     """
     leads = find_leads(session, sender_id=sender_id, email=email, phone=phone)
     senders = {lead.sender_id for lead in leads} | ({sender_id} if sender_id else set())
+    # the chats advisers wrote to: their never-send entries and queued messages go too
+    forget_addresses(session, "telegram", {lead.telegram_chat_id for lead in leads
+                                           if lead.telegram_chat_id})
     for lead in leads:
         erase_lead(session, lead, actor, via=via)
     for sender in senders:

@@ -8,6 +8,7 @@ from carecareers.models.leads import Consent, FollowUp, Lead, LeadRoute
 from carecareers.models.people import Adviser, AuditEvent, Provider
 from carecareers.models.questions import PendingTrackerChange, UnansweredQuestion
 from carecareers.models.sessions import AdviserSession
+from carecareers.models.threads import AdviserThread, ThreadMessage
 from carecareers.models.vacancies import FeedImport, Vacancy
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "AlertRecipient",
     "Adviser",
     "AdviserSession",
+    "AdviserThread",
     "AuditEvent",
     "Base",
     "Campaign",
@@ -31,6 +33,7 @@ __all__ = [
     "PendingTrackerChange",
     "Provider",
     "SuppressedAddress",
+    "ThreadMessage",
     "UnansweredQuestion",
     "Vacancy",
 ]

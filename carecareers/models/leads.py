@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from carecareers.models.base import Base, utcnow
+from carecareers.models.threads import AdviserThread
 
 LEAD_STATUSES = ("new", "contacted", "closed", "withdrawn")
 ROUTE_STATUSES = ("new", "contacted", "closed")
@@ -25,6 +26,8 @@ class Lead(Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
     telegram_username: Mapped[str | None] = mapped_column(String(64))
+    # The Telegram chat the lead came from (noted by the relay), for adviser messages.
+    telegram_chat_id: Mapped[str | None] = mapped_column(String(32))
     postcode: Mapped[str | None] = mapped_column(String(16))
     outcode: Mapped[str | None] = mapped_column(String(8), index=True)
     interests: Mapped[list] = mapped_column(default=list)
@@ -52,6 +55,9 @@ class Lead(Base):
     )
     routes: Mapped[list[LeadRoute]] = relationship(
         back_populates="lead", cascade="all, delete-orphan", passive_deletes=True
+    )
+    thread: Mapped[AdviserThread | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
     )
 
     def __repr__(self) -> str:

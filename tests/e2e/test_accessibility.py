@@ -33,6 +33,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.runtime.processes import free_port
+from carecareers.threads import record_reply, send_message
 from tests.conftest import make_settings
 from tests.e2e.a11y import (
     DESKTOP,
@@ -103,10 +104,17 @@ def seed(sessions) -> None:  # type: ignore[no-untyped-def]
     with sessions() as session, session.begin():
         north = make_provider(session, "NORTH", "North Staffs Care")
         campaign = make_campaign(session, CAMPAIGN, "Hanley food bank", place="Hanley")
-        make_adviser(session, ADMIN, role="admin")
+        admin = make_adviser(session, ADMIN, role="admin")
         make_lead(session, "Amira", providers=[north], campaign=campaign, wants_callback=True,
                   created_at=day)
         make_lead(session, "Ben", outcode="ST10", status="contacted", created_at=day)
+        cara = make_lead(session, "Cara", channel="telegram", contact_method="telegram",
+                         phone=None, telegram_username="@cara", telegram_chat_id="4001",
+                         created_at=day)
+        for text in ("Hi Cara, would you like to visit a care home?", "Are you free on Friday?"):
+            send_message(session, cara, admin, text, "the Care Careers Partnership")
+        cara.thread.messages[0].state = "sent"  # a delivered one, a waiting one, and a reply
+        record_reply(session, cara.sender_id, "Yes please, after school")
         make_vacancy(session, "Healthcare assistant", employer="Royal Stoke")
         make_question(session, "can i work nights at 16")
         make_feed_import(session, "nhs_jobs")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
+from carecareers import threads
 from carecareers.dashboard import (
     FilterChoices,
+    LeadDetail,
     export_leads,
     filter_choices,
     find_visible_lead,
@@ -24,6 +27,7 @@ from carecareers.dashboard.routing import follow_up_as
 from carecareers.leads import followups
 from carecareers.leads.exports import leads_csv, leads_json
 from carecareers.leads.form import age_label
+from carecareers.threads.rules import MAX_TEXT_LENGTH
 from carecareers.vacancies.roles import role_index_for
 from web.auth import CurrentViewer, DataViewer, DbSession, StaffViewer, Viewer
 from web.routes.advisers.common import (
@@ -41,6 +45,12 @@ DONE_MESSAGES = {
     "note": "Note added.",
     "close": "Lead closed.",
     "reassign": "Lead reassigned.",
+    "message": "Message queued: it shows as sent once Telegram has it.",
+}
+STATE_LABELS = {
+    "pending": "Waiting to send", "sending": "Sending", "sent": "Sent",
+    "failed": "Not delivered", "blocked": "Not delivered: they blocked the bot",
+    "received": "Received",
 }
 
 
@@ -56,6 +66,8 @@ def leads_page(request: Request, session: DbSession, viewer: CurrentViewer) -> R
     roles = role_index_for(request.app.state.settings.content_dir).codes
     return render(request, "leads.html", viewer, status_code=400 if errors else 200,
                   filters=filters, errors=errors, page=page, params=filters.as_params(),
+                  unread=threads.unread_by_lead(session, viewer.adviser,
+                                                [lead.id for lead in page.leads]),
                   raw=request.query_params, query_string=query_string,
                   options=filter_options(filter_choices(session, viewer.adviser, roles)))
 
@@ -101,10 +113,12 @@ def lead_page(request: Request, lead_id: int, session: DbSession,
               viewer: CurrentViewer) -> Response:
     detail = view_lead(session, viewer.adviser, lead_id)
     done = DONE_MESSAGES.get(request.query_params.get("done", ""))
+    read = threads.mark_read(session, detail.lead)
+    viewer = replace(viewer, unread_replies=max(0, viewer.unread_replies - read))
     return _lead_response(request, session, viewer, detail, done=done)
 
 
-def _lead_response(request: Request, session: DbSession, viewer: Viewer, detail: object,
+def _lead_response(request: Request, session: DbSession, viewer: Viewer, detail: LeadDetail,
                    status_code: int = 200, errors: dict[str, str] | None = None,
                    done: str | None = None, form: dict[str, str] | None = None) -> Response:
     return render(request, "lead.html", viewer, status_code=status_code, detail=detail,
@@ -113,7 +127,17 @@ def _lead_response(request: Request, session: DbSession, viewer: Viewer, detail:
                   provider_options=[(p.code, p.name) for p in active_providers(session)]
                   if viewer.is_staff else [],
                   outcome_label=followups.outcome_label,
-                  max_note=followups.MAX_NOTE_LENGTH)
+                  max_note=followups.MAX_NOTE_LENGTH,
+                  **_thread_context(session, viewer, detail))
+
+
+def _thread_context(session: DbSession, viewer: Viewer, detail: LeadDetail,
+                    ) -> dict[str, object]:
+    """The lead's adviser conversation, and why this account may not write, if so."""
+    lead = detail.lead
+    return {"thread": threads.thread_view(session, lead),
+            "cannot_message": threads.refusal(session, lead, viewer.adviser),
+            "state_labels": STATE_LABELS, "max_message": MAX_TEXT_LENGTH}
 
 
 def _act(request: Request, session: DbSession, viewer: Viewer, lead_id: int, action: str,
@@ -161,3 +185,20 @@ def reassign(request: Request, lead_id: int, session: DbSession, viewer: StaffVi
     return _act(request, session, viewer, lead_id, "reassign", form,
                 lambda lead: followups.reassign(session, lead, viewer.adviser,
                                                 form.get("provider", ""), form.get("note", "")))
+
+
+@router.post("/leads/{lead_id}/messages")
+def write_message(request: Request, lead_id: int, session: DbSession, viewer: CurrentViewer,
+                  form: CheckedForm) -> Response:
+    """Queue a message to the person's Telegram chat; the bot delivers it."""
+    lead = find_visible_lead(session, viewer.adviser, lead_id)
+    organisation = request.app.state.settings.adviser_organisation
+    try:
+        threads.send_message(session, lead, viewer.adviser, form.get("text", ""), organisation)
+    except threads.ThreadError as exc:
+        status = 429 if isinstance(exc, threads.TooManyMessages) else 400
+        detail = lead_detail(session, viewer.adviser, lead_id)
+        return _lead_response(request, session, viewer, detail, status_code=status,
+                              errors={"message": str(exc)},
+                              form={"action": "message", "text": form.get("text", "")})
+    return RedirectResponse(f"/advisers/leads/{lead_id}?done=message#thread", status_code=303)

@@ -1,0 +1,130 @@
+"""Adviser conversations in Telegram: deliver what advisers write, and take the person's replies.
+
+The dashboard (any web process) stores each message as `pending` in `thread_messages`;
+this bot process claims and sends them every POLL_SECONDS, whether it gets updates by
+polling or by webhook. See carecareers/threads/delivery.py for the claim.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot import buttons, render, texts
+from bot.conversation import send_html
+from bot.handlers import mark_choice, still_offered
+from bot.replies import sender_of
+from bot.services import services
+from carecareers.delivery.telegram import DEAD_CHAT_HINTS
+from carecareers.threads import close_thread
+from carecareers.threads.delivery import Delivery, claim_due, record_failure, record_sent
+
+logger = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.5
+TASK_KEY = "adviser_messages_task"
+
+
+def message_html(delivery: Delivery) -> str:
+    """The message as the person sees it: who wrote it, where they work, then their words."""
+    return texts.ADVISER_MESSAGE.format(name=render.escape(delivery.sender_name),
+                                        organisation=render.escape(delivery.organisation),
+                                        text=render.escape(delivery.text))
+
+
+def thread_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(texts.BACK_TO_ASSISTANT, callback_data=buttons.THREAD_ASSISTANT)],
+        [InlineKeyboardButton(texts.END_ADVISER_CHAT, callback_data=buttons.THREAD_END)],
+    ])
+
+
+async def deliver(bot: Bot, sessions: sessionmaker[Session], delivery: Delivery) -> str:
+    """Send one adviser message; return its state (sent, pending again, failed, blocked)."""
+    try:
+        await bot.send_message(int(delivery.chat_id), message_html(delivery),
+                               parse_mode=ParseMode.HTML, reply_markup=thread_keyboard())
+    except Forbidden:
+        return await _failed(sessions, delivery, "the bot was blocked", blocked=True)
+    except BadRequest as exc:
+        dead = any(hint in exc.message.lower() for hint in DEAD_CHAT_HINTS)
+        return await _failed(sessions, delivery, "the chat no longer exists" if dead
+                             else f"Telegram refused it: {exc.message[:120]}",
+                             blocked=dead, retry=False)
+    except RetryAfter:
+        return await _failed(sessions, delivery, "Telegram asked to slow down")
+    except TelegramError as exc:
+        return await _failed(sessions, delivery, f"Telegram did not answer: {type(exc).__name__}")
+    await asyncio.to_thread(record_sent, sessions, delivery)
+    return "sent"
+
+
+async def _failed(sessions: sessionmaker[Session], delivery: Delivery, reason: str,
+                  **how: bool) -> str:
+    state = await asyncio.to_thread(record_failure, sessions, delivery, reason, **how)
+    logger.warning("adviser message %s not delivered (%s): %s", delivery.message_id, state,
+                   reason)
+    return state
+
+
+async def drain_once(bot: Bot, sessions: sessionmaker[Session]) -> int:
+    """Send every adviser message that is due; return how many were tried."""
+    deliveries = await asyncio.to_thread(claim_due, sessions)
+    for delivery in deliveries:
+        await deliver(bot, sessions, delivery)
+    return len(deliveries)
+
+
+async def drain_forever(bot: Bot, sessions: sessionmaker[Session],
+                        every: float = POLL_SECONDS) -> None:
+    """Deliver adviser messages until cancelled; a database error waits for the next round."""
+    while True:
+        try:
+            await drain_once(bot, sessions)
+        except SQLAlchemyError as exc:
+            logger.warning("could not read adviser messages: %s", type(exc).__name__)
+        await asyncio.sleep(every)
+
+
+async def start_draining(application: Application) -> None:  # type: ignore[type-arg]
+    found = application.bot_data.get(TASK_KEY)
+    if found is None:
+        sessions = application.bot_data["services"].sessions
+        application.bot_data[TASK_KEY] = asyncio.create_task(
+            drain_forever(application.bot, sessions))
+
+
+async def stop_draining(application: Application) -> None:  # type: ignore[type-arg]
+    task = application.bot_data.pop(TASK_KEY, None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def _close(sessions: sessionmaker[Session], sender_id: str, by: str) -> bool:
+    with sessions() as session, session.begin():
+        return close_thread(session, sender_id, by)
+
+
+async def on_thread_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """'Talk to the assistant again' or 'End chat with adviser': close the conversation."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    if not still_offered(query):
+        await query.answer(texts.ALREADY_CHOSEN)
+        return
+    await query.answer()
+    await mark_choice(query)
+    by = "assistant" if query.data == buttons.THREAD_ASSISTANT else "person"
+    await asyncio.to_thread(_close, services(context).sessions, sender_of(update, context), by)
+    reply = texts.BACK_WITH_ASSISTANT if by == "assistant" else texts.ADVISER_CHAT_ENDED
+    await send_html(context.bot, chat.id, render.escape(reply))

@@ -1,0 +1,33 @@
+"""Adviser conversations: advisers and providers write to a lead in Telegram; replies come back."""
+
+from carecareers.threads.errors import BadMessage, NotAllowed, ThreadError, TooManyMessages
+from carecareers.threads.messages import (
+    close_thread,
+    mark_read,
+    open_thread_for_sender,
+    record_reply,
+    remember_telegram_chat,
+    send_message,
+    thread_view,
+    unread_by_lead,
+    unread_total,
+)
+from carecareers.threads.rules import author_for, refusal
+
+__all__ = [
+    "BadMessage",
+    "NotAllowed",
+    "ThreadError",
+    "TooManyMessages",
+    "author_for",
+    "close_thread",
+    "mark_read",
+    "open_thread_for_sender",
+    "record_reply",
+    "refusal",
+    "remember_telegram_chat",
+    "send_message",
+    "thread_view",
+    "unread_by_lead",
+    "unread_total",
+]

@@ -1,0 +1,104 @@
+"""Who may write to whom, and how often: the safeguarding rules of adviser conversations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from carecareers.advisers.accounts import is_staff
+from carecareers.models import Adviser, AdviserThread, Lead, LeadRoute, Provider, ThreadMessage
+from carecareers.threads.errors import BadMessage, TooManyMessages
+
+MIN_AGE = 16
+MAX_TEXT_LENGTH = 2000
+# Floods: at most this many messages to one person, and from one account, in an hour.
+PER_LEAD_PER_HOUR = 5
+PER_ADVISER_PER_HOUR = 60
+WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Author:
+    """How the person sees who wrote: a named person at a named organisation."""
+
+    name: str
+    organisation: str
+    provider_id: int | None
+
+
+def author_for(session: Session, adviser: Adviser, staff_organisation: str) -> Author:
+    """The adviser's name, and their provider's name (or the partnership's, for staff)."""
+    provider = session.get(Provider, adviser.provider_id) if adviser.provider_id else None
+    organisation = provider.name if provider is not None else staff_organisation
+    return Author(display_name(adviser), organisation, provider.id if provider else None)
+
+
+def display_name(adviser: Adviser) -> str:
+    """The name the adviser chose, else the first part of their email address."""
+    if adviser.display_name and adviser.display_name.strip():
+        return adviser.display_name.strip()
+    local = adviser.email.split("@", 1)[0]
+    return local.replace("_", ".").split(".", 1)[0].capitalize() or "An adviser"
+
+
+def under_16(lead: Lead) -> bool:
+    return (lead.age is not None and lead.age < MIN_AGE) or lead.age_band == "under_16"
+
+
+def agreed_to_telegram(lead: Lead) -> bool:
+    """A consent to be contacted on Telegram that still stands, or a request for a person."""
+    consented = any(c.withdrawn_at is None and "telegram" in (c.channels or [])
+                    for c in lead.consents)
+    asked = lead.wants_callback and any(c.withdrawn_at is None for c in lead.consents)
+    return consented or asked
+
+
+def routed_to(session: Session, lead: Lead, provider_id: int | None) -> bool:
+    if provider_id is None:
+        return False
+    return session.scalar(select(LeadRoute.id).where(
+        LeadRoute.lead_id == lead.id, LeadRoute.provider_id == provider_id)) is not None
+
+
+def refusal(session: Session, lead: Lead, adviser: Adviser) -> str | None:
+    """Why this account may not write to this person in Telegram; None when it may."""
+    if not is_staff(adviser) and not routed_to(session, lead, adviser.provider_id):
+        return "This lead is not routed to your organisation."
+    if under_16(lead):
+        return "This person is under 16: advisers cannot message them."
+    if lead.status == "withdrawn":
+        return "This person withdrew their consent: do not contact them."
+    if lead.channel != "telegram" or not lead.telegram_chat_id:
+        return "This person did not come through Telegram, so they cannot be messaged here."
+    if not agreed_to_telegram(lead):
+        return ("This person did not agree to be contacted on Telegram, nor ask to talk "
+                "to a person.")
+    return None
+
+
+def check_text(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise BadMessage("Write a message first.")
+    if len(cleaned) > MAX_TEXT_LENGTH:
+        raise BadMessage(f"A message can have at most {MAX_TEXT_LENGTH} characters "
+                         f"(this one has {len(cleaned)}).")
+    return cleaned
+
+
+def check_rate(session: Session, lead: Lead, adviser: Adviser, now: datetime) -> None:
+    """Refuse a message past the per-person or per-account hourly limit."""
+    since = now - WINDOW
+    recent = (select(func.count()).select_from(ThreadMessage)
+              .where(ThreadMessage.direction == "to_person", ThreadMessage.created_at >= since))
+    to_lead = session.scalar(recent.join(AdviserThread).where(AdviserThread.lead_id == lead.id))
+    if (to_lead or 0) >= PER_LEAD_PER_HOUR:
+        raise TooManyMessages(f"This person has had {PER_LEAD_PER_HOUR} messages in the last "
+                              "hour. Wait for their reply before writing again.")
+    by_adviser = session.scalar(recent.where(ThreadMessage.adviser_id == adviser.id))
+    if (by_adviser or 0) >= PER_ADVISER_PER_HOUR:
+        raise TooManyMessages(f"You have sent {PER_ADVISER_PER_HOUR} messages in the last "
+                              "hour. Try again later.")
