@@ -8,6 +8,7 @@ from sqlalchemy import Column, Float, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from carecareers.models.base import Base, utcnow
+from carecareers.models.campaigns import Campaign
 from carecareers.models.people import Provider
 
 EVENT_STATUSES = ("active", "cancelled")
@@ -49,6 +50,7 @@ class Event(Base):
     cancelled_at: Mapped[datetime | None]
 
     providers: Mapped[list[Provider]] = relationship(secondary=event_providers)
+    campaign: Mapped[Campaign | None] = relationship()
     bookings: Mapped[list[Booking]] = relationship(
         back_populates="event", cascade="all, delete-orphan", passive_deletes=True)
 
