@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -121,10 +122,25 @@ def upcoming_events(session: Session, now: datetime | None = None) -> list[Event
         .options(selectinload(Event.providers)).order_by(Event.starts_at, Event.id)))
 
 
+# Words of a question about events that say nothing about which event.
+COMMON_WORDS = frozenset("""
+    a an and any anything are at can coming come day days do event events for going happening
+    how i im in is it me my near next nearby of on open or place places session sessions so
+    soon taster tasters that the there theres to up what whats when whens where which with
+    you your around area local book booking get go want would like please see visit any
+    """.split())
+
+
+def topic_words(text: str) -> list[str]:
+    """The words of a question that may name a kind of event ("hospice", "nursing")."""
+    words = re.findall(r"[a-z]+", text.lower().replace("'", ""))
+    return [w for w in words if w not in COMMON_WORDS and len(w) > 2]
+
+
 def _matches(event: Event, words: list[str]) -> bool:
     text = " ".join([event.title, *(p.name for p in event.providers),
                      *(p.kind for p in event.providers)]).lower()
-    return all(word in text for word in words)
+    return any(word in text for word in words)
 
 
 def events_near(session: Session, gazetteer: Gazetteer, place: str | None = None,
@@ -132,11 +148,12 @@ def events_near(session: Session, gazetteer: Gazetteer, place: str | None = None
                 ) -> list[Event]:
     """Upcoming events within NEAR_MILES of a place (any place when none), soonest first.
 
-    `about` ("hospice") keeps the events whose title or providers name it, when any do.
+    `about` (the question: "when's the next hospice open day") keeps the events whose title
+    or providers name one of its words, when any do.
     """
     events = upcoming_events(session, now)
-    if about:
-        words = [w for w in about.lower().split() if len(w) > 2]
+    words = topic_words(about or "")
+    if words:
         events = [e for e in events if _matches(e, words)] or events
     located = gazetteer.find(place) if place else None
     if located is not None:
