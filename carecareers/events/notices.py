@@ -69,7 +69,8 @@ def cancel_text(booking: Booking) -> str:
 
 
 def _booked(event: Event) -> Iterable[Booking]:
-    return (b for b in event.bookings if b.status == "booked")
+    """Everyone with a place: booked, or already checked in at an event under way."""
+    return (b for b in event.bookings if b.status in ("booked", "attended"))
 
 
 def queue_change_notices(session: Session, event: Event, base_url: str,
