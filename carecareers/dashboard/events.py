@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timezone
 
 from sqlalchemy import select
@@ -106,6 +107,14 @@ def read_event_form(session: Session, data: Mapping[str, str], gazetteer: Gazett
         accessibility=_text(data, "accessibility", 2000), capacity=capacity,
         under_16s_with_adult=bool(data.get("under_16s")), provider_ids=chosen,
         campaign_id=campaign.id if campaign else None)
+
+
+def keeping_other_providers(values: EventValues, event: Event, adviser: Adviser) -> EventValues:
+    """A provider user's change keeps the providers they cannot choose (a shared event)."""
+    if is_staff(adviser):
+        return values
+    others = tuple(p.id for p in event.providers if p.id != adviser.provider_id)
+    return replace(values, provider_ids=tuple(dict.fromkeys(values.provider_ids + others)))
 
 
 def form_values(event: Event) -> dict[str, str]:

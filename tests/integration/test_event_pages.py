@@ -121,6 +121,12 @@ def test_provider_users_manage_only_their_own_events(dash: Dashboard):
     created = dash.fresh().get(Event, int(response.headers["location"].split("/")[-1]
                                           .split("?")[0]))
     assert [p.id for p in created.providers] == [ours.id]  # type: ignore[union-attr]
+    shared = soon_event(dash, title="Shared day", providers=[ours, theirs])
+    response = dash.post(f"/advisers/events/{shared.id}/edit", {**FORM, "title": "Shared"},
+                         token=dash.token(f"/advisers/events/{shared.id}/edit"))
+    assert response.status_code == 303
+    kept = dash.fresh().get(Event, shared.id)
+    assert {p.id for p in kept.providers} == {ours.id, theirs.id}  # type: ignore[union-attr]
 
 
 def test_the_attendee_export_is_audited_and_excel_safe(dash: Dashboard):

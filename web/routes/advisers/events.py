@@ -9,7 +9,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carecareers.campaigns.qr import qr_png, qr_svg_inline
 from carecareers.campaigns.service import list_campaigns
-from carecareers.dashboard.events import form_values, may_manage, providers_for, read_event_form
+from carecareers.dashboard.events import (
+    form_values,
+    keeping_other_providers,
+    may_manage,
+    providers_for,
+    read_event_form,
+)
 from carecareers.events import (
     EventFormError,
     cancel_event,
@@ -139,8 +145,9 @@ def edit(request: Request, event_id: int, session: DbSession, viewer: AnyViewer,
          form: CheckedForm) -> Response:
     event = _event(session, viewer, event_id)
     try:
-        change = change_event(session, event, _read(request, session, viewer, form),
-                              viewer.adviser.email)
+        values = keeping_other_providers(_read(request, session, viewer, form), event,
+                                         viewer.adviser)
+        change = change_event(session, event, values, viewer.adviser.email)
     except EventFormError as exc:
         return _form_page(request, session, viewer, event, form, exc.errors)
     told = queue_change_notices(session, event, request.app.state.settings.public_base_url) \
