@@ -79,6 +79,14 @@ def _attend(session: Session, booking: Booking, now: datetime) -> bool:
     return True
 
 
+def open_booking(session: Session, event: Event, booking_id: int) -> Booking | None:
+    """One of the event's bookings that is not cancelled, or None."""
+    booking = session.get(Booking, booking_id)
+    if booking is None or booking.event_id != event.id or booking.status == "cancelled":
+        return None
+    return booking
+
+
 def mark_attended(session: Session, booking: Booking, actor: str,
                   now: datetime | None = None) -> bool:
     """Staff at the door tick a booking off; False when it was already."""

@@ -37,14 +37,10 @@ def _missing(request: Request, message: str = "There is no such event.") -> HTML
                  message=message)
 
 
-def _public_event(session: Session, event_id: int) -> Event | None:
-    return get_event(session, event_id)
-
-
 @router.get("/{event_id}.ics")
 def calendar_file(request: Request, event_id: int,
                   session: Session = Depends(get_session)) -> Response:
-    event = _public_event(session, event_id)
+    event = get_event(session, event_id)
     if event is None:
         return _missing(request)
     text = event_ics(event, request.app.state.settings.public_base_url, utcnow())
@@ -55,7 +51,7 @@ def calendar_file(request: Request, event_id: int,
 @router.get("/{event_id}", response_class=HTMLResponse)
 def event_page(request: Request, event_id: int,
                session: Session = Depends(get_session)) -> HTMLResponse:
-    event = _public_event(session, event_id)
+    event = get_event(session, event_id)
     if event is None:
         return _missing(request)
     return _page(request, "event.html", event=event,

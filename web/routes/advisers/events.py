@@ -18,6 +18,7 @@ from carecareers.dashboard.events import (
 )
 from carecareers.events import (
     EventFormError,
+    EventValues,
     cancel_event,
     change_event,
     create_event,
@@ -27,13 +28,13 @@ from carecareers.events import (
     is_upcoming,
     spaces_left,
 )
-from carecareers.events.checkin import arrivals, mark_attended
+from carecareers.events.checkin import arrivals, mark_attended, open_booking
 from carecareers.events.exports import attendees_csv
 from carecareers.events.funnel import event_funnel
 from carecareers.events.notices import queue_cancel_notices, queue_change_notices
 from carecareers.events.wording import when_words
 from carecareers.geo import gazetteer_for
-from carecareers.models import Booking, Event
+from carecareers.models import Event
 from carecareers.models.base import as_utc, utcnow
 from web.auth import CurrentViewer as AnyViewer
 from web.auth import DbSession, Forbidden, Viewer
@@ -89,7 +90,8 @@ def _form_page(request: Request, session: DbSession, viewer: Viewer, event: Even
                   if viewer.is_staff else [])
 
 
-def _read(request: Request, session: DbSession, viewer: Viewer, form: dict[str, str]):  # type: ignore[no-untyped-def]
+def _read(request: Request, session: DbSession, viewer: Viewer,
+          form: dict[str, str]) -> EventValues:
     if not viewer.is_staff:
         form = {**form, "campaign": ""}  # campaigns are staff's
     gazetteer = gazetteer_for(request.app.state.settings.content_dir)
@@ -171,8 +173,8 @@ def cancel(request: Request, event_id: int, session: DbSession, viewer: AnyViewe
 def arrived(request: Request, event_id: int, booking_id: int, session: DbSession,
             viewer: AnyViewer, form: CheckedForm) -> Response:
     event = _event(session, viewer, event_id)
-    booking = session.get(Booking, booking_id)
-    if booking is None or booking.event_id != event.id or booking.status == "cancelled":
+    booking = open_booking(session, event, booking_id)
+    if booking is None:
         raise PageNotFound("There is no such booking.")
     mark_attended(session, booking, viewer.adviser.email)
     return RedirectResponse(f"/advisers/events/{event.id}?done=arrived", status_code=303)
