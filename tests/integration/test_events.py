@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from carecareers.campaigns.service import campaign_funnel
 from carecareers.events import (
     AlreadyBooked,
     EventClosed,
@@ -187,3 +188,15 @@ def test_retention_deletes_bookings_some_time_after_their_event(session: Session
     assert purge_bookings(session, 90, NOW) == 1
     session.expire_all()
     assert [b.event_id for b in session.scalars(select(Booking))] == [recent.id]
+
+
+def test_the_campaign_funnel_counts_bookings_and_arrivals_through_the_campaign(
+        session: Session):
+    campaign = make_campaign(session)
+    event = an_event(session, days=0.2, campaign_id=campaign.id)
+    booking = book(session, event, campaign=campaign.code)
+    book(session, event, "Ali", sender="s-2", detail="ali@example.org")  # no campaign
+    mark_attended(session, booking, "adviser@example.org", NOW + timedelta(hours=5))
+    check_in(session, event, None, now=NOW + timedelta(hours=5))  # a walk-in at its event
+    [row] = campaign_funnel(session, campaign.code)
+    assert (row.booked, row.attended) == (1, 2)
