@@ -20,7 +20,8 @@ CLOSES_AFTER = timedelta(hours=3)
 class CheckInClosed(EventError):
     def __init__(self, event: Event) -> None:
         self.event = event
-        super().__init__(f"Check-in for {event.title} is open only on the day.")
+        super().__init__(f"Sorry, {event.title} was cancelled." if event.status == "cancelled"
+                         else f"Check-in for {event.title} is open only on the day.")
 
 
 @dataclass(frozen=True)

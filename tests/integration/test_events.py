@@ -200,3 +200,20 @@ def test_the_campaign_funnel_counts_bookings_and_arrivals_through_the_campaign(
     check_in(session, event, None, now=NOW + timedelta(hours=5))  # a walk-in at its event
     [row] = campaign_funnel(session, campaign.code)
     assert (row.booked, row.attended) == (1, 2)
+
+
+def test_erasure_by_conversation_deletes_its_bookings_only(session: Session):
+    event = an_event(session)
+    book(session, event)
+    book(session, event, "Ali", sender="s-2", detail="ali@example.org")
+    erasure = erase_person(session, actor="assistant", via="web", sender_id="s-1")
+    assert erasure.bookings == 1
+    session.expire_all()
+    assert [b.first_name for b in session.scalars(select(Booking))] == ["Ali"]
+
+
+def test_a_cancelled_event_closes_its_check_in(session: Session):
+    event = an_event(session, days=0.2)
+    cancel_event(session, event, "adviser@example.org")
+    with pytest.raises(CheckInClosed, match="was cancelled"):
+        check_in(session, event, None, now=NOW + timedelta(hours=5))

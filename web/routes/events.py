@@ -88,7 +88,7 @@ def here(request: Request, token: str, session: Session = Depends(get_session)) 
         arrival = check_in(session, event, chat.sender_id if chat else None,
                            already_here=str(event.id) in seen)
     except EventError as exc:
-        return _page(request, "event_message.html", 409, heading="Not open yet",
+        return _page(request, "event_message.html", 409, heading="Check-in is closed",
                      message=str(exc))
     name = f", {arrival.booking.first_name}" if arrival.booking else ""
     response = _page(request, "event_message.html", heading=f"Welcome{name}!",
