@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # Conversations that never became a lead are kept this long after their last message.
     tracker_retention_days: int = 30
 
+    # Event bookings are deleted this long after their event (check-ins stay as counts).
+    event_booking_retention_days: int = 90
+
     # Job alerts and outgoing messages (carecareers/alerts, carecareers/delivery).
     smtp_url: str = ""  # smtp://user:password@host:587 (STARTTLS when offered), smtps://host:465
     smtp_from: str = "Care Careers <alerts@localhost>"

@@ -13,17 +13,21 @@ from pathlib import Path
 
 import yaml
 
+from carecareers.events.bookings import booking_consent
 from carecareers.leads.consent import consent_wording
 from carecareers.leads.privacy import RetentionPeriods, load_privacy_notice
+from carecareers.models import Event, Provider
 from carecareers.readability import describe, is_prose, score
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 Text = tuple[str, str]
 
-# Modules whose string literals are replies: the forms, the vacancy search, erasure, and the
+# Modules whose string literals are replies: the forms, the vacancy search, erasure, events
+# (booking and the reminders), and the
 # answers the form's checks give.
 ACTION_MODULES = ("actions/interest.py", "actions/vacancies.py", "actions/privacy.py",
+                  "actions/events.py", "carecareers/events/notices.py",
                   "carecareers/leads/validation.py")
 # What the web app answers the chat page with (its other errors are for developers).
 WEB_CHAT_REPLIES = ("TOO_FAST_TEXT", "TOO_LARGE_TEXT")
@@ -147,6 +151,10 @@ def privacy_texts(content: Path = CONTENT) -> Iterator[Text]:
         wording = consent_wording(content, method, ["Oak House Care"],
                                   "https://care.example.org/privacy", 365)
         yield f"privacy/consent.yml:question[{method}]", wording.text
+    for method in ("phone", "email", "telegram"):
+        event = Event(title="Open day", providers=[Provider(name="Oak House Care")])
+        booking = booking_consent(content, event, method, "https://care.example.org/privacy", 90)
+        yield f"privacy/event_consent.yml:question[{method}]", booking.text
 
 
 def every_text() -> list[Text]:

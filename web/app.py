@@ -23,7 +23,7 @@ from carecareers.conversation.relay import Relay
 from carecareers.db import make_engine, session_factory
 from carecareers.settings import Settings, get_settings
 from web.ratelimit import ChatLimiter, LoginLimiter
-from web.routes import advisers, alerts, chat, health, pages, vacancies
+from web.routes import advisers, alerts, chat, events, health, pages, vacancies
 from web.security import SecurityHeaders
 
 HERE = Path(__file__).resolve().parent
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None,
     app.state.login_limiter = LoginLimiter(storage_url=settings.redis_url)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (health, pages, chat, vacancies, advisers, alerts):
+    for module in (health, pages, chat, vacancies, advisers, alerts, events):
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_middleware(SecurityHeaders, https_only=settings.https_only)

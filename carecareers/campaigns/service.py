@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from carecareers.models import Campaign, CampaignVisit, Conversation, Lead
+from carecareers.models import Booking, Campaign, CampaignVisit, CheckIn, Conversation, Event, Lead
 from carecareers.models.base import utcnow
 
 CAMPAIGN_KINDS = ("food_bank", "open_day", "school", "jobcentre", "community", "online")
@@ -42,6 +42,8 @@ class FunnelRow:
     conversations: int
     leads: int
     contacted: int
+    booked: int = 0  # places booked at events through this campaign
+    attended: int = 0  # of them, arrived; and walk-ins at the campaign's events
 
 
 @dataclass(frozen=True)
@@ -159,13 +161,21 @@ def _count_for_campaign(column: InstrumentedAttribute[int | None],
     return query.scalar_subquery()
 
 
-def _funnel_query() -> Select[tuple[str, str, str, int, int, int, int]]:
+def _walk_ins() -> ColumnElement[int]:
+    events = select(Event.id).where(Event.campaign_id == Campaign.id)
+    return select(func.count()).select_from(CheckIn).where(
+        CheckIn.walk_in.is_(True), CheckIn.event_id.in_(events)).scalar_subquery()
+
+
+def _funnel_query() -> Select[tuple[str, str, str, int, int, int, int, int, int]]:
     return select(
         Campaign.code, Campaign.name, Campaign.kind,
         _count_for_campaign(CampaignVisit.campaign_id),
         _count_for_campaign(Conversation.campaign_id),
         _count_for_campaign(Lead.campaign_id),
         _count_for_campaign(Lead.campaign_id, Lead.status.in_(CONTACTED_STATUSES)),
+        _count_for_campaign(Booking.campaign_id),
+        _count_for_campaign(Booking.campaign_id, Booking.status == "attended") + _walk_ins(),
     ).order_by(Campaign.created_at.desc(), Campaign.code)
 
 

@@ -15,6 +15,7 @@ from carecareers.alerts.retention import expire_alerts
 from carecareers.conversation.pending import retry_pending
 from carecareers.conversation.tracker_events import ErasureFailed, erase_conversation_events
 from carecareers.db import make_engine, session_factory
+from carecareers.events.retention import count_bookings_for, purge_bookings
 from carecareers.leads.erasure import Retention, erase_person, find_leads, purge_expired
 from carecareers.leads.filters import LeadFilters
 from carecareers.leads.validation import InvalidAnswer, parse_email, parse_phone
@@ -47,10 +48,12 @@ def erase(email: str = typer.Option(None, help="the email address on the lead"),
     factory = session_factory(make_engine(settings.database_url))
     with factory() as session, session.begin():
         found = len(find_leads(session, sender_id=sender, email=email, phone=phone))
-        if not found:
-            typer.echo("no lead matches; nothing erased")
+        bookings = count_bookings_for(session, sender_ids=[sender] if sender else [],
+                                      email=email, phone=phone)
+        if not found and not bookings:
+            typer.echo("no lead matches and no event booking; nothing erased")
             return
-        if not yes and not typer.confirm(f"erase {found} lead(s)?"):
+        if not yes and not typer.confirm(f"erase {found} lead(s) and {bookings} booking(s)?"):
             raise typer.Exit(1)
         erasure = erase_person(session, actor="cli", via="cli", sender_id=sender, email=email,
                                phone=phone)
@@ -60,7 +63,8 @@ def erase(email: str = typer.Option(None, help="the email address on the lead"),
             erased_events += erase_conversation_events(settings.tracker_store_url, sender_id)
         except ErasureFailed as error:
             raise _fail(f"the lead was erased, but {error}; run the command again") from error
-    typer.echo(f"erased {erasure.leads} lead(s) and {erased_events} conversation event(s)")
+    typer.echo(f"erased {erasure.leads} lead(s), {erasure.bookings} event booking(s) and "
+               f"{erased_events} conversation event(s)")
 
 
 @app.command("export")
@@ -115,6 +119,8 @@ def purge(days: int = typer.Option(None, help="override LEAD_RETENTION_DAYS"),
             pending = retry_pending(session, settings.tracker_store_url)
         with factory() as session, session.begin():
             alerts = expire_alerts(session, settings.alert_retention_days)
+        with factory() as session, session.begin():
+            bookings = purge_bookings(session, settings.event_booking_retention_days)
     except (SQLAlchemyError, ErasureFailed) as error:
         raise _fail(f"nothing was purged: {error}") from error
     summary = {"retention_days": retention.lead_days, "leads": report.leads,
@@ -124,6 +130,7 @@ def purge(days: int = typer.Option(None, help="override LEAD_RETENTION_DAYS"),
                "login_records": report.login_records,
                "tracker_changes_retried": pending.done,
                "tracker_changes_waiting": pending.waiting,
-               "job_alerts_expired": alerts.alerts}
+               "job_alerts_expired": alerts.alerts,
+               "event_bookings_deleted": bookings}
     typer.echo(json.dumps(summary) if as_json else
                ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.items()))

@@ -12,6 +12,7 @@ from carecareers.cli.advisers import app as advisers_app
 from carecareers.cli.alerts import app as alerts_app
 from carecareers.cli.campaigns import app as campaigns_app
 from carecareers.cli.content import app as content_app
+from carecareers.cli.events import app as events_app
 from carecareers.cli.leads import app as leads_app
 from carecareers.cli.leads import retention_app
 from carecareers.cli.vacancies import app as vacancies_app
@@ -31,6 +32,7 @@ app.add_typer(advisers_app, name="advisers")
 app.add_typer(leads_app, name="leads")
 app.add_typer(retention_app, name="retention")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(events_app, name="events")
 app.add_typer(content_app, name="content")
 
 

@@ -19,6 +19,7 @@ from carecareers.alerts.subscriptions import link_telegram_chat
 from carecareers.campaigns.service import record_message
 from carecareers.conversation.payloads import (
     asks_for_alert_chat,
+    asks_for_booking_chat,
     forgets_form_answers,
     is_erasure_marker,
     is_marker,
@@ -27,6 +28,7 @@ from carecareers.conversation.pending import CHANGES, remember_failed
 from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
 from carecareers.conversation.tracker_events import ErasureFailed
 from carecareers.threads.messages import remember_telegram_chat
+from carecareers.events.bookings import link_telegram_chat as link_booking_chat
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +113,8 @@ class Relay:
             await asyncio.to_thread(self._link_alert_chat, turn.sender_id, turn.chat_id)
         if turn.chat_id is not None and not erased:
             await asyncio.to_thread(self._remember_chat, turn.sender_id, turn.chat_id)
+        if turn.chat_id is not None and any(asks_for_booking_chat(r.custom) for r in replies):
+            await asyncio.to_thread(self._link_booking_chat, turn.sender_id, turn.chat_id)
         if not shown and (turn.from_person or turn.if_silent):
             return TurnResult([self._fallback(turn)], erased=erased, fell_back=not erased)
         return TurnResult(shown, erased=erased)
@@ -162,6 +166,16 @@ class Relay:
                 remember_telegram_chat(session, sender_id, chat_id)
         except SQLAlchemyError as exc:
             logger.warning("could not note a lead's Telegram chat: %s", type(exc).__name__)
+    def _link_booking_chat(self, sender_id: str, chat_id: int) -> None:
+        """Attach the Telegram chat to the places the person just booked."""
+        if self._sessions is None:
+            logger.error("no database to link a chat to its bookings")
+            return
+        try:
+            with self._sessions() as session, session.begin():
+                link_booking_chat(session, sender_id, chat_id)
+        except SQLAlchemyError as exc:
+            logger.warning("could not link a chat to its bookings: %s", type(exc).__name__)
 
     def _remember(self, sender_id: str, change: str) -> None:
         if self._sessions is None:

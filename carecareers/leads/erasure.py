@@ -17,6 +17,7 @@ from carecareers.conversation.tracker_events import (
     purge_idle_conversations,
 )
 from carecareers.delivery.outbox import forget_addresses
+from carecareers.events.retention import erase_bookings_for
 from carecareers.models import AuditEvent, Conversation, Lead, UnansweredQuestion
 from carecareers.models.base import utcnow
 
@@ -54,6 +55,7 @@ class Erasure:
     leads: int
     senders: frozenset[str]
     alert_recipients: int = 0
+    bookings: int = 0
 
 
 def erase_person(session: Session, *, actor: str, via: str, sender_id: str | None = None,
@@ -77,7 +79,8 @@ def erase_person(session: Session, *, actor: str, via: str, sender_id: str | Non
         session.execute(delete(UnansweredQuestion).where(
             UnansweredQuestion.sender_id.in_(senders)))
     alerts = erase_alerts_for(session, sender_ids=senders, email=email)
-    return Erasure(len(leads), frozenset(senders), alerts)
+    bookings = erase_bookings_for(session, sender_ids=senders, email=email, phone=phone)
+    return Erasure(len(leads), frozenset(senders), alerts, bookings)
 
 
 def forget_conversation(session: Session, sender_id: str) -> None:

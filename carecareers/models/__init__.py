@@ -4,6 +4,7 @@ from carecareers.models.alerts import AlertConsent, AlertMatch, AlertRecipient, 
 from carecareers.models.base import Base
 from carecareers.models.campaigns import Campaign, CampaignVisit, Conversation
 from carecareers.models.delivery import OutboxMessage, SuppressedAddress
+from carecareers.models.events import Booking, CheckIn, Event
 from carecareers.models.leads import Consent, FollowUp, Lead, LeadRoute
 from carecareers.models.people import Adviser, AuditEvent, Provider
 from carecareers.models.questions import PendingTrackerChange, UnansweredQuestion
@@ -20,10 +21,13 @@ __all__ = [
     "AdviserThread",
     "AuditEvent",
     "Base",
+    "Booking",
     "Campaign",
     "CampaignVisit",
+    "CheckIn",
     "Consent",
     "Conversation",
+    "Event",
     "FeedImport",
     "FollowUp",
     "JobAlert",

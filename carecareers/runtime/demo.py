@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import create_campaign, find_campaign
@@ -22,6 +23,7 @@ from carecareers.careers.content import load_content
 from carecareers.careers.pay import band_row, wage_row
 from carecareers.careers.phrasing import pounds
 from carecareers.careers.records import CareersContent
+from carecareers.events.wording import UK
 from carecareers.leads.providers import sync_providers
 from carecareers.settings import Settings
 
@@ -63,6 +65,24 @@ def render_demo_feed(template: str, today: date, content: CareersContent) -> str
     return PLACEHOLDER.sub(fill, template)
 
 
+def seed_demo_event(session: Session, day: date) -> None:
+    """A sample open day two weeks from `day`, when there is no event at all."""
+    from carecareers.events import EventValues, create_event
+    from carecareers.models import Event, Provider
+
+    if session.scalar(select(Event.id).limit(1)) is not None:
+        return
+    starts = datetime.combine(day + timedelta(days=14), time(10), UK).astimezone(timezone.utc)
+    provider = session.scalar(select(Provider).order_by(Provider.id).limit(1))
+    create_event(session, EventValues(
+        title="Care home open day (sample)", starts_at=starts,
+        ends_at=starts + timedelta(hours=3), place="Community hall (sample), Church Street",
+        postcode="ST4 1AA", outcode="ST4", latitude=53.0027, longitude=-2.1794,
+        what_to_expect="A sample event for the demo: meet care workers, ask questions, try "
+                       "a hoist.", accessibility="Step-free entrance.", capacity=30,
+        under_16s_with_adult=True, provider_ids=(provider.id,) if provider else ()), "demo")
+
+
 def seed_demo(session: Session, settings: Settings, today: date | None = None) -> SeedReport:
     """Load the demo data; running it again changes nothing that is already there."""
     from carecareers.vacancies.importing import import_source
@@ -74,6 +94,7 @@ def seed_demo(session: Session, settings: Settings, today: date | None = None) -
         create_campaign(session, DEMO_CAMPAIGN_CODE, "Demo: Stoke food bank poster",
                         kind="food_bank", place="Stoke-on-Trent")
         created = True
+    seed_demo_event(session, day)
     template = (settings.content_dir / DEMO_FEED_FILE).read_text(encoding="utf-8")
     feed = render_demo_feed(template, day, load_content(settings.content_dir))
     with tempfile.TemporaryDirectory() as folder:

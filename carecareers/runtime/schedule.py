@@ -1,4 +1,5 @@
-"""Run `carecareers alerts send` every ALERTS_SEND_EVERY_MINUTES while `make run` is up.
+"""Run `carecareers alerts send` and `carecareers events remind` while `make run` is up
+(every ALERTS_SEND_EVERY_MINUTES).
 
 Production runs the same command from cron instead (see the README):
     */15 * * * * cd /srv/carecareers && .venv/bin/carecareers alerts send
@@ -19,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 ALERTS_SEND = [sys.executable, "-c", "from carecareers.cli.main import app; app()",
                "alerts", "send"]
+EVENTS_REMIND = [sys.executable, "-c", "from carecareers.cli.main import app; app()",
+                 "events", "remind"]
 FIRST_RUN_SECONDS = 30.0
 
 
@@ -32,7 +35,8 @@ class PeriodicCommand:
         self.first_after_seconds = first_after_seconds
         self.runs = 0
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="alerts-send", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=" ".join(self.argv[-2:]),
+                                        daemon=True)
 
     def start(self) -> PeriodicCommand:
         self._thread.start()
@@ -59,7 +63,7 @@ class PeriodicCommand:
         self.runs += 1
         if process.returncode != 0:
             last = (process.stderr.read() if process.stderr else "").strip().splitlines()
-            logger.warning("alerts send exited with %s: %s", process.returncode,
+            logger.warning("%s exited with %s: %s", " ".join(self.argv[-2:]), process.returncode,
                            last[-1] if last else "")
 
 
@@ -70,9 +74,14 @@ def alert_schedule(settings: Settings) -> Iterator[PeriodicCommand | None]:
         yield None
         return
     command = PeriodicCommand(ALERTS_SEND, settings.alerts_send_every_minutes * 60.0).start()
+    reminders = PeriodicCommand(EVENTS_REMIND, settings.alerts_send_every_minutes * 60.0,
+                                first_after_seconds=FIRST_RUN_SECONDS * 2).start()
     print(f"  job alerts:        sent every {settings.alerts_send_every_minutes} minutes",
+          flush=True)
+    print(f"  event reminders:   sent every {settings.alerts_send_every_minutes} minutes",
           flush=True)
     try:
         yield command
     finally:
+        reminders.stop()
         command.stop()

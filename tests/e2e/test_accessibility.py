@@ -31,6 +31,7 @@ from fastapi.routing import APIRoute
 from playwright.sync_api import Browser, Page, Route, expect
 
 from carecareers.db import make_engine, session_factory
+from carecareers.events import EventValues, create_event
 from carecareers.migrate import upgrade
 from carecareers.runtime.processes import free_port
 from carecareers.threads import record_reply, send_message
@@ -67,7 +68,7 @@ ADMIN = "admin@example.org"
 CAMPAIGN = "FB1"
 BOT = "#log .msg.bot:not(.typing)"
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
-NOT_PAGES = re.compile(r"\.(csv|json|png|svg|pdf)$|/logout$")
+NOT_PAGES = re.compile(r"\.(csv|json|png|svg|pdf|ics)$|/logout$")
 
 
 # A scripted Rasa: the greeting from the domain, job cards for "jobs", and an answer with
@@ -99,6 +100,9 @@ def scripted_reply(message: str) -> list[dict]:
                          for t in ("Pay", "How to get in", "What comes next", "Jobs near me")]}]
 
 
+EVENT_PAGES: list[str] = []
+
+
 def seed(sessions) -> None:  # type: ignore[no-untyped-def]
     day = datetime.now(timezone.utc) - timedelta(days=2)
     with sessions() as session, session.begin():
@@ -118,6 +122,14 @@ def seed(sessions) -> None:  # type: ignore[no-untyped-def]
         make_vacancy(session, "Healthcare assistant", employer="Royal Stoke")
         make_question(session, "can i work nights at 16")
         make_feed_import(session, "nhs_jobs")
+        starts = datetime.now(timezone.utc) + timedelta(hours=2)
+        event = create_event(session, EventValues(
+            title="Hospice open day", starts_at=starts, ends_at=starts + timedelta(hours=3),
+            place="Douglas Macmillan Hospice, Barlaston Road", postcode="ST3 3NZ",
+            what_to_expect="Meet the nurses.", accessibility="Step-free.", capacity=20,
+            provider_ids=(north.id,), campaign_id=campaign.id), ADMIN)
+        session.flush()
+        EVENT_PAGES.extend([f"/events/{event.id}", f"/events/here/{event.checkin_token}"])
 
 
 @dataclass
@@ -234,12 +246,16 @@ def pages(chromium_browser: Browser, site: Site) -> dict[str, list[str]]:
     """The public pages and the dashboard pages (plus states with errors shown)."""
     page = open_page(chromium_browser, DESKTOP)
     try:
+        # An event's page and its check-in page are reached from chat replies and from the
+        # QR code at the door, which the crawler cannot follow: they are starts of their own.
         public = crawl(page, site, [f"{site.url}/chat", f"{site.url}/c/{CAMPAIGN}",
-                                    f"{site.url}/privacy"], "/", limit=10)
+                                    f"{site.url}/privacy",
+                                    *(f"{site.url}{path}" for path in EVENT_PAGES)], "/",
+                       limit=14)
         public = [u for u in public if not urlsplit(u).path.startswith("/advisers")]
         public.append(f"{site.url}/advisers/login")
         log_in(page, site)
-        dashboard = crawl(page, site, [f"{site.url}/advisers/leads"], "/advisers/")
+        dashboard = crawl(page, site, [f"{site.url}/advisers/leads"], "/advisers/", limit=60)
         dashboard.append(f"{site.url}/advisers/leads?area=12345")  # with an error summary
         return {"public": public, "dashboard": dashboard}
     finally:

@@ -49,13 +49,15 @@ TYPED = {"faq": "do i need a dbs check for care work", "nlu_fallback": "qwpoeiru
 # Intents the forms take as the answer to their question, or that end the form on purpose.
 NOT_RESUMING = {"stop", "inform", "affirm", "deny", "greet", "goodbye", "thank", "out_of_scope",
                 "more_vacancies", "widen_search", "nlu_fallback", "register_interest",
-                "search_vacancies", "confirm_delete_my_data"}
+                "search_vacancies", "confirm_delete_my_data", "cancel_booking"}
 # Each form, how to get to one of its questions, and words of that question.
 FORM_STATES = {
     "interest_form, first question": (["/register_interest"], "first name"),
     "interest_form, a later question": (
         ["/register_interest", "Jordan", '/inform{"form_answer":"18-24"}'], "contact you"),
     "vacancy_search_form": (["/search_vacancies"], "postcode"),
+    # The demo's sample open day is the stack's first event.
+    "booking_form": (['/book_event{"event_id":"1"}'], "how old"),
 }
 
 

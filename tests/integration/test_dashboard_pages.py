@@ -54,7 +54,7 @@ def test_campaigns_are_compared_side_by_side(dash: Dashboard) -> None:
     row = page[page.index(">FB1</a>"):]
     row = row[:row.index("</tr>")]
     cells = [cell.split("<")[0] for cell in row.split("<td>")[1:]]
-    assert cells == ["10", "4", "2", "1", "20%", "50%"]
+    assert cells == ["10", "4", "0", "0", "2", "1", "20%", "50%"]
     assert ">SCHOOL1</a>" in page and 'scope="col"' in page
 
 
@@ -62,10 +62,11 @@ def test_the_funnel_chart_prints_its_numbers(dash: Dashboard) -> None:
     campaign_with_traffic(dash)
     page = dash.client.get("/advisers/campaigns/FB1").text
     assert "<svg" in page and 'role="img"' in page
-    for text in ("Visits: 10", "Conversations: 4 (40% of visits)",
-                 "Leads: 2 (50% of conversations)", "Contacted: 1 (50% of leads)"):
+    for text in ("Scanned: 10", "Chatted: 4 (40% of scanned)", "Booked: 0 (0% of chatted)",
+                 "Attended: 0 (– of booked)", "Leads: 2 (50% of chatted)",
+                 "Contacted: 1 (50% of leads)"):
         assert text in page  # in the chart's description
-    assert ">10</text>" in page and "4 · 40% of visits</text>" in page
+    assert ">10</text>" in page and "4 · 40% of scanned</text>" in page
     assert "https://care.example.org/c/FB1" in page
     today = date.today()
     assert "Visits per day</strong>: 10 in 30 days" in page

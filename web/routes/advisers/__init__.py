@@ -2,10 +2,19 @@
 
 from fastapi import APIRouter
 
-from web.routes.advisers import alerts, campaigns, content, leads, login, reports, vacancies
+from web.routes.advisers import (
+    alerts,
+    campaigns,
+    content,
+    events,
+    leads,
+    login,
+    reports,
+    vacancies,
+)
 
 router = APIRouter(prefix="/advisers")
-for module in (login, leads, campaigns, vacancies, reports, alerts, content):
+for module in (login, leads, campaigns, events, vacancies, reports, alerts, content):
     router.include_router(module.router)
 
 __all__ = ["router"]

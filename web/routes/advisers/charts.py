@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from carecareers.campaigns.service import FunnelRow
+from carecareers.events.funnel import EventFunnel
 
-FUNNEL_STEPS = (("visits", "Visits"), ("conversations", "Conversations"),
-                ("leads", "Leads"), ("contacted", "Contacted"))
+# Each step, its label, and the step its share is of: leads come from conversations
+# whether or not the person booked a place at an event, so theirs is of "Chatted".
+FUNNEL_STEPS = (("visits", "Scanned", None), ("conversations", "Chatted", "visits"),
+                ("booked", "Booked", "conversations"), ("attended", "Attended", "booked"),
+                ("leads", "Leads", "conversations"), ("contacted", "Contacted", "leads"))
 BAR_AREA = 360
 BAR_HEIGHT = 30
 BAR_GAP = 14
@@ -28,15 +32,18 @@ def percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "–"
 
 
-def funnel_bars(row: FunnelRow) -> list[Bar]:
-    """One bar per step, widths relative to the largest; each after the first says its share."""
-    values = [(label, int(getattr(row, name))) for name, label in FUNNEL_STEPS]
-    largest = max((value for _, value in values), default=0) or 1
+def funnel_bars(row: FunnelRow | EventFunnel) -> list[Bar]:
+    """One bar per step, widths relative to the largest; each after the first says its share.
+
+    `row` has the steps' attributes (a campaign's FunnelRow or an event's funnel).
+    """
+    labels = {name: label for name, label, _ in FUNNEL_STEPS}
+    values = [(label, int(getattr(row, name)), base) for name, label, base in FUNNEL_STEPS]
+    largest = max((value for _, value, _ in values), default=0) or 1
     bars = []
-    for index, (label, value) in enumerate(values):
-        previous_label, previous = values[index - 1] if index else (None, 0)
-        share = f"{percent(value, previous)} of {previous_label.lower()}" if previous_label \
-            else None
+    for index, (label, value, base) in enumerate(values):
+        share = f"{percent(value, int(getattr(row, base)))} of {labels[base].lower()}" \
+            if base else None
         bars.append(Bar(label, value, max(2.0, BAR_AREA * value / largest) if value else 0.0,
                         index * (BAR_HEIGHT + BAR_GAP), share))
     return bars

@@ -1,0 +1,445 @@
+"""Open days and events in the conversation: what's on, booking a place, cancelling it.
+
+Flow (stories/events.yml, diagram in stories/events.mmd): ask_events lists upcoming events
+near the person; book_event (a "Book a place" button) checks the event, then booking_form
+asks age (under 16: nothing stored), first name, contact (web chat only) and consent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import campaign_of, channel_of, db_session, latest_entity, typed_answer_of
+from actions.interest import UNDER_16_HELP
+from carecareers.conversation.payloads import (
+    BOOKING_CHAT_MARKER,
+    CONSENT_ENTITY,
+    FORM_ANSWERS_FORGOTTEN,
+    consent_button,
+)
+from carecareers.conversation.payloads import form_answer_button as answer_button
+from carecareers.events import (
+    BookingRequest,
+    EventError,
+    EventFull,
+    book_place,
+    booking_consent,
+    cancel_bookings_for_sender,
+    events_near,
+    get_event,
+    ics_url,
+    is_upcoming,
+    next_with_space,
+    spaces_left,
+    when_words,
+)
+from carecareers.events.notices import where_words
+from carecareers.geo import default_gazetteer
+from carecareers.leads.consent import ConsentWording
+from carecareers.leads.form import read_consent
+from carecareers.leads.validation import (
+    InvalidAnswer,
+    parse_age,
+    parse_contact_detail,
+    parse_contact_method,
+    parse_first_name,
+)
+from carecareers.models import Event
+from carecareers.models.base import utcnow
+from carecareers.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+FORM_SLOTS = ("booking_event_id", "booking_age", "booking_first_name", "booking_contact_method",
+              "booking_contact_detail", "booking_consent", "booking_under_16")
+SORRY = "Sorry, I can't book events just now. Please try again in a few minutes."
+NONE_ON = ("There are no open days or events coming up just now. New ones are added often, "
+           "so ask me again soon.")
+
+
+def book_button(event: Event) -> dict[str, str]:
+    payload = "/book_event" + json.dumps({"event_id": str(event.id)}, separators=(",", ":"))
+    return {"title": f"Book: {event.title}"[:64], "payload": payload}
+
+
+def describe(event: Event) -> str:
+    """One event in plain words: title, when, where."""
+    return f"{event.title}: {when_words(event.starts_at, event.ends_at)}, at {where_words(event)}"
+
+
+def _event_id(tracker: Tracker) -> int | None:
+    raw = latest_entity(tracker, "event_id") or tracker.get_slot("booking_event_id")
+    return int(raw) if raw and str(raw).isdigit() else None
+
+
+class ActionListEvents(Action):
+    """List upcoming events near the person (past and cancelled ones never)."""
+
+    def name(self) -> str:
+        return "action_list_events"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        place = latest_entity(tracker, "location") or tracker.get_slot("location")
+        text = str(tracker.latest_message.get("text") or "")
+        try:
+            with db_session() as session:
+                events = events_near(session, default_gazetteer(), place,
+                                     None if text.startswith("/") else text)
+                lines = [f"- {describe(e)}" for e in events]
+                buttons = [book_button(e) for e in events]
+        except SQLAlchemyError as exc:
+            logger.error("could not list events: %s", type(exc).__name__)
+            dispatcher.utter_message(text=SORRY)
+            return []
+        if not events:
+            dispatcher.utter_message(text=NONE_ON)
+            return []
+        near = f" near {place}" if place else ""
+        intro = f"Here's what's coming up{near}:"
+        tip = "" if place else "\nTell me your postcode to see events near you."
+        dispatcher.utter_message(text="\n".join([intro, *lines]) +
+                                 "\nTap a button to book a free place." + tip, buttons=buttons)
+        return [SlotSet("location", place)] if place else []
+
+
+class ActionStartBooking(Action):
+    """Check the chosen event before any question: full, cancelled or started say so."""
+
+    def name(self) -> str:
+        return "action_start_booking"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
+        event_id = latest_entity(tracker, "event_id")
+        try:
+            with db_session() as session:
+                chosen = self._choose(session, dispatcher, tracker,
+                                      int(event_id) if event_id and event_id.isdigit() else None)
+        except SQLAlchemyError as exc:
+            logger.error("could not start a booking: %s", type(exc).__name__)
+            dispatcher.utter_message(text=SORRY)
+            return clear
+        return clear + [SlotSet("booking_event_id", str(chosen) if chosen else None)]
+
+    def _choose(self, session: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                event_id: int | None) -> int | None:
+        now = utcnow()
+        if event_id is None:
+            place = latest_entity(tracker, "location") or tracker.get_slot("location")
+            text = str(tracker.latest_message.get("text") or "")
+            events = events_near(session, default_gazetteer(), place,
+                                 None if text.startswith("/") else text)
+            if len(events) == 1:
+                event_id = events[0].id
+            elif not events:
+                dispatcher.utter_message(text=NONE_ON)
+                return None
+            else:
+                dispatcher.utter_message(text="Which event would you like a place at?",
+                                         buttons=[book_button(e) for e in events])
+                return None
+        event = get_event(session, event_id)
+        if event is None or not is_upcoming(event, now):
+            reason = "has been cancelled" if event is not None and \
+                event.status == "cancelled" else "isn't open for booking any more"
+            dispatcher.utter_message(text=f"Sorry, that event {reason}. Ask me \"what's on\" "
+                                          "to see what's coming up.")
+            return None
+        if spaces_left(session, event) == 0:
+            self._full(dispatcher, event, next_with_space(session, event, now))
+            return None
+        dispatcher.utter_message(text=f"Great, let's book you a free place at {describe(event)}.")
+        return event.id
+
+    @staticmethod
+    def _full(dispatcher: CollectingDispatcher, event: Event, other: Event | None) -> None:
+        if other is None:
+            dispatcher.utter_message(text=f"Sorry, {event.title} is full, and there's no other "
+                                          "event with space just now. Ask me again soon.")
+            return
+        dispatcher.utter_message(text=f"Sorry, {event.title} is full. The next one with space "
+                                      f"is {describe(other)}.", buttons=[book_button(other)])
+
+
+class ValidateBookingForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_booking_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        if tracker.get_slot("booking_under_16") or not tracker.get_slot("booking_event_id"):
+            return []
+        if channel_of(tracker) == "telegram":
+            return [s for s in domain_slots
+                    if s not in ("booking_contact_method", "booking_contact_detail")]
+        return domain_slots
+
+    def extract_booking_first_name(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> dict[str, Any]:
+        return typed_answer_of("booking_first_name", "name", tracker)
+
+    def extract_booking_contact_detail(self, dispatcher: CollectingDispatcher,
+                                       tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        method = tracker.get_slot("booking_contact_method")
+        return typed_answer_of("booking_contact_detail", method, tracker) if method else {}
+
+    def validate_booking_age(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {"booking_age": None}
+        try:
+            age = parse_age(str(value))
+        except InvalidAnswer as error:
+            dispatcher.utter_message(text=str(error))
+            return {"booking_age": None}
+        if not age.can_consent:
+            dispatcher.utter_message(text=self._under_16(tracker))
+            return {"booking_age": None, "booking_under_16": True}
+        return {"booking_age": age.band}
+
+    @staticmethod
+    def _under_16(tracker: Tracker) -> str:
+        try:
+            with db_session() as session:
+                event = get_event(session, int(tracker.get_slot("booking_event_id") or 0))
+                welcome = bool(event and event.under_16s_with_adult)
+                title = event.title if event else "this event"
+        except SQLAlchemyError:
+            welcome, title = False, "this event"
+        if welcome:
+            return (f"Thanks for telling me. Under-16s are welcome at {title} with a parent "
+                    "or your school, but I can't book a place for you or save your details. "
+                    "Ask a parent or teacher to book, or just come along with them.")
+        return (f"Thanks for telling me. {title} is for people aged 16 and over, so I can't "
+                "book you a place. " + UNDER_16_HELP.split(". ", 2)[-1])
+
+    def validate_booking_first_name(self, value: Any, dispatcher: CollectingDispatcher,
+                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {"booking_first_name": None}
+        return self._check(dispatcher, "booking_first_name", lambda: parse_first_name(str(value)))
+
+    def validate_booking_contact_method(self, value: Any, dispatcher: CollectingDispatcher,
+                                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {"booking_contact_method": None}
+        result = self._check(dispatcher, "booking_contact_method",
+                             lambda: parse_contact_method(str(value), False))
+        if result["booking_contact_method"] != tracker.get_slot("booking_contact_method"):
+            result["booking_contact_detail"] = None
+        return result
+
+    def validate_booking_contact_detail(self, value: Any, dispatcher: CollectingDispatcher,
+                                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            return {"booking_contact_detail": None}
+        method = tracker.get_slot("booking_contact_method") or ""
+        return self._check(dispatcher, "booking_contact_detail",
+                           lambda: parse_contact_detail(method, str(value)))
+
+    def validate_booking_consent(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        """Consent only from its own buttons or typed words that say yes (leads' rule)."""
+        if value is None:
+            return {"booking_consent": None}
+        consent = read_consent(latest_entity(tracker, CONSENT_ENTITY),
+                               str(tracker.latest_message.get("text") or ""),
+                               tracker.get_intent_of_latest_message())
+        if consent is None:
+            dispatcher.utter_message(text="Please tap \"Yes, book it\" or \"No thanks\".")
+        return {"booking_consent": consent}
+
+    @staticmethod
+    def _check(dispatcher: CollectingDispatcher, slot: str, read: Any) -> dict[str, Any]:
+        try:
+            return {slot: read()}
+        except InvalidAnswer as error:
+            dispatcher.utter_message(text=str(error))
+            return {slot: None}
+
+
+class ActionAskBookingAge(Action):
+    def name(self) -> str:
+        return "action_ask_booking_age"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(text="First, how old are you? You can say \"stop\" at any "
+                                      "time and nothing will be saved.", buttons=[
+            answer_button("Under 16", "15"), answer_button("16 or 17", "16"),
+            answer_button("18 or over", "18")])
+        return []
+
+
+class ActionAskBookingContactMethod(Action):
+    def name(self) -> str:
+        return "action_ask_booking_contact_method"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(
+            text="How can we reach you about the event? By email you get a reminder the day "
+                 "before.", buttons=[answer_button("Email", "email"),
+                                     answer_button("Phone", "phone")])
+        return []
+
+
+class ActionAskBookingContactDetail(Action):
+    def name(self) -> str:
+        return "action_ask_booking_contact_detail"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        if tracker.get_slot("booking_contact_method") == "phone":
+            dispatcher.utter_message(text="What's your phone number?")
+        else:
+            dispatcher.utter_message(text="What's your email address?")
+        return []
+
+
+def method_of(tracker: Tracker) -> str:
+    if channel_of(tracker) == "telegram":
+        return "telegram"
+    return tracker.get_slot("booking_contact_method") or "email"
+
+
+def consent_wording(session: Any, tracker: Tracker) -> tuple[Event, ConsentWording] | None:
+    """The event being booked and the consent question's words for it."""
+    event = get_event(session, int(tracker.get_slot("booking_event_id") or 0))
+    if event is None:
+        return None
+    settings = get_settings()
+    return event, booking_consent(
+        settings.content_dir, event, method_of(tracker),
+        settings.public_base_url.rstrip("/") + "/privacy", settings.event_booking_retention_days)
+
+
+class ActionAskBookingConsent(Action):
+    def name(self) -> str:
+        return "action_ask_booking_consent"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        try:
+            with db_session() as session:
+                found = consent_wording(session, tracker)
+                text = found[1].text if found else None
+        except SQLAlchemyError as exc:
+            logger.error("could not word the booking consent: %s", type(exc).__name__)
+            text = None
+        if text is None:
+            dispatcher.utter_message(text=SORRY)
+            return [SlotSet("booking_event_id", None)]
+        dispatcher.utter_message(text=text, buttons=[
+            consent_button("Yes, book it", given=True), consent_button("No thanks", given=False)])
+        return []
+
+
+def forget(dispatcher: CollectingDispatcher) -> list[EventType]:
+    """Clear the answers, and have the relay blank them out of the tracker store too."""
+    dispatcher.utter_message(json_message=dict(FORM_ANSWERS_FORGOTTEN))
+    return [SlotSet(slot, None) for slot in FORM_SLOTS]
+
+
+class ActionBookEvent(Action):
+    """Book the place if consent was given; always clear the form's answers."""
+
+    def name(self) -> str:
+        return "action_book_event"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
+        if tracker.get_slot("booking_under_16") or not tracker.get_slot("booking_event_id"):
+            return forget(dispatcher) if tracker.get_slot("booking_under_16") else clear
+        if tracker.get_slot("booking_consent") != "given":
+            dispatcher.utter_message(text="No problem, I haven't booked anything or saved "
+                                          "your details. Ask me \"what's on\" any time.")
+            return forget(dispatcher)
+        try:
+            with db_session() as session:
+                confirmation = self._book(session, tracker)
+        except EventFull as full:
+            ActionStartBooking._full(dispatcher, full.event, full.next_event)
+            return forget(dispatcher)
+        except EventError as error:
+            dispatcher.utter_message(text=str(error))
+            return forget(dispatcher)
+        except SQLAlchemyError as exc:
+            logger.error("could not book a place: %s", type(exc).__name__)
+            dispatcher.utter_message(text=SORRY)
+            return forget(dispatcher)
+        if channel_of(tracker) == "telegram":
+            dispatcher.utter_message(json_message=dict(BOOKING_CHAT_MARKER))
+        dispatcher.utter_message(text=confirmation)
+        return clear
+
+    @staticmethod
+    def _book(session: Any, tracker: Tracker) -> str:
+        found = consent_wording(session, tracker)
+        if found is None:
+            raise EventError("Sorry, I can't find that event any more.")
+        event, wording = found
+        method = method_of(tracker)
+        booking = book_place(session, BookingRequest(
+            event_id=event.id, first_name=str(tracker.get_slot("booking_first_name")),
+            contact_method=method, contact_detail=None if method == "telegram" else
+            tracker.get_slot("booking_contact_detail"), consent=wording,
+            channel=channel_of(tracker), sender_id=tracker.sender_id,
+            campaign=campaign_of(tracker)))
+        base = get_settings().public_base_url
+        after = {"email": "I'll email you a reminder the day before.",
+                 "telegram": "I'll send you a reminder here the day before.",
+                 "phone": "The people running it may call or text you about it."}[method]
+        return (f"You're booked, {booking.first_name}! {event.title}: "
+                f"{when_words(event.starts_at, event.ends_at)}, at {where_words(event)}.\n"
+                f"Add it to your calendar: {ics_url(base, event)}\n"
+                f"{after} If you can't come, just say \"cancel my booking\".")
+
+
+class ActionStopBookingForm(Action):
+    def name(self) -> str:
+        return "action_stop_booking_form"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(text="OK, I've stopped. I haven't booked anything or saved "
+                                      "your details.")
+        return forget(dispatcher)
+
+
+class ActionCancelBooking(Action):
+    """Cancel the person's places to come (one event's, when a button names it)."""
+
+    def name(self) -> str:
+        return "action_cancel_booking"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        try:
+            with db_session() as session:
+                cancelled = [describe(b.event) for b in cancel_bookings_for_sender(
+                    session, tracker.sender_id, _event_id(tracker) if
+                    latest_entity(tracker, "event_id") else None)]
+        except SQLAlchemyError as exc:
+            logger.error("could not cancel a booking: %s", type(exc).__name__)
+            dispatcher.utter_message(text=SORRY)
+            return []
+        if not cancelled:
+            dispatcher.utter_message(text="You haven't booked a place at any event, so "
+                                          "there's nothing to cancel.")
+            return []
+        lines = "\n".join(f"- {line}" for line in cancelled)
+        dispatcher.utter_message(text=f"Done, I've cancelled your place:\n{lines}\nThanks for "
+                                      "letting us know. Someone else can have it now.")
+        return []

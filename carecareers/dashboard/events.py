@@ -1,0 +1,133 @@
+"""The dashboard's event form, and which events an account may manage."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime, time, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from carecareers.advisers.accounts import is_staff
+from carecareers.campaigns.service import find_campaign
+from carecareers.events.catalogue import EventValues
+from carecareers.events.errors import EventFormError
+from carecareers.events.wording import UK, uk
+from carecareers.geo import Gazetteer, normalise_postcode, outcode_of
+from carecareers.models import Adviser, Event, Provider
+
+TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+MAX_CAPACITY = 10_000
+
+
+def providers_for(session: Session, adviser: Adviser) -> list[Provider]:
+    """The providers an account may put on an event: all for staff, its own otherwise."""
+    if is_staff(adviser):
+        return list(session.scalars(select(Provider).where(Provider.active.is_(True))
+                                    .order_by(Provider.name)))
+    if adviser.provider_id is None:
+        return []
+    return [p for p in [session.get(Provider, adviser.provider_id)] if p is not None]
+
+
+def may_manage(adviser: Adviser, event: Event) -> bool:
+    """Staff manage every event; a provider user only those their organisation runs."""
+    if is_staff(adviser):
+        return True
+    return adviser.provider_id is not None and \
+        adviser.provider_id in {p.id for p in event.providers}
+
+
+def _text(data: Mapping[str, str], name: str, limit: int) -> str:
+    return " ".join(str(data.get(name, "")).split())[:limit] if name in ("title", "place") \
+        else str(data.get(name, "")).strip()[:limit]
+
+
+def _when(data: Mapping[str, str], errors: dict[str, str]) -> tuple[datetime, datetime] | None:
+    try:
+        day = date.fromisoformat(data.get("day", "").strip())
+    except ValueError:
+        errors["day"] = "Enter the date, for example 2026-12-12"
+        return None
+    times = []
+    for name, label in (("starts", "start"), ("ends", "finish")):
+        match = TIME.match(data.get(name, "").strip())
+        if match is None:
+            errors[name] = f"Enter the {label} time as hours and minutes, for example 10:00"
+            continue
+        times.append(datetime.combine(day, time(int(match.group(1)), int(match.group(2))), UK))
+    if len(times) != 2:
+        return None
+    if times[1] <= times[0]:
+        errors["ends"] = "The finish time must be after the start time"
+        return None
+    return times[0].astimezone(timezone.utc), times[1].astimezone(timezone.utc)
+
+
+def _capacity(raw: str, errors: dict[str, str]) -> int | None:
+    if not raw.strip():
+        return None
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= MAX_CAPACITY:
+        errors["capacity"] = "Enter the number of places as a whole number, or leave it empty"
+        return None
+    return int(raw)
+
+
+def read_event_form(session: Session, data: Mapping[str, str], gazetteer: Gazetteer,
+                    allowed: Sequence[Provider]) -> EventValues:
+    """Read the posted form; raise EventFormError naming each field to fix."""
+    errors: dict[str, str] = {}
+    title, place = _text(data, "title", 200), _text(data, "place", 300)
+    if not title:
+        errors["title"] = "Enter the event's title"
+    if not place:
+        errors["place"] = "Enter where the event is: the building and street"
+    postcode = normalise_postcode(data.get("postcode", ""))
+    located = gazetteer.find(postcode) if postcode else None
+    if postcode is None or located is None:
+        errors["postcode"] = "Enter the full postcode of the place, for example ST4 6QG"
+    when = _when(data, errors)
+    capacity = _capacity(data.get("capacity", ""), errors)
+    chosen = tuple(p.id for p in allowed if data.get(f"provider_{p.id}"))
+    if len(allowed) == 1:
+        chosen = (allowed[0].id,)
+    elif not chosen:
+        errors["providers"] = "Choose at least one provider who runs the event"
+    campaign = find_campaign(session, data.get("campaign") or None)
+    if data.get("campaign") and campaign is None:
+        errors["campaign"] = "There is no such campaign"
+    if errors or when is None or postcode is None or located is None:
+        raise EventFormError(errors)
+    return EventValues(
+        title=title, starts_at=when[0], ends_at=when[1], place=place, postcode=postcode,
+        outcode=outcode_of(postcode), latitude=located.latitude, longitude=located.longitude,
+        what_to_expect=_text(data, "what_to_expect", 2000),
+        accessibility=_text(data, "accessibility", 2000), capacity=capacity,
+        under_16s_with_adult=bool(data.get("under_16s")), provider_ids=chosen,
+        campaign_id=campaign.id if campaign else None)
+
+
+def keeping_other_providers(values: EventValues, event: Event, adviser: Adviser) -> EventValues:
+    """A provider user's change keeps the providers they cannot choose (a shared event)."""
+    if is_staff(adviser):
+        return values
+    others = tuple(p.id for p in event.providers if p.id != adviser.provider_id)
+    return replace(values, provider_ids=tuple(dict.fromkeys(values.provider_ids + others)))
+
+
+def form_values(event: Event) -> dict[str, str]:
+    """An event's values as the form shows them (UK times)."""
+    starts, ends = event.starts_at, event.ends_at
+    values = {
+        "title": event.title, "day": uk(starts).date().isoformat(),
+        "starts": uk(starts).strftime("%H:%M"), "ends": uk(ends).strftime("%H:%M"),
+        "place": event.place, "postcode": event.postcode,
+        "what_to_expect": event.what_to_expect, "accessibility": event.accessibility,
+        "capacity": "" if event.capacity is None else str(event.capacity),
+        "under_16s": "yes" if event.under_16s_with_adult else "",
+        "campaign": event.campaign.code if event.campaign else "",
+    }
+    values.update({f"provider_{p.id}": "yes" for p in event.providers})
+    return values

@@ -1,0 +1,45 @@
+"""The events' business errors, turned into replies and pages only at the edge."""
+
+from __future__ import annotations
+
+from carecareers.models import Event
+
+
+class EventError(Exception):
+    """Something about an event or a booking the person should be told in plain words."""
+
+
+class EventNotFound(EventError):
+    def __init__(self) -> None:
+        super().__init__("I can't find that event. It may have finished.")
+
+
+class EventClosed(EventError):
+    """The event is cancelled or already started: no more bookings."""
+
+    def __init__(self, event: Event) -> None:
+        self.event = event
+        why = "was cancelled" if event.status == "cancelled" else "has already started"
+        super().__init__(f"Sorry, {event.title} {why}, so it can't be booked.")
+
+
+class EventFull(EventError):
+    """Every place is taken; `next_event` is the next one like it with space, if any."""
+
+    def __init__(self, event: Event, next_event: Event | None) -> None:
+        self.event, self.next_event = event, next_event
+        super().__init__(f"Sorry, {event.title} is full.")
+
+
+class AlreadyBooked(EventError):
+    def __init__(self, event: Event) -> None:
+        self.event = event
+        super().__init__(f"You already have a place at {event.title}.")
+
+
+class EventFormError(ValueError):
+    """The dashboard form's answers, field by field, that need fixing."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))

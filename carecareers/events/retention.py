@@ -1,0 +1,66 @@
+"""Bookings end: erased on request, and deleted a while after their event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from carecareers.delivery import forget_addresses
+from carecareers.models import Booking, Event
+from carecareers.models.base import utcnow
+
+
+def _conditions(sender_ids: Iterable[str], email: str | None,
+                phone: str | None) -> list[ColumnElement[bool]]:
+    conditions = []
+    senders = sorted({s for s in sender_ids if s})
+    if senders:
+        conditions.append(Booking.sender_id.in_(senders))
+    details = [d for d in (email, phone) if d]
+    if details:
+        conditions.append(Booking.contact_detail.in_(details))
+    return conditions
+
+
+def count_bookings_for(session: Session, *, sender_ids: Iterable[str] = (),
+                       email: str | None = None, phone: str | None = None) -> int:
+    conditions = _conditions(sender_ids, email, phone)
+    if not conditions:
+        return 0
+    return int(session.scalar(select(func.count(Booking.id)).where(or_(*conditions))) or 0)
+
+
+def erase_bookings_for(session: Session, *, sender_ids: Iterable[str] = (),
+                       email: str | None = None, phone: str | None = None) -> int:
+    """Delete the bookings of these conversations and contact details, and their messages.
+
+    Check-ins stay as anonymous counts (their booking link is cleared). Return how many.
+    """
+    conditions = _conditions(sender_ids, email, phone)
+    if not conditions:
+        return 0
+    bookings = list(session.scalars(select(Booking).where(or_(*conditions))))
+    _forget_messages(session, bookings)
+    for booking in bookings:
+        session.delete(booking)
+    session.flush()
+    return len(bookings)
+
+
+def _forget_messages(session: Session, bookings: list[Booking]) -> None:
+    emails = [b.contact_detail for b in bookings
+              if b.contact_method == "email" and b.contact_detail]
+    chats = [b.telegram_chat_id for b in bookings if b.telegram_chat_id]
+    forget_addresses(session, "email", [e for e in emails if e])
+    forget_addresses(session, "telegram", [c for c in chats if c])
+
+
+def purge_bookings(session: Session, retention_days: int, now: datetime | None = None) -> int:
+    """Delete bookings of events that ended more than `retention_days` ago; return how many."""
+    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    ended = select(Event.id).where(Event.ends_at < cutoff)
+    result = session.execute(delete(Booking).where(Booking.event_id.in_(ended)))
+    return int(result.rowcount or 0)

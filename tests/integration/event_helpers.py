@@ -1,0 +1,40 @@
+"""Events for the tests: a fixed clock, places, and a booking made as the chat makes it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy.orm import Session
+
+from carecareers.events import BookingRequest, EventValues, book_place, create_event
+from carecareers.leads.consent import ConsentWording
+from carecareers.models import Booking, Event, Provider
+
+NOW = datetime(2026, 12, 10, 9, 0, tzinfo=timezone.utc)  # a Thursday
+BASE_URL = "https://care.example.org"
+STOKE = (53.0027, -2.1794)  # ST4
+LEEDS = (53.7997, -1.5492)
+CONSENT = ConsentWording("test-1", "To book your place we keep your first name...", ("email",))
+
+
+def values(title: str = "Hospice open day", days: float = 2, hours: float = 3,
+           at: tuple[float, float] = STOKE, providers: list[Provider] | None = None,
+           **extra: object) -> EventValues:
+    starts = NOW + timedelta(days=days)
+    return EventValues(
+        title=title, starts_at=starts, ends_at=starts + timedelta(hours=hours),
+        place="Community hall, Church Street", postcode="ST4 1AA", outcode="ST4",
+        latitude=at[0], longitude=at[1], provider_ids=tuple(p.id for p in providers or []),
+        **extra)  # type: ignore[arg-type]
+
+
+def an_event(session: Session, title: str = "Hospice open day", **extra: object) -> Event:
+    return create_event(session, values(title, **extra), "adviser@example.org")  # type: ignore[arg-type]
+
+
+def book(session: Session, event: Event, name: str = "Sam", sender: str | None = "s-1",
+         method: str = "email", detail: str | None = "sam@example.org", now: datetime = NOW,
+         **extra: object) -> Booking:
+    return book_place(session, BookingRequest(
+        event_id=event.id, first_name=name, contact_method=method, contact_detail=detail,
+        consent=CONSENT, channel="web", sender_id=sender, **extra), now)  # type: ignore[arg-type]
