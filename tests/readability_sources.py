@@ -142,7 +142,7 @@ def web_chat_texts(root: Path = ROOT) -> Iterator[Text]:
 def privacy_texts(content: Path = CONTENT) -> Iterator[Text]:
     """The privacy notice, paragraph by paragraph, and the consent question for each channel."""
     notice = load_privacy_notice(content, RetentionPeriods(lead_days=365, chat_days=30,
-                                                           alert_days=365))
+                                                           alert_days=365, booking_days=90))
     yield "privacy/notice.yml:summary", notice.summary
     for section in notice.sections:
         for i, paragraph in enumerate(section.paragraphs):

@@ -1,7 +1,7 @@
 """The privacy notice: content, versioned, shown on the web and in the bot.
 
 The notice names how long each kind of data is kept with placeholders ({lead_retention},
-{chat_retention}, {alert_retention}) filled from the settings that the retention jobs
+{chat_retention}, {alert_retention}, {booking_retention}) filled from the settings that the retention jobs
 enforce, so the promise and the practice cannot drift apart.
 """
 
@@ -39,17 +39,20 @@ class RetentionPeriods:
     lead_days: int
     chat_days: int
     alert_days: int
+    booking_days: int
 
     def in_words(self) -> dict[str, str]:
         return {"lead_retention": period_in_words(self.lead_days),
                 "chat_retention": period_in_words(self.chat_days),
-                "alert_retention": period_in_words(self.alert_days)}
+                "alert_retention": period_in_words(self.alert_days),
+                "booking_retention": period_in_words(self.booking_days)}
 
 
 def retention_periods(settings: Settings) -> RetentionPeriods:
     return RetentionPeriods(lead_days=settings.lead_retention_days,
                             chat_days=settings.tracker_retention_days,
-                            alert_days=settings.alert_retention_days)
+                            alert_days=settings.alert_retention_days,
+                            booking_days=settings.event_booking_retention_days)
 
 
 def period_in_words(days: int) -> str:

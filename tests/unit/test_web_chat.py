@@ -201,9 +201,10 @@ def test_privacy_notice_is_served_with_its_version(client: TestClient):
 def test_the_privacy_notice_promises_the_periods_the_retention_jobs_enforce(
         tmp_path: Path, fake_rasa: FakeRasa):
     with make_client(tmp_path, fake_rasa, lead_retention_days=180, tracker_retention_days=14,
-                     alert_retention_days=90) as client:
+                     alert_retention_days=90, event_booking_retention_days=21) as client:
         page = client.get("/privacy").text
     assert "after 6 months with" in page and "14 days after your last message" in page
+    assert "keep it for 21 days after the day" in page
     assert "for 3 months" in page and "{" not in page.split("<main", 1)[1]
 
 
