@@ -27,8 +27,8 @@ from carecareers.conversation.payloads import (
 from carecareers.conversation.pending import CHANGES, remember_failed
 from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
 from carecareers.conversation.tracker_events import ErasureFailed
-from carecareers.threads.messages import remember_telegram_chat
 from carecareers.events.bookings import link_telegram_chat as link_booking_chat
+from carecareers.threads.messages import remember_telegram_chat
 
 logger = logging.getLogger(__name__)
 
