@@ -1,8 +1,8 @@
 """The privacy notice: content, versioned, shown on the web and in the bot.
 
 The notice names how long each kind of data is kept with placeholders ({lead_retention},
-{chat_retention}, {alert_retention}, {booking_retention}) filled from the settings that the retention jobs
-enforce, so the promise and the practice cannot drift apart.
+{chat_retention}, {alert_retention}, {booking_retention}) filled from the settings that
+the retention jobs enforce, so the promise and the practice cannot drift apart.
 """
 
 from __future__ import annotations
