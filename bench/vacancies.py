@@ -2,6 +2,12 @@
 
     .venv/bin/python -m bench.vacancies                       # 110,000 and 1,000,000
     .venv/bin/python -m bench.vacancies --sizes 20000 --samples 10 --backends sqlite  # quick
+    .venv/bin/python -m bench.vacancies --sizes 110000 --backends postgres --keep   # one size
+    .venv/bin/python -m bench.vacancies --sizes 110000 --backends postgres --reuse \
+        --queries "dense cluster"                         # searches only, on the kept database
+
+`--keep` leaves the imported database in place (SQLite: WORKDIR/bench_SIZE.db; PostgreSQL:
+database cc_bench_keep_SIZE); `--reuse` searches it again without importing.
 
 Per size, builds an NHS Jobs search_xml feed: vacancies spread evenly over the UK postcode
 districts in content/geo/, plus a dense cluster of 40,000 within 25 miles of Stoke-on-Trent.
@@ -186,7 +192,8 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def bench_searches(url: str, samples: int, gazetteer: Gazetteer) -> list[dict[str, Any]]:
+def bench_searches(url: str, samples: int, gazetteer: Gazetteer,
+                   only: str = "") -> list[dict[str, Any]]:
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
@@ -209,7 +216,8 @@ def bench_searches(url: str, samples: int, gazetteer: Gazetteer) -> list[dict[st
         response.raise_for_status()
         return elapsed, cpu_ms, response.json()
 
-    types = query_types(gazetteer)
+    types = [kind for kind in query_types(gazetteer)
+             if not only or any(part in kind.name for part in only.split(","))]
     for kind in types:  # warm up caches and connections
         call(kind.make(rng))
     plan = [kind for kind in types for _ in range(samples)]
@@ -256,14 +264,36 @@ def postgres_database() -> tuple[str, Callable[[], None]]:
     return url, lambda: postgres.drop_database(url)
 
 
-def bench_backend(name: str, feed: Path, workdir: Path, samples: int,
-                  gazetteer: Gazetteer) -> dict[str, Any]:
-    url, cleanup = sqlite_database(workdir) if name == "sqlite" else postgres_database()
+def kept_database(name: str, rows: int, workdir: Path, fresh: bool) -> str:
+    """The database `--keep` leaves and `--reuse` searches again; emptied when `fresh`."""
+    if name == "sqlite":
+        path = workdir / f"bench_{rows}.db"
+        if fresh:
+            path.unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    url = postgres.URL.format(name=f"cc_bench_keep_{rows}")
+    if fresh:
+        postgres.drop_database(url)
+        postgres.create_named_database(url.rsplit("/", 1)[1])
+    return url
+
+
+def bench_backend(name: str, feed: Path, workdir: Path, samples: int, gazetteer: Gazetteer,
+                  rows: int = 0, keep: bool = False, reuse: bool = False,
+                  only: str = "") -> dict[str, Any]:
+    if keep or reuse:
+        url, cleanup = kept_database(name, rows, workdir, fresh=not reuse), (lambda: None)
+    else:
+        url, cleanup = sqlite_database(workdir) if name == "sqlite" else postgres_database()
     try:
-        upgrade(url)
-        imported = run_child_import(url, feed)
+        if reuse:
+            imported = json.loads((workdir / f"import_{rows}_{name}.json").read_text())
+        else:
+            upgrade(url)
+            imported = run_child_import(url, feed)
+            (workdir / f"import_{rows}_{name}.json").write_text(json.dumps(imported))
         return {"backend": name, "import": imported,
-                "search": bench_searches(url, samples, gazetteer)}
+                "search": bench_searches(url, samples, gazetteer, only)}
     finally:
         cleanup()
 
@@ -300,6 +330,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--samples", type=int, default=40, help="searches per query type")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/carecareers-bench"))
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the imported database for --reuse")
+    parser.add_argument("--reuse", action="store_true",
+                        help="search the database a --keep run left, without importing")
+    parser.add_argument("--queries", default="",
+                        help="only the query types whose names contain one of these "
+                             "(comma-separated)")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     gazetteer = gazetteer_for(CONTENT)
@@ -311,7 +348,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"built {feed} in {time.perf_counter() - started:.0f} s", flush=True)
         for backend in args.backends.split(","):
             print(f"benchmarking {backend} with {rows:,} vacancies ...", flush=True)
-            result = bench_backend(backend, feed, args.workdir, args.samples, gazetteer)
+            result = bench_backend(backend, feed, args.workdir, args.samples, gazetteer,
+                                   rows, keep=args.keep, reuse=args.reuse, only=args.queries)
             print_table(rows, feed, [result])
             (args.workdir / f"results_{rows}_{backend}.json").write_text(
                 json.dumps(result, indent=2), encoding="utf-8")
