@@ -19,11 +19,18 @@ The work for one page does not grow with the number of matches:
    same way (steps 1 to 3 with that score as a floor, so with the words such a match must
    have as the index) and merge. The score floor rises each time, so this ends.
 4. Count the matches up to TOTAL_CAP + 1; beyond it the total reads "more than TOTAL_CAP".
+
+The counts of step 1 only choose the plan (every plan gives the same page and total), so
+each engine keeps them for PROBE_SECONDS, as a planner keeps statistics: a word people
+search for often is not counted again on every search.
 """
 
 from __future__ import annotations
 
 import math
+import threading
+import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +40,7 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Engine,
     Float,
     Integer,
     MetaData,
@@ -66,6 +74,9 @@ RING_START_MILES = 0.5
 MIN_INDEXED_TERM = 3
 """A trigram index finds words of three letters or more; shorter ones are checked per row."""
 ROLE_SCORE, TITLE_SCORE, EMPLOYER_SCORE = 3, 2, 1
+PROBE_SECONDS = 300.0
+"""How long an engine keeps a count of step 1 (how many candidates an index holds)."""
+PROBE_ENTRIES = 4096
 
 # The SQLite search tables (migration 0004), outside the model's metadata: PostgreSQL has none.
 _SEARCH_TABLES = MetaData()
@@ -143,6 +154,31 @@ def _capped_count(session: Session, statement: Select[Any]) -> int:
 def _count_upto(session: Session, statement: Select[Any], most: int) -> int:
     limited = statement.limit(most).subquery()
     return session.connection().scalar(select(func.count()).select_from(limited)) or 0
+
+
+_PROBES: weakref.WeakKeyDictionary[Engine, dict[Any, tuple[float, int]]] = (
+    weakref.WeakKeyDictionary())
+_PROBES_LOCK = threading.Lock()
+
+
+def _probe(session: Session, statement: Select[Any], most: int) -> int:
+    """`_count_upto` for choosing a plan: kept per engine for PROBE_SECONDS."""
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    compiled = statement.compile(dialect=engine.dialect)
+    key = (str(compiled), tuple(sorted((k, repr(v)) for k, v in compiled.params.items())), most)
+    now = time.monotonic()
+    with _PROBES_LOCK:
+        kept = _PROBES.setdefault(engine, {})  # type: ignore[arg-type]
+        found = kept.get(key)
+    if found is not None and now - found[0] < PROBE_SECONDS:
+        return found[1]
+    count = _count_upto(session, statement, most)
+    with _PROBES_LOCK:
+        if len(kept) >= PROBE_ENTRIES:
+            kept.clear()
+        kept[key] = (now, count)
+    return count
 
 
 class _Search:
@@ -242,7 +278,7 @@ class _Search:
         """How many entries a driver's indexes hold, counting up to `most` + 1."""
         total = 0
         for candidates in driver.candidates:
-            total += _count_upto(self.session, candidates, most + 1 - total)
+            total += _probe(self.session, candidates, most + 1 - total)
             if total > most:
                 break
         return total
@@ -252,10 +288,11 @@ class _Search:
 
     def _place_candidates(self) -> int:
         if self.sqlite:
-            return _capped_count(self.session, select(VACANCY_PLACES.c.id).where(
-                *_box_overlaps(self.criteria.place, self.criteria.radius)))
-        return _capped_count(self.session, select(Vacancy.id).where(
-            Vacancy.status == "open", _in_box(self.criteria.place, self.criteria.radius)))
+            return _probe(self.session, select(VACANCY_PLACES.c.id).where(
+                *_box_overlaps(self.criteria.place, self.criteria.radius)), TOTAL_CAP + 1)
+        return _probe(self.session, select(Vacancy.id).where(
+            Vacancy.status == "open", _in_box(self.criteria.place, self.criteria.radius)),
+            TOTAL_CAP + 1)
 
     # -- the SQL of a search -----------------------------------------------------------
 
