@@ -141,6 +141,7 @@ def child_import(url: str, feed: str) -> None:
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
+                      "cpu_seconds": usage.ru_utime + usage.ru_stime,
                       "created": summary.created, "skipped": summary.skipped}))
 
 
@@ -309,7 +310,8 @@ def print_table(rows: int, feed: Path, results: list[dict[str, Any]]) -> None:
           f"{CLUSTER_TOWN}); {os.cpu_count()} CPUs, load average now {load}", flush=True)
     for result in results:
         imp = result["import"]
-        print(f"{result['backend']}: import {imp['created']:,} in {imp['seconds']:.0f} s, "
+        cpu = f" ({imp['cpu_seconds']:.0f} s of CPU here)" if "cpu_seconds" in imp else ""
+        print(f"{result['backend']}: import {imp['created']:,} in {imp['seconds']:.0f} s{cpu}, "
               f"peak memory {imp['peak_mb']:.0f} MB"
               + (f" (targets {IMPORT_TARGETS['seconds']:.0f} s, "
                  f"{IMPORT_TARGETS['peak_mb']:.0f} MB)" if rows >= 1_000_000 else ""))
