@@ -31,7 +31,8 @@ import math
 import threading
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
@@ -194,7 +195,8 @@ class _Search:
     def best(self, need: int) -> Ranking:
         rows, small = self._top(need, 0 if self.criteria.has_words else None)
         if small is not None:
-            total = _capped_count(self.session, self._matching(driver=small))
+            with self._place_scan(small is _PLACE):
+                total = _capped_count(self.session, self._matching(driver=small))
         else:
             total = self._total()
         return Ranking(rows, min(total, TOTAL_CAP), total <= TOTAL_CAP)
@@ -223,7 +225,8 @@ class _Search:
             words = self._words_driver(0)
             if words is not None and self._candidates(words, COUNT_BY_WORDS) <= COUNT_BY_WORDS:
                 return _capped_count(self.session, self._matching(driver=words))
-            return _capped_count(self.session, self._matching(driver=_PLACE))
+            with self._place_scan():
+                return _capped_count(self.session, self._matching(driver=_PLACE))
         total = 0  # SQLite, words only: matches of the roles, then of the words (FTS5)
         roles = Vacancy.role_code.in_(self.criteria.roles)
         if self.criteria.roles:
@@ -283,6 +286,22 @@ class _Search:
                 break
         return total
 
+    @contextmanager
+    def _place_scan(self, wanted: bool = True) -> Iterator[None]:
+        """PostgreSQL: count through the GiST index in a plain index scan, which stops at
+        the count's LIMIT, not a bitmap scan, which first reads every entry in the box
+        (143,000 for 25 miles around London at 1,000,000 vacancies: 70 ms). The planner
+        cannot see this: it guesses a box holds 0.1% of the rows."""
+        if self.sqlite or not wanted:
+            yield
+            return
+        connection = self.session.connection()
+        connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+        try:
+            yield
+        finally:
+            connection.exec_driver_sql("SET LOCAL enable_bitmapscan TO DEFAULT")
+
     def _words_indexed(self) -> bool:
         return all(len(term) >= MIN_INDEXED_TERM for term in self.criteria.terms)
 
@@ -290,9 +309,10 @@ class _Search:
         if self.sqlite:
             return _probe(self.session, select(VACANCY_PLACES.c.id).where(
                 *_box_overlaps(self.criteria.place, self.criteria.radius)), TOTAL_CAP + 1)
-        return _probe(self.session, select(Vacancy.id).where(
-            Vacancy.status == "open", _in_box(self.criteria.place, self.criteria.radius)),
-            TOTAL_CAP + 1)
+        with self._place_scan():
+            return _probe(self.session, select(Vacancy.id).where(
+                Vacancy.status == "open", _in_box(self.criteria.place, self.criteria.radius)),
+                TOTAL_CAP + 1)
 
     # -- the SQL of a search -----------------------------------------------------------
 
@@ -354,7 +374,8 @@ class _Search:
         ring = min(RING_START_MILES, radius)
         while ring < radius:
             ringed = self._matching(driver=_PLACE, radius=ring, above=above)
-            found = _count_upto(self.session, ringed, window)
+            with self._place_scan():
+                found = _count_upto(self.session, ringed, window)
             if found >= window:
                 break
             ring = _next_ring(ring, found, window, radius)
