@@ -2,6 +2,12 @@
 
     .venv/bin/python -m bench.vacancies                       # 110,000 and 1,000,000
     .venv/bin/python -m bench.vacancies --sizes 20000 --samples 10 --backends sqlite  # quick
+    .venv/bin/python -m bench.vacancies --sizes 110000 --backends postgres --keep   # one size
+    .venv/bin/python -m bench.vacancies --sizes 110000 --backends postgres --reuse \
+        --queries "dense cluster"                         # searches only, on the kept database
+
+`--keep` leaves the imported database in place (SQLite: WORKDIR/bench_SIZE.db; PostgreSQL:
+database cc_bench_keep_SIZE); `--reuse` searches it again without importing.
 
 Per size, builds an NHS Jobs search_xml feed: vacancies spread evenly over the UK postcode
 districts in content/geo/, plus a dense cluster of 40,000 within 25 miles of Stoke-on-Trent.
@@ -135,6 +141,7 @@ def child_import(url: str, feed: str) -> None:
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
+                      "cpu_seconds": usage.ru_utime + usage.ru_stime,
                       "created": summary.created, "skipped": summary.skipped}))
 
 
@@ -186,7 +193,8 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def bench_searches(url: str, samples: int, gazetteer: Gazetteer) -> list[dict[str, Any]]:
+def bench_searches(url: str, samples: int, gazetteer: Gazetteer,
+                   only: str = "") -> list[dict[str, Any]]:
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
@@ -198,7 +206,9 @@ def bench_searches(url: str, samples: int, gazetteer: Gazetteer) -> list[dict[st
     app.state.session_factory = session_factory(engine)
     app.state.settings = Settings(database_url=url, content_dir=CONTENT)
     app.include_router(router)
-    client = TestClient(app)
+    # One event loop for every request, as a server has (without `with`, TestClient starts
+    # a thread and an event loop per request: a few ms that no server spends).
+    client = TestClient(app).__enter__()
     rng = random.Random(11)
 
     def call(params: dict[str, Any]) -> tuple[float, float, dict[str, Any]]:
@@ -209,7 +219,8 @@ def bench_searches(url: str, samples: int, gazetteer: Gazetteer) -> list[dict[st
         response.raise_for_status()
         return elapsed, cpu_ms, response.json()
 
-    types = query_types(gazetteer)
+    types = [kind for kind in query_types(gazetteer)
+             if not only or any(part in kind.name for part in only.split(","))]
     for kind in types:  # warm up caches and connections
         call(kind.make(rng))
     plan = [kind for kind in types for _ in range(samples)]
@@ -222,6 +233,7 @@ def bench_searches(url: str, samples: int, gazetteer: Gazetteer) -> list[dict[st
         timings[kind.name].append(elapsed)
         cpu[kind.name].append(cpu_ms)
         matches[kind.name].append((body["total"], body["total_exact"]))
+    client.__exit__(None, None, None)
     engine.dispose()
     rows = [_summary(name, timings[name], cpu[name], matches[name]) for name in timings]
     everything = [t for values in timings.values() for t in values]
@@ -256,14 +268,36 @@ def postgres_database() -> tuple[str, Callable[[], None]]:
     return url, lambda: postgres.drop_database(url)
 
 
-def bench_backend(name: str, feed: Path, workdir: Path, samples: int,
-                  gazetteer: Gazetteer) -> dict[str, Any]:
-    url, cleanup = sqlite_database(workdir) if name == "sqlite" else postgres_database()
+def kept_database(name: str, rows: int, workdir: Path, fresh: bool) -> str:
+    """The database `--keep` leaves and `--reuse` searches again; emptied when `fresh`."""
+    if name == "sqlite":
+        path = workdir / f"bench_{rows}.db"
+        if fresh:
+            path.unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    url = postgres.URL.format(name=f"cc_bench_keep_{rows}")
+    if fresh:
+        postgres.drop_database(url)
+        postgres.create_named_database(url.rsplit("/", 1)[1])
+    return url
+
+
+def bench_backend(name: str, feed: Path, workdir: Path, samples: int, gazetteer: Gazetteer,
+                  rows: int = 0, keep: bool = False, reuse: bool = False,
+                  only: str = "") -> dict[str, Any]:
+    if keep or reuse:
+        url, cleanup = kept_database(name, rows, workdir, fresh=not reuse), (lambda: None)
+    else:
+        url, cleanup = sqlite_database(workdir) if name == "sqlite" else postgres_database()
     try:
-        upgrade(url)
-        imported = run_child_import(url, feed)
+        if reuse:
+            imported = json.loads((workdir / f"import_{rows}_{name}.json").read_text())
+        else:
+            upgrade(url)
+            imported = run_child_import(url, feed)
+            (workdir / f"import_{rows}_{name}.json").write_text(json.dumps(imported))
         return {"backend": name, "import": imported,
-                "search": bench_searches(url, samples, gazetteer)}
+                "search": bench_searches(url, samples, gazetteer, only)}
     finally:
         cleanup()
 
@@ -276,7 +310,8 @@ def print_table(rows: int, feed: Path, results: list[dict[str, Any]]) -> None:
           f"{CLUSTER_TOWN}); {os.cpu_count()} CPUs, load average now {load}", flush=True)
     for result in results:
         imp = result["import"]
-        print(f"{result['backend']}: import {imp['created']:,} in {imp['seconds']:.0f} s, "
+        cpu = f" ({imp['cpu_seconds']:.0f} s of CPU here)" if "cpu_seconds" in imp else ""
+        print(f"{result['backend']}: import {imp['created']:,} in {imp['seconds']:.0f} s{cpu}, "
               f"peak memory {imp['peak_mb']:.0f} MB"
               + (f" (targets {IMPORT_TARGETS['seconds']:.0f} s, "
                  f"{IMPORT_TARGETS['peak_mb']:.0f} MB)" if rows >= 1_000_000 else ""))
@@ -289,7 +324,9 @@ def print_table(rows: int, feed: Path, results: list[dict[str, Any]]) -> None:
             worst = result["search"][-1]["p95_ms"]
             verdict = "meets" if worst <= target else "misses"
             print(f"  mixed p95 {worst:.1f} ms {verdict} the target of {target:.0f} ms")
-    print("  (matches: smallest-largest total seen, + when a total was capped at 1,000; "
+    from carecareers.vacancies.ranking import TOTAL_CAP
+
+    print(f"  (matches: smallest-largest total seen, + when a total was capped at {TOTAL_CAP:,}; "
           "CPU: this process's CPU time per request, without PostgreSQL's server)", flush=True)
 
 
@@ -300,8 +337,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--samples", type=int, default=40, help="searches per query type")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/carecareers-bench"))
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the imported database for --reuse")
+    parser.add_argument("--reuse", action="store_true",
+                        help="search the database a --keep run left, without importing")
+    parser.add_argument("--total-cap", type=int, default=0,
+                        help="count totals exactly up to this many instead of "
+                             "ranking.TOTAL_CAP (to weigh a lower cap)")
+    parser.add_argument("--queries", default="",
+                        help="only the query types whose names contain one of these "
+                             "(comma-separated)")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.total_cap:
+        from carecareers.vacancies import ranking
+
+        print(f"totals exact up to {args.total_cap:,} (ranking.TOTAL_CAP is "
+              f"{ranking.TOTAL_CAP:,} in the product)", flush=True)
+        ranking.TOTAL_CAP = args.total_cap
     gazetteer = gazetteer_for(CONTENT)
     for rows in (int(size) for size in args.sizes.split(",")):
         feed = args.workdir / f"nhs_jobs_{rows}_v2.xml"
@@ -311,7 +364,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"built {feed} in {time.perf_counter() - started:.0f} s", flush=True)
         for backend in args.backends.split(","):
             print(f"benchmarking {backend} with {rows:,} vacancies ...", flush=True)
-            result = bench_backend(backend, feed, args.workdir, args.samples, gazetteer)
+            result = bench_backend(backend, feed, args.workdir, args.samples, gazetteer,
+                                   rows, keep=args.keep, reuse=args.reuse, only=args.queries)
             print_table(rows, feed, [result])
             (args.workdir / f"results_{rows}_{backend}.json").write_text(
                 json.dumps(result, indent=2), encoding="utf-8")

@@ -9,6 +9,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+SQLITE_CACHE_KB = 65536
+
 
 class DatabaseUnavailable(Exception):
     """The database at DATABASE_URL does not answer."""
@@ -54,6 +56,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # 64 MB of page cache (SQLite's default is 2 MB): a search at 1,000,000 vacancies reads
+    # the R*Tree, the FTS5 index and the rows it ranks from memory rather than the disk.
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
     cursor.close()
 
 

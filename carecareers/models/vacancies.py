@@ -15,6 +15,8 @@ class Vacancy(Base):
     __table_args__ = (
         UniqueConstraint("source", "source_id"),
         Index("ix_vacancies_duplicate_of_id", "duplicate_of_id"),
+        # Counting a role's open vacancies reads this index alone (migration 0010).
+        Index("ix_vacancies_role_code_status", "role_code", "status"),
         # Search indexes that SQLAlchemy cannot declare for both databases come from
         # migration 0004: words (SQLite FTS5 `vacancy_text`, PostgreSQL pg_trgm GIN), places
         # (SQLite R*Tree `vacancy_places`, PostgreSQL GiST) and ix_vacancies_posted_on.

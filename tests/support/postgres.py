@@ -30,6 +30,16 @@ def create_database(prefix: str = "cc_test") -> str:
     return URL.format(name=name)
 
 
+def create_named_database(name: str) -> str:
+    """Create an empty database of this name and return its URL."""
+    connection = psycopg2.connect(**ADMIN)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    return URL.format(name=name)
+
+
 def drop_database(url: str) -> None:
     connection = psycopg2.connect(**ADMIN)
     connection.autocommit = True
