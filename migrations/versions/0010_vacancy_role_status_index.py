@@ -6,13 +6,13 @@ its row for the status. With (role_code, status) the count reads the index alone
 SQLite at 110,000 vacancies such a count dropped from about 50 ms to under 2 ms.
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009
 Create Date: 2026-11-30 12:10:00
 """
 from alembic import op
 
 revision = '0010'
-down_revision = '0006'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
