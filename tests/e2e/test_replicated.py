@@ -414,7 +414,9 @@ def test_messages_sent_at_once_in_one_conversation_are_all_kept(
         statuses = list(pool.map(ask, questions))
     assert statuses == [200] * len(questions)
     # The Redis lock store lets one server at a time run a turn: none overwrites another's.
-    deadline = time.monotonic() + 10
+    # A turn that outlived the web app's wait is still stored when it ends: wait generously
+    # (this checks that nothing is lost, not how fast a loaded machine is).
+    deadline = time.monotonic() + 90
     while turns_stored(tracker_events(replicated_stack, sender)) < before + len(questions):
         assert time.monotonic() < deadline, tracker_events(replicated_stack, sender)
         time.sleep(0.2)
