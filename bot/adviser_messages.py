@@ -91,6 +91,9 @@ async def drain_forever(bot: Bot, sessions: sessionmaker[Session],
             await drain_once(bot, sessions)
         except SQLAlchemyError as exc:
             logger.warning("could not read adviser messages: %s", type(exc).__name__)
+        except Exception as exc:  # noqa: BLE001 - one bad message must not stop delivery
+            logger.error("adviser message delivery failed (%s); trying again next round",
+                         type(exc).__name__)
         await asyncio.sleep(every)
 
 

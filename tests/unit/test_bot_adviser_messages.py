@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select
 
-from bot import buttons
+from bot import adviser_messages, buttons
 from bot.adviser_messages import drain_once
 from carecareers.conversation.senders import telegram_sender
 from carecareers.models import AdviserThread, Lead, ThreadMessage
@@ -131,3 +133,24 @@ async def test_the_bot_delivers_on_its_own_once_started(bot: Harness) -> None:  
     assert states(bot) == ["sent"]
     await close_services(bot.app)
     assert task.done() and TASK_KEY not in bot.app.bot_data
+
+
+async def test_delivery_goes_on_after_an_unexpected_error(monkeypatch) -> None:
+    rounds: list[int] = []
+
+    async def flaky(telegram_bot: object, sessions: object) -> int:
+        rounds.append(1)
+        if len(rounds) == 1:
+            raise RuntimeError("a message the code did not expect")
+        return 0
+
+    monkeypatch.setattr(adviser_messages, "drain_once", flaky)
+    task = asyncio.create_task(adviser_messages.drain_forever(None, None, every=0.01))
+    try:
+        for _ in range(200):
+            if len(rounds) >= 3:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+    assert len(rounds) >= 3  # the first round's error did not end the task
