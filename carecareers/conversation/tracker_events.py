@@ -20,8 +20,8 @@ from carecareers.db import make_engine
 
 REMOVED = "[removed]"
 # The forms that ask for personal details: where each begins, and the prefix of its slots.
-FORM_START_ACTIONS = ("action_start_interest", "action_start_job_alert")
-FORM_SLOT_PREFIXES = ("lead_", "alert_")
+FORM_START_ACTIONS = ("action_start_interest", "action_start_job_alert", "action_start_booking")
+FORM_SLOT_PREFIXES = ("lead_", "alert_", "booking_")
 # What the assistant remembers about the person from what they typed (their age, their place).
 PERSON_SLOTS = frozenset({"age", "location"})
 CHUNK = 500
@@ -78,17 +78,19 @@ def redact_form_answers(tracker_store_url: str, sender_id: str) -> int:
     """Blank out what the person typed, and was said back to them, since a details form began.
 
     Used when the interest or job-alert form ends with nothing stored (stopped, consent
-    refused, under 16): the
-    events stay, so the conversation goes on, but the name, age, contact details and
-    postcode are gone from them. Returns how many events were changed.
+    refused, under 16), and whenever the booking form ends (a booking keeps the details it
+    needs; the conversation need not). The events stay, so the conversation goes on, but
+    the name, age, contact details and postcode are gone from them. Returns how many
+    events were changed.
     """
     with _connection(tracker_store_url) as connection:
         if connection is None:
             return 0
+        starts = {f"a{i}": name for i, name in enumerate(FORM_START_ACTIONS)}
         start = connection.execute(text(
             "SELECT max(id) FROM events WHERE sender_id = :s AND type_name = 'action' "
-            "AND action_name IN (:a, :b)"),
-            {"s": sender_id, "a": FORM_START_ACTIONS[0], "b": FORM_START_ACTIONS[1]}).scalar()
+            f"AND action_name IN ({', '.join(':' + key for key in starts)})"),  # noqa: S608
+            {"s": sender_id, **starts}).scalar()
         if start is None:
             return 0
         rows = connection.execute(text(

@@ -208,3 +208,19 @@ def test_an_abandoned_job_alert_form_leaves_nothing_typed(tracker_url: str) -> N
     assert redact_form_answers(tracker_url, "web-alert") == 2
     assert not any(EMAIL in data for _, data in stored(tracker_url, "web-alert"))
     assert "tell me about new jobs" in stored(tracker_url, "web-alert")[0][1]
+
+
+def test_a_finished_booking_form_leaves_nothing_typed(tracker_url: str) -> None:
+    sender = "web-booking"
+    add(tracker_url, sender, "user", user("any open days near me"))
+    add(tracker_url, sender, "action", {"event": "action", "name": "action_start_booking"},
+        action="action_start_booking")
+    add(tracker_url, sender, "user", user("Jordan"))
+    add(tracker_url, sender, "slot", {"event": "slot", "name": "booking_first_name",
+                                      "value": "Jordan"})
+    add(tracker_url, sender, "user", user(EMAIL))
+    add(tracker_url, sender, "slot", {"event": "slot", "name": "booking_contact_detail",
+                                      "value": EMAIL})
+    assert redact_form_answers(tracker_url, sender) == 4
+    assert not any(EMAIL in data or "Jordan" in data for _, data in stored(tracker_url, sender))
+    assert "any open days near me" in stored(tracker_url, sender)[0][1]
