@@ -18,8 +18,15 @@ from carecareers.conversation.tracker_events import (
 )
 from carecareers.delivery.outbox import forget_addresses
 from carecareers.events.retention import erase_bookings_for
-from carecareers.models import AuditEvent, Conversation, Lead, UnansweredQuestion
+from carecareers.models import (
+    AuditEvent,
+    Conversation,
+    Lead,
+    OutboxMessage,
+    UnansweredQuestion,
+)
 from carecareers.models.base import utcnow
+from carecareers.threads.web import EMAIL_KIND as ADVISER_EMAIL_KIND
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +78,12 @@ def erase_person(session: Session, *, actor: str, via: str, sender_id: str | Non
     # the chats advisers wrote to: their never-send entries and queued messages go too
     forget_addresses(session, "telegram", {lead.telegram_chat_id for lead in leads
                                            if lead.telegram_chat_id})
+    # adviser messages queued by email to web chat visitors (carecareers/threads/web.py)
+    emails = sorted({lead.email for lead in leads if lead.email})
+    if emails:
+        session.execute(delete(OutboxMessage).where(
+            OutboxMessage.channel == "email", OutboxMessage.kind == ADVISER_EMAIL_KIND,
+            OutboxMessage.address.in_(emails)))
     for lead in leads:
         erase_lead(session, lead, actor, via=via)
     for sender in senders:
