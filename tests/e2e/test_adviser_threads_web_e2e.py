@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from carecareers.models import ThreadMessage
+from tests.e2e.a11y import axe_violations, describe_violations
 from tests.e2e.browser import DEFAULT_TIMEOUT_MS, chromium_browser  # noqa: F401
 from tests.e2e.conftest import Stack
 from tests.e2e.fake_telegram import FakeTelegram
@@ -45,7 +46,8 @@ def mail() -> Iterator[MailServer]:
 
 @pytest.fixture
 def visitor(chromium_browser: Browser) -> Iterator[BrowserContext]:
-    context = chromium_browser.new_context(locale="en-GB", timezone_id="Europe/London")
+    context = chromium_browser.new_context(locale="en-GB", timezone_id="Europe/London",
+                                           bypass_csp=True)  # axe is injected as a script
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     yield context
     context.close()
@@ -106,6 +108,8 @@ def test_an_adviser_writes_and_the_same_browser_sees_it_once(
     expect(shown).to_contain_text("Message from Sam Okafor at ")
     expect(shown).to_contain_text(TEXT)
     expect(chat.locator("#announce")).to_contain_text("Message from Sam Okafor")
+    violations = axe_violations(chat)
+    assert not violations, describe_violations(violations)
     assert states(rasa_stack) == ["seen"]
     # Once: a new tab of the same browser (same cookie, fresh transcript) gets nothing new.
     again = visitor.new_page()
