@@ -49,6 +49,15 @@ def find_leads(session: Session, *, sender_id: str | None = None, email: str | N
     return list(found.values())
 
 
+def _forget_adviser_emails(session: Session, leads: list[Lead]) -> None:
+    """Delete the adviser messages emailed to these leads (carecareers/threads/web.py)."""
+    emails = sorted({lead.email for lead in leads if lead.email})
+    if emails:
+        session.execute(delete(OutboxMessage).where(
+            OutboxMessage.channel == "email", OutboxMessage.kind == ADVISER_EMAIL_KIND,
+            OutboxMessage.address.in_(emails)))
+
+
 def erase_lead(session: Session, lead: Lead, actor: str, via: str) -> None:
     """Delete a lead with its consents, routes and follow-ups; audit only that it happened."""
     session.delete(lead)
@@ -78,12 +87,7 @@ def erase_person(session: Session, *, actor: str, via: str, sender_id: str | Non
     # the chats advisers wrote to: their never-send entries and queued messages go too
     forget_addresses(session, "telegram", {lead.telegram_chat_id for lead in leads
                                            if lead.telegram_chat_id})
-    # adviser messages queued by email to web chat visitors (carecareers/threads/web.py)
-    emails = sorted({lead.email for lead in leads if lead.email})
-    if emails:
-        session.execute(delete(OutboxMessage).where(
-            OutboxMessage.channel == "email", OutboxMessage.kind == ADVISER_EMAIL_KIND,
-            OutboxMessage.address.in_(emails)))
+    _forget_adviser_emails(session, leads)
     for lead in leads:
         erase_lead(session, lead, actor, via=via)
     for sender in senders:
@@ -149,6 +153,7 @@ def purge_expired(session: Session, tracker_store_url: str, retention: Retention
 
 def _purge_leads(session: Session, cutoff: datetime, retention_days: int) -> int:
     stale = list(session.scalars(select(Lead).where(Lead.last_activity_at < cutoff)))
+    _forget_adviser_emails(session, stale)
     for lead in stale:
         session.delete(lead)
     if stale:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from carecareers.delivery.outbox import suppress
-from carecareers.leads.erasure import erase_person
+from carecareers.leads.erasure import Retention, erase_person, purge_expired
 from carecareers.models import AuditEvent, Lead, OutboxMessage, ThreadMessage
 from carecareers.threads import NotAllowed, TooManyMessages, send_message
 from carecareers.threads.rules import PER_LEAD_PER_HOUR
@@ -222,3 +223,30 @@ def test_the_lead_page_explains_when_a_web_lead_cannot_be_written_to(dash: Dashb
                           contact_method="phone", phone="07700 900125", email=None)
     page = dash.client.get(f"/advisers/leads/{phone_lead.id}").text
     assert 'id="compose"' in page and "it is not emailed" in page
+
+
+def test_retention_removes_the_thread_and_the_queued_email(db: tuple[Connection, Session],
+                                                            tmp_path: Path) -> None:
+    _, session = db
+    lead = web_lead(session)
+    send_message(session, lead, make_adviser(session), "hello", TEAM, NOW)
+    kept = web_lead(session, "Kemi", sender="web-" + "c3" * 16, email="kemi@example.net",
+                    created_at=NOW + timedelta(days=390),
+                    last_activity_at=NOW + timedelta(days=390))
+    send_message(session, kept, make_adviser(session), "still here", TEAM, NOW)
+    purge_expired(session, f"sqlite:///{tmp_path / 'tracker.db'}",
+                  Retention(lead_days=365, tracker_days=30), now=NOW + timedelta(days=400))
+    session.flush()
+    assert session.scalars(select(ThreadMessage.text)).all() == ["still here"]
+    assert [e.address for e in emails(session)] == ["kemi@example.net"]
+
+
+def test_no_message_text_in_logs(db: tuple[Connection, Session],
+                                 caplog: pytest.LogCaptureFixture) -> None:
+    _, session = db
+    caplog.set_level(logging.DEBUG)
+    lead = web_lead(session)
+    send_message(session, lead, make_adviser(session), "Meet me at the Hanley open day", TEAM,
+                 NOW)
+    take_unseen(session, lead.sender_id, NOW)
+    assert "Hanley" not in caplog.text and "ola@example.net" not in caplog.text
