@@ -18,8 +18,15 @@ from carecareers.conversation.tracker_events import (
 )
 from carecareers.delivery.outbox import forget_addresses
 from carecareers.events.retention import erase_bookings_for
-from carecareers.models import AuditEvent, Conversation, Lead, UnansweredQuestion
+from carecareers.models import (
+    AuditEvent,
+    Conversation,
+    Lead,
+    OutboxMessage,
+    UnansweredQuestion,
+)
 from carecareers.models.base import utcnow
+from carecareers.threads.web import EMAIL_KIND as ADVISER_EMAIL_KIND
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +47,15 @@ def find_leads(session: Session, *, sender_id: str | None = None, email: str | N
         for lead in session.scalars(select(Lead).where(condition)):
             found[lead.id] = lead
     return list(found.values())
+
+
+def _forget_adviser_emails(session: Session, leads: list[Lead]) -> None:
+    """Delete the adviser messages emailed to these leads (carecareers/threads/web.py)."""
+    emails = sorted({lead.email for lead in leads if lead.email})
+    if emails:
+        session.execute(delete(OutboxMessage).where(
+            OutboxMessage.channel == "email", OutboxMessage.kind == ADVISER_EMAIL_KIND,
+            OutboxMessage.address.in_(emails)))
 
 
 def erase_lead(session: Session, lead: Lead, actor: str, via: str) -> None:
@@ -71,6 +87,7 @@ def erase_person(session: Session, *, actor: str, via: str, sender_id: str | Non
     # the chats advisers wrote to: their never-send entries and queued messages go too
     forget_addresses(session, "telegram", {lead.telegram_chat_id for lead in leads
                                            if lead.telegram_chat_id})
+    _forget_adviser_emails(session, leads)
     for lead in leads:
         erase_lead(session, lead, actor, via=via)
     for sender in senders:
@@ -136,6 +153,7 @@ def purge_expired(session: Session, tracker_store_url: str, retention: Retention
 
 def _purge_leads(session: Session, cutoff: datetime, retention_days: int) -> int:
     stale = list(session.scalars(select(Lead).where(Lead.last_activity_at < cutoff)))
+    _forget_adviser_emails(session, stale)
     for lead in stale:
         session.delete(lead)
     if stale:

@@ -13,15 +13,24 @@ from carecareers.dashboard.scope import visible_to
 from carecareers.delivery.outbox import is_suppressed
 from carecareers.models import Adviser, AdviserThread, Lead, ThreadMessage
 from carecareers.models.base import utcnow
+from carecareers.threads import web
 from carecareers.threads.errors import NotAllowed
-from carecareers.threads.rules import author_for, check_rate, check_text, refusal
+from carecareers.threads.rules import (
+    author_for,
+    came_through_web,
+    check_rate,
+    check_text,
+    refusal,
+)
 
 
 def send_message(session: Session, lead: Lead, adviser: Adviser, text: str,
                  staff_organisation: str, now: datetime | None = None) -> ThreadMessage:
-    """Queue a message from this account to the person's Telegram chat, opening the thread.
+    """Queue a message from this account to the person, opening the thread.
 
-    Raises NotAllowed, BadMessage or TooManyMessages. The bot sends it (threads/delivery.py).
+    Raises NotAllowed, BadMessage or TooManyMessages. In Telegram the bot sends it
+    (threads/delivery.py); a web chat visitor sees it the next time their browser opens the
+    chat, and gets it by email if they chose email (threads/web.py).
     """
     now = now or utcnow()
     reason = refusal(session, lead, adviser)
@@ -31,15 +40,19 @@ def send_message(session: Session, lead: Lead, adviser: Adviser, text: str,
     check_rate(session, lead, adviser, now)
     thread = _open_thread(session, lead, now)
     author = author_for(session, adviser, staff_organisation)
-    blocked = is_suppressed(session, "telegram", lead.telegram_chat_id or "")
+    on_web = came_through_web(lead)
+    blocked = not on_web and is_suppressed(session, "telegram", lead.telegram_chat_id or "")
+    state = web.WAITING if on_web else "blocked" if blocked else "pending"
     message = ThreadMessage(
         direction="to_person", adviser_id=adviser.id, provider_id=author.provider_id,
         sender_name=author.name, organisation=author.organisation, text=text,
-        state="blocked" if blocked else "pending", attempts=0, next_attempt_at=now,
+        state=state, attempts=0, next_attempt_at=now,
         created_at=now, last_error="the bot was blocked" if blocked else None)
     thread.messages.append(message)
     thread.last_message_at = now
     session.flush()
+    if on_web:
+        web.queue_email(session, lead, message, now)
     audit.record(session, adviser.email, "thread.message_written", f"lead:{lead.id}",
                  message=message.id, characters=len(text))
     return message

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from carecareers.advisers.accounts import is_staff
+from carecareers.conversation.senders import WEB_PREFIX
 from carecareers.models import Adviser, AdviserThread, Lead, LeadRoute, Provider, ThreadMessage
 from carecareers.threads.errors import BadMessage, TooManyMessages
 
@@ -56,6 +57,22 @@ def agreed_to_telegram(lead: Lead) -> bool:
     return consented or asked
 
 
+def came_through_web(lead: Lead) -> bool:
+    """A lead from the web chat: their browser's chat cookie holds their sender id."""
+    return lead.channel == "web" and lead.sender_id.startswith(WEB_PREFIX)
+
+
+def agreed_to_contact(lead: Lead) -> bool:
+    """A consent to be contacted that still stands (asking for a person needs one too)."""
+    return any(c.withdrawn_at is None for c in lead.consents)
+
+
+def agreed_to_email(lead: Lead) -> bool:
+    """An email address, and a standing consent to be contacted by email."""
+    return bool(lead.email) and any(c.withdrawn_at is None and "email" in (c.channels or [])
+                                    for c in lead.consents)
+
+
 def routed_to(session: Session, lead: Lead, provider_id: int | None) -> bool:
     if provider_id is None:
         return False
@@ -64,15 +81,25 @@ def routed_to(session: Session, lead: Lead, provider_id: int | None) -> bool:
 
 
 def refusal(session: Session, lead: Lead, adviser: Adviser) -> str | None:
-    """Why this account may not write to this person in Telegram; None when it may."""
+    """Why this account may not write to this person in the chat; None when it may.
+
+    Telegram leads are written to in their Telegram chat; web chat leads see the message
+    the next time they open the chat in the same browser (and by email, if they chose it).
+    """
     if not is_staff(adviser) and not routed_to(session, lead, adviser.provider_id):
         return "This lead is not routed to your organisation."
     if under_16(lead):
         return "This person is under 16: advisers cannot message them."
     if lead.status == "withdrawn":
         return "This person withdrew their consent: do not contact them."
+    if came_through_web(lead):
+        if not agreed_to_contact(lead):
+            return ("This person did not agree to be contacted, nor ask to talk to a "
+                    "person.")
+        return None
     if lead.channel != "telegram" or not lead.telegram_chat_id:
-        return "This person did not come through Telegram, so they cannot be messaged here."
+        return ("This person did not come through Telegram or the web chat, so they "
+                "cannot be messaged here.")
     if not agreed_to_telegram(lead):
         return ("This person did not agree to be contacted on Telegram, nor ask to talk "
                 "to a person.")

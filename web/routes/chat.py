@@ -14,6 +14,7 @@ from carecareers.campaigns.service import record_landing, telegram_start_link
 from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, clean_user_text
 from carecareers.conversation.relay import UNAVAILABLE_TEXT, Relay, Turn
 from carecareers.settings import Settings
+from carecareers.threads.web import take_unseen
 from web.deps import get_session, get_settings
 from web.ratelimit import ChatLimiter
 from web.session import (
@@ -112,6 +113,23 @@ async def chat_api(request: Request, settings: Settings = Depends(get_settings))
     elif getattr(request.state, "answered", False):
         chat = chat.next_turn()  # only the buttons of this answer can answer its question
     write_session(response, request, chat, settings.secret_key, trusts_proxy(settings))
+    return response
+
+
+@router.post("/api/chat/adviser-messages", response_model=ChatReply)
+def adviser_messages(request: Request, settings: Settings = Depends(get_settings),
+                     session: Session = Depends(get_session)) -> JSONResponse:
+    """Messages advisers wrote to this browser's visitor since they last opened the chat.
+
+    The chat page asks once on each load; each message is shown once (then marked seen). A
+    request without a valid chat cookie gets nothing, and no new cookie.
+    """
+    if "json" not in request.headers.get("content-type", "").lower():
+        return _error(415, NOT_JSON_TEXT)
+    chat = read_session(request, settings.secret_key)
+    shown = take_unseen(session, chat.sender_id) if chat is not None else []
+    response = JSONResponse({"messages": [message.as_dict() for message in shown]})
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

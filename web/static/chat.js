@@ -62,6 +62,7 @@
 
   function spoken(entry) {
     var parts = [];
+    if (entry.from === "adviser") { parts.push("Message from " + str(entry.by) + ":"); }
     if (str(entry.text)) { parts.push(str(entry.text)); }
     var v = entry.custom;
     if (v && v.type === "vacancy") {
@@ -89,6 +90,14 @@
     var p = el("p", "msg " + from);
     p.appendChild(hidden(from === "user" ? "You said: " : "Care Careers said: "));
     p.appendChild(document.createTextNode(text));
+    return p;
+  }
+
+  // A message an adviser wrote: it names the person and their organisation, never the bot.
+  function fromAdviser(entry) {
+    var p = el("p", "msg adviser");
+    p.appendChild(el("strong", "by", "Message from " + str(entry.by) + ": "));
+    p.appendChild(document.createTextNode(str(entry.text)));
     return p;
   }
 
@@ -159,6 +168,8 @@
     function add(node) { place(node); first = first || node; }
     if (entry.from === "user") {
       add(bubble("user", str(entry.text)));
+    } else if (entry.from === "adviser") {
+      add(fromAdviser(entry));
     } else {
       if (str(entry.text)) { add(bubble("bot", str(entry.text))); }
       if (entry.custom && entry.custom.type === "vacancy") { add(card(entry.custom)); }
@@ -287,4 +298,20 @@
     if (text) { send({ message: text }, text, false); input.value = ""; }
   });
   if (!history.length) { send({ start: true }, null, false); }
+
+  // What advisers wrote since this browser last opened the chat: shown once, and announced.
+  fetch("/api/chat/adviser-messages", {
+    method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json" }, body: "{}"
+  }).then(function (response) { return response.ok ? response.json() : {}; })
+    .then(function (data) {
+      var shown = (data && data.messages) || [];
+      shown.forEach(function (m) {
+        var entry = { from: "adviser", by: m.by, text: m.text };
+        history.push(entry);
+        render(entry, false);
+        announce(spoken(entry));
+      });
+      if (shown.length) { save(); scrollDown(); }
+    }, function () { return null; });
 })();

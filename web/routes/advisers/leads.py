@@ -27,7 +27,8 @@ from carecareers.dashboard.routing import follow_up_as
 from carecareers.leads import followups
 from carecareers.leads.exports import leads_csv, leads_json
 from carecareers.leads.form import age_label
-from carecareers.threads.rules import MAX_TEXT_LENGTH
+from carecareers.threads.rules import MAX_TEXT_LENGTH, agreed_to_email, came_through_web
+from carecareers.threads.web import email_states
 from carecareers.vacancies.roles import role_index_for
 from web.auth import CurrentViewer, DataViewer, DbSession, StaffViewer, Viewer
 from web.routes.advisers.common import (
@@ -51,7 +52,10 @@ STATE_LABELS = {
     "pending": "Waiting to send", "sending": "Sending", "sent": "Sent",
     "failed": "Not delivered", "blocked": "Not delivered: they blocked the bot",
     "received": "Received",
+    "waiting": "Waiting for them to open the chat", "seen": "Shown in their web chat",
 }
+EMAIL_LABELS = {"pending": "Email waiting to send", "sending": "Email sending",
+                "sent": "Emailed", "failed": "Email not delivered"}
 
 
 def page_number(raw: str | None) -> int:
@@ -135,9 +139,13 @@ def _thread_context(session: DbSession, viewer: Viewer, detail: LeadDetail,
                     ) -> dict[str, object]:
     """The lead's adviser conversation, and why this account may not write, if so."""
     lead = detail.lead
+    on_web = came_through_web(lead)
     return {"thread": threads.thread_view(session, lead),
             "cannot_message": threads.refusal(session, lead, viewer.adviser),
-            "state_labels": STATE_LABELS, "max_message": MAX_TEXT_LENGTH}
+            "state_labels": STATE_LABELS, "max_message": MAX_TEXT_LENGTH,
+            "on_web": on_web, "emails_to_lead": on_web and agreed_to_email(lead),
+            "email_states": email_states(session, lead) if on_web else {},
+            "email_labels": EMAIL_LABELS}
 
 
 def _act(request: Request, session: DbSession, viewer: Viewer, lead_id: int, action: str,
@@ -190,7 +198,8 @@ def reassign(request: Request, lead_id: int, session: DbSession, viewer: StaffVi
 @router.post("/leads/{lead_id}/messages")
 def write_message(request: Request, lead_id: int, session: DbSession, viewer: CurrentViewer,
                   form: CheckedForm) -> Response:
-    """Queue a message to the person's Telegram chat; the bot delivers it."""
+    """Queue a message to the person: the bot delivers it in Telegram; a web chat visitor
+    sees it when they next open the chat (and by email, if they chose email)."""
     lead = find_visible_lead(session, viewer.adviser, lead_id)
     organisation = request.app.state.settings.adviser_organisation
     try:

@@ -1,0 +1,97 @@
+"""Adviser messages to web chat visitors: shown in their browser's next chat, and emailed.
+
+A web chat visitor has no chat we can push to. A message to them waits (state `waiting`)
+until the same browser (its signed chat cookie holds their sender id) opens the chat; then
+it is shown once and marked `seen`. If they gave an email address and agreed to be
+contacted by email, a copy is queued in the outbox too (sent by `carecareers alerts send`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from carecareers.delivery.outbox import Outgoing, enqueue
+from carecareers.models import AdviserThread, Lead, OutboxMessage, ThreadMessage
+from carecareers.models.base import utcnow
+from carecareers.threads.rules import agreed_to_email
+
+WAITING = "waiting"
+SEEN = "seen"
+EMAIL_KIND = "adviser_message"
+MESSAGE_HEADER = "X-Care-Careers-Thread-Message"
+EMAIL_SUBJECT = "A message from {name} at {organisation}"
+EMAIL_BODY = ("Hello {first_name},\n\n"
+              "{name} at {organisation} wrote to you after your chat with Care Careers:\n\n"
+              "{text}\n\n"
+              "You can also read it the next time you open the Care Careers chat in the same "
+              "browser. You get this email because you agreed to be contacted by email.")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An adviser's message, as the web chat shows it: who wrote, and what."""
+
+    name: str
+    organisation: str
+    text: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"from": "adviser", "by": f"{self.name} at {self.organisation}",
+                "text": self.text}
+
+
+def queue_email(session: Session, lead: Lead, message: ThreadMessage,
+                now: datetime | None = None) -> OutboxMessage | None:
+    """Queue the message by email when the person chose email and agreed; else None."""
+    if not agreed_to_email(lead) or not lead.email:
+        return None
+    return enqueue(session, Outgoing(
+        channel="email", address=lead.email, kind=EMAIL_KIND,
+        subject=EMAIL_SUBJECT.format(name=message.sender_name,
+                                     organisation=message.organisation),
+        body=EMAIL_BODY.format(first_name=lead.first_name, name=message.sender_name,
+                               organisation=message.organisation, text=message.text),
+        headers={MESSAGE_HEADER: str(message.id)}), now)
+
+
+def take_unseen(session: Session, sender_id: str, now: datetime | None = None) -> list[Shown]:
+    """The adviser messages this browser has not seen yet, marked seen (each shown once).
+
+    Each is taken with a conditional UPDATE, so two tabs opening at once never both show it.
+    A person who withdrew their consent is not shown what was waiting.
+    """
+    now = now or utcnow()
+    waiting = session.scalars(
+        select(ThreadMessage).join(AdviserThread).join(Lead, Lead.id == AdviserThread.lead_id)
+        .where(Lead.sender_id == sender_id, Lead.status != "withdrawn",
+               ThreadMessage.direction == "to_person", ThreadMessage.state == WAITING)
+        .order_by(ThreadMessage.created_at, ThreadMessage.id)).all()
+    shown = []
+    for message in waiting:
+        taken = session.execute(
+            update(ThreadMessage)
+            .where(ThreadMessage.id == message.id, ThreadMessage.state == WAITING)
+            .values(state=SEEN, sent_at=now, attempts=ThreadMessage.attempts + 1)
+            .execution_options(synchronize_session=False))
+        if taken.rowcount == 1:
+            shown.append(Shown(message.sender_name, message.organisation, message.text))
+    return shown
+
+
+def email_states(session: Session, lead: Lead) -> dict[int, str]:
+    """The email copy's outbox status for each of this lead's messages that has one."""
+    if not lead.email or lead.thread is None:
+        return {}
+    rows = session.execute(select(OutboxMessage.headers, OutboxMessage.status).where(
+        OutboxMessage.channel == "email", OutboxMessage.address == lead.email,
+        OutboxMessage.kind == EMAIL_KIND)).tuples()
+    states: dict[int, str] = {}
+    for headers, status in rows:
+        message_id = (headers or {}).get(MESSAGE_HEADER, "")
+        if message_id.isdigit():
+            states[int(message_id)] = status
+    return states
