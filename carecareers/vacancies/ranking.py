@@ -65,11 +65,16 @@ from sqlalchemy.sql.elements import ColumnElement
 from carecareers.geo import EARTH_RADIUS_MILES, Place, bounding_box
 from carecareers.models import Vacancy
 
-TOTAL_CAP = 1000
-"""Totals are exact up to this; beyond it a search reports "more than TOTAL_CAP"."""
+TOTAL_CAP = 200
+"""Totals are exact up to this; beyond it a search reports "more than TOTAL_CAP".
+
+Counting is the part of a search that grows with the matches: at 1,000,000 vacancies on
+PostgreSQL a cap of 1,000 gave a mixed p95 of 129 ms, a cap of 200 gave 77-83 ms (target
+100). Nobody reads 200 jobs in a chat; "more than 200" tells them to narrow the search.
+"""
 WINDOW = 50
 """Matches read in distance or closing-date order before the best score is trusted."""
-COUNT_BY_WORDS = 10 * TOTAL_CAP
+COUNT_BY_WORDS = 10_000
 """Rank or count through the words' index when it holds at most this many entries."""
 RING_START_MILES = 0.5
 MIN_INDEXED_TERM = 3

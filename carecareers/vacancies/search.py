@@ -92,7 +92,7 @@ class SearchResult:
 
     @property
     def total_text(self) -> str:
-        """The total as people read it: "42", or "more than 1,000"."""
+        """The total as people read it: "42", or "more than 200"."""
         return f"{self.total:,}" if self.total_exact else f"more than {self.total:,}"
 
     def as_dict(self) -> dict[str, Any]:
