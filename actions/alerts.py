@@ -17,7 +17,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import age_from, channel_of, db_session, latest_entity, typed_answer_of
+from actions.common import (
+    age_from,
+    channel_of,
+    consent_in,
+    db_session,
+    latest_entity,
+    typed_answer_of,
+)
 from actions.interest import UNDER_16_HELP
 from carecareers.alerts import (
     TELEGRAM_LINK_MARKER,
@@ -30,9 +37,8 @@ from carecareers.alerts import (
     set_up_alert,
     stop_alerts_for_sender,
 )
-from carecareers.conversation.payloads import CONSENT_ENTITY, FORM_ANSWERS_FORGOTTEN, consent_button
+from carecareers.conversation.payloads import FORM_ANSWERS_FORGOTTEN, consent_button
 from carecareers.conversation.payloads import form_answer_button as answer_button
-from carecareers.leads.form import read_consent
 from carecareers.leads.validation import InvalidAnswer, parse_age, parse_email
 from carecareers.settings import get_settings
 
@@ -130,9 +136,7 @@ class ValidateJobAlertForm(FormValidationAction):
     def validate_alert_consent(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         """Consent only from its own buttons or typed words that say yes (leads' rule)."""
-        consent = read_consent(latest_entity(tracker, CONSENT_ENTITY),
-                               str(tracker.latest_message.get("text") or ""),
-                               tracker.get_intent_of_latest_message())
+        consent = consent_in(tracker)
         if consent is None:
             dispatcher.utter_message(text="Please tap \"Yes, send them\" or \"No thanks\".")
         return {"alert_consent": consent}

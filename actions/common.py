@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from carecareers.careers.answers import Answer
 from carecareers.careers.content import load_content
 from carecareers.careers.records import CareersContent
+from carecareers.conversation.payloads import CONSENT_ENTITY
 from carecareers.db import make_engine, session_factory
 from carecareers.geo import default_gazetteer
-from carecareers.leads.form import ConsentContext, typed_answer
+from carecareers.leads.form import ConsentContext, read_consent, typed_answer
 from carecareers.leads.validation import InvalidAnswer, parse_age
 from carecareers.settings import get_settings
 
@@ -61,6 +62,23 @@ def age_from(value: Any) -> int | None:
         return parse_age(str(value)).years
     except InvalidAnswer:
         return None
+
+
+def checked(dispatcher: CollectingDispatcher, slot: str,
+            read: Callable[[], Any]) -> dict[str, Any]:
+    """A form answer read by `read`, or the reason it can't be taken said and the slot emptied."""
+    try:
+        return {slot: read()}
+    except InvalidAnswer as error:
+        dispatcher.utter_message(text=str(error))
+        return {slot: None}
+
+
+def consent_in(tracker: Tracker) -> str | None:
+    """'given', 'refused' or None from the latest message at a consent question (leads' rule)."""
+    return read_consent(latest_entity(tracker, CONSENT_ENTITY),
+                        str(tracker.latest_message.get("text") or ""),
+                        tracker.get_intent_of_latest_message())
 
 
 def typed_answer_of(slot: str, kind: str, tracker: Tracker) -> dict[str, Any]:

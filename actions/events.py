@@ -17,11 +17,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import campaign_of, channel_of, db_session, latest_entity, typed_answer_of
+from actions.common import (
+    campaign_of,
+    channel_of,
+    checked,
+    consent_in,
+    db_session,
+    latest_entity,
+    typed_answer_of,
+)
 from actions.interest import UNDER_16_HELP
 from carecareers.conversation.payloads import (
     BOOKING_CHAT_MARKER,
-    CONSENT_ENTITY,
     FORM_ANSWERS_FORGOTTEN,
     consent_button,
 )
@@ -44,7 +51,6 @@ from carecareers.events import (
 from carecareers.events.notices import where_words
 from carecareers.geo import default_gazetteer
 from carecareers.leads.consent import ConsentWording
-from carecareers.leads.form import read_consent
 from carecareers.leads.validation import (
     InvalidAnswer,
     parse_age,
@@ -227,13 +233,13 @@ class ValidateBookingForm(FormValidationAction):
                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"booking_first_name": None}
-        return self._check(dispatcher, "booking_first_name", lambda: parse_first_name(str(value)))
+        return checked(dispatcher, "booking_first_name", lambda: parse_first_name(str(value)))
 
     def validate_booking_contact_method(self, value: Any, dispatcher: CollectingDispatcher,
                                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"booking_contact_method": None}
-        result = self._check(dispatcher, "booking_contact_method",
+        result = checked(dispatcher, "booking_contact_method",
                              lambda: parse_contact_method(str(value), False))
         if result["booking_contact_method"] != tracker.get_slot("booking_contact_method"):
             result["booking_contact_detail"] = None
@@ -244,7 +250,7 @@ class ValidateBookingForm(FormValidationAction):
         if value is None:
             return {"booking_contact_detail": None}
         method = tracker.get_slot("booking_contact_method") or ""
-        return self._check(dispatcher, "booking_contact_detail",
+        return checked(dispatcher, "booking_contact_detail",
                            lambda: parse_contact_detail(method, str(value)))
 
     def validate_booking_consent(self, value: Any, dispatcher: CollectingDispatcher,
@@ -252,20 +258,10 @@ class ValidateBookingForm(FormValidationAction):
         """Consent only from its own buttons or typed words that say yes (leads' rule)."""
         if value is None:
             return {"booking_consent": None}
-        consent = read_consent(latest_entity(tracker, CONSENT_ENTITY),
-                               str(tracker.latest_message.get("text") or ""),
-                               tracker.get_intent_of_latest_message())
+        consent = consent_in(tracker)
         if consent is None:
             dispatcher.utter_message(text="Please tap \"Yes, book it\" or \"No thanks\".")
         return {"booking_consent": consent}
-
-    @staticmethod
-    def _check(dispatcher: CollectingDispatcher, slot: str, read: Any) -> dict[str, Any]:
-        try:
-            return {slot: read()}
-        except InvalidAnswer as error:
-            dispatcher.utter_message(text=str(error))
-            return {slot: None}
 
 
 class ActionAskBookingAge(Action):

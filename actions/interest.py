@@ -16,15 +16,15 @@ from actions.common import (
     campaign_of,
     careers_content,
     channel_of,
+    checked,
     consent_context,
+    consent_in,
     db_session,
-    latest_entity,
     say,
     typed_answer_of,
 )
 from carecareers.careers import answers
 from carecareers.conversation.payloads import (
-    CONSENT_ENTITY,
     FORM_ANSWERS_FORGOTTEN,
     consent_button,
 )
@@ -36,7 +36,6 @@ from carecareers.leads.form import (
     consent_for,
     interest_codes,
     read_confirmation,
-    read_consent,
     read_interest,
     wants_callback,
 )
@@ -118,7 +117,7 @@ class ValidateInterestForm(FormValidationAction):
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"lead_first_name": None}
-        return self._check(dispatcher, "lead_first_name", lambda: parse_first_name(str(value)))
+        return checked(dispatcher, "lead_first_name", lambda: parse_first_name(str(value)))
 
     def validate_lead_age(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -139,7 +138,7 @@ class ValidateInterestForm(FormValidationAction):
         if value is None:
             return {"lead_contact_method": None}
         on_telegram = channel_of(tracker) == "telegram"
-        result = self._check(dispatcher, "lead_contact_method",
+        result = checked(dispatcher, "lead_contact_method",
                              lambda: parse_contact_method(str(value), on_telegram))
         if result["lead_contact_method"] != tracker.get_slot("lead_contact_method"):
             result["lead_contact_detail"] = None
@@ -150,7 +149,7 @@ class ValidateInterestForm(FormValidationAction):
         if value is None:
             return {"lead_contact_detail": None}
         method = tracker.get_slot("lead_contact_method") or ""
-        return self._check(dispatcher, "lead_contact_detail",
+        return checked(dispatcher, "lead_contact_detail",
                            lambda: parse_contact_detail(method, str(value)))
 
     def validate_lead_postcode(self, value: Any, dispatcher: CollectingDispatcher,
@@ -160,13 +159,13 @@ class ValidateInterestForm(FormValidationAction):
         def read() -> str:
             full, outcode = parse_postcode(str(value), default_gazetteer())
             return full or outcode
-        return self._check(dispatcher, "lead_postcode", read)
+        return checked(dispatcher, "lead_postcode", read)
 
     def validate_lead_interest(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"lead_interest": None}
-        return self._check(dispatcher, "lead_interest", lambda: read_interest(str(value)))
+        return checked(dispatcher, "lead_interest", lambda: read_interest(str(value)))
 
     def validate_lead_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -184,20 +183,10 @@ class ValidateInterestForm(FormValidationAction):
                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"lead_consent": None}
-        consent = read_consent(latest_entity(tracker, CONSENT_ENTITY),
-                               str(tracker.latest_message.get("text") or ""),
-                               tracker.get_intent_of_latest_message())
+        consent = consent_in(tracker)
         if consent is None:
             dispatcher.utter_message(text="Please tap \"Yes, I agree\" or \"No thanks\".")
         return {"lead_consent": consent}
-
-    @staticmethod
-    def _check(dispatcher: CollectingDispatcher, slot: str, read: Any) -> dict[str, Any]:
-        try:
-            return {slot: read()}
-        except InvalidAnswer as error:
-            dispatcher.utter_message(text=str(error))
-            return {slot: None}
 
 
 class ActionAskLeadContactMethod(Action):
