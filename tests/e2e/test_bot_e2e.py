@@ -24,6 +24,7 @@ import pytest
 
 from bot import texts
 from carecareers.conversation.relay import UNAVAILABLE_TEXT
+from tests.conftest import TEST_RASA_TOKEN, TEST_SECRET_KEY
 from tests.e2e.fake_telegram import GREETING, Call, FakeTelegram, canned_fake_rasa
 from tests.support.fake_rasa import FakeRasa
 
@@ -61,7 +62,7 @@ def bot_env(telegram: FakeTelegram, rasa_url: str, **extra: str) -> dict[str, st
     return {**os.environ, "TELEGRAM_BOT_TOKEN": telegram.token,
             "TELEGRAM_API_BASE_URL": telegram.base_url, "RASA_URL": rasa_url,
             "RASA_TIMEOUT_SECONDS": "5", "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-            "SECRET_KEY": "e2e-secret-key", "LOG_LEVEL": "INFO",
+            "SECRET_KEY": TEST_SECRET_KEY, "RASA_TOKEN": TEST_RASA_TOKEN, "LOG_LEVEL": "INFO",
             "TELEGRAM_WEBHOOK_URL": "", "TELEGRAM_WEBHOOK_SECRET": "",
             "PYTHONUNBUFFERED": "1", **extra}
 

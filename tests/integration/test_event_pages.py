@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from carecareers.events import create_event
 from carecareers.models import AuditEvent, Booking, CheckIn, Event, OutboxMessage
 from carecareers.models.base import utcnow
-from tests.conftest import make_settings
+from tests.conftest import TEST_SECRET_KEY, make_settings
 from tests.factories import Dashboard, dashboard, make_adviser, make_campaign, make_provider
 from tests.integration.event_helpers import book, values
 
@@ -23,7 +23,7 @@ FORM = {"title": "Hospice open day", "day": "2027-03-06", "starts": "10:00", "en
         "place": "Douglas Macmillan Hospice, Barlaston Road", "postcode": "st3 3nz",
         "what_to_expect": "Meet the nurses.", "accessibility": "Step-free.",
         "capacity": "20", "under_16s": "yes"}
-SECRET = "test-secret-key-0123456789"
+SECRET = TEST_SECRET_KEY
 
 
 @pytest.fixture
