@@ -38,6 +38,12 @@ TEST_SECRET_KEY = "test-secret-key-0123456789-abcdef"
 TEST_RASA_TOKEN = "test-rasa-token-0123456789-abcdef"
 
 
+def use_test_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Put the test secrets in the environment, for settings read with `get_settings()`."""
+    monkeypatch.setenv("SECRET_KEY", TEST_SECRET_KEY)
+    monkeypatch.setenv("RASA_TOKEN", TEST_RASA_TOKEN)
+
+
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": f"sqlite:///{tmp_path / 'app.db'}",

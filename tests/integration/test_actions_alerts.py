@@ -25,7 +25,7 @@ from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import AlertConsent, JobAlert, OutboxMessage
 from carecareers.settings import get_settings
-from tests.conftest import make_settings
+from tests.conftest import make_settings, use_test_secrets
 
 FORM_DOMAIN = {"forms": {"job_alert_form": {"required_slots": [
     "alert_age", "alert_place", "alert_email", "alert_consent"]}},
@@ -39,6 +39,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessio
     settings = make_settings(tmp_path)
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://care.example.org")
+    use_test_secrets(monkeypatch)
     get_settings.cache_clear()
     common._factory.cache_clear()
     upgrade(settings.database_url)

@@ -29,7 +29,7 @@ from carecareers.migrate import upgrade
 from carecareers.models import Booking, Event
 from carecareers.models.base import utcnow
 from carecareers.settings import get_settings
-from tests.conftest import make_settings
+from tests.conftest import make_settings, use_test_secrets
 from tests.factories import make_provider
 from tests.integration.event_helpers import values
 
@@ -44,6 +44,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessio
     settings = make_settings(tmp_path)
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://care.example.org")
+    use_test_secrets(monkeypatch)
     get_settings.cache_clear()
     common._factory.cache_clear()
     upgrade(settings.database_url)
