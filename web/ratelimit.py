@@ -101,29 +101,25 @@ class ChatLimiter:
         return max(math.ceil(round(reset - self._clock(), 3)), 1)  # 10.0000001 s is 10 s
 
 
-# Failed dashboard logins per address: enough for typos in a shared office, too few for
-# guessing. Each account also locks after five failures in a row (advisers/accounts.py).
-LOGIN_FAILURES_PER_ADDRESS = Limit(requests=20, window_seconds=15 * 60)
+# Dashboard login attempts per address: enough for typos in a shared office, too few for
+# guessing. Each is counted before its password is checked, so parallel guesses are all
+# counted. Each account also locks after five failures in a row (advisers/accounts.py).
+LOGIN_ATTEMPTS_PER_ADDRESS = Limit(requests=20, window_seconds=15 * 60)
 
 
 class LoginLimiter:
-    """Count failed logins per address; past the limit, refuse before checking a password."""
+    """Count login attempts per address; past the limit, refuse before checking a password."""
 
-    def __init__(self, limit: Limit = LOGIN_FAILURES_PER_ADDRESS, storage_url: str = MEMORY,
+    def __init__(self, limit: Limit = LOGIN_ATTEMPTS_PER_ADDRESS, storage_url: str = MEMORY,
                  namespace: str = "login") -> None:
         self._item = limit.item()
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url or MEMORY))
         self._namespace = namespace
 
-    def blocked(self, address: str) -> bool:
+    def attempt(self, address: str) -> bool:
+        """Count an attempt from this address (one atomic step); False past the limit."""
         try:
-            return not self._limiter.test(self._item, self._namespace, address)
+            return self._limiter.hit(self._item, self._namespace, address)
         except Exception as exc:  # noqa: BLE001 - the account lock-out still holds
             logger.warning("login limit storage failed (%s)", type(exc).__name__)
-            return False
-
-    def failed(self, address: str) -> None:
-        try:
-            self._limiter.hit(self._item, self._namespace, address)
-        except Exception as exc:  # noqa: BLE001
-            logger.warning("login limit storage failed (%s)", type(exc).__name__)
+            return True
