@@ -35,7 +35,7 @@ class Age:
 
 def parse_first_name(text: str) -> str:
     name = _NAME_PREFIX.sub("", text.strip()).strip(" .!")
-    if not name or len(name) > 50 or not _NAME.match(name):
+    if not name or len(name) > 50 or not _NAME.fullmatch(name):
         raise InvalidAnswer("Please send just your first name, for example: Jordan")
     return name[:1].upper() + name[1:]
 
@@ -95,7 +95,7 @@ def parse_phone(text: str) -> str:
 
 def parse_email(text: str) -> str:
     email = text.strip().strip("<>.,")
-    if len(email) > 254 or not _EMAIL.match(email):
+    if len(email) > 254 or not _EMAIL.fullmatch(email):
         raise InvalidAnswer("That doesn't look like an email address. "
                             "Please send it like this: name@example.com")
     local, domain = email.rsplit("@", 1)
@@ -103,7 +103,7 @@ def parse_email(text: str) -> str:
 
 
 def parse_telegram_username(text: str) -> str:
-    match = _TELEGRAM_USERNAME.match(text.strip())
+    match = _TELEGRAM_USERNAME.fullmatch(text.strip())
     if match is None:
         raise InvalidAnswer("Please send your Telegram username. "
                             "It starts with @, like @jordan_smith")
