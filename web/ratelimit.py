@@ -114,19 +114,37 @@ class ChatLimiter:
 LOGIN_ATTEMPTS_PER_ADDRESS = Limit(requests=20, window_seconds=15 * 60)
 
 
-class LoginLimiter:
-    """Count login attempts per address; past the limit, refuse before checking a password."""
+class AddressLimiter:
+    """At most `limit` of something per key (an address, with what it is about)."""
 
-    def __init__(self, limit: Limit = LOGIN_ATTEMPTS_PER_ADDRESS, storage_url: str = MEMORY,
-                 namespace: str = "login") -> None:
+    def __init__(self, limit: Limit, storage_url: str = MEMORY, namespace: str = "address",
+                 ) -> None:
         self._item = limit.item()
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url or MEMORY))
         self._namespace = namespace
 
-    def attempt(self, address: str) -> bool:
-        """Count an attempt from this address (one atomic step); False past the limit."""
+    def attempt(self, *key: str) -> bool:
+        """Count one for this key (one atomic step); False, and not counted, past the limit."""
         try:
-            return self._limiter.hit(self._item, self._namespace, address)
-        except Exception as exc:  # noqa: BLE001 - the account lock-out still holds
-            logger.warning("login limit storage failed (%s)", type(exc).__name__)
+            return self._limiter.hit(self._item, self._namespace, *key)
+        except Exception as exc:  # noqa: BLE001 - an outage must not stop the product
+            logger.warning("%s limit storage failed (%s)", self._namespace,
+                           type(exc).__name__)
             return True
+
+
+class LoginLimiter(AddressLimiter):
+    """Count login attempts per address; past the limit, refuse before checking a password."""
+
+    def __init__(self, limit: Limit = LOGIN_ATTEMPTS_PER_ADDRESS, storage_url: str = MEMORY,
+                 namespace: str = "login") -> None:
+        super().__init__(limit, storage_url, namespace)
+
+
+# Walk-ins counted at one event from one address: a school group arriving on the venue's
+# Wi-Fi, with room to spare. More is a script posting to the check-in link.
+WALK_INS_PER_ADDRESS = Limit(requests=40, window_seconds=24 * 60 * 60)
+
+
+def walk_in_limiter(storage_url: str = MEMORY) -> AddressLimiter:
+    return AddressLimiter(WALK_INS_PER_ADDRESS, storage_url, "walk-in")

@@ -12,13 +12,14 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from carecareers.events import EventError, event_ics, get_event, when_words
-from carecareers.events.checkin import check_in, event_by_checkin_token
+from carecareers.events.checkin import TooManyWalkIns, check_in, event_by_checkin_token
 from carecareers.events.notices import where_words
 from carecareers.models import Event
 from carecareers.models.base import utcnow
 from web.deps import get_session
+from web.ratelimit import AddressLimiter
 from web.security import secure_cookies
-from web.session import read_session, request_is_https
+from web.session import client_address, read_session, request_is_https
 
 router = APIRouter(prefix="/events")
 MAX_TOKEN = 64
@@ -84,9 +85,14 @@ def here(request: Request, token: str, session: Session = Depends(get_session)) 
     settings = request.app.state.settings
     chat = read_session(request, settings.secret_key)
     seen = request.cookies.get(HERE_COOKIE, "").split(".")
+    limiter: AddressLimiter = request.app.state.walk_in_limiter
+    address = client_address(request, settings.trust_proxy_headers)
     try:
         arrival = check_in(session, event, chat.sender_id if chat else None,
-                           already_here=str(event.id) in seen)
+                           already_here=str(event.id) in seen,
+                           walk_in_allowed=lambda: limiter.attempt(str(event.id), address))
+    except TooManyWalkIns:
+        return _page(request, "event_door_busy.html", 429, event=event)
     except EventError as exc:
         return _page(request, "event_message.html", 409, heading="Check-in is closed",
                      message=str(exc))
