@@ -152,6 +152,22 @@ def test_web_alert_is_saved_with_consent_and_waits_for_the_link(database: Any) -
         assert "https://care.example.org/alerts/confirm/" in confirmation.body
 
 
+def test_a_second_request_for_an_address_the_same_day_sends_no_second_email(
+        database: Any) -> None:
+    run(ActionSetJobAlert(), tracker(WEB_SLOTS, sender="web-first"))
+    _, again = run(ActionSetJobAlert(), tracker({**WEB_SLOTS, "alert_what": "nurse"},
+                                                sender="web-first"))
+    assert again == [{**again[0], "response": "utter_alert_link_sent_before",
+                      "email": "sam@example.org",
+                      "watch": "registered nurse jobs within 10 miles of ST4"}]
+    _, other = run(ActionSetJobAlert(), tracker(WEB_SLOTS, sender="web-someone-else"))
+    assert other[0]["response"] == "utter_alert_confirmation_pending"
+    assert other[-1]["custom"] == {"type": "form_answers_forgotten"}
+    with database() as session:
+        assert len(session.scalars(select(OutboxMessage)).all()) == 1
+        assert len(session.scalars(select(JobAlert)).all()) == 2
+
+
 def test_telegram_alert_asks_the_bot_to_link_the_chat(database: Any) -> None:
     slots = {**WEB_SLOTS, "alert_email": None}
     _, messages = run(ActionSetJobAlert(), tracker(slots, channel="telegram", sender="tg-abc"))
