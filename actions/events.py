@@ -24,11 +24,14 @@ from actions.common import (
     consent_in,
     db_session,
     latest_entity,
+    message_metadata,
     typed_answer_of,
 )
 from actions.interest import UNDER_16_HELP
 from carecareers.conversation.payloads import (
+    BOOKED_MARKER,
     BOOKING_CHAT_MARKER,
+    BOOKINGS_PAUSED,
     FORM_ANSWERS_FORGOTTEN,
     consent_button,
 )
@@ -48,6 +51,7 @@ from carecareers.events import (
     spaces_left,
     when_words,
 )
+from carecareers.events.catalogue import PENDING_HOLD
 from carecareers.events.notices import where_words
 from carecareers.geo import default_gazetteer
 from carecareers.leads.consent import ConsentWording
@@ -79,6 +83,11 @@ def book_button(event: Event) -> dict[str, str]:
 def describe(event: Event) -> str:
     """One event in plain words: title, when, where."""
     return f"{event.title}: {when_words(event.starts_at, event.ends_at)}, at {where_words(event)}"
+
+
+def bookings_paused(tracker: Tracker) -> bool:
+    """The web app says this message's address has booked as many places as it may today."""
+    return message_metadata(tracker).get(BOOKINGS_PAUSED) is True
 
 
 def _event_id(tracker: Tracker) -> int | None:
@@ -126,6 +135,9 @@ class ActionStartBooking(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
+        if bookings_paused(tracker):
+            dispatcher.utter_message(response="utter_booking_paused")
+            return clear
         event_id = latest_entity(tracker, "event_id")
         try:
             with db_session() as session:
@@ -362,6 +374,9 @@ class ActionBookEvent(Action):
             dispatcher.utter_message(text="No problem, I haven't booked anything or saved "
                                           "your details. Ask me \"what's on\" any time.")
             return forget(dispatcher)
+        if bookings_paused(tracker):
+            dispatcher.utter_message(response="utter_booking_paused")
+            return forget(dispatcher)
         try:
             with db_session() as session:
                 confirmation = self._book(session, tracker)
@@ -375,25 +390,37 @@ class ActionBookEvent(Action):
             logger.error("could not book a place: %s", type(exc).__name__)
             dispatcher.utter_message(text=SORRY)
             return forget(dispatcher)
+        dispatcher.utter_message(json_message=dict(BOOKED_MARKER))
         if channel_of(tracker) == "telegram":
             dispatcher.utter_message(json_message=dict(BOOKING_CHAT_MARKER))
-        dispatcher.utter_message(text=confirmation)
+        if isinstance(confirmation, dict):
+            dispatcher.utter_message(response="utter_booking_confirm_by_email", **confirmation)
+        else:
+            dispatcher.utter_message(text=confirmation)
         return clear
 
     @staticmethod
-    def _book(session: Any, tracker: Tracker) -> str:
+    def _book(session: Any, tracker: Tracker) -> str | dict[str, Any]:
+        """Book; the reply's text, or (an email booking, pending) its response's values."""
         found = consent_wording(session, tracker)
         if found is None:
             raise EventError("Sorry, I can't find that event any more.")
         event, wording = found
         method = method_of(tracker)
+        settings = get_settings()
         booking = book_place(session, BookingRequest(
             event_id=event.id, first_name=str(tracker.get_slot("booking_first_name")),
             contact_method=method, contact_detail=None if method == "telegram" else
             tracker.get_slot("booking_contact_detail"), consent=wording,
             channel=channel_of(tracker), sender_id=tracker.sender_id,
-            campaign=campaign_of(tracker)))
-        base = get_settings().public_base_url
+            campaign=campaign_of(tracker)), base_url=settings.public_base_url,
+            content_dir=settings.content_dir)
+        if booking.status == "pending":
+            return {"first_name": booking.first_name, "email": booking.contact_detail,
+                    "title": event.title, "when": when_words(event.starts_at, event.ends_at),
+                    "where": where_words(event),
+                    "hold_hours": int(PENDING_HOLD.total_seconds() // 3600)}
+        base = settings.public_base_url
         after = {"email": "I'll email you a reminder the day before.",
                  "telegram": "I'll send you a reminder here the day before.",
                  "phone": "The people running it may call or text you about it."}[method]

@@ -22,7 +22,7 @@ from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for
 from carecareers.conversation.relay import Relay
 from carecareers.db import make_engine, session_factory
 from carecareers.settings import Settings, get_settings
-from web.ratelimit import ChatLimiter, LoginLimiter, walk_in_limiter
+from web.ratelimit import ChatLimiter, LoginLimiter, booking_limiter, walk_in_limiter
 from web.routes import advisers, alerts, chat, events, health, pages, vacancies
 from web.security import SecurityHeaders
 
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None,
     app.state.chat_limiter = ChatLimiter.for_redis(settings.redis_url)  # web/ratelimit.py
     app.state.login_limiter = LoginLimiter(storage_url=settings.redis_url)
     app.state.walk_in_limiter = walk_in_limiter(settings.redis_url)
+    app.state.booking_limiter = booking_limiter(settings.redis_url)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (health, pages, chat, vacancies, advisers, alerts, events):

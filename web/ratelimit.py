@@ -123,6 +123,15 @@ class AddressLimiter:
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url or MEMORY))
         self._namespace = namespace
 
+    def has_room(self, *key: str) -> bool:
+        """Whether one more would be within the limit (nothing is counted)."""
+        try:
+            return self._limiter.test(self._item, self._namespace, *key)
+        except Exception as exc:  # noqa: BLE001 - an outage must not stop the product
+            logger.warning("%s limit storage failed (%s)", self._namespace,
+                           type(exc).__name__)
+            return True
+
     def attempt(self, *key: str) -> bool:
         """Count one for this key (one atomic step); False, and not counted, past the limit."""
         try:
@@ -148,3 +157,13 @@ WALK_INS_PER_ADDRESS = Limit(requests=40, window_seconds=24 * 60 * 60)
 
 def walk_in_limiter(storage_url: str = MEMORY) -> AddressLimiter:
     return AddressLimiter(WALK_INS_PER_ADDRESS, storage_url, "walk-in")
+
+
+# Places booked at events from one address in a day: a class of 30 on a school's Wi-Fi may
+# each book one. More is a script booking with made-up phone numbers (email bookings must
+# also be confirmed from the mailbox, and each phone number or address books once an event).
+BOOKINGS_PER_ADDRESS = Limit(requests=30, window_seconds=24 * 60 * 60)
+
+
+def booking_limiter(storage_url: str = MEMORY) -> AddressLimiter:
+    return AddressLimiter(BOOKINGS_PER_ADDRESS, storage_url, "booking")

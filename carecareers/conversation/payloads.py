@@ -16,8 +16,12 @@ ERASED_MARKER: Mapping[str, str] = {"type": "conversation_erased"}
 FORM_ANSWERS_FORGOTTEN: Mapping[str, str] = {"type": "form_answers_forgotten"}
 ALERT_CHAT_MARKER: Mapping[str, str] = {"type": "alert_chat_link"}
 BOOKING_CHAT_MARKER: Mapping[str, str] = {"type": "booking_chat_link"}
+BOOKED_MARKER: Mapping[str, str] = {"type": "event_booked"}
 MARKERS = frozenset({ERASED_MARKER["type"], FORM_ANSWERS_FORGOTTEN["type"],
-                     ALERT_CHAT_MARKER["type"], BOOKING_CHAT_MARKER["type"]})
+                     ALERT_CHAT_MARKER["type"], BOOKING_CHAT_MARKER["type"],
+                     BOOKED_MARKER["type"]})
+# Metadata the web app adds to a message from an address that booked too many places today.
+BOOKINGS_PAUSED = "bookings_paused"
 
 
 def vacancy_card(*, title: str, employer: str | None, place: str | None,
@@ -67,6 +71,12 @@ def asks_for_booking_chat(custom: Mapping[str, Any] | None) -> bool:
     """True for the reply that says a place was booked on Telegram: the relay attaches the
     person's chat to the booking, for its reminder and any change notices."""
     return bool(custom) and custom.get("type") == BOOKING_CHAT_MARKER["type"]  # type: ignore[union-attr]
+
+
+def is_booked_marker(custom: Mapping[str, Any] | None) -> bool:
+    """True for the reply that says a place was booked: the web app counts it for the
+    address the message came from (the actions never see addresses)."""
+    return bool(custom) and custom.get("type") == BOOKED_MARKER["type"]  # type: ignore[union-attr]
 
 
 def is_marker(custom: Mapping[str, Any] | None) -> bool:

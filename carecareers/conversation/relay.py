@@ -21,6 +21,7 @@ from carecareers.conversation.payloads import (
     asks_for_alert_chat,
     asks_for_booking_chat,
     forgets_form_answers,
+    is_booked_marker,
     is_erasure_marker,
     is_marker,
 )
@@ -76,6 +77,7 @@ class TurnResult:
     answered: bool = True  # False when Rasa could not be reached
     erased: bool = False  # the conversation was erased: a front end forgets what it holds
     fell_back: bool = False  # Rasa answered nothing; the replies are the relay's own
+    booked: bool = False  # a place at an event was booked (the web app counts its address)
 
     @property
     def moved_on(self) -> bool:
@@ -115,9 +117,11 @@ class Relay:
             await asyncio.to_thread(self._remember_chat, turn.sender_id, turn.chat_id)
         if turn.chat_id is not None and any(asks_for_booking_chat(r.custom) for r in replies):
             await asyncio.to_thread(self._link_booking_chat, turn.sender_id, turn.chat_id)
+        booked = any(is_booked_marker(reply.custom) for reply in replies)
         if not shown and (turn.from_person or turn.if_silent):
-            return TurnResult([self._fallback(turn)], erased=erased, fell_back=not erased)
-        return TurnResult(shown, erased=erased)
+            return TurnResult([self._fallback(turn)], erased=erased, fell_back=not erased,
+                              booked=booked)
+        return TurnResult(shown, erased=erased, booked=booked)
 
     def _attribute(self, turn: Turn) -> None:
         """Count the person's message for the campaign funnel, as soon as it arrives.

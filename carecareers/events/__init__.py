@@ -6,6 +6,7 @@ from carecareers.events.bookings import (
     booking_consent,
     bookings_for_sender,
     cancel_bookings_for_sender,
+    confirm_booking,
     link_telegram_chat,
 )
 from carecareers.events.calendar import event_ics, event_url, ics_url
@@ -24,6 +25,7 @@ from carecareers.events.catalogue import (
 )
 from carecareers.events.errors import (
     AlreadyBooked,
+    BookingNotConfirmable,
     EventClosed,
     EventError,
     EventFormError,
@@ -34,6 +36,7 @@ from carecareers.events.wording import when_words
 
 __all__ = [
     "AlreadyBooked",
+    "BookingNotConfirmable",
     "BookingRequest",
     "EventClosed",
     "EventError",
@@ -46,6 +49,7 @@ __all__ = [
     "bookings_for_sender",
     "cancel_bookings_for_sender",
     "cancel_event",
+    "confirm_booking",
     "change_event",
     "create_event",
     "event_ics",

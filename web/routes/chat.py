@@ -11,12 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import record_landing, telegram_start_link
+from carecareers.conversation.payloads import BOOKINGS_PAUSED
 from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, clean_user_text
 from carecareers.conversation.relay import UNAVAILABLE_TEXT, Relay, Turn
 from carecareers.settings import Settings
 from carecareers.threads.web import take_unseen
 from web.deps import get_session, get_settings
-from web.ratelimit import ChatLimiter
+from web.ratelimit import AddressLimiter, ChatLimiter
 from web.session import (
     ButtonSigner,
     ChatSession,
@@ -104,9 +105,10 @@ def campaign_landing(code: str, request: Request, settings: Settings = Depends(g
 async def chat_api(request: Request, settings: Settings = Depends(get_settings)) -> JSONResponse:
     chat = read_session(request, settings.secret_key) or new_session()
     limiter: ChatLimiter = request.app.state.chat_limiter
+    request.state.address = client_address(request, trusts_proxy(settings))
     # A request without a valid session gets a new, unseen id: it counts against the
     # address as well as against its new session.
-    wait = limiter.check(chat.sender_id, client_address(request, trusts_proxy(settings)))
+    wait = limiter.check(chat.sender_id, request.state.address)
     response = _refused(wait) if wait else await _answer(request, settings, chat)
     if getattr(request.state, "conversation_erased", False):
         chat = new_session(chat.campaign)  # the next message starts an empty conversation
@@ -157,8 +159,14 @@ async def _answer(request: Request, settings: Settings, chat: ChatSession) -> JS
 async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, text: str,
                     from_visitor: bool = True) -> JSONResponse:
     relay: Relay = request.app.state.relay
+    bookings: AddressLimiter = request.app.state.booking_limiter
+    address = request.state.address
+    # The actions never see addresses: an address that booked its day's places says so.
+    paused = {} if bookings.has_room(address) else {BOOKINGS_PAUSED: True}
     result = await relay.take(Turn(chat.sender_id, text, "web", chat.campaign,
-                                   from_person=from_visitor))
+                                   from_person=from_visitor, extra_metadata=paused))
+    if result.booked:
+        bookings.attempt(address)
     if not result.answered:
         return JSONResponse(
             status_code=503, headers={"Retry-After": "30"},
