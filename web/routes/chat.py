@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from carecareers.conversation.payloads import BOOKINGS_PAUSED
 from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, clean_user_text
 from carecareers.conversation.relay import UNAVAILABLE_TEXT, Relay, Turn
 from carecareers.settings import Settings
-from carecareers.threads.web import take_unseen
+from carecareers.threads.web import has_unseen, take_unseen
 from web.deps import get_session, get_settings
 from web.ratelimit import AddressLimiter, ChatLimiter
 from web.session import (
@@ -118,20 +119,51 @@ async def chat_api(request: Request, settings: Settings = Depends(get_settings))
     return response
 
 
+class AdviserMessagesRequest(BaseModel):
+    """How the page opening the chat asks for adviser messages."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    in_this_tab: bool = False  # this tab holds the conversation's transcript: same person
+    show: bool = False  # asked, the person says the waiting messages are theirs
+    not_me: bool = False  # asked, the person says they are someone else
+
+
 @router.post("/api/chat/adviser-messages", response_model=ChatReply)
-def adviser_messages(request: Request, settings: Settings = Depends(get_settings),
-                     session: Session = Depends(get_session)) -> JSONResponse:
+async def adviser_messages(request: Request, settings: Settings = Depends(get_settings),
+                           session: Session = Depends(get_session)) -> JSONResponse:
     """Messages advisers wrote to this browser's visitor since they last opened the chat.
 
     The chat page asks once on each load; each message is shown once (then marked seen). A
     request without a valid chat cookie gets nothing, and no new cookie.
+
+    The cookie lasts 30 days, so that a person who comes back finds their messages; on a
+    shared browser (a school's, a food bank's) the next person may open the chat. So unless
+    the page says this tab holds the conversation (the person never left), a waiting
+    message is not shown: the answer is `ask`, and the page asks whether the last person
+    to chat here is them. Yes (`show`) shows it; no (`not_me`) starts a new conversation
+    for them and leaves the message waiting for its person.
     """
     if "json" not in request.headers.get("content-type", "").lower():
         return _error(415, NOT_JSON_TEXT)
+    try:
+        body = AdviserMessagesRequest.model_validate_json(await _read_body(request) or b"{}")
+    except (BodyTooLarge, ValidationError):
+        return _error(422, "The request is not valid.")
     chat = read_session(request, settings.secret_key)
-    shown = take_unseen(session, chat.sender_id) if chat is not None else []
-    response = JSONResponse({"messages": [message.as_dict() for message in shown]})
+    content: dict[str, Any] = {"messages": []}
+    if chat is not None and body.not_me:
+        content["restart"] = True
+    elif chat is not None and (body.in_this_tab or body.show):
+        content["messages"] = [m.as_dict() for m in await run_in_threadpool(
+            take_unseen, session, chat.sender_id)]
+    elif chat is not None and await run_in_threadpool(has_unseen, session, chat.sender_id):
+        content["ask"] = True
+    response = JSONResponse(content)
     response.headers["Cache-Control"] = "no-store"
+    if chat is not None and body.not_me:
+        write_session(response, request, new_session(chat.campaign), settings.secret_key,
+                      trusts_proxy(settings))
     return response
 
 
