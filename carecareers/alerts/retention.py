@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from carecareers.alerts.recipients import delivered_to
 from carecareers.delivery import forget_addresses, purge_outbox
 from carecareers.leads.validation import InvalidAnswer, parse_email
 from carecareers.models import AlertRecipient, JobAlert, SuppressedAddress
@@ -39,7 +40,7 @@ def stop_failed_recipients(session: Session) -> int:
     """Mark recipients whose address failed for good; their alerts stop being matched."""
     dead = select(SuppressedAddress.id).where(
         SuppressedAddress.channel == AlertRecipient.channel,
-        SuppressedAddress.address == AlertRecipient.address).exists()
+        SuppressedAddress.address == delivered_to()).exists()
     result = session.execute(update(AlertRecipient).where(
         AlertRecipient.status == "active", dead).values(status="failed")
         .execution_options(synchronize_session=False))

@@ -51,11 +51,11 @@ def erase_bookings_for(session: Session, *, sender_ids: Iterable[str] = (),
 
 
 def _forget_messages(session: Session, bookings: list[Booking]) -> None:
+    """Forget the messages to the email addresses given; a person's chat is forgotten with
+    the person (delivery `forget_person`)."""
     emails = [b.contact_detail for b in bookings
               if b.contact_method == "email" and b.contact_detail]
-    chats = [b.telegram_chat_id for b in bookings if b.telegram_chat_id]
     forget_addresses(session, "email", [e for e in emails if e])
-    forget_addresses(session, "telegram", [c for c in chats if c])
 
 
 def purge_bookings(session: Session, retention_days: int, now: datetime | None = None) -> int:

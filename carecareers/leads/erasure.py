@@ -16,10 +16,12 @@ from carecareers.conversation.tracker_events import (
     purge_conversation_events,
     purge_idle_conversations,
 )
-from carecareers.delivery.outbox import forget_addresses
+from carecareers.delivery.people import forget_idle_people, forget_person
 from carecareers.events.retention import erase_bookings_for
 from carecareers.models import (
+    AlertRecipient,
     AuditEvent,
+    Booking,
     Conversation,
     Lead,
     OutboxMessage,
@@ -84,9 +86,8 @@ def erase_person(session: Session, *, actor: str, via: str, sender_id: str | Non
     """
     leads = find_leads(session, sender_id=sender_id, email=email, phone=phone)
     senders = {lead.sender_id for lead in leads} | ({sender_id} if sender_id else set())
-    # the chats advisers wrote to: their never-send entries and queued messages go too
-    forget_addresses(session, "telegram", {lead.telegram_chat_id for lead in leads
-                                           if lead.telegram_chat_id})
+    # how they can be reached: their never-send entries and queued messages go too
+    forget_person(session, senders)
     _forget_adviser_emails(session, leads)
     for lead in leads:
         erase_lead(session, lead, actor, via=via)
@@ -114,6 +115,7 @@ class PurgeReport:
     conversation_events: int
     conversations: int = 0
     login_records: int = 0
+    addresses: int = 0
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,8 @@ def purge_expired(session: Session, tracker_store_url: str, retention: Retention
     and audit records of login attempts (which hold typed email addresses) as old; the
     sender ids of conversations as old (the anonymous counts stay for the campaign
     funnel); all tracker events as old; and the events of conversations that never
-    became a lead once idle for `tracker_days`.
+    became a lead once idle for `tracker_days`, as the chat addresses of people idle as
+    long with no lead, job alert or booking.
     """
     now = now or utcnow()
     cutoff = now - timedelta(days=retention.lead_days)
@@ -142,13 +145,16 @@ def purge_expired(session: Session, tracker_store_url: str, retention: Retention
     logins = session.execute(delete(AuditEvent).where(
         AuditEvent.action.like("login.%"), AuditEvent.at < cutoff))
     chats = _unlink_conversations(session, cutoff)
+    idle = now - timedelta(days=retention.tracker_days)
+    addresses = forget_idle_people(session, idle, keep=(
+        Lead.sender_id, AlertRecipient.sender_id, Booking.sender_id))
     session.flush()
     events = purge_conversation_events(tracker_store_url, cutoff)
     lead_senders = set(session.scalars(select(Lead.sender_id)))
     events += purge_idle_conversations(
         tracker_store_url, now - timedelta(days=retention.tracker_days), keep=lead_senders)
     return PurgeReport(leads, int(questions.rowcount or 0), events, chats,
-                       int(logins.rowcount or 0))
+                       int(logins.rowcount or 0), addresses)
 
 
 def _purge_leads(session: Session, cutoff: datetime, retention_days: int) -> int:
