@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, MetaData, Table, inspect, insert, select, text
+from sqlalchemy import Connection, Engine, MetaData, Table, insert, inspect, select, text
 
 from carecareers.db import make_engine
 from carecareers.migrate import upgrade
