@@ -29,9 +29,9 @@ def send_message(session: Session, lead: Lead, adviser: Adviser, text: str,
                  staff_organisation: str, now: datetime | None = None) -> ThreadMessage:
     """Queue a message from this account to the person, opening the thread.
 
-    Raises NotAllowed, BadMessage or TooManyMessages. In Telegram the bot sends it
-    (threads/delivery.py); a web chat visitor sees it the next time their browser opens the
-    chat, and gets it by email if they chose email (threads/web.py).
+    Raises NotAllowed, BadMessage or TooManyMessages. The bot sends it to the chat the
+    person writes from (threads/delivery.py); a web chat visitor sees it the next time
+    their browser opens the chat, and gets it by email if they chose email (threads/web.py).
     """
     now = now or utcnow()
     reason = refusal(session, lead, adviser)
