@@ -53,7 +53,7 @@ def write_feed(path: Path, first: int, count: int, seed: int) -> None:
         out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<nhsJobs>\n'
                   f"<totalPages>1</totalPages>\n<totalResults>{count}</totalResults>\n")
         for number in range(first, first + count):
-            out.write(_vacancy(number, rng, england, today))
+            out.write(_vacancy(number, rng, rng.choice(england), today))
         out.write("</nhsJobs>\n")
 
 
