@@ -18,7 +18,7 @@ from carecareers.conversation.payloads import CONSENT_ENTITY
 from carecareers.db import make_engine, session_factory
 from carecareers.geo import default_gazetteer
 from carecareers.leads.form import ConsentContext, read_consent, typed_answer
-from carecareers.leads.validation import InvalidAnswer, parse_age
+from carecareers.forms.validation import InvalidAnswer, parse_age
 from carecareers.settings import get_settings
 
 

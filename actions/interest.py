@@ -39,7 +39,7 @@ from carecareers.leads.form import (
     read_interest,
     wants_callback,
 )
-from carecareers.leads.validation import (
+from carecareers.forms.validation import (
     parse_age,
     parse_contact_detail,
     parse_contact_method,

@@ -13,7 +13,7 @@ from carecareers.dashboard.leads import (
     view_lead,
 )
 from carecareers.dashboard.questions import QuestionGroup, group_unanswered
-from carecareers.dashboard.scope import visible_to
+from carecareers.advisers.scope import visible_to
 from carecareers.leads.filters import LeadFilters, parse_filters
 
 __all__ = [

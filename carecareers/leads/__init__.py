@@ -3,7 +3,7 @@
 from carecareers.leads.consent import ConsentWording, consent_wording
 from carecareers.leads.erasure import erase_lead, erase_person, purge_expired
 from carecareers.leads.recording import InterestDetails, record_interest, route_lead
-from carecareers.leads.validation import InvalidAnswer
+from carecareers.forms.validation import InvalidAnswer
 
 __all__ = [
     "ConsentWording",

@@ -16,7 +16,7 @@ from carecareers.careers.roles import find_role
 from carecareers.geo import Gazetteer
 from carecareers.leads.consent import ConsentWording, consent_wording
 from carecareers.leads.recording import matching_providers
-from carecareers.leads.validation import (
+from carecareers.forms.validation import (
     InvalidAnswer,
     parse_contact_detail,
     parse_first_name,

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from carecareers.cli.main import app
 from carecareers.db import make_engine, session_factory
 from carecareers.leads import InterestDetails, consent_wording, record_interest
-from carecareers.leads.validation import parse_age
+from carecareers.forms.validation import parse_age
 from carecareers.migrate import upgrade
 from carecareers.models import AuditEvent, Lead
 from carecareers.models.base import utcnow

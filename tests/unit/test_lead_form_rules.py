@@ -15,7 +15,7 @@ from carecareers.leads.form import (
     wants_callback,
 )
 from carecareers.leads.privacy import period_in_words
-from carecareers.leads.validation import AGE_BANDS, InvalidAnswer
+from carecareers.forms.validation import AGE_BANDS, InvalidAnswer
 from carecareers.settings import PROJECT_ROOT
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from carecareers.geo import default_gazetteer
-from carecareers.leads.validation import (
+from carecareers.forms.validation import (
     InvalidAnswer,
     parse_age,
     parse_contact_method,
