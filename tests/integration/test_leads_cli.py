@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from carecareers.cli.main import app
 from carecareers.db import make_engine, session_factory
-from carecareers.leads import InterestDetails, consent_wording, record_interest
 from carecareers.forms.validation import parse_age
+from carecareers.leads import InterestDetails, consent_wording, record_interest
 from carecareers.migrate import upgrade
 from carecareers.models import AuditEvent, Lead
 from carecareers.models.base import utcnow

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from carecareers.geo import default_gazetteer
 from carecareers.forms.validation import (
     InvalidAnswer,
     parse_age,
@@ -15,6 +14,7 @@ from carecareers.forms.validation import (
     parse_postcode,
     parse_telegram_username,
 )
+from carecareers.geo import default_gazetteer
 
 
 @pytest.mark.parametrize("text, name", [
