@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from carecareers.alerts.recipients import delivered_to
 from carecareers.delivery import address_for, forget_addresses, purge_outbox
-from carecareers.leads.validation import InvalidAnswer, parse_email
+from carecareers.forms.validation import InvalidAnswer, parse_email
 from carecareers.models import AlertRecipient, JobAlert, SuppressedAddress
 from carecareers.models.base import utcnow
 

@@ -17,7 +17,7 @@ from carecareers.campaigns.service import find_campaign
 from carecareers.delivery import CHAT_CHANNELS
 from carecareers.events.catalogue import is_upcoming, next_with_space, spaces_left
 from carecareers.events.errors import AlreadyBooked, EventClosed, EventFull, EventNotFound
-from carecareers.leads.consent import ConsentWording
+from carecareers.forms.consent import ConsentWording
 from carecareers.models import Booking, Event
 from carecareers.models.base import utcnow
 

@@ -20,9 +20,9 @@ from carecareers.delivery import (
     note_address,
     suppress,
 )
-from carecareers.leads.erasure import Retention, purge_expired
+from carecareers.leads.erasure import purge_expired
 from carecareers.models import Lead, OutboxMessage, PersonAddress
-from tests.factories import make_lead
+from tests.factories import RETENTION, make_lead
 from tests.integration.alert_helpers import telegram_alert
 from tests.integration.event_helpers import an_event, book
 
@@ -110,8 +110,7 @@ def test_the_retention_purge_keeps_the_chats_of_leads_alerts_and_bookings(
     book(session, an_event(session), "Tia", sender="tg-booked", method="telegram",
          detail=None)
     note_address(session, "tg-chatted", "telegram", "804", long_ago)
-    report = purge_expired(session, f"sqlite:///{tmp_path / 'tracker.db'}",
-                           Retention(lead_days=365, tracker_days=30), now=NOW)
-    assert report.addresses == 1
+    report = purge_expired(session, f"sqlite:///{tmp_path / 'tracker.db'}", RETENTION, now=NOW)
+    assert report.purged["chat_addresses_forgotten"] == 1
     assert [address_for(session, s, "telegram") for s in (
         "tg-lead", "tg-alert", "tg-booked", "tg-chatted")] == ["801", "802", "803", None]
