@@ -24,6 +24,7 @@ from carecareers.leads.erasure import purge_expired
 from carecareers.models import Lead, OutboxMessage, PersonAddress
 from tests.factories import RETENTION, make_lead
 from tests.integration.alert_helpers import telegram_alert
+from tests.integration.event_helpers import NOW as EVENTS_NOW
 from tests.integration.event_helpers import an_event, book
 
 NOW = datetime(2027, 5, 1, 10, tzinfo=timezone.utc)
@@ -107,8 +108,8 @@ def test_the_retention_purge_keeps_the_chats_of_leads_alerts_and_bookings(
               created_at=long_ago)
     telegram_alert(session, chat_id=802, sender="tg-alert", now=long_ago)
     note_address(session, "tg-booked", "telegram", "803", long_ago)
-    book(session, an_event(session), "Tia", sender="tg-booked", method="telegram",
-         detail=None)
+    coming = an_event(session, days=(NOW - EVENTS_NOW).days + 10)  # a booking still kept
+    book(session, coming, "Tia", sender="tg-booked", method="telegram", detail=None)
     note_address(session, "tg-chatted", "telegram", "804", long_ago)
     report = purge_expired(session, f"sqlite:///{tmp_path / 'tracker.db'}", RETENTION, now=NOW)
     assert report.purged["chat_addresses_forgotten"] == 1
