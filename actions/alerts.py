@@ -27,7 +27,6 @@ from actions.common import (
 )
 from actions.interest import UNDER_16_HELP
 from carecareers.alerts import (
-    TELEGRAM_LINK_MARKER,
     AlertAsked,
     AlertError,
     alerts_for_sender,
@@ -213,7 +212,6 @@ class ActionSetJobAlert(Action):
     def confirm(dispatcher: CollectingDispatcher, asked: AlertAsked, watch: str,
                 needs_confirmation: bool) -> None:
         if asked.delivery_channel == "telegram":
-            dispatcher.utter_message(json_message=dict(TELEGRAM_LINK_MARKER))
             dispatcher.utter_message(
                 text=f"Done! I'll message you here with new {watch}, at most once a day. "
                      "Press \"Stop alerts\" under any alert, or say \"stop alerts\", to end "

@@ -27,11 +27,7 @@ from actions.common import (
     typed_answer_of,
 )
 from actions.interest import UNDER_16_HELP
-from carecareers.conversation.payloads import (
-    BOOKING_CHAT_MARKER,
-    FORM_ANSWERS_FORGOTTEN,
-    consent_button,
-)
+from carecareers.conversation.payloads import FORM_ANSWERS_FORGOTTEN, consent_button
 from carecareers.conversation.payloads import form_answer_button as answer_button
 from carecareers.events import (
     BookingRequest,
@@ -372,8 +368,6 @@ class ActionBookEvent(Action):
             logger.error("could not book a place: %s", type(exc).__name__)
             dispatcher.utter_message(text=SORRY)
             return forget(dispatcher)
-        if channel_of(tracker) == "telegram":
-            dispatcher.utter_message(json_message=dict(BOOKING_CHAT_MARKER))
         dispatcher.utter_message(text=confirmation)
         return clear
 

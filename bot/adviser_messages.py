@@ -50,7 +50,7 @@ def thread_keyboard() -> InlineKeyboardMarkup:
 async def deliver(bot: Bot, sessions: sessionmaker[Session], delivery: Delivery) -> str:
     """Send one adviser message; return its state (sent, pending again, failed, blocked)."""
     try:
-        await bot.send_message(int(delivery.chat_id), message_html(delivery),
+        await bot.send_message(int(delivery.address), message_html(delivery),
                                parse_mode=ParseMode.HTML, reply_markup=thread_keyboard())
     except Forbidden:
         return await _failed(sessions, delivery, "the bot was blocked", blocked=True)

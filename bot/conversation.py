@@ -42,7 +42,7 @@ def turn_for(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
     campaign = (context.user_data or {}).get(CAMPAIGN_KEY)
     return Turn(telegram_sender(services(context).secret_key, user.id), message, CHANNEL,
                 campaign, extra_metadata=extra or {}, if_silent=if_silent,
-                chat_id=chat.id if chat is not None else None)
+                address=str(chat.id) if chat is not None else None)
 
 
 async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,

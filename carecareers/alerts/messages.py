@@ -1,4 +1,4 @@
-"""The words of alert messages: the confirmation email, and a bundle by email or Telegram."""
+"""The words of alert messages: the confirmation email, and a bundle by email or in the chat."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from carecareers.delivery import Outgoing
 
 MAX_SHOWN = 10
 STOP_PAYLOAD = "r:/stop_alerts"
-"""Callback data of the Telegram 'Stop alerts' button: the bot sends `/stop_alerts` to Rasa
+"""Callback data of the chat's 'Stop alerts' button: the bot sends `/stop_alerts` to Rasa
 (`r:` is how bot/buttons.py marks a Rasa payload)."""
 
 
@@ -76,8 +76,8 @@ def email_bundle(address: str, lines: list[VacancyLine], more: int, watches: lis
                     subject=_heading(len(lines) + more), body=body, headers=headers)
 
 
-def telegram_bundle(chat_id: str, lines: list[VacancyLine], more: int,
-                    watches: list[str]) -> Outgoing:
+def chat_bundle(channel: str, address: str, lines: list[VacancyLine], more: int,
+                watches: list[str]) -> Outgoing:
     cards = [f"<b>{html.escape(line.title)}</b>\n{html.escape(_details(line))}" for line in lines]
     extra = f"\n\n… and {more} more: ask me for jobs near you to see them." if more else ""
     body = (f"<b>{_heading(len(lines) + more)}</b>\n"
@@ -85,5 +85,5 @@ def telegram_bundle(chat_id: str, lines: list[VacancyLine], more: int,
     buttons = [[{"text": f"Apply: {line.title[:40]}", "url": line.apply_url}]
                for line in lines if line.apply_url.startswith(("https://", "http://"))]
     buttons.append([{"text": "Stop alerts", "callback_data": STOP_PAYLOAD}])
-    return Outgoing(channel="telegram", address=chat_id, kind="job_alert", body=body,
+    return Outgoing(channel=channel, address=address, kind="job_alert", body=body,
                     buttons=buttons)

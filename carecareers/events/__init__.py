@@ -6,7 +6,6 @@ from carecareers.events.bookings import (
     booking_consent,
     bookings_for_sender,
     cancel_bookings_for_sender,
-    link_telegram_chat,
 )
 from carecareers.events.calendar import event_ics, event_url, ics_url
 from carecareers.events.catalogue import (
@@ -58,7 +57,6 @@ __all__ = [
     "get_event",
     "ics_url",
     "is_upcoming",
-    "link_telegram_chat",
     "next_with_space",
     "spaces_left",
     "upcoming_events",

@@ -14,13 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import find_campaign
+from carecareers.delivery import CHAT_CHANNELS
 from carecareers.events.catalogue import is_upcoming, next_with_space, spaces_left
 from carecareers.events.errors import AlreadyBooked, EventClosed, EventFull, EventNotFound
 from carecareers.forms.consent import ConsentWording
 from carecareers.models import Booking, Event
 from carecareers.models.base import utcnow
 
-CONTACT_METHODS = ("email", "phone", "telegram")
+CONTACT_METHODS = ("email", "phone", *CHAT_CHANNELS)
 
 
 @lru_cache
@@ -54,7 +55,6 @@ class BookingRequest:
     channel: str
     sender_id: str | None = None
     campaign: str | None = None
-    telegram_chat_id: str | None = None
     with_adult: bool = False
 
 
@@ -77,7 +77,7 @@ def book_place(session: Session, request: BookingRequest, now: datetime | None =
     booking = Booking(
         event=event, sender_id=request.sender_id, first_name=request.first_name,
         contact_method=request.contact_method, contact_detail=request.contact_detail,
-        telegram_chat_id=request.telegram_chat_id, with_adult=request.with_adult,
+        with_adult=request.with_adult,
         consent_version=request.consent.version, consent_wording=request.consent.text,
         consent_given_at=now, status="booked", channel=request.channel,
         campaign_id=campaign.id if campaign else None, created_at=now)
@@ -112,15 +112,3 @@ def cancel_bookings_for_sender(session: Session, sender_id: str, event_id: int |
         booking.status, booking.cancelled_at = "cancelled", now
     session.flush()
     return cancelled
-
-
-def link_telegram_chat(session: Session, sender_id: str, chat_id: int) -> int:
-    """Attach the Telegram chat to this conversation's bookings; return how many."""
-    bookings = session.scalars(select(Booking).where(
-        Booking.sender_id == sender_id, Booking.contact_method == "telegram",
-        Booking.status == "booked"))
-    count = 0
-    for booking in bookings:
-        booking.telegram_chat_id, count = str(chat_id), count + 1
-    session.flush()
-    return count

@@ -12,19 +12,21 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from carecareers.delivery import Outgoing, enqueue_many
+from carecareers.delivery import CHAT_CHANNELS, Outgoing, address_for, enqueue_many
 from carecareers.events.calendar import event_url, ics_url
 from carecareers.events.wording import uk, when_words
 from carecareers.models import Booking, Event
 from carecareers.models.base import utcnow
 
 
-def address_of(booking: Booking) -> tuple[str, str] | None:
-    """The (channel, address) a booking's messages go to; None for phone (no texts sent)."""
+def address_of(session: Session, booking: Booking) -> tuple[str, str] | None:
+    """The (channel, address) a booking's messages go to: the email address given, or the
+    person's chat they booked in; None for phone (no texts sent)."""
     if booking.contact_method == "email" and booking.contact_detail:
         return "email", booking.contact_detail
-    if booking.contact_method == "telegram" and booking.telegram_chat_id:
-        return "telegram", booking.telegram_chat_id
+    if booking.contact_method in CHAT_CHANNELS:
+        chat = address_for(session, booking.sender_id, booking.contact_method)
+        return (booking.contact_method, chat) if chat else None
     return None
 
 
@@ -32,14 +34,14 @@ def where_words(event: Event) -> str:
     return f"{event.place}, {event.postcode}"
 
 
-def _message(booking: Booking, kind: str, subject: str, body: str,
+def _message(session: Session, booking: Booking, kind: str, subject: str, body: str,
              base_url: str) -> Outgoing | None:
-    target = address_of(booking)
+    target = address_of(session, booking)
     if target is None:
         return None
     channel, address = target
     buttons = [[{"text": "Add to calendar", "url": ics_url(base_url, booking.event)}]] \
-        if channel == "telegram" and kind != "event_cancelled" else []
+        if channel in CHAT_CHANNELS and kind != "event_cancelled" else []
     return Outgoing(channel=channel, address=address, kind=kind, subject=subject,
                     body=body, buttons=buttons)
 
@@ -76,15 +78,15 @@ def _booked(event: Event) -> Iterable[Booking]:
 def queue_change_notices(session: Session, event: Event, base_url: str,
                          now: datetime | None = None) -> int:
     """Tell everyone booked that the event's time or place moved; return how many queued."""
-    messages = [_message(b, "event_changed", f"Changed: {event.title}", change_text(b, base_url),
-                         base_url) for b in _booked(event)]
+    messages = [_message(session, b, "event_changed", f"Changed: {event.title}",
+                         change_text(b, base_url), base_url) for b in _booked(event)]
     return len(enqueue_many(session, [m for m in messages if m], now))
 
 
 def queue_cancel_notices(session: Session, event: Event, base_url: str,
                          now: datetime | None = None) -> int:
     """Tell everyone booked that the event is cancelled; return how many queued."""
-    messages = [_message(b, "event_cancelled", f"Cancelled: {event.title}", cancel_text(b),
+    messages = [_message(session, b, "event_cancelled", f"Cancelled: {event.title}", cancel_text(b),
                          base_url) for b in _booked(event)]
     return len(enqueue_many(session, [m for m in messages if m], now))
 
@@ -104,7 +106,7 @@ def queue_reminders(session: Session, base_url: str, now: datetime | None = None
     messages = []
     for booking in reminders_due(session, now):
         booking.reminded_at = now
-        message = _message(booking, "event_reminder", f"Tomorrow: {booking.event.title}",
+        message = _message(session, booking, "event_reminder", f"Tomorrow: {booking.event.title}",
                            reminder_text(booking, base_url), base_url)
         if message is not None:
             messages.append(message)

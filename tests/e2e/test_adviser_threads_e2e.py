@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from bot import buttons, texts
+from carecareers.delivery import address_for
 from carecareers.models import AdviserThread, Lead, ThreadMessage
 from tests.e2e.browser import DEFAULT_TIMEOUT_MS, chromium_browser  # noqa: F401
 from tests.e2e.conftest import Stack
@@ -98,8 +99,10 @@ def leave_details_in_telegram(telegram: FakeTelegram) -> None:
 
 def lead_id(stack: Stack) -> int | None:
     with database(stack) as session:
-        return session.scalar(select(Lead.id).where(
-            Lead.sender_id == sender_of(stack, USER), Lead.telegram_chat_id == str(USER)))
+        sender = sender_of(stack, USER)
+        if address_for(session, sender, "telegram") != str(USER):
+            return None  # the relay has not noted their chat
+        return session.scalar(select(Lead.id).where(Lead.sender_id == sender))
 
 
 def message_states(stack: Stack) -> list[str]:

@@ -151,11 +151,15 @@ def test_web_alert_is_saved_with_consent_and_waits_for_the_link(database: Any) -
         assert "https://care.example.org/alerts/confirm/" in confirmation.body
 
 
-def test_telegram_alert_asks_the_bot_to_link_the_chat(database: Any) -> None:
+def test_a_telegram_alert_starts_at_once_for_the_persons_chat(database: Any) -> None:
     slots = {**WEB_SLOTS, "alert_email": None}
     _, messages = run(ActionSetJobAlert(), tracker(slots, channel="telegram", sender="tg-abc"))
-    assert messages[0]["custom"] == {"type": "alert_chat_link"}
-    assert "message you here" in messages[1]["text"]
+    assert [m.get("custom") for m in messages] == [{}]  # nothing for the relay to link
+    assert "message you here" in messages[0]["text"]
+    with database() as session:
+        alert = session.scalars(select(JobAlert)).one()
+        assert alert.status == "active" and alert.sender_id == "tg-abc"
+        assert (alert.recipient.channel, alert.recipient.address) == ("telegram", None)
 
 
 def test_refused_consent_saves_nothing(database: Any) -> None:

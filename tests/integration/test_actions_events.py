@@ -144,13 +144,16 @@ def test_a_web_booking_keeps_the_consent_words_and_confirms_with_a_calendar_link
             "jordan@example.org" and booking.sender_id == "web-booker"
 
 
-def test_a_telegram_booking_asks_the_relay_to_link_the_chat(database):
+def test_a_telegram_booking_is_reminded_in_the_persons_chat(database):
     event_id = add_event(database)
     _, messages = run(ActionBookEvent(), tracker(
         {"booking_event_id": str(event_id), "booking_age": "16_17",
          "booking_first_name": "Tia", "booking_consent": "given"}, channel="telegram"))
-    assert {"type": "booking_chat_link"} in [m.get("custom") for m in messages]
+    assert [m.get("custom") for m in messages] == [{}]  # nothing for the relay to link
     assert "reminder here the day before" in texts(messages)
+    with database() as session:
+        booking = session.scalars(select(Booking)).one()
+        assert (booking.contact_method, booking.contact_detail) == ("telegram", None)
 
 
 def test_refusing_consent_books_nothing(database):

@@ -158,7 +158,7 @@ async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, tex
                     from_visitor: bool = True) -> JSONResponse:
     relay: Relay = request.app.state.relay
     result = await relay.take(Turn(chat.sender_id, text, "web", chat.campaign,
-                                   from_person=from_visitor))
+                                   from_person=from_visitor, address=chat.sender_id))
     if not result.answered:
         return JSONResponse(
             status_code=503, headers={"Retry-After": "30"},
