@@ -17,7 +17,7 @@ from carecareers.alerts.subscriptions import (
 )
 from carecareers.conversation.payloads import ALERT_CHAT_MARKER
 from carecareers.geo import Gazetteer, default_gazetteer
-from carecareers.leads.consent import ConsentWording
+from carecareers.consent import ConsentWording
 from carecareers.settings import Settings
 from carecareers.vacancies.roles import RoleIndex, default_role_index
 
@@ -55,7 +55,7 @@ def consent_question(settings: Settings, asked: AlertAsked,
     """The consent words for this alert and channel, as shown and as recorded."""
     watch = (criteria or criteria_for(asked)).describe()
     return alert_consent_wording(settings.content_dir, asked.delivery_channel, watch,
-                                 settings.public_base_url.rstrip("/") + "/privacy",
+                                 settings.privacy_url,
                                  settings.alert_retention_days)
 
 

@@ -13,7 +13,7 @@ from carecareers.alerts.criteria import AlertCriteria
 from carecareers.alerts.errors import AlertNotAllowed, InvalidAlert, UnknownToken
 from carecareers.alerts.messages import confirmation_email
 from carecareers.delivery import enqueue, is_suppressed
-from carecareers.leads.consent import ConsentWording
+from carecareers.consent import ConsentWording
 from carecareers.leads.validation import InvalidAnswer, parse_email
 from carecareers.models import AlertConsent, AlertRecipient, JobAlert
 from carecareers.models.base import utcnow

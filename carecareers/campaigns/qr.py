@@ -111,7 +111,7 @@ def campaign_poster_details(campaign: Campaign, settings: Settings) -> PosterDet
         dates=describe_dates(campaign.starts_on, campaign.ends_on),
         telegram_url=telegram_url,
         telegram_username=username if telegram_url else None,
-        privacy_url=settings.public_base_url.rstrip("/") + "/privacy",
+        privacy_url=settings.privacy_url,
     )
 
 

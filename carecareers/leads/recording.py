@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
 from carecareers.campaigns.service import find_campaign
-from carecareers.leads.consent import ConsentWording
+from carecareers.consent import ConsentWording
 from carecareers.leads.validation import Age, InvalidAnswer
 from carecareers.models import Consent, Lead, LeadRoute, Provider
 from carecareers.models.base import utcnow
