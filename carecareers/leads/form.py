@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from carecareers.careers.records import CareersContent
 from carecareers.careers.roles import find_role
 from carecareers.geo import Gazetteer
-from carecareers.consent import ConsentWording, consent_wording
+from carecareers.leads.consent import ConsentWording, consent_wording
 from carecareers.leads.recording import matching_providers
 from carecareers.leads.validation import (
     InvalidAnswer,

@@ -18,6 +18,7 @@ from actions.context import (
     has_contact_detail,
     parse_payload,
 )
+from tests.support.responses import said
 
 
 def tracker(text: str = "", intent: str = "inform", entities: list[dict[str, Any]] | None = None,
@@ -49,7 +50,7 @@ DOMAIN = {"slots": {"is_apprentice": {"type": "bool", "mappings": [{"type": "cus
 def run(action: Any, t: Tracker) -> tuple[list[Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, t, DOMAIN))
-    return events, dispatcher.messages
+    return events, said(dispatcher.messages)
 
 
 @pytest.mark.parametrize(("text", "status"), [
