@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from markupsafe import Markup, escape
 
 from carecareers.settings import get_settings
 
@@ -55,6 +56,12 @@ class Catalogue:
 
     def __contains__(self, text_id: object) -> bool:
         return text_id in self.texts
+
+    def section(self, prefix: str) -> dict[str, str]:
+        """The texts under an id, by the rest of their id: section("web.chat.script")."""
+        start = prefix + "."
+        return {text_id[len(start):]: template for text_id, template in self.texts.items()
+                if text_id.startswith(start)}
 
     def listed(self, names: Sequence[str]) -> str:
         """'A', 'A and B', 'A, B and C' (in this language's words)."""
@@ -134,6 +141,14 @@ def text(text_id: str, /, **values: Any) -> str:
     return for_language().text(text_id, **values)
 
 
+def markup(text_id: str, /, **values: Any) -> Markup:
+    """The text for an HTML page: escaped, and its values too, unless they are Markup already
+    (so that a text can put a link around its own words: {link_start}...{link_end})."""
+    template = for_language().template(text_id)
+    fill(template, values, text_id)  # only to say which value is missing
+    return escape(template).format(**values)
+
+
 def template_globals() -> dict[str, Any]:
-    """What Jinja templates get: t("web.chat.heading", name=...) for a text of the catalogue."""
-    return {"t": text}
+    """What Jinja templates get: {{ t("web.chat.heading") }} for a text of the catalogue."""
+    return {"t": markup}

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from carecareers import catalogue
 from carecareers.alerts.consent import alert_consent_wording
 from carecareers.alerts.criteria import AlertCriteria, build_criteria
 from carecareers.alerts.errors import AlertNotAllowed
@@ -15,9 +16,9 @@ from carecareers.alerts.subscriptions import (
     request_email_alert,
     request_telegram_alert,
 )
+from carecareers.consent import ConsentWording
 from carecareers.conversation.payloads import ALERT_CHAT_MARKER
 from carecareers.geo import Gazetteer, default_gazetteer
-from carecareers.consent import ConsentWording
 from carecareers.settings import Settings
 from carecareers.vacancies.roles import RoleIndex, default_role_index
 
@@ -68,7 +69,7 @@ def set_up_alert(session: Session, settings: Settings, asked: AlertAsked,
         return request_telegram_alert(session, sender_id=asked.sender_id, criteria=criteria,
                                       consent=consent, now=now)
     if not asked.email:
-        raise AlertNotAllowed("I need an email address to send alerts to.")
+        raise AlertNotAllowed(catalogue.text("chat.alert_errors.needs_email"))
     return request_email_alert(session, sender_id=asked.sender_id, email=asked.email,
                                criteria=criteria, consent=consent,
                                base_url=settings.public_base_url, now=now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from carecareers import catalogue
 from carecareers.alerts.errors import InvalidAlert
 from carecareers.geo import Gazetteer
 from carecareers.vacancies.roles import RoleIndex, words
@@ -76,7 +77,6 @@ def _locate(gazetteer: Gazetteer, place: str) -> tuple[str, str | None, float, f
     """Return (name, outcode, lat, lon); keep only the district of a full postcode."""
     found = gazetteer.find(place)
     if found is None:
-        raise InvalidAlert(f"I couldn't find {place!r}: give a postcode district such as "
-                           "ST4, or a town such as Stafford")
+        raise InvalidAlert(catalogue.text("chat.alert_errors.place_not_found", place=place))
     name = found.outcode if found.outcode else found.name
     return name, found.outcode, found.latitude, found.longitude

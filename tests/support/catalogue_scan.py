@@ -1,8 +1,9 @@
 """Find words written into Python instead of the catalogue, and catalogue ids used but missing.
 
-A *word literal* is a string constant (or the fixed part of an f-string) with a letter in it,
-other than the empty string. A reply *carries words* when the expression given for it has
-a word literal anywhere inside, or names a module constant that is one (`text=SORRY`).
+A *word literal* is a string constant (or the fixed part of an f-string) with a letter in it
+that is not a catalogue id (`"bot.forget.kept"`). A reply *carries words* when the
+expression given for it has a word literal anywhere inside, or names a module constant that
+is one (`text=SORRY`).
 
 Where a reply may not carry words:
 - `utter_message(...)`: its text (first argument or `text=`) in any case, and the titles of
@@ -41,6 +42,7 @@ from carecareers.catalogue import Catalogue, placeholders
 
 LETTER = re.compile(r"[^\W\d_]")
 UTTER = re.compile(r"^utter_\w+$")
+TEXT_ID = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)+\.?$")  # also an f-string's prefix
 
 UTTER_TEXT_ARGS = {"utter_message": ("text", 0)}
 BUTTON_HELPERS = {"form_answer_button", "answer_button", "consent_button"}
@@ -51,6 +53,8 @@ BOT_SENDS = {"reply_text": ("text", 0), "send_message": ("text", 1), "send_html"
 WEB_WORD_KEYWORDS = {"heading", "message", "detail"}
 JSON_WORD_KEYS = {"detail", "message", "text", "messages"}
 LOG_OBJECTS = {"logger", "logging", "log"}
+FILE_EXTENSIONS = {"html", "py", "yml", "yaml", "csv", "json", "svg", "png", "ics", "js", "css",
+                   "txt", "md", "db"}
 # The action server itself: its command line and what it answers Rasa, not people.
 PLUMBING = {"server.py"}
 
@@ -69,7 +73,8 @@ class Finding:
 
 
 def is_words(value: object) -> bool:
-    return isinstance(value, str) and bool(LETTER.search(value))
+    """A string with a letter in it that is not a catalogue id (`bot.forget.kept`)."""
+    return isinstance(value, str) and bool(LETTER.search(value)) and not TEXT_ID.match(value)
 
 
 def _string_parts(node: ast.AST) -> Iterator[ast.Constant]:
@@ -267,14 +272,33 @@ def _given(call: ast.Call) -> frozenset[str] | None:
 
 
 def python_text_uses(root: Path, parts: Iterable[str]) -> Iterator[Use]:
-    """`text("id", ...)` and `<something>.text("id", ...)` with a constant id."""
+    """`text("area.key", ...)` and `<something>.text("area.key", ...)` with a constant id
+    (one with a dot: SQLAlchemy's `text("SELECT ...")` is not one)."""
     for path in python_files(root, parts):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
             if _callee(call) == "text" and call.args and isinstance(call.args[0], ast.Constant) \
-                    and isinstance(call.args[0].value, str):
+                    and isinstance(call.args[0].value, str) and TEXT_ID.match(call.args[0].value):
                 yield Use(f"{path.relative_to(root)}:{call.lineno}", call.args[0].value,
                           _given(call))
+
+
+def python_id_uses(root: Path, parts: Iterable[str], areas: Iterable[str]) -> Iterator[Use]:
+    """Any string in the code shaped like an id of one of the catalogue's `areas` (`"bot.x"`),
+    as passed to a helper that says it (`say(bot, chat, "bot.forget.kept")`); not the name of
+    a whole section (`section("web.chat.script")`)."""
+    prefixes = tuple(f"{area}." for area in areas)
+    for path in python_files(root, parts):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        sections = {id(call.args[0]) for call in ast.walk(tree) if isinstance(call, ast.Call)
+                    and _callee(call) == "section" and call.args}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                    id(node) not in sections and \
+                    TEXT_ID.match(node.value) and node.value.startswith(prefixes) and \
+                    not node.value.endswith(".") and \
+                    node.value.rsplit(".", 1)[-1] not in FILE_EXTENSIONS:
+                yield Use(f"{path.relative_to(root)}:{node.lineno}", node.value, None)
 
 
 def python_response_uses(root: Path, parts: Iterable[str]) -> Iterator[Use]:
