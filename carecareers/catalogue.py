@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from carecareers.settings import get_settings
 
@@ -143,10 +143,14 @@ def text(text_id: str, /, **values: Any) -> str:
 
 def markup(text_id: str, /, **values: Any) -> Markup:
     """The text for an HTML page: escaped, and its values too, unless they are Markup already
-    (so that a text can put a link around its own words: {link_start}...{link_end})."""
+    (so that a text can put a link around its own words: {link_start}...{link_end}).
+
+    An apostrophe stays as it is: pages put texts in elements and double-quoted attributes.
+    """
     template = for_language().template(text_id)
     fill(template, values, text_id)  # only to say which value is missing
-    return escape(template).format(**values)
+    escaped = template.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(escaped.replace('"', "&#34;")).format(**values)
 
 
 def template_globals() -> dict[str, Any]:

@@ -36,10 +36,12 @@ class AlertCriteria:
         what = (role_names or {}).get(self.role_code or "", "") or (
             (self.role_code or "").replace("_", " ")) or self.keywords
         kind = "apprenticeships" if self.apprenticeships_only else "jobs"
-        text = f"{what} {kind}".strip() if what else f"care {kind}"
+        watch = catalogue.text(f"chat.watch.{kind}", what=what) if what else \
+            catalogue.text(f"chat.watch.care_{kind}")
         if self.place:
-            text += f" within {self.radius_miles or DEFAULT_RADIUS_MILES:g} miles of {self.place}"
-        return text
+            watch = catalogue.text("chat.watch.near", watch=watch, place=self.place,
+                                   miles=f"{self.radius_miles or DEFAULT_RADIUS_MILES:g}")
+        return watch
 
 
 def build_criteria(gazetteer: Gazetteer, roles: RoleIndex, *, what: str | None = None,

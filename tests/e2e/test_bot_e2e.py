@@ -22,10 +22,13 @@ from typing import Any, Protocol
 
 import pytest
 
+from carecareers import catalogue
 from carecareers.catalogue import text
-from carecareers.conversation.relay import UNAVAILABLE_TEXT
+from carecareers.conversation.relay import UNAVAILABLE
 from tests.e2e.fake_telegram import GREETING, Call, FakeTelegram, canned_fake_rasa
 from tests.support.fake_rasa import FakeRasa
+
+UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
 
 pytestmark = pytest.mark.e2e
 

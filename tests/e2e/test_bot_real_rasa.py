@@ -30,12 +30,14 @@ from sqlalchemy.orm import Session
 
 from bot import buttons
 from carecareers import catalogue
-from carecareers.conversation.relay import UNAVAILABLE_TEXT
+from carecareers.conversation.relay import UNAVAILABLE
 from carecareers.conversation.senders import telegram_sender
 from carecareers.models import Campaign, Lead
 from carecareers.runtime.demo import DEMO_CAMPAIGN_CODE
 from tests.e2e.conftest import Stack
 from tests.e2e.fake_telegram import Call, FakeTelegram
+
+UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
 
 pytestmark = pytest.mark.e2e
 

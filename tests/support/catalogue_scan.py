@@ -292,9 +292,11 @@ def python_id_uses(root: Path, parts: Iterable[str], areas: Iterable[str]) -> It
         tree = ast.parse(path.read_text(encoding="utf-8"))
         sections = {id(call.args[0]) for call in ast.walk(tree) if isinstance(call, ast.Call)
                     and _callee(call) == "section" and call.args}
+        built = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+                 for part in node.values}  # f"chat.watch.{kind}": checked where it is built
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
-                    id(node) not in sections and \
+                    id(node) not in sections | built and \
                     TEXT_ID.match(node.value) and node.value.startswith(prefixes) and \
                     not node.value.endswith(".") and \
                     node.value.rsplit(".", 1)[-1] not in FILE_EXTENSIONS:

@@ -18,15 +18,18 @@ from telegram.request import BaseRequest, RequestData
 
 from bot import buttons, commands
 from bot.app import build_application
+from carecareers import catalogue
 from carecareers.campaigns.service import create_campaign
 from carecareers.catalogue import text
-from carecareers.conversation.relay import UNAVAILABLE_TEXT
+from carecareers.conversation.relay import UNAVAILABLE
 from carecareers.conversation.senders import telegram_sender
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Conversation
 from carecareers.settings import Settings
 from tests.support.fake_rasa import FakeRasa
+
+UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
 
 SECRET = "test-secret-key"
 USER_ID = 4242

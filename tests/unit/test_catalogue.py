@@ -90,7 +90,7 @@ def test_lists_are_joined_in_the_catalogues_words() -> None:
 
 def test_templates_get_escaped_text_that_can_wrap_a_link() -> None:
     assert markup("web.alerts_page.confirmed_message", watch="<b>x</b>").startswith(
-        "We&#39;ll email you new &lt;b&gt;x&lt;/b&gt;")
+        "We'll email you new &lt;b&gt;x&lt;/b&gt;")
     link = markup("web.chat.telegram_instead", link_start=Markup('<a href="/t">'),
                   link_end=Markup("</a>"))
     assert link == 'You can also <a href="/t">chat with us on Telegram</a>.'
@@ -201,8 +201,12 @@ def test_ids_built_at_run_time_are_all_defined() -> None:
     built = [f"chat.noted.qualification.{q}" for q in QUALIFICATIONS] + \
         [f"bot.commands.{name}" for name in COMMANDS] + \
         [f"consent.{kind}.{part}.{method}" for kind, part in per_method
-         for method in METHODS[kind]]
-    assert len(per_method) == 6 and len(built) == 6 + 5 + 15
+         for method in METHODS[kind]] + \
+        [f"chat.watch.{kind}" for kind in ("jobs", "apprenticeships", "care_jobs",
+                                           "care_apprenticeships")] + \
+        [f"chat.event_errors.{why}" for why in ("cancelled", "started", "check_in_cancelled",
+                                                "check_in_closed")]
+    assert len(per_method) == 6 and len(built) == 6 + 5 + 15 + 4 + 4
     assert [text_id for text_id in built if text_id not in defined] == []
 
 

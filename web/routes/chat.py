@@ -153,10 +153,10 @@ async def _answer(request: Request, settings: Settings, chat: ChatSession) -> JS
     return await _ask_rasa(request, settings, chat, said)
 
 
-async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, text: str,
+async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, said: str,
                     from_visitor: bool = True) -> JSONResponse:
     relay: Relay = request.app.state.relay
-    result = await relay.take(Turn(chat.sender_id, text, "web", chat.campaign,
+    result = await relay.take(Turn(chat.sender_id, said, "web", chat.campaign,
                                    from_person=from_visitor))
     if not result.answered:
         unavailable = text(UNAVAILABLE)

@@ -25,8 +25,7 @@
 
   // The page's words, from the catalogue (content/texts/en/web.yml: web.chat.script).
   function readTexts() {
-    var node = document.getElementById("chat-texts");
-    try { return (node && JSON.parse(node.textContent)) || {}; } catch (e) { return {}; }
+    try { return JSON.parse(root.getAttribute("data-texts") || "{}") || {}; } catch (e) { return {}; }
   }
 
   function say(id, values) {
