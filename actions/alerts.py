@@ -38,7 +38,7 @@ from carecareers.alerts import (
 )
 from carecareers.catalogue import text
 from carecareers.conversation.payloads import FORM_ANSWERS_FORGOTTEN
-from carecareers.leads.validation import InvalidAnswer, parse_age, parse_email
+from carecareers.forms.validation import InvalidAnswer, parse_age, parse_email
 from carecareers.settings import get_settings
 
 logger = logging.getLogger(__name__)

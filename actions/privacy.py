@@ -34,8 +34,8 @@ class ActionEraseMyData(Action):
             logger.exception("erasure failed")
             dispatcher.utter_message(response="utter_erasure_failed")
             return []
-        saved = erasure.leads or erasure.alert_recipients or erasure.bookings
-        dispatcher.utter_message(response="utter_erased" if saved else "utter_erased_nothing_saved")
+        dispatcher.utter_message(response="utter_erased" if erasure.found_anything
+                                 else "utter_erased_nothing_saved")
         dispatcher.utter_message(json_message=dict(ERASED_MARKER))
         return [AllSlotsReset()]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carecareers.consent import ConsentWording, consent_question
+from carecareers.forms.consent import ConsentWording, consent_question
 
 
 def alert_consent_wording(content_dir: Path, channel: str, watch: str, privacy_url: str,

@@ -16,8 +16,8 @@ from carecareers.alerts.subscriptions import (
     request_email_alert,
     request_telegram_alert,
 )
-from carecareers.consent import ConsentWording
 from carecareers.conversation.payloads import ALERT_CHAT_MARKER
+from carecareers.forms.consent import ConsentWording
 from carecareers.geo import Gazetteer, default_gazetteer
 from carecareers.settings import Settings
 from carecareers.vacancies.roles import RoleIndex, default_role_index

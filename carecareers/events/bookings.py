@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import find_campaign
 from carecareers.catalogue import load_catalogue
-from carecareers.consent import ConsentWording, consent_question
 from carecareers.events.catalogue import is_upcoming, next_with_space, spaces_left
 from carecareers.events.errors import AlreadyBooked, EventClosed, EventFull, EventNotFound
+from carecareers.forms.consent import ConsentWording, consent_question
 from carecareers.models import Booking, Event
 from carecareers.models.base import utcnow
 

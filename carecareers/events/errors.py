@@ -20,7 +20,8 @@ class EventClosed(EventError):
 
     def __init__(self, event: Event) -> None:
         self.event = event
-        why = "cancelled" if event.status == "cancelled" else "started"
+        self.cancelled = event.status == "cancelled"
+        why = "cancelled" if self.cancelled else "started"
         super().__init__(catalogue.text(f"chat.event_errors.{why}", title=event.title))
 
 

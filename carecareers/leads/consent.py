@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from carecareers.catalogue import load_catalogue
-from carecareers.consent import ConsentWording, consent_question
+from carecareers.forms.consent import ConsentWording, consent_question
 
 __all__ = ["ConsentWording", "consent_wording"]
 

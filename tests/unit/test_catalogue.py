@@ -23,7 +23,7 @@ from carecareers.catalogue import (
     placeholders,
     text,
 )
-from carecareers.consent import KINDS
+from carecareers.forms.consent import KINDS
 from tests.support import catalogue_scan as scan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,7 +99,7 @@ def test_templates_get_escaped_text_that_can_wrap_a_link() -> None:
 
 
 def test_the_consent_questions_are_worded_once_for_every_method() -> None:
-    from carecareers.consent import consent_question
+    from carecareers.forms.consent import consent_question
 
     for kind in KINDS:
         for method in METHODS[kind]:

@@ -1,4 +1,5 @@
-"""The consent questions (interest, booking, job alert), worded from the catalogue.
+"""The consent questions (interest, booking, job alert): worded from the catalogue, and kept
+as the person saw them (version, words, the channels they cover).
 
 The words are in content/texts/<language>/consent.yml, each question with its version; a
 person's consent record keeps the version and the exact words they were shown.
