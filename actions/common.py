@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from carecareers.careers.answers import Answer
 from carecareers.careers.content import load_content
 from carecareers.careers.records import CareersContent
+from carecareers.catalogue import text
 from carecareers.conversation.payloads import CONSENT_ENTITY
 from carecareers.db import make_engine, session_factory
 from carecareers.forms.validation import InvalidAnswer, parse_age
@@ -28,7 +29,7 @@ def careers_content() -> CareersContent:
 
 def consent_context() -> ConsentContext:
     settings = get_settings()
-    return ConsentContext(settings.content_dir, settings.public_base_url.rstrip("/") + "/privacy",
+    return ConsentContext(settings.content_dir, settings.privacy_url,
                           settings.lead_retention_days, default_gazetteer())
 
 
@@ -46,6 +47,11 @@ def db_session() -> Iterator[Session]:
 
 def say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     dispatcher.utter_message(text=answer.text, buttons=answer.rasa_buttons())
+
+
+def button(title_id: str, payload: str, **values: Any) -> dict[str, str]:
+    """A button chosen at run time, titled from the catalogue (content/texts/en/chat.yml)."""
+    return {"title": text(title_id, **values), "payload": payload}
 
 
 def latest_entity(tracker: Tracker, name: str) -> str | None:

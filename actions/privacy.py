@@ -16,10 +16,6 @@ from carecareers.leads.erasure import erase_person
 from carecareers.questions.unanswered import record_unanswered
 
 logger = logging.getLogger(__name__)
-ERASED_TEXT = ("Done. I've deleted your details and this conversation. "
-               "You can start again any time.")
-NOTHING_SAVED_TEXT = ("You hadn't given me any details to pass on, so there were none to "
-                      "delete. I've deleted this conversation. You can start again any time.")
 
 
 class ActionEraseMyData(Action):
@@ -36,11 +32,10 @@ class ActionEraseMyData(Action):
                                        sender_id=tracker.sender_id)
         except SQLAlchemyError:
             logger.exception("erasure failed")
-            dispatcher.utter_message(text="Sorry, I couldn't delete your details just now. "
-                                          "Please try again in a few minutes.")
+            dispatcher.utter_message(response="utter_erasure_failed")
             return []
-        dispatcher.utter_message(text=ERASED_TEXT if erasure.found_anything
-                                 else NOTHING_SAVED_TEXT)
+        dispatcher.utter_message(response="utter_erased" if erasure.found_anything
+                                 else "utter_erased_nothing_saved")
         dispatcher.utter_message(json_message=dict(ERASED_MARKER))
         return [AllSlotsReset()]
 

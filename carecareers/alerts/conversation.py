@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from carecareers import catalogue
 from carecareers.alerts.consent import alert_consent_wording
 from carecareers.alerts.criteria import AlertCriteria, build_criteria
 from carecareers.alerts.errors import AlertNotAllowed
@@ -52,7 +53,7 @@ def consent_question(settings: Settings, asked: AlertAsked,
     """The consent words for this alert and channel, as shown and as recorded."""
     watch = (criteria or criteria_for(asked)).describe()
     return alert_consent_wording(settings.content_dir, asked.delivery_channel, watch,
-                                 settings.public_base_url.rstrip("/") + "/privacy",
+                                 settings.privacy_url,
                                  settings.alert_retention_days)
 
 
@@ -66,7 +67,7 @@ def set_up_alert(session: Session, settings: Settings, asked: AlertAsked,
                                   channel=asked.delivery_channel, criteria=criteria,
                                   consent=consent, now=now)
     if not asked.email:
-        raise AlertNotAllowed("I need an email address to send alerts to.")
+        raise AlertNotAllowed(catalogue.text("chat.alert_errors.needs_email"))
     return request_email_alert(session, sender_id=asked.sender_id, email=asked.email,
                                criteria=criteria, consent=consent,
                                base_url=settings.public_base_url, now=now)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from carecareers import catalogue
 from carecareers.alerts.criteria import AlertCriteria
 from carecareers.alerts.errors import AlertNotAllowed, InvalidAlert, UnknownToken
 from carecareers.alerts.messages import confirmation_email
@@ -40,8 +41,7 @@ def request_email_alert(session: Session, *, sender_id: str, email: str,
     now = now or utcnow()
     address = _email(email)
     if is_suppressed(session, "email", address):
-        raise AlertNotAllowed("Emails to that address don't get through, so I can't send "
-                              "alerts there. Could you give another address?")
+        raise AlertNotAllowed(catalogue.text("chat.alert_errors.email_bounces"))
     _check_room(session, sender_id)
     recipient = _recipient(session, "email", address, sender_id, now)
     trusted = (recipient.confirmed_at is not None and recipient.status == "active"
@@ -88,7 +88,7 @@ def confirm_alert(session: Session, token: str, now: datetime | None = None) -> 
     alert = session.scalar(select(JobAlert).where(JobAlert.confirm_token == token)) \
         if token else None
     if alert is None or alert.status != "pending":
-        raise UnknownToken("This confirmation link has been used already or has expired.")
+        raise UnknownToken(catalogue.text("chat.alert_errors.confirm_link_used"))
     alert.status, alert.confirm_token, alert.last_activity_at = "active", None, now
     recipient = alert.recipient
     recipient.status, recipient.confirmed_at = "active", now
@@ -103,8 +103,7 @@ def unsubscribe(session: Session, token: str, now: datetime | None = None) -> in
     recipient = session.scalar(select(AlertRecipient).where(
         AlertRecipient.unsubscribe_token == token)) if token else None
     if recipient is None:
-        raise UnknownToken("This link to stop alerts is not valid any more: the alerts may "
-                           "have ended already.")
+        raise UnknownToken(catalogue.text("chat.alert_errors.stop_link_invalid"))
     return _stop_recipient(recipient, now)
 
 
@@ -148,8 +147,7 @@ def _check_room(session: Session, sender_id: str) -> None:
     count = len(session.scalars(select(JobAlert.id).where(
         JobAlert.sender_id == sender_id, JobAlert.status.in_(LIVE))).all())
     if count >= MAX_ALERTS_PER_SENDER:
-        raise AlertNotAllowed(f"You have {count} alerts already. Say \"stop alerts\" to clear "
-                              "them, then set up the ones you want.")
+        raise AlertNotAllowed(catalogue.text("chat.alert_errors.too_many", count=count))
 
 
 def _recipient(session: Session, channel: str, address: str, sender_id: str,

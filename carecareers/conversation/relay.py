@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecareers.campaigns.service import record_message
+from carecareers.catalogue import text
 from carecareers.conversation.payloads import forgets_form_answers, is_erasure_marker, is_marker
 from carecareers.conversation.pending import CHANGES, remember_failed
 from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
@@ -26,11 +27,10 @@ from carecareers.delivery.people import note_address
 logger = logging.getLogger(__name__)
 
 CHANNELS = ("web", "telegram")
-UNAVAILABLE_TEXT = "Sorry, I can't answer right now. Please try again in a minute."
+UNAVAILABLE = "chat.unavailable"
 # Rasa answers nothing at all when a turn fails inside it (an action server that is down, a
 # tracker store that dropped its connection): say so kindly rather than stay silent.
-NO_REPLY_TEXT = ("Sorry, something went wrong on my side and I couldn't answer that. "
-                 "Please try again, or ask me something else.")
+NO_REPLY = "chat.no_reply"
 
 
 class RasaSender(Protocol):
@@ -98,7 +98,7 @@ class Relay:
         try:
             replies = await self._rasa.send(turn.sender_id, turn.message, turn.metadata())
         except RasaUnavailable:
-            return TurnResult([BotMessage(text=UNAVAILABLE_TEXT)], answered=False)
+            return TurnResult([BotMessage(text=text(UNAVAILABLE))], answered=False)
         shown = [reply for reply in replies if not is_marker(reply.custom)]
         erased = any(is_erasure_marker(reply.custom) for reply in replies)
         if erased:
@@ -165,4 +165,4 @@ class Relay:
             return BotMessage(text=turn.if_silent)
         logger.warning("Rasa sent no reply to a %s message; sending a kind one instead",
                        turn.channel)
-        return BotMessage(text=NO_REPLY_TEXT)
+        return BotMessage(text=text(NO_REPLY))

@@ -2,47 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import find_campaign
+from carecareers.catalogue import load_catalogue
 from carecareers.delivery import CHAT_CHANNELS
 from carecareers.events.catalogue import is_upcoming, next_with_space, spaces_left
 from carecareers.events.errors import AlreadyBooked, EventClosed, EventFull, EventNotFound
-from carecareers.forms.consent import ConsentWording
+from carecareers.forms.consent import ConsentWording, consent_question
 from carecareers.models import Booking, Event
 from carecareers.models.base import utcnow
 
 CONTACT_METHODS = ("email", "phone", *CHAT_CHANNELS)
 
 
-@lru_cache
-def _consent_content(content_dir: Path) -> dict[str, Any]:
-    path = content_dir / "privacy" / "event_consent.yml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def _listed(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def booking_consent(content_dir: Path, event: Event, method: str, privacy_url: str,
                     retention_days: int) -> ConsentWording:
     """Word the consent question for booking this event with this contact method."""
-    content = _consent_content(content_dir)
-    names = [p.name for p in event.providers] or ["the careers advisers"]
-    text = " ".join(str(content["question"]).split()).format(
-        detail=content["details"][method], recipients=_listed(names),
-        retention_days=retention_days, privacy_url=privacy_url)
-    return ConsentWording(version=str(content["version"]), text=text, channels=(method,))
+    texts = load_catalogue(content_dir)
+    names = [p.name for p in event.providers] or [texts.text("consent.booking.no_providers")]
+    return consent_question(content_dir, "booking", method, privacy_url=privacy_url,
+                            retention_days=retention_days, recipients=texts.listed(names))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from carecareers import catalogue
 from carecareers.careers.records import CareersContent
 from carecareers.careers.roles import find_role
 from carecareers.forms.validation import (
@@ -127,7 +128,7 @@ def looks_like_a_name(text: str, content: CareersContent) -> bool:
 def read_interest(text: str) -> str:
     cleaned = text.strip()
     if not cleaned or len(cleaned) > MAX_INTEREST_CHARS:
-        raise InvalidAnswer("What kind of work are you interested in?")
+        raise InvalidAnswer(catalogue.text("chat.answers.interest"))
     return cleaned
 
 

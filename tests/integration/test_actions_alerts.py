@@ -26,6 +26,7 @@ from carecareers.migrate import upgrade
 from carecareers.models import AlertConsent, JobAlert, OutboxMessage
 from carecareers.settings import get_settings
 from tests.conftest import make_settings
+from tests.support.responses import said
 
 FORM_DOMAIN = {"forms": {"job_alert_form": {"required_slots": [
     "alert_age", "alert_place", "alert_email", "alert_consent"]}},
@@ -65,14 +66,16 @@ def tracker(slots: dict[str, Any] | None = None, text: str = "", channel: str = 
 def run(action: Any, t: Tracker) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, t, FORM_DOMAIN)
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return slots, said(dispatcher.messages)
 
 
 async def validate(slot: str, value: str, channel: str = "web") -> tuple[dict[str, Any], Any]:
     dispatcher = CollectingDispatcher()
     t = tracker({slot: value, "requested_slot": slot}, value, channel=channel, just_set=slot)
     events = await ValidateJobAlertForm().run(dispatcher, t, FORM_DOMAIN)
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return slots, said(dispatcher.messages)
 
 
 def test_start_reads_role_place_and_kind_from_the_message(database: Any) -> None:

@@ -32,6 +32,7 @@ from carecareers.settings import get_settings
 from tests.conftest import make_settings
 from tests.factories import make_provider
 from tests.integration.event_helpers import values
+from tests.support.responses import said
 
 SLOTS = ("booking_age", "booking_first_name", "booking_contact_method",
          "booking_contact_detail", "booking_consent")
@@ -78,7 +79,8 @@ def tracker(slots: dict[str, Any] | None = None, text: str = "", channel: str = 
 def run(action: Any, t: Tracker) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, t, DOMAIN)
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return slots, said(dispatcher.messages)
 
 
 def texts(messages: list[dict[str, Any]]) -> str:
@@ -118,7 +120,7 @@ async def test_under_16s_are_told_whether_they_may_come_and_nothing_is_kept(data
     events = await ValidateBookingForm().run(dispatcher, t, DOMAIN)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots["booking_under_16"] is True and slots["booking_age"] is None
-    assert "with a parent or your school" in texts(dispatcher.messages)
+    assert "with a parent or your school" in texts(said(dispatcher.messages))
     slots, messages = run(ActionBookEvent(), tracker({"booking_event_id": str(event_id),
                                                       "booking_under_16": True}))
     assert {"type": "form_answers_forgotten"} in [m.get("custom") for m in messages]

@@ -22,8 +22,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
+from carecareers import catalogue
 from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS
-from carecareers.conversation.relay import NO_REPLY_TEXT, UNAVAILABLE_TEXT
+from carecareers.conversation.relay import NO_REPLY, UNAVAILABLE
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Conversation, PersonAddress
@@ -34,6 +35,9 @@ from tests.support.fake_rasa import FakeRasa
 from web.app import create_app
 from web.ratelimit import ChatLimiter, Limit
 from web.routes.chat import GREETING_PAYLOAD, MAX_BODY_BYTES, ChatRequest
+
+NO_REPLY_TEXT = catalogue.text(NO_REPLY)
+UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
 
 FUZZ = settings(max_examples=60, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -22,6 +22,7 @@ from actions.careers import (
     ActionRoleInfo,
     ActionRotationalApprenticeship,
 )
+from tests.support.responses import said
 
 # 30 November 2026, 12:00 UTC: the day every conversation here takes place.
 SENT_AT = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc).timestamp()
@@ -53,7 +54,7 @@ def run(action: Any, t: Tracker) -> tuple[list[Any], list[dict[str, Any]]]:
     events = action.run(dispatcher, t, {})
     if inspect.iscoroutine(events):
         events = asyncio.run(events)
-    return events, dispatcher.messages
+    return events, said(dispatcher.messages)
 
 
 def test_role_info_names_the_role_and_remembers_it() -> None:

@@ -17,6 +17,7 @@ from actions.context import (
     parse_payload,
 )
 from carecareers.careers.context import apprentice_status, has_contact_detail
+from tests.support.responses import said
 
 
 def tracker(text: str = "", intent: str = "inform", entities: list[dict[str, Any]] | None = None,
@@ -48,7 +49,7 @@ DOMAIN = {"slots": {"is_apprentice": {"type": "bool", "mappings": [{"type": "cus
 def run(action: Any, t: Tracker) -> tuple[list[Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, t, DOMAIN))
-    return events, dispatcher.messages
+    return events, said(dispatcher.messages)
 
 
 @pytest.mark.parametrize(("text", "status"), [
