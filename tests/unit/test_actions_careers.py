@@ -139,7 +139,7 @@ def test_no_qualifications_to_physio_mentions_english_and_maths() -> None:
         [entity("role", "physiotherapist")], age="16"))
     text = messages[0]["text"]
     assert "English and maths" in text and "T Level" in text
-    assert text.splitlines()[-1].startswith("(as of November 2026")
+    assert text.splitlines()[-1].startswith("(as of December 2026")
 
 
 def test_no_role_at_all_lists_the_roles() -> None:
@@ -232,7 +232,8 @@ def test_a_current_role_inside_the_role_wanted_is_ignored() -> None:
         spanned(text, "role", "senior_care_worker", "senior care worker")]))
     reply = messages[0]["text"]
     assert reply.startswith("From no qualifications yet to senior care worker")
-    assert "must get level 2 English and maths" in reply
+    assert "level 2 (like GCSE grade 4) for level 3 and above" in reply
+    assert "optional" not in reply
 
 
 # -- follow-ups: "what about ...?" asks the question before again -----------------------------
