@@ -250,7 +250,7 @@ def rotational_programmes(content: CareersContent) -> Answer:
     for programme in advertised:
         lines.append(phrases.say("advertised", month=month_year(programme.as_of),
                                  area=programme.area, places=programme.places,
-                                 name=programme.name))
+                                 topic=programme.topic))
         lines.append(programme.summary)
     if planned:
         lines.append(phrases.say("planned", topics=listed(planned)))

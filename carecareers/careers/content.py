@@ -72,7 +72,7 @@ LEVELS_PHRASES: PhraseSpec = {
     "what_it_is": (), "level": ("name", "levels", "equivalent"),
 }
 PROGRAMME_PHRASES: PhraseSpec = {
-    "what_it_is": (), "advertised": ("month", "area", "places", "name"),
+    "what_it_is": (), "advertised": ("month", "area", "places", "topic"),
     "planned": ("topics",), "no_news": (),
 }
 TOO_YOUNG_FIELDS = ("age", "from_age")

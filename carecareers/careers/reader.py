@@ -16,6 +16,7 @@ from carecareers.careers.errors import ContentError
 from carecareers.careers.records import MonthDay, Source
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
 
@@ -101,6 +102,11 @@ class Node:
         value = self.value(key)
         if isinstance(value, date):
             return value
+        if isinstance(value, str) and DAY.match(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise self.error(key, f"{value!r} is not a day of the calendar") from None
         match = MONTH.match(str(value))
         if not match:
             raise self.error(key, f"{value!r} is not a date (YYYY-MM-DD) or month (YYYY-MM)")

@@ -222,7 +222,7 @@ def test_apprenticeship_levels(content: CareersContent) -> None:
 def test_rotational_programmes_are_told_as_history(content: CareersContent) -> None:
     text = answers.rotational_programmes(content).text
     assert ("In February 2019, care partners in Staffordshire and Stoke-on-Trent were "
-            "recruiting 10 apprentices for their first one: the End of Life Care") in text
+            "looking for 10 apprentices. It was for their first one, in end of life care.") in text
     assert "two years" in text and "level 2 and level 3" in text
     assert "therapy, mental health, social work and frailty were being planned" in text
     assert "They are in" not in text and " are in " not in text

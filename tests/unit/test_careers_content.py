@@ -285,7 +285,7 @@ def test_a_phrase_with_a_placeholder_it_cannot_fill_is_named(broken_copy: Any) -
 
     message = load_error(broken_copy("careers/programmes.yml", change))
     assert message.startswith("careers/programmes.yml: phrases.advertised:")
-    assert "{month}, {area}, {places}, {name}" in message
+    assert "{month}, {area}, {places}, {topic}" in message
 
 
 def test_the_under_16_words_may_use_only_the_age(broken_copy: Any) -> None:
