@@ -177,7 +177,7 @@ def test_programme_and_overview_actions_reply_with_buttons() -> None:
         _, messages = run(action, tracker())
         assert messages and messages[0]["text"] and messages[0]["buttons"], action.name()
     _, messages = run(ActionRotationalApprenticeship(), tracker())
-    assert "End of Life" in messages[0]["text"]
+    assert "end of life care" in messages[0]["text"]
 
 
 def spanned(text: str, name: str, value: str, words: str) -> dict[str, Any]:
@@ -232,7 +232,7 @@ def test_a_current_role_inside_the_role_wanted_is_ignored() -> None:
         spanned(text, "role", "senior_care_worker", "senior care worker")]))
     reply = messages[0]["text"]
     assert reply.startswith("From no qualifications yet to senior care worker")
-    assert "level 2 (like GCSE grade 4) for level 3 and above" in reply
+    assert "level 2 (like GCSE grade 4) on level 3 and up" in reply
     assert "optional" not in reply
 
 

@@ -119,7 +119,7 @@ def test_entry_requirements(content: CareersContent) -> None:
     ("care_worker", 19, "optional", ["must get"]),
     ("senior_care_worker", 30, "optional", ["must get"]),
     # ... but never lifts the requirement a role's own jobs and courses set.
-    ("nursing_associate", 20, "GCSE English and maths at grade 4 (C), or Functional Skills "
+    ("nursing_associate", 20, "GCSE English and maths at grade 4 (C) or Functional Skills "
      "level 2", ["optional", "You and your employer decide"]),
     ("nursing_associate", 17, "at any age", ["optional", "level 1"]),
     ("registered_nurse", 25, "GCSE English and maths at grade 4 (C) or equal", ["optional"]),
@@ -210,11 +210,11 @@ def test_apprenticeship_levels(content: CareersContent) -> None:
     assert "• Advanced (level 3): like A levels" in text
     assert "• Higher (levels 4 and 5)" in text
     assert "• Degree (levels 6 and 7)" in text
-    assert "level 1 for a level 2 apprenticeship, level 2 (like GCSE grade 4) for level 3" in text
+    assert "level 1 on a level 2 apprenticeship, level 2 (like GCSE grade 4) on level 3" in text
     assert "From 19 it's optional" in text and "GOV.UK apprenticeship service" in text
     assert "Since August 2025" in text and "foundation apprenticeships" in text
     young = answers.apprenticeship_levels(content, 17).text
-    assert "level 1 for a level 2 apprenticeship" in young and "optional" not in young
+    assert "level 1 on a level 2 apprenticeship" in young and "optional" not in young
     adult = answers.apprenticeship_levels(content, 23).text
     assert "optional" in adult and "must get" not in adult
 

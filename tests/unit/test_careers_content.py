@@ -311,9 +311,26 @@ def test_the_english_and_maths_rules_by_level(content: CareersContent) -> None:
     assert "level 2 English and maths" in rules.funding_rule(17, [3])
     assert "level 2 English and maths" in rules.funding_rule(16, [5, 6])
     both = rules.funding_rule(18, [2, 3])
-    assert "level 1 for a level 2" in both and "level 2 (like GCSE grade 4) for level 3" in both
+    assert "level 1 on a level 2" in both and "level 2 (like GCSE grade 4) on level 3" in both
     assert rules.funding_rule(18) == both
     assert "optional" in rules.funding_rule(19, [2]) and "must" not in rules.funding_rule(19, [3])
     unknown = rules.funding_rule(None, [2])
     assert "level 1 English and maths" in unknown and "From 19 it's optional" in unknown
     assert rules.starts == date(2025, 2, 11)
+
+
+def test_a_row_date_may_be_written_as_text(broken_copy: Any) -> None:
+    def quoted(data: Any) -> None:
+        data["minimum_wage"]["rates"][1]["from"] = "2026-04-01"
+
+    rates = load_content(broken_copy("careers/pay.yml", quoted)).pay.minimum_wage.rates
+    assert rates[1].starts == date(2026, 4, 1)
+
+
+def test_a_row_date_must_be_a_real_day(broken_copy: Any) -> None:
+    def impossible(data: Any) -> None:
+        data["minimum_wage"]["rates"][1]["from"] = "2026-02-30"
+
+    message = load_error(broken_copy("careers/pay.yml", impossible))
+    assert message == ("careers/pay.yml: minimum_wage.rates[1].from: '2026-02-30' is not a day "
+                       "of the calendar")
