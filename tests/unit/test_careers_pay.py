@@ -64,11 +64,27 @@ def test_the_minimum_wage_for_the_person(content: CareersContent, person: dict[s
     assert text.splitlines()[-1] == "(as of April 2026, GOV.UK)"
 
 
-def test_under_16s_get_no_wage_figure_but_kind_words(content: CareersContent) -> None:
-    for role in ("care_worker", "registered_nurse", None):
-        text = pay(content, role, age=15)
-        assert "£" not in text
-        assert "school-leaving age" in text and "volunteer" in text
+@pytest.mark.parametrize("age", [12, 13, 14, 15])
+@pytest.mark.parametrize("role", ["care_worker", "registered_nurse", "healthcare_assistant", None])
+def test_under_16s_hear_no_wage_and_that_only_paid_care_work_waits(
+    content: CareersContent, role: str | None, age: int,
+) -> None:
+    text = pay(content, role, age=age)
+    assert "£" not in text
+    assert f"At {age} you can't be paid for care work yet" in text
+    assert "part-time work from 13" in text and "limits on your hours" in text
+    assert "last Friday in June of Year 11" in text and "school-leaving age" in text
+    assert "volunteer" in text
+    assert "can't start a paid job" not in text and "can't have a paid job" not in text
+    assert text.splitlines()[-1] == "(as of December 2026, GOV.UK)"
+
+
+@pytest.mark.parametrize(("age", "too_young"), [(15, True), (16, False), (17, False)])
+def test_the_wage_starts_at_school_leaving_age(content: CareersContent, age: int,
+                                               too_young: bool) -> None:
+    text = pay(content, "care_worker", age=age)
+    assert ("can't be paid for care work yet" in text) is too_young
+    assert ("£8.00" in text) is not too_young
 
 
 def test_a_new_nurse_gets_the_band_5_entry_point_said_as_about(content: CareersContent) -> None:
@@ -104,4 +120,4 @@ def test_an_apprentice_nurse_gets_the_apprentice_rate_and_where_a_nurse_starts(
 
 def test_roles_paid_on_local_scales_say_so(content: CareersContent) -> None:
     text = pay(content, "social_worker")
-    assert "council" in text and "(as of November 2026" in text
+    assert "council" in text and "(as of December 2026" in text
