@@ -33,10 +33,13 @@ class Age:
         return self.band != "under_16"
 
 
+NAME_HELP = "Please send just your first name, for example: Jordan"
+
+
 def parse_first_name(text: str) -> str:
     name = _NAME_PREFIX.sub("", text.strip()).strip(" .!")
     if not name or len(name) > 50 or not _NAME.match(name):
-        raise InvalidAnswer("Please send just your first name, for example: Jordan")
+        raise InvalidAnswer(NAME_HELP)
     return name[:1].upper() + name[1:]
 
 
