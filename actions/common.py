@@ -16,9 +16,9 @@ from carecareers.careers.content import load_content
 from carecareers.careers.records import CareersContent
 from carecareers.conversation.payloads import CONSENT_ENTITY
 from carecareers.db import make_engine, session_factory
+from carecareers.forms.validation import InvalidAnswer, parse_age
 from carecareers.geo import default_gazetteer
 from carecareers.leads.form import ConsentContext, corrected_answer, read_consent, typed_answer
-from carecareers.leads.validation import InvalidAnswer, parse_age
 from carecareers.settings import get_settings
 
 

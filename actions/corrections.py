@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import latest_entity
-from actions.context import hand_over
+from actions.handover import hand_over
 from carecareers.geo import default_gazetteer, place_said
 
 # The searches a corrected place repeats, by the action that ran them.
