@@ -19,7 +19,7 @@ from carecareers.conversation.payloads import CONSENT_ENTITY
 from carecareers.db import make_engine, session_factory
 from carecareers.forms.validation import InvalidAnswer, parse_age
 from carecareers.geo import default_gazetteer
-from carecareers.leads.form import ConsentContext, read_consent, typed_answer
+from carecareers.leads.form import ConsentContext, corrected_answer, read_consent, typed_answer
 from carecareers.settings import get_settings
 
 
@@ -96,6 +96,15 @@ def typed_answer_of(slot: str, kind: str, tracker: Tracker) -> dict[str, Any]:
         return {}
     answer = typed_answer(kind, str(tracker.latest_message.get("text") or ""),
                           default_gazetteer(), careers_content())
+    return {} if answer is None else {slot: answer}
+
+
+def corrected_answer_of(slot: str, kind: str, tracker: Tracker) -> dict[str, Any]:
+    """For a form's extract_ method: "sorry, I meant ST5" as a new `slot`, at any question."""
+    if tracker.get_slot("requested_slot") is None or latest_entity(tracker, "form_answer"):
+        return {}
+    answer = corrected_answer(kind, str(tracker.latest_message.get("text") or ""),
+                              default_gazetteer(), careers_content())
     return {} if answer is None else {slot: answer}
 
 

@@ -73,6 +73,13 @@ class ValidateSlotMappings(ValidationAction):
             events.append(SlotSet("role", None))
         return events
 
+    async def validate_age(self, value: Any, dispatcher: CollectingDispatcher,
+                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        """"I've got 4 GCSEs" is not an age: the age said before stays."""
+        if turns.counts_qualifications(latest_text(tracker), value):
+            return {"age": slot_before_latest_message(tracker, "age")}
+        return {"age": value}
+
     async def extract_is_apprentice(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> dict[str, Any]:
         status = apprentice_status(latest_text(tracker))
@@ -106,10 +113,22 @@ class ActionAcknowledge(Action):
         return []
 
 
+def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
+    """The value `slot` had before the person's latest message."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
+
+
 def noted_facts(tracker: Tracker) -> str:
     """What the latest message told us about the person, as words ('you're 17 and ...')."""
     facts: list[str] = []
-    years = age_from(latest_entity(tracker, "age"))
+    said = latest_entity(tracker, "age")
+    years = None if turns.counts_qualifications(latest_text(tracker), said) else age_from(said)
     if years is not None:
         facts.append(text("chat.noted.age", years=years))
     place = latest_entity(tracker, "location")

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     campaign_of,
+    careers_content,
     channel_of,
     checked,
     consent_in,
@@ -50,9 +51,9 @@ from carecareers.forms.validation import (
     parse_age,
     parse_contact_detail,
     parse_contact_method,
-    parse_first_name,
 )
 from carecareers.geo import default_gazetteer
+from carecareers.leads.form import read_first_name
 from carecareers.models import Event
 from carecareers.models.base import utcnow
 from carecareers.settings import get_settings
@@ -198,6 +199,14 @@ class ValidateBookingForm(FormValidationAction):
         method = tracker.get_slot("booking_contact_method")
         return typed_answer_of("booking_contact_detail", method, tracker) if method else {}
 
+    def extract_booking_consent(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> dict[str, Any]:
+        """Typed words that say yes or no count, whatever NLU made of them."""
+        if tracker.get_slot("requested_slot") != "booking_consent":
+            return {}
+        consent = consent_in(tracker)
+        return {} if consent is None else {"booking_consent": consent}
+
     def validate_booking_age(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
@@ -231,7 +240,8 @@ class ValidateBookingForm(FormValidationAction):
                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"booking_first_name": None}
-        return checked(dispatcher, "booking_first_name", lambda: parse_first_name(str(value)))
+        return checked(dispatcher, "booking_first_name",
+                       lambda: read_first_name(str(value), careers_content()))
 
     def validate_booking_contact_method(self, value: Any, dispatcher: CollectingDispatcher,
                                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from actions.common import (
     checked,
     consent_context,
     consent_in,
+    corrected_answer_of,
     db_session,
     say,
     typed_answer_of,
@@ -31,7 +32,6 @@ from carecareers.forms.validation import (
     parse_age,
     parse_contact_detail,
     parse_contact_method,
-    parse_first_name,
     parse_postcode,
 )
 from carecareers.geo import default_gazetteer
@@ -41,6 +41,7 @@ from carecareers.leads.form import (
     consent_for,
     interest_codes,
     read_confirmation,
+    read_first_name,
     read_interest,
     wants_callback,
 )
@@ -105,13 +106,24 @@ class ValidateInterestForm(FormValidationAction):
 
     def extract_lead_postcode(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> dict[str, Any]:
+        if tracker.get_slot("lead_postcode"):  # "sorry, I meant ST5" at a later question
+            return corrected_answer_of("lead_postcode", "postcode", tracker)
         return typed_answer_of("lead_postcode", "postcode", tracker)
+
+    def extract_lead_consent(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> dict[str, Any]:
+        """Typed words that say yes or no count, whatever NLU made of them."""
+        if tracker.get_slot("requested_slot") != "lead_consent":
+            return {}
+        consent = consent_in(tracker)
+        return {} if consent is None else {"lead_consent": consent}
 
     def validate_lead_first_name(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"lead_first_name": None}
-        return checked(dispatcher, "lead_first_name", lambda: parse_first_name(str(value)))
+        return checked(dispatcher, "lead_first_name",
+                       lambda: read_first_name(str(value), careers_content()))
 
     def validate_lead_age(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -157,8 +169,8 @@ class ValidateInterestForm(FormValidationAction):
 
     def validate_lead_interest(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        if value is None:
-            return {"lead_interest": None}
+        if value is None or corrected_answer_of("lead_postcode", "postcode", tracker):
+            return {"lead_interest": None}  # "sorry, I meant ST5" corrects the postcode
         return checked(dispatcher, "lead_interest", lambda: read_interest(str(value)))
 
     def validate_lead_confirmed(self, value: Any, dispatcher: CollectingDispatcher,

@@ -14,6 +14,7 @@ from actions.common import campaign_of, channel_of, db_session
 from carecareers.conversation.payloads import ERASED_MARKER
 from carecareers.leads.erasure import erase_person
 from carecareers.questions.unanswered import record_unanswered
+from carecareers.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -60,4 +61,17 @@ class ActionClarify(Action):
         except SQLAlchemyError:
             logger.exception("could not note an unanswered question")
         dispatcher.utter_message(response="utter_clarify")
+        return []
+
+
+class ActionExplainPrivacy(Action):
+    """Say what happens to what the person types and tells us, with the privacy notice."""
+
+    def name(self) -> str:
+        return "action_explain_privacy"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        privacy_url = get_settings().public_base_url.rstrip("/") + "/privacy"
+        dispatcher.utter_message(response="utter_privacy", privacy_url=privacy_url)
         return []

@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import button, db_session, latest_entity, message_metadata, typed_answer_of
-from carecareers.geo import default_gazetteer
+from carecareers.geo import default_gazetteer, place_said
 from carecareers.vacancies.search import SearchResult, UnknownPlace, VacancyHit, search_vacancies
 
 logger = logging.getLogger(__name__)
@@ -76,11 +76,12 @@ class ValidateVacancySearchForm(FormValidationAction):
                           domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"location": None}
-        place = default_gazetteer().find(str(value))
+        said = place_said(str(value))  # "sorry, I meant Stone": the place only
+        place = default_gazetteer().find(said)
         if place is None:
             dispatcher.utter_message(response="utter_place_not_found")
             return {"location": None}
-        return {"location": str(value).strip()}
+        return {"location": said}
 
 
 class SearchAction(Action, ABC):

@@ -15,7 +15,7 @@ from datetime import date
 
 from carecareers.careers.errors import NoRoute
 from carecareers.careers.ladder import Route, Step, earn_while_you_learn, next_steps, plan_route
-from carecareers.careers.pay import Person, minimum_wage_pay, role_pay
+from carecareers.careers.pay import Person, before_tax, minimum_wage_pay, nhs_band_pay, role_pay
 from carecareers.careers.phrasing import (
     capitalised,
     dated_line,
@@ -87,6 +87,15 @@ def pay_answer(content: CareersContent, role: str | None, person: Person, on: da
     found = get_role(content, role)
     text = role_pay(content, found.code, person, on).text
     return Answer(text, (_jobs_button(found), _entry_button(found)))
+
+
+def band_answer(content: CareersContent, band: int, on: date) -> Answer:
+    """What NHS band `band` pays; raise `NoPayRate` when no table on `on` has it."""
+    return Answer(nhs_band_pay(content, band, on).text, (_jobs_anywhere(),))
+
+
+def before_tax_answer(content: CareersContent) -> Answer:
+    return Answer(before_tax(content), (_jobs_anywhere(),))
 
 
 def entry_requirements(content: CareersContent, role: str, age: int | None = None) -> Answer:

@@ -30,6 +30,7 @@ from carecareers.careers.records import (
     PathwayStage,
     PayKind,
     PayTables,
+    PayWording,
     Phrases,
     Programme,
     ProgrammeStatus,
@@ -285,6 +286,17 @@ def read_pay(root: Node, sources: Sources) -> PayTables:
     return PayTables(
         minimum_wage=read_minimum_wage(root.child("minimum_wage"), sources),
         agenda_for_change=read_agenda_for_change(root.child("agenda_for_change"), sources),
+        wording=read_pay_wording(root.child("wording")),
+    )
+
+
+def read_pay_wording(node: Node) -> PayWording:
+    return PayWording(
+        band=node.text("band"),
+        band_one_rate=node.text("band_one_rate"),
+        band_jobs=node.text("band_jobs"),
+        before_tax=node.text("before_tax"),
+        tax_check_at=node.text("tax_check_at"),
     )
 
 

@@ -14,7 +14,14 @@ from decimal import Decimal
 from carecareers.careers import phrasing
 from carecareers.careers.dated import in_force, is_stale
 from carecareers.careers.errors import NoPayRate
-from carecareers.careers.phrasing import as_of, capitalised, month_year, pounds, with_article
+from carecareers.careers.phrasing import (
+    as_of,
+    capitalised,
+    listed,
+    month_year,
+    pounds,
+    with_article,
+)
 from carecareers.careers.records import (
     BandTable,
     CareersContent,
@@ -186,6 +193,36 @@ def band_pay(content: CareersContent, role: Role, on: date) -> Dated:
     if is_stale(table.starts, on):
         sentences.append(stale_note(table.starts, pay.check_at))
     return Dated(tuple(sentences), dated_line(table.starts, table.source))
+
+
+def nhs_band_pay(content: CareersContent, number: int, on: date) -> Dated:
+    """What NHS band `number` pays full-time on `on`, and the jobs on it in the guide.
+
+    Raise `NoPayRate` when no table is in force on `on` or it has no such band.
+    """
+    pay = content.pay.agenda_for_change
+    words = content.pay.wording
+    table = band_row(content, on)
+    band = table.band(number)
+    if band is None:
+        raise NoPayRate(f"Agenda for Change band {number}", on)
+    about = "about " if table.approximate else ""
+    low, high = f"{about}{pounds(band.low)}", f"{about}{pounds(band.high)}"
+    wording = words.band_one_rate if band.low == band.high else words.band
+    sentences = [wording.format(band=band.band, low=low, high=high)]
+    jobs = [role.name for role in content.roles
+            if role.pay.kind == "nhs_band" and number in role.pay.bands]
+    if jobs:
+        sentences.append(words.band_jobs.format(band=band.band, jobs=listed(jobs)))
+    if is_stale(table.starts, on):
+        sentences.append(stale_note(table.starts, pay.check_at))
+    return Dated(tuple(sentences), dated_line(table.starts, table.source))
+
+
+def before_tax(content: CareersContent) -> str:
+    """Say that the pay quoted is before tax and National Insurance, and where to check."""
+    words = content.pay.wording
+    return " ".join(words.before_tax.split()).format(check_at=words.tax_check_at)
 
 
 def qualified_line(content: CareersContent, role: Role, on: date) -> str:

@@ -271,9 +271,21 @@ class AgendaForChange:
 
 
 @dataclass(frozen=True)
+class PayWording:
+    """How pay itself is talked about (careers/pay.yml `wording`), placeholders in braces."""
+
+    band: str
+    band_one_rate: str
+    band_jobs: str
+    before_tax: str
+    tax_check_at: str
+
+
+@dataclass(frozen=True)
 class PayTables:
     minimum_wage: MinimumWage
     agenda_for_change: AgendaForChange
+    wording: PayWording
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Open days and events: what is on near a place, booking a place, reminders, check-in."""
 
+from carecareers.events.ages import Welcome, events_asked_about, welcome_for
 from carecareers.events.bookings import (
     BookingRequest,
     book_place,
@@ -42,6 +43,7 @@ __all__ = [
     "EventFull",
     "EventNotFound",
     "EventValues",
+    "Welcome",
     "book_place",
     "booking_consent",
     "bookings_for_sender",
@@ -53,6 +55,7 @@ __all__ = [
     "event_ics",
     "event_url",
     "events_for_provider",
+    "events_asked_about",
     "events_near",
     "get_event",
     "ics_url",
@@ -60,5 +63,6 @@ __all__ = [
     "next_with_space",
     "spaces_left",
     "upcoming_events",
+    "welcome_for",
     "when_words",
 ]

@@ -9,7 +9,14 @@ import pytest
 from carecareers.careers.content import load_content
 from carecareers.careers.dated import is_stale, review_due
 from carecareers.careers.errors import NoPayRate
-from carecareers.careers.pay import Person, minimum_wage_pay, role_pay, wage_row
+from carecareers.careers.pay import (
+    Person,
+    before_tax,
+    minimum_wage_pay,
+    nhs_band_pay,
+    role_pay,
+    wage_row,
+)
 from carecareers.careers.records import CareersContent
 from carecareers.settings import PROJECT_ROOT
 
@@ -121,3 +128,37 @@ def test_an_apprentice_nurse_gets_the_apprentice_rate_and_where_a_nurse_starts(
 def test_roles_paid_on_local_scales_say_so(content: CareersContent) -> None:
     text = pay(content, "social_worker")
     assert "council" in text and "(as of December 2026" in text
+
+
+# -- a band's own pay ("wats band 3 on") and pay before tax -------------------------------
+
+
+def test_a_band_is_said_from_its_entry_point_to_its_top_with_the_jobs_on_it(
+        content: CareersContent) -> None:
+    text = nhs_band_pay(content, 3, TODAY).text
+    assert "NHS band 3 starts at about £25,760 a year full-time" in text
+    assert "goes up to about £27,476" in text
+    assert "healthcare assistant and senior healthcare support worker" in text
+    assert text.endswith("(as of April 2026, NHS Employers and GOV.UK)")
+
+
+def test_a_band_of_one_rate_is_said_once(content: CareersContent) -> None:
+    text = nhs_band_pay(content, 2, TODAY).text
+    assert "NHS band 2 pays about £25,272 a year full-time." in text
+    assert "goes up" not in text
+
+
+def test_a_band_from_a_stale_table_says_where_to_check(content: CareersContent) -> None:
+    assert "nhsemployers.org" in nhs_band_pay(content, 5, date(2027, 5, 10)).text
+
+
+def test_a_band_not_in_the_table_is_no_pay_rate(content: CareersContent) -> None:
+    with pytest.raises(NoPayRate):
+        nhs_band_pay(content, 9, TODAY)
+
+
+def test_pay_is_said_to_be_before_tax_with_where_to_work_out_take_home(
+        content: CareersContent) -> None:
+    text = before_tax(content)
+    assert "before tax and National Insurance" in text
+    assert "gov.uk/estimate-income-tax" in text and "{" not in text
