@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from carecareers import catalogue
 from carecareers.alerts.criteria import AlertCriteria
 from carecareers.alerts.errors import (
     AlertNotAllowed,
@@ -18,11 +19,10 @@ from carecareers.alerts.errors import (
 )
 from carecareers.alerts.messages import confirmation_email
 from carecareers.delivery import enqueue, is_suppressed
-from carecareers.leads.consent import ConsentWording
-from carecareers.leads.validation import InvalidAnswer, parse_email
+from carecareers.forms.consent import ConsentWording
+from carecareers.forms.validation import InvalidAnswer, parse_email
 from carecareers.models import AlertConsent, AlertRecipient, JobAlert
 from carecareers.models.base import utcnow
-from carecareers.models.delivery import SuppressedAddress
 
 LIVE = ("pending", "active")
 MAX_ALERTS_PER_SENDER = 10
@@ -36,7 +36,6 @@ CONFIRMATION_EVERY = timedelta(days=1)
 class AlertRequest:
     alert: JobAlert
     needs_confirmation: bool = False
-    needs_chat_link: bool = False
     link_sent_before: bool = False  # the link already emailed today starts this alert too
 
 
@@ -57,8 +56,7 @@ def request_email_alert(session: Session, *, sender_id: str, email: str,
     now = now or utcnow()
     address = _email(email)
     if is_suppressed(session, "email", address):
-        raise AlertNotAllowed("Emails to that address don't get through, so I can't send "
-                              "alerts there. Could you give another address?")
+        raise AlertNotAllowed(catalogue.text("chat.alert_errors.email_bounces"))
     _check_room(session, sender_id)
     recipient = _recipient(session, "email", address, sender_id, now)
     trusted = (recipient.confirmed_at is not None and recipient.status == "active"
@@ -77,52 +75,29 @@ def request_email_alert(session: Session, *, sender_id: str, email: str,
     return AlertRequest(alert, needs_confirmation=not trusted, link_sent_before=sent is not None)
 
 
-def request_telegram_alert(session: Session, *, sender_id: str, criteria: AlertCriteria,
-                           consent: ConsentWording, now: datetime | None = None) -> AlertRequest:
-    """Record a Telegram alert; it starts once the bot links this conversation's chat."""
+def request_chat_alert(session: Session, *, sender_id: str, channel: str,
+                       criteria: AlertCriteria, consent: ConsentWording,
+                       now: datetime | None = None) -> AlertRequest:
+    """Record an alert sent in the chat the person writes from, and start it.
+
+    The recipient is the person: its address is theirs on `channel`, looked up when a
+    bundle is queued (delivery/people.py), so it keeps no address of its own.
+    """
     now = now or utcnow()
     _check_room(session, sender_id)
     recipient = session.scalar(select(AlertRecipient).where(
-        AlertRecipient.channel == "telegram", AlertRecipient.sender_id == sender_id))
+        AlertRecipient.channel == channel, AlertRecipient.sender_id == sender_id,
+        AlertRecipient.address.is_(None)))
     if recipient is None:
-        recipient = AlertRecipient(channel="telegram", address=None, sender_id=sender_id,
+        recipient = AlertRecipient(channel=channel, address=None, sender_id=sender_id,
                                    status="active", unsubscribe_token=new_token(),
-                                   created_at=now, last_activity_at=now)
+                                   confirmed_at=now, created_at=now, last_activity_at=now)
         session.add(recipient)
     recipient.status, recipient.last_activity_at = "active", now
-    linked = recipient.address is not None
-    alert = _add_alert(session, recipient, sender_id, criteria, now,
-                       "active" if linked else "pending")
+    alert = _add_alert(session, recipient, sender_id, criteria, now, "active")
     _record_consent(session, recipient, consent, now)
     session.flush()
-    return AlertRequest(alert, needs_chat_link=not linked)
-
-
-def link_telegram_chat(session: Session, sender_id: str, chat_id: int,
-                       now: datetime | None = None) -> int:
-    """Attach the Telegram chat to this sender's alerts and start them; return how many."""
-    now = now or utcnow()
-    recipient = session.scalar(select(AlertRecipient).where(
-        AlertRecipient.channel == "telegram", AlertRecipient.sender_id == sender_id))
-    if recipient is None:
-        return 0
-    address = str(chat_id)
-    other = session.scalar(select(AlertRecipient).where(
-        AlertRecipient.channel == "telegram", AlertRecipient.address == address,
-        AlertRecipient.id != recipient.id))
-    if other is not None:
-        other.address = None  # an older record of the same chat under another sender id
-        session.flush()
-    recipient.address, recipient.confirmed_at = address, recipient.confirmed_at or now
-    for suppressed in session.scalars(select(SuppressedAddress).where(
-            SuppressedAddress.channel == "telegram", SuppressedAddress.address == address)):
-        session.delete(suppressed)  # they are talking to the bot again: it is not blocked
-    started = 0
-    for alert in recipient.alerts:
-        if alert.status == "pending":
-            alert.status, started = "active", started + 1
-    session.flush()
-    return started
+    return AlertRequest(alert)
 
 
 def confirm_alert(session: Session, token: str, now: datetime | None = None) -> JobAlert:
@@ -132,7 +107,7 @@ def confirm_alert(session: Session, token: str, now: datetime | None = None) -> 
     alert = session.scalar(select(JobAlert).where(JobAlert.confirm_token == token)) \
         if token else None
     if alert is None or alert.status != "pending":
-        raise UnknownToken("This confirmation link has been used already or has expired.")
+        raise UnknownToken(catalogue.text("chat.alert_errors.confirm_link_used"))
     joined = session.scalars(select(JobAlert).where(
         JobAlert.recipient_id == alert.recipient_id, JobAlert.sender_id == alert.sender_id,
         JobAlert.status == "pending", JobAlert.confirm_token.is_(None)))
@@ -152,14 +127,13 @@ def unsubscribe(session: Session, token: str, now: datetime | None = None) -> in
     recipient = session.scalar(select(AlertRecipient).where(
         AlertRecipient.unsubscribe_token == token)) if token else None
     if recipient is None:
-        raise UnknownToken("This link to stop alerts is not valid any more: the alerts may "
-                           "have ended already.")
+        raise UnknownToken(catalogue.text("chat.alert_errors.stop_link_invalid"))
     return _stop_recipient(recipient, now)
 
 
 def stop_alerts_for_sender(session: Session, sender_id: str,
                            now: datetime | None = None) -> int:
-    """Stop the alerts set up in this conversation (and its Telegram chat's); return how many."""
+    """Stop the alerts set up in this conversation (and its chat's); return how many."""
     now = now or utcnow()
     stopped = 0
     for alert in session.scalars(select(JobAlert).where(
@@ -171,7 +145,7 @@ def stop_alerts_for_sender(session: Session, sender_id: str,
     recipients = session.scalars(select(AlertRecipient).where(
         AlertRecipient.sender_id == sender_id))
     for recipient in recipients:
-        if recipient.channel == "telegram" or not _live_alerts(recipient):
+        if recipient.address is None or not _live_alerts(recipient):
             stopped += _stop_recipient(recipient, now)
     session.flush()
     return stopped
@@ -198,8 +172,7 @@ def _check_room(session: Session, sender_id: str) -> None:
     count = len(session.scalars(select(JobAlert.id).where(
         JobAlert.sender_id == sender_id, JobAlert.status.in_(LIVE))).all())
     if count >= MAX_ALERTS_PER_SENDER:
-        raise AlertNotAllowed(f"You have {count} alerts already. Say \"stop alerts\" to clear "
-                              "them, then set up the ones you want.")
+        raise AlertNotAllowed(catalogue.text("chat.alert_errors.too_many", count=count))
 
 
 def _confirmation_sent(session: Session, recipient: AlertRecipient,

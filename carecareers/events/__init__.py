@@ -1,5 +1,6 @@
 """Open days and events: what is on near a place, booking a place, reminders, check-in."""
 
+from carecareers.events.ages import Welcome, events_asked_about, welcome_for
 from carecareers.events.bookings import (
     BookingRequest,
     book_place,
@@ -7,7 +8,6 @@ from carecareers.events.bookings import (
     bookings_for_sender,
     cancel_bookings_for_sender,
     confirm_booking,
-    link_telegram_chat,
 )
 from carecareers.events.calendar import event_ics, event_url, ics_url
 from carecareers.events.catalogue import (
@@ -23,6 +23,7 @@ from carecareers.events.catalogue import (
     spaces_left,
     upcoming_events,
 )
+from carecareers.events.choosing import Choice, choose_event
 from carecareers.events.errors import (
     AlreadyBooked,
     BookingNotConfirmable,
@@ -38,12 +39,14 @@ __all__ = [
     "AlreadyBooked",
     "BookingNotConfirmable",
     "BookingRequest",
+    "Choice",
     "EventClosed",
     "EventError",
     "EventFormError",
     "EventFull",
     "EventNotFound",
     "EventValues",
+    "Welcome",
     "book_place",
     "booking_consent",
     "bookings_for_sender",
@@ -51,17 +54,19 @@ __all__ = [
     "cancel_event",
     "confirm_booking",
     "change_event",
+    "choose_event",
     "create_event",
     "event_ics",
     "event_url",
     "events_for_provider",
+    "events_asked_about",
     "events_near",
     "get_event",
     "ics_url",
     "is_upcoming",
-    "link_telegram_chat",
     "next_with_space",
     "spaces_left",
     "upcoming_events",
+    "welcome_for",
     "when_words",
 ]

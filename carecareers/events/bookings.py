@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import find_campaign
-from carecareers.delivery import Outgoing, enqueue
+from carecareers.catalogue import load_catalogue, text
+from carecareers.delivery import CHAT_CHANNELS, Outgoing, enqueue
 from carecareers.events.catalogue import (
     PENDING_HOLD,
     TAKING_PLACES,
@@ -32,38 +29,20 @@ from carecareers.events.errors import (
 )
 from carecareers.events.notices import where_words
 from carecareers.events.wording import when_words
-from carecareers.leads.consent import ConsentWording
+from carecareers.forms.consent import ConsentWording, consent_question
 from carecareers.models import Booking, Event
 from carecareers.models.base import as_utc, utcnow
-from carecareers.settings import PROJECT_ROOT
 
-CONTACT_METHODS = ("email", "phone", "telegram")
-
-
-@lru_cache
-def _consent_content(content_dir: Path) -> dict[str, Any]:
-    path = content_dir / "privacy" / "event_consent.yml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-@lru_cache
-def _content(content_dir: Path, name: str) -> dict[str, str]:
-    return yaml.safe_load((content_dir / "events" / name).read_text(encoding="utf-8"))
-
-
-def _listed(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+CONTACT_METHODS = ("email", "phone", *CHAT_CHANNELS)
 
 
 def booking_consent(content_dir: Path, event: Event, method: str, privacy_url: str,
                     retention_days: int) -> ConsentWording:
     """Word the consent question for booking this event with this contact method."""
-    content = _consent_content(content_dir)
-    names = [p.name for p in event.providers] or ["the careers advisers"]
-    text = " ".join(str(content["question"]).split()).format(
-        detail=content["details"][method], recipients=_listed(names),
-        retention_days=retention_days, privacy_url=privacy_url)
-    return ConsentWording(version=str(content["version"]), text=text, channels=(method,))
+    texts = load_catalogue(content_dir)
+    names = [p.name for p in event.providers] or [texts.text("consent.booking.no_providers")]
+    return consent_question(content_dir, "booking", method, privacy_url=privacy_url,
+                            retention_days=retention_days, recipients=texts.listed(names))
 
 
 @dataclass(frozen=True)
@@ -76,12 +55,11 @@ class BookingRequest:
     channel: str
     sender_id: str | None = None
     campaign: str | None = None
-    telegram_chat_id: str | None = None
     with_adult: bool = False
 
 
 def book_place(session: Session, request: BookingRequest, now: datetime | None = None, *,
-               base_url: str = "", content_dir: Path = PROJECT_ROOT / "content") -> Booking:
+               base_url: str = "") -> Booking:
     """Book a place; raise EventNotFound, EventClosed, EventFull or AlreadyBooked.
 
     One booking per conversation and per phone number or email address at an event. A
@@ -108,7 +86,7 @@ def book_place(session: Session, request: BookingRequest, now: datetime | None =
     booking = Booking(
         event=event, sender_id=request.sender_id, first_name=request.first_name,
         contact_method=request.contact_method, contact_detail=request.contact_detail,
-        telegram_chat_id=request.telegram_chat_id, with_adult=request.with_adult,
+        with_adult=request.with_adult,
         consent_version=request.consent.version, consent_wording=request.consent.text,
         consent_given_at=now, status="pending" if by_email else "booked",
         channel=request.channel, campaign_id=campaign.id if campaign else None, created_at=now,
@@ -116,7 +94,7 @@ def book_place(session: Session, request: BookingRequest, now: datetime | None =
     session.add(booking)
     session.flush()
     if by_email:
-        enqueue(session, confirmation_email(content_dir, booking, base_url), now)
+        enqueue(session, confirmation_email(booking, base_url), now)
     return booking
 
 
@@ -148,17 +126,17 @@ def confirm_booking(session: Session, token: str, now: datetime | None = None) -
     return booking
 
 
-def confirmation_email(content_dir: Path, booking: Booking, base_url: str) -> Outgoing:
-    """The email asking the owner of the address to confirm the place (content/events)."""
-    words = _content(content_dir, "booking_confirmation.yml")
+def confirmation_email(booking: Booking, base_url: str) -> Outgoing:
+    """The email asking the owner of the address to keep the place (a press on its link)."""
     event = booking.event
     values = {"first_name": booking.first_name, "title": event.title,
               "when": when_words(event.starts_at, event.ends_at), "where": where_words(event),
               "link": f"{base_url.rstrip('/')}/events/bookings/confirm/{booking.confirm_token}",
               "hold_hours": int(PENDING_HOLD.total_seconds() // 3600)}
     return Outgoing(channel="email", address=booking.contact_detail or "",
-                    kind="booking_confirmation", subject=words["subject"].format(**values),
-                    body=words["body"].format(**values))
+                    kind="booking_confirmation",
+                    subject=text("emails.booking_confirmation.subject", **values),
+                    body=text("emails.booking_confirmation.body", **values))
 
 
 def _holds_its_place(booking: Booking, now: datetime) -> bool:
@@ -216,15 +194,3 @@ def cancel_bookings_for_sender(session: Session, sender_id: str, event_id: int |
         booking.status, booking.cancelled_at = "cancelled", now
     session.flush()
     return cancelled
-
-
-def link_telegram_chat(session: Session, sender_id: str, chat_id: int) -> int:
-    """Attach the Telegram chat to this conversation's bookings; return how many."""
-    bookings = session.scalars(select(Booking).where(
-        Booking.sender_id == sender_id, Booking.contact_method == "telegram",
-        Booking.status == "booked"))
-    count = 0
-    for booking in bookings:
-        booking.telegram_chat_id, count = str(chat_id), count + 1
-    session.flush()
-    return count

@@ -14,7 +14,7 @@ from carecareers.events import (
     confirm_booking,
     create_event,
 )
-from carecareers.leads.consent import ConsentWording
+from carecareers.forms.consent import ConsentWording
 from carecareers.models import Booking, Event, OutboxMessage, Provider
 
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=timezone.utc)  # a Thursday

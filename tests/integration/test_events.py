@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import campaign_funnel
+from carecareers.delivery import note_address
 from carecareers.events import (
     AlreadyBooked,
     EventClosed,
@@ -18,7 +19,6 @@ from carecareers.events import (
     cancel_event,
     change_event,
     events_near,
-    link_telegram_chat,
 )
 from carecareers.events.checkin import CheckInClosed, arrivals, check_in, mark_attended
 from carecareers.events.funnel import event_funnel
@@ -105,7 +105,7 @@ def test_reminders_go_the_day_before_once_each_by_email_or_telegram(session: Ses
     next_week = an_event(session, "Next week", days=7)
     book(session, tomorrow)
     book(session, tomorrow, "Tia", sender="t-1", method="telegram", detail=None)
-    link_telegram_chat(session, "t-1", 4242)
+    note_address(session, "t-1", "telegram", "4242")  # Tia writes from chat 4242
     book(session, tomorrow, "Pat", sender="p-1", method="phone", detail="07700 900123")
     book(session, next_week)
     assert queue_reminders(session, BASE_URL, NOW) == 2
@@ -169,7 +169,7 @@ def test_erasure_deletes_bookings_and_their_messages_but_keeps_arrival_counts(
     mark_attended(session, booking, "adviser@example.org", NOW)
     queue_reminders(session, BASE_URL, NOW)
     erasure = erase_person(session, actor="test", via="test", email="sam@example.org")
-    assert erasure.bookings == 1
+    assert erasure.erased["event_bookings"] == 1
     session.expire_all()
     assert session.scalars(select(Booking)).all() == []
     assert outbox(session, "event_reminder") == []
@@ -207,7 +207,7 @@ def test_erasure_by_conversation_deletes_its_bookings_only(session: Session):
     book(session, event)
     book(session, event, "Ali", sender="s-2", detail="ali@example.org")
     erasure = erase_person(session, actor="assistant", via="web", sender_id="s-1")
-    assert erasure.bookings == 1
+    assert erasure.erased["event_bookings"] == 1
     session.expire_all()
     assert [b.first_name for b in session.scalars(select(Booking))] == ["Ali"]
 

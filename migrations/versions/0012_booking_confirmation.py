@@ -3,15 +3,15 @@
 Anyone can type any email address, so a place booked with one is pending until the link
 emailed there is followed; the link's token is kept on the booking until then.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-06 06:00:00
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
