@@ -19,15 +19,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     age_from,
-    channel_of,
+    channel_name,
     consent_in,
     db_session,
+    delivers_later,
     latest_entity,
     typed_answer_of,
 )
 from actions.interest import UNDER_16_HELP
 from carecareers.alerts import (
-    TELEGRAM_LINK_MARKER,
     AlertAsked,
     AlertError,
     alerts_for_sender,
@@ -37,7 +37,11 @@ from carecareers.alerts import (
     set_up_alert,
     stop_alerts_for_sender,
 )
-from carecareers.conversation.payloads import FORM_ANSWERS_FORGOTTEN, consent_button
+from carecareers.conversation.payloads import (
+    ALERT_CHAT_MARKER,
+    FORM_ANSWERS_FORGOTTEN,
+    consent_button,
+)
 from carecareers.conversation.payloads import form_answer_button as answer_button
 from carecareers.leads.validation import InvalidAnswer, parse_age, parse_email
 from carecareers.settings import get_settings
@@ -52,10 +56,15 @@ SORRY = "Sorry, I can't set up alerts just now. Please try again in a few minute
 def asked_from(tracker: Tracker) -> AlertAsked:
     """The alert the slots describe, for this conversation and channel."""
     return AlertAsked(
-        channel=channel_of(tracker), sender_id=tracker.sender_id,
+        channel=channel_name(tracker), sender_id=tracker.sender_id,
         role=tracker.get_slot("alert_what"), place=tracker.get_slot("alert_place"),
         apprenticeships=bool(tracker.get_slot("alert_apprenticeships")),
         email=tracker.get_slot("alert_email"))
+
+
+def in_this_chat(asked: AlertAsked) -> bool:
+    """True when the alerts come in the chat the person is using, rather than by email."""
+    return asked.delivery_channel == asked.channel
 
 
 class ActionStartJobAlert(Action):
@@ -89,7 +98,7 @@ class ValidateJobAlertForm(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> list[str]:
         if tracker.get_slot("alert_under_16"):
             return []
-        if channel_of(tracker) == "telegram":
+        if delivers_later(tracker):
             return [s for s in domain_slots if s != "alert_email"]
         return domain_slots
 
@@ -212,8 +221,8 @@ class ActionSetJobAlert(Action):
     @staticmethod
     def confirm(dispatcher: CollectingDispatcher, asked: AlertAsked, watch: str,
                 needs_confirmation: bool) -> None:
-        if asked.delivery_channel == "telegram":
-            dispatcher.utter_message(json_message=dict(TELEGRAM_LINK_MARKER))
+        if in_this_chat(asked):
+            dispatcher.utter_message(json_message=dict(ALERT_CHAT_MARKER))
             dispatcher.utter_message(
                 text=f"Done! I'll message you here with new {watch}, at most once a day. "
                      "Press \"Stop alerts\" under any alert, or say \"stop alerts\", to end "

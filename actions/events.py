@@ -2,7 +2,8 @@
 
 Flow (stories/events.yml, diagram in stories/events.mmd): ask_events lists upcoming events
 near the person; book_event (a "Book a place" button) checks the event, then booking_form
-asks age (under 16: nothing stored), first name, contact (web chat only) and consent.
+asks age (under 16: nothing stored), first name, contact (unless the chat itself can take
+the reminder: a channel that delivers later) and consent.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     campaign_of,
-    channel_of,
+    channel_name,
     checked,
     consent_in,
     db_session,
+    delivers_later,
     latest_entity,
     typed_answer_of,
 )
@@ -185,7 +187,7 @@ class ValidateBookingForm(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> list[str]:
         if tracker.get_slot("booking_under_16") or not tracker.get_slot("booking_event_id"):
             return []
-        if channel_of(tracker) == "telegram":
+        if delivers_later(tracker):
             return [s for s in domain_slots
                     if s not in ("booking_contact_method", "booking_contact_detail")]
         return domain_slots
@@ -304,8 +306,10 @@ class ActionAskBookingContactDetail(Action):
 
 
 def method_of(tracker: Tracker) -> str:
-    if channel_of(tracker) == "telegram":
-        return "telegram"
+    """How the booking's reminder reaches them: the chat itself (named by its channel) where
+    it can deliver later, else the contact method they chose."""
+    if delivers_later(tracker):
+        return channel_name(tracker)
     return tracker.get_slot("booking_contact_method") or "email"
 
 
@@ -375,7 +379,7 @@ class ActionBookEvent(Action):
             logger.error("could not book a place: %s", type(exc).__name__)
             dispatcher.utter_message(text=SORRY)
             return forget(dispatcher)
-        if channel_of(tracker) == "telegram":
+        if delivers_later(tracker):
             dispatcher.utter_message(json_message=dict(BOOKING_CHAT_MARKER))
         dispatcher.utter_message(text=confirmation)
         return clear
@@ -386,17 +390,17 @@ class ActionBookEvent(Action):
         if found is None:
             raise EventError("Sorry, I can't find that event any more.")
         event, wording = found
-        method = method_of(tracker)
+        method, in_chat = method_of(tracker), delivers_later(tracker)
         booking = book_place(session, BookingRequest(
             event_id=event.id, first_name=str(tracker.get_slot("booking_first_name")),
-            contact_method=method, contact_detail=None if method == "telegram" else
+            contact_method=method, contact_detail=None if in_chat else
             tracker.get_slot("booking_contact_detail"), consent=wording,
-            channel=channel_of(tracker), sender_id=tracker.sender_id,
+            channel=channel_name(tracker), sender_id=tracker.sender_id,
             campaign=campaign_of(tracker)))
         base = get_settings().public_base_url
-        after = {"email": "I'll email you a reminder the day before.",
-                 "telegram": "I'll send you a reminder here the day before.",
-                 "phone": "The people running it may call or text you about it."}[method]
+        after = ("I'll send you a reminder here the day before." if in_chat else
+                 {"email": "I'll email you a reminder the day before.",
+                  "phone": "The people running it may call or text you about it."}[method])
         return (f"You're booked, {booking.first_name}! {event.title}: "
                 f"{when_words(event.starts_at, event.ends_at)}, at {where_words(event)}.\n"
                 f"Add it to your calendar: {ics_url(base, event)}\n"

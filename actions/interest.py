@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from actions.common import (
     campaign_of,
     careers_content,
-    channel_of,
+    channel_name,
     checked,
     consent_context,
     consent_in,
+    contact_method_of,
     db_session,
     say,
     typed_answer_of,
@@ -137,9 +138,9 @@ class ValidateInterestForm(FormValidationAction):
                                      tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"lead_contact_method": None}
-        on_telegram = channel_of(tracker) == "telegram"
+        offered = contact_method_of(tracker) is not None  # the channel's own, if it has one
         result = checked(dispatcher, "lead_contact_method",
-                             lambda: parse_contact_method(str(value), on_telegram))
+                             lambda: parse_contact_method(str(value), offered))
         if result["lead_contact_method"] != tracker.get_slot("lead_contact_method"):
             result["lead_contact_detail"] = None
         return result
@@ -196,8 +197,9 @@ class ActionAskLeadContactMethod(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         buttons = [answer_button("Phone", "phone"), answer_button("Email", "email")]
-        if channel_of(tracker) == "telegram":
-            buttons.insert(0, answer_button("Telegram", "telegram"))
+        offered = contact_method_of(tracker)
+        if offered is not None:
+            buttons.insert(0, answer_button(offered.button, offered.answer))
         dispatcher.utter_message(text="How would you like them to contact you?", buttons=buttons)
         return []
 
@@ -211,8 +213,10 @@ class ActionAskLeadContactDetail(Action):
         prompts = {
             "phone": "What's your mobile or phone number? (like 07700 900123)",
             "email": "What's your email address?",
-            "telegram": "What's your Telegram username? It starts with @, like @jordan_smith",
         }
+        offered = contact_method_of(tracker)
+        if offered is not None:
+            prompts[offered.answer] = offered.question
         method = tracker.get_slot("lead_contact_method") or "phone"
         dispatcher.utter_message(text=prompts.get(method, prompts["phone"]))
         return []
@@ -287,7 +291,7 @@ def _interest_details(tracker: Tracker) -> InterestDetails:
         age=parse_age(str(slot("lead_age"))), contact_method=str(slot("lead_contact_method")),
         contact_detail=str(slot("lead_contact_detail")), outcode=outcode, postcode=full,
         interests=interest_codes(careers_content(), str(slot("lead_interest") or "")),
-        channel=channel_of(tracker), campaign_code=campaign_of(tracker),
+        channel=channel_name(tracker), campaign_code=campaign_of(tracker),
         wants_callback=wants_callback(bool(slot("lead_callback")), slot("lead_contact_method")),
         shown_vacancy_ids=[int(i) for i in slot("vacancies_shown") or []],
     )

@@ -18,14 +18,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot import buttons, render, texts
-from bot.conversation import send_html
+from bot import render, texts
+from bot.conversation import talk
 from bot.handlers import mark_choice, still_offered
-from bot.replies import sender_of
-from bot.services import services
 from carecareers.delivery.telegram import DEAD_CHAT_HINTS
-from carecareers.threads import close_thread
 from carecareers.threads.delivery import Delivery, claim_due, record_failure, record_sent
+from carecareers.threads.replies import thread_buttons
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +39,9 @@ def message_html(delivery: Delivery) -> str:
 
 
 def thread_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(texts.BACK_TO_ASSISTANT, callback_data=buttons.THREAD_ASSISTANT)],
-        [InlineKeyboardButton(texts.END_ADVISER_CHAT, callback_data=buttons.THREAD_END)],
-    ])
+    """The two buttons that close the thread, one a row; they call back with their payload."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b["title"], callback_data=b["payload"])]
+                                 for b in thread_buttons()])
 
 
 async def deliver(bot: Bot, sessions: sessionmaker[Session], delivery: Delivery) -> str:
@@ -113,21 +110,13 @@ async def stop_draining(application: Application) -> None:  # type: ignore[type-
             await task
 
 
-def _close(sessions: sessionmaker[Session], sender_id: str, by: str) -> bool:
-    with sessions() as session, session.begin():
-        return close_thread(session, sender_id, by)
-
-
 async def on_thread_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """'Talk to the assistant again' or 'End chat with adviser': close the conversation."""
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and chat is not None
+    """'Talk to the assistant again' or 'End chat with adviser': the relay closes the thread."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
     if not still_offered(query):
         await query.answer(texts.ALREADY_CHOSEN)
         return
     await query.answer()
     await mark_choice(query)
-    by = "assistant" if query.data == buttons.THREAD_ASSISTANT else "person"
-    await asyncio.to_thread(_close, services(context).sessions, sender_of(update, context), by)
-    reply = texts.BACK_WITH_ASSISTANT if by == "assistant" else texts.ADVISER_CHAT_ENDED
-    await send_html(context.bot, chat.id, render.escape(reply))
+    await talk(update, context, query.data)

@@ -10,7 +10,6 @@ from telegram.ext import ContextTypes
 
 from bot import buttons, render, texts
 from bot.conversation import send_html, talk
-from bot.replies import to_open_thread
 from carecareers.conversation.rasa_client import clean_user_text
 
 logger = logging.getLogger(__name__)
@@ -19,15 +18,14 @@ LOCATION_DECIMALS = 2  # about 1 km: enough to find jobs nearby, no more
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Relay typed text to Rasa, cleaned so it cannot trigger an intent directly."""
+    """Relay typed text: to Rasa, cleaned so it cannot trigger an intent directly, or to
+    the person's open adviser thread as typed (the relay's rule)."""
     assert update.message is not None and update.effective_chat is not None
     text = clean_user_text(update.message.text or "")
     if not text:
         await send_html(context.bot, update.effective_chat.id, render.escape(texts.EMPTY_TEXT))
         return
-    if await to_open_thread(update, context, update.message.text or ""):
-        return  # the adviser reads it on the dashboard (rule: docs/adviser-conversations.md)
-    await talk(update, context, text)
+    await talk(update, context, text, said=update.message.text or "")
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

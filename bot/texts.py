@@ -32,13 +32,3 @@ ADVISER_MESSAGE = (
     "💬 <b>{name}</b> from <b>{organisation}</b> wrote to you:\n\n{text}\n\n"
     "<i>Reply here and {name} will see it.</i>"
 )
-BACK_TO_ASSISTANT = "Talk to the assistant again"
-END_ADVISER_CHAT = "End chat with adviser"
-BACK_WITH_ASSISTANT = (
-    "OK, you're talking to the assistant again. Ask me anything about care careers. "
-    "If the adviser writes again, you'll see it here."
-)
-ADVISER_CHAT_ENDED = (
-    "OK, I've ended your chat with the adviser. They can still write to you here. "
-    "You can use /forget to delete your details."
-)

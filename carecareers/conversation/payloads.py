@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from carecareers.conversation.buttons import ANSWER_PREFIX
+
 VACANCY = "vacancy"
 ERASED_MARKER: Mapping[str, str] = {"type": "conversation_erased"}
 FORM_ANSWERS_FORGOTTEN: Mapping[str, str] = {"type": "form_answers_forgotten"}
@@ -58,14 +60,14 @@ def forgets_form_answers(custom: Mapping[str, Any] | None) -> bool:
 
 
 def asks_for_alert_chat(custom: Mapping[str, Any] | None) -> bool:
-    """True for the reply that says a Telegram job alert was agreed: the relay attaches
+    """True for the reply that says a job alert in the chat was agreed: the relay attaches
     the person's chat to it, as only the front end knows the chat."""
     return bool(custom) and custom.get("type") == ALERT_CHAT_MARKER["type"]  # type: ignore[union-attr]
 
 
 def asks_for_booking_chat(custom: Mapping[str, Any] | None) -> bool:
-    """True for the reply that says a place was booked on Telegram: the relay attaches the
-    person's chat to the booking, for its reminder and any change notices."""
+    """True for the reply that says a place was booked in a chat that delivers later: the
+    relay attaches the person's chat to the booking, for its reminder and change notices."""
     return bool(custom) and custom.get("type") == BOOKING_CHAT_MARKER["type"]  # type: ignore[union-attr]
 
 
@@ -76,7 +78,7 @@ def is_marker(custom: Mapping[str, Any] | None) -> bool:
 
 def form_answer_payload(answer: str) -> str:
     """A button payload that fills the form's current question with `answer`, whatever NLU says."""
-    return "/inform" + json.dumps({"form_answer": answer}, separators=(",", ":"))
+    return ANSWER_PREFIX + json.dumps({"form_answer": answer}, separators=(",", ":"))
 
 
 def form_answer_button(title: str, answer: str) -> dict[str, str]:
@@ -92,4 +94,4 @@ def consent_button(title: str, given: bool) -> dict[str, str]:
     """A button of the consent question: the only kind of button that can answer it."""
     answer = CONSENT_GIVEN if given else CONSENT_REFUSED
     return {"title": title,
-            "payload": "/inform" + json.dumps({CONSENT_ENTITY: answer}, separators=(",", ":"))}
+            "payload": ANSWER_PREFIX + json.dumps({CONSENT_ENTITY: answer}, separators=(",", ":"))}

@@ -1,7 +1,8 @@
-"""One chat turn, the same for every front end: attribute, ask Rasa, erase, fall back.
+"""One chat turn, the same for every channel: attribute, ask Rasa, erase, fall back.
 
-The web chat and the Telegram bot parse what arrived, call `Relay.take`, and render the
-replies it returns; every rule of a turn lives here once.
+Each channel's front end (content/channels.yml) parses what arrived, calls `Relay.take`,
+and renders the replies it returns; every rule of a turn lives here once, including where
+typed text goes while the person has an open adviser thread.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from carecareers.alerts.subscriptions import link_telegram_chat
 from carecareers.campaigns.service import record_message
+from carecareers.channels import channel_named
 from carecareers.conversation.payloads import (
     asks_for_alert_chat,
     asks_for_booking_chat,
@@ -29,10 +31,10 @@ from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
 from carecareers.conversation.tracker_events import ErasureFailed
 from carecareers.events.bookings import link_telegram_chat as link_booking_chat
 from carecareers.threads.messages import remember_telegram_chat
+from carecareers.threads.replies import ThreadAnswer, end_thread, is_thread_choice, take_reply
 
 logger = logging.getLogger(__name__)
 
-CHANNELS = ("web", "telegram")
 UNAVAILABLE_TEXT = "Sorry, I can't answer right now. Please try again in a minute."
 # Rasa answers nothing at all when a turn fails inside it (an action server that is down, a
 # tracker store that dropped its connection): say so kindly rather than stay silent.
@@ -50,7 +52,9 @@ class Turn:
     """What arrived from one person: typed text or a button's payload, and where from.
 
     `from_person` is False for what a front end sends on its own (the web page's greeting):
-    such a turn is not counted for the campaign and gets no fallback reply.
+    such a turn is not counted for the campaign and gets no fallback reply. `said` is what
+    the person typed, as typed, when they typed it (None for a button, a command or a shared
+    location): while they have an open adviser thread, it goes there instead of to Rasa.
     """
 
     sender_id: str
@@ -60,6 +64,7 @@ class Turn:
     from_person: bool = True
     extra_metadata: Mapping[str, Any] = field(default_factory=dict)
     if_silent: str | None = None
+    said: str | None = None
     chat_id: int | None = None  # Telegram's chat: never sent to Rasa; kept only for alerts
 
     def metadata(self) -> dict[str, Any]:
@@ -76,27 +81,36 @@ class TurnResult:
     answered: bool = True  # False when Rasa could not be reached
     erased: bool = False  # the conversation was erased: a front end forgets what it holds
     fell_back: bool = False  # Rasa answered nothing; the replies are the relay's own
+    in_thread: bool = False  # the turn went to the person's adviser thread, not to Rasa
 
     @property
     def moved_on(self) -> bool:
         """True when Rasa took the turn: the buttons offered before no longer answer it."""
-        return self.answered and not self.fell_back
+        return self.answered and not self.fell_back and not self.in_thread
 
 
 class Relay:
     """Take chat turns for one front end process."""
 
     def __init__(self, rasa: RasaSender, tracker_store_url: str,
-                 sessions: sessionmaker[Session] | None = None) -> None:
+                 sessions: sessionmaker[Session] | None = None,
+                 dashboard_url: str = "") -> None:
         if not tracker_store_url:
             raise ValueError("the relay needs the tracker store to erase conversations")
         self._rasa = rasa
         self._tracker_store_url = tracker_store_url
         self._sessions = sessions
+        self._dashboard_url = dashboard_url  # PUBLIC_BASE_URL: links in notices to advisers
 
     async def take(self, turn: Turn) -> TurnResult:
-        if turn.channel not in CHANNELS:
+        channel = channel_named(turn.channel)
+        if channel is None:
             raise ValueError(f"unknown channel {turn.channel!r}")
+        if turn.from_person and (turn.said is not None or is_thread_choice(turn.message)):
+            answer = await asyncio.to_thread(self._to_thread, turn, channel.delivers_later)
+            if answer is not None:
+                return TurnResult([BotMessage(text=answer.text, buttons=list(answer.buttons))]
+                                  if answer.text else [], in_thread=True)
         if turn.from_person:
             await asyncio.to_thread(self._attribute, turn)
         try:
@@ -118,6 +132,25 @@ class Relay:
         if not shown and (turn.from_person or turn.if_silent):
             return TurnResult([self._fallback(turn)], erased=erased, fell_back=not erased)
         return TurnResult(shown, erased=erased)
+
+    def _to_thread(self, turn: Turn, delivers_later: bool) -> ThreadAnswer | None:
+        """Give the turn to the person's adviser thread; None when it is not the thread's.
+
+        Typed text goes to an open thread; a thread button closes it. A database error
+        leaves typed text to Rasa, and answers a thread button with the kind fallback.
+        """
+        failed = None if turn.said is not None else ThreadAnswer(NO_REPLY_TEXT)
+        if self._sessions is None:
+            return failed
+        try:
+            with self._sessions() as session, session.begin():
+                if turn.said is None:
+                    return end_thread(session, turn.sender_id, turn.message)
+                return take_reply(session, turn.sender_id, turn.said, self._dashboard_url,
+                                  shown_later=not delivers_later)
+        except SQLAlchemyError as exc:
+            logger.warning("could not check for an adviser thread: %s", type(exc).__name__)
+            return failed
 
     def _attribute(self, turn: Turn) -> None:
         """Count the person's message for the campaign funnel, as soon as it arrives.

@@ -20,7 +20,7 @@ KIND = "thread_reply_notice"
 LEAD_HEADER = "X-Care-Careers-Lead"
 NOTICE_EVERY = timedelta(hours=1)
 SUBJECT = "A new reply on the Care Careers dashboard"
-BODY = ("Someone you wrote to in Telegram has replied.\n\n"
+BODY = ("Someone you wrote to in the chat has replied.\n\n"
         "Read it on the dashboard: {link}\n\n"
         "You get this email at most once an hour for each person.")
 

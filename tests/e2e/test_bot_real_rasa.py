@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from bot import buttons, texts
 from carecareers.conversation.relay import UNAVAILABLE_TEXT
-from carecareers.conversation.senders import telegram_sender
+from bot.conversation import telegram_sender
 from carecareers.models import Campaign, Lead
 from carecareers.runtime.demo import DEMO_CAMPAIGN_CODE
 from tests.e2e.conftest import Stack

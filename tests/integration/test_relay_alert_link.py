@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from carecareers.alerts import TELEGRAM_LINK_MARKER, request_telegram_alert
+from carecareers.alerts import request_telegram_alert
+from carecareers.conversation.payloads import ALERT_CHAT_MARKER
 from carecareers.conversation.rasa_client import BotMessage
 from carecareers.conversation.relay import Relay, Turn
 from carecareers.models import JobAlert
@@ -29,7 +30,7 @@ async def test_the_marker_links_the_chat_and_is_not_shown(engine: Engine, tmp_pa
         with factory() as session, session.begin():
             alert_id = request_telegram_alert(session, sender_id="tg-link", criteria=criteria(),
                                               consent=consent("telegram")).alert.id
-        rasa = AnsweringRasa([BotMessage(custom=dict(TELEGRAM_LINK_MARKER)),
+        rasa = AnsweringRasa([BotMessage(custom=dict(ALERT_CHAT_MARKER)),
                               BotMessage(text="Done! I'll message you here.")])
         relay = Relay(rasa, f"sqlite:///{tmp_path / 'tracker.db'}", factory)
 

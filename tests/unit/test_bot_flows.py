@@ -18,9 +18,9 @@ from telegram.request import BaseRequest, RequestData
 
 from bot import buttons, commands, texts
 from bot.app import build_application
+from bot.conversation import telegram_sender
 from carecareers.campaigns.service import create_campaign
 from carecareers.conversation.relay import UNAVAILABLE_TEXT
-from carecareers.conversation.senders import telegram_sender
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Conversation

@@ -12,10 +12,11 @@ from sqlalchemy.exc import OperationalError
 from telegram import Update
 
 from bot.app import build_application
+from bot.conversation import telegram_sender
 from carecareers.campaigns.service import create_campaign
 from carecareers.conversation.payloads import ERASED_MARKER
 from carecareers.conversation.relay import NO_REPLY_TEXT, UNAVAILABLE_TEXT, Relay, Turn
-from carecareers.conversation.senders import new_web_sender, telegram_sender
+from carecareers.conversation.senders import new_web_sender
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Campaign, Conversation

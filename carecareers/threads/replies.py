@@ -1,0 +1,75 @@
+"""The person's side of an adviser thread, the same in every channel; the relay calls it.
+
+While a thread is open, what the person types reaches the thread and only the thread
+(docs/adviser-conversations.md): the adviser reads it on the dashboard and the assistant
+does not answer it. Two buttons, offered with adviser messages, close the thread: "Talk to
+the assistant again" and "End chat with adviser". A channel that shows adviser messages
+only when the person opens the chat again (the web chat) also says, after each reply,
+where it went, with the two buttons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from carecareers.settings import PROJECT_ROOT
+from carecareers.threads.messages import close_thread, record_reply
+from carecareers.threads.notices import notify_advisers
+
+WORDS_FILE = PROJECT_ROOT / "content" / "adviser_threads.yml"
+BACK_TO_ASSISTANT = "thread:assistant"
+END_THREAD = "thread:end"
+
+
+@dataclass(frozen=True)
+class ThreadAnswer:
+    """What the relay says for a turn that belonged to the thread: words and buttons."""
+
+    text: str | None = None
+    buttons: tuple[dict[str, str], ...] = ()
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def thread_buttons() -> list[dict[str, str]]:
+    """The two buttons that close the thread, as Rasa-style buttons ({title, payload})."""
+    titles = _words()["buttons"]
+    return [{"title": titles["back_to_assistant"], "payload": BACK_TO_ASSISTANT},
+            {"title": titles["end"], "payload": END_THREAD}]
+
+
+def is_thread_choice(payload: str) -> bool:
+    """True for the payload of one of the two buttons that close the thread."""
+    return payload in (BACK_TO_ASSISTANT, END_THREAD)
+
+
+def take_reply(session: Session, sender_id: str, said: str, dashboard_url: str,
+               shown_later: bool) -> ThreadAnswer | None:
+    """Put typed text in the person's open thread and tell its advisers; None if none is open.
+
+    `shown_later`: the channel shows adviser messages only when the chat is opened again,
+    so the person is told where their reply went.
+    """
+    reply = record_reply(session, sender_id, said)
+    if reply is None:
+        return None
+    notify_advisers(session, reply, dashboard_url)
+    if not shown_later:
+        return ThreadAnswer()
+    return ThreadAnswer(_words()["passed_on"], tuple(thread_buttons()))
+
+
+def end_thread(session: Session, sender_id: str, choice: str) -> ThreadAnswer:
+    """Close the person's thread as they chose: back to the assistant, or ended."""
+    back = choice == BACK_TO_ASSISTANT
+    close_thread(session, sender_id, "assistant" if back else "person")
+    return ThreadAnswer(_words()["back_to_assistant" if back else "ended"])
