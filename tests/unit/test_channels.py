@@ -12,6 +12,7 @@ from carecareers import channels
 from carecareers.campaigns.service import channel_links
 from carecareers.channels import ChannelsInvalid, channel_named, load_channels, registered
 from carecareers.conversation.relay import Relay, Turn
+from carecareers.conversation.senders import new_web_sender
 from carecareers.runtime import status
 from carecareers.runtime.launcher import _announce, product_parts
 from tests.conftest import make_settings
@@ -32,6 +33,8 @@ def test_the_registry_knows_each_channel_by_what_it_can_do() -> None:
 
 
 def test_every_channel_has_its_own_sender_prefix() -> None:
+    web = channel_named("web")
+    assert web is not None and new_web_sender().startswith(web.sender_prefix)
     prefixes = [c.sender_prefix for c in registered()]
     assert all(prefixes) and len(set(prefixes)) == len(prefixes)
     assert not any(a != b and a.startswith(b) for a in prefixes for b in prefixes)
