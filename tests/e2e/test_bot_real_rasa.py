@@ -29,8 +29,8 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from bot import buttons, texts
-from carecareers.conversation.relay import UNAVAILABLE_TEXT
 from bot.conversation import telegram_sender
+from carecareers.conversation.relay import UNAVAILABLE_TEXT
 from carecareers.models import Campaign, Lead
 from carecareers.runtime.demo import DEMO_CAMPAIGN_CODE
 from tests.e2e.conftest import Stack
