@@ -43,7 +43,7 @@ from carecareers.conversation.payloads import (
     consent_button,
 )
 from carecareers.conversation.payloads import form_answer_button as answer_button
-from carecareers.leads.validation import InvalidAnswer, parse_age, parse_email
+from carecareers.forms.validation import InvalidAnswer, parse_age, parse_email
 from carecareers.settings import get_settings
 
 logger = logging.getLogger(__name__)

@@ -31,7 +31,7 @@ from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
 from carecareers.conversation.tracker_events import ErasureFailed
 from carecareers.events.bookings import link_telegram_chat as link_booking_chat
 from carecareers.threads.messages import remember_telegram_chat
-from carecareers.threads.replies import ThreadAnswer, end_thread, is_thread_choice, take_reply
+from carecareers.topics import PersonTurn, TurnAnswer, turn_payloads, turn_takers
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +81,12 @@ class TurnResult:
     answered: bool = True  # False when Rasa could not be reached
     erased: bool = False  # the conversation was erased: a front end forgets what it holds
     fell_back: bool = False  # Rasa answered nothing; the replies are the relay's own
-    in_thread: bool = False  # the turn went to the person's adviser thread, not to Rasa
+    taken_by_topic: bool = False  # a topic took the turn (an adviser thread), not Rasa
 
     @property
     def moved_on(self) -> bool:
         """True when Rasa took the turn: the buttons offered before no longer answer it."""
-        return self.answered and not self.fell_back and not self.in_thread
+        return self.answered and not self.fell_back and not self.taken_by_topic
 
 
 class Relay:
@@ -106,11 +106,11 @@ class Relay:
         channel = channel_named(turn.channel)
         if channel is None:
             raise ValueError(f"unknown channel {turn.channel!r}")
-        if turn.from_person and (turn.said is not None or is_thread_choice(turn.message)):
-            answer = await asyncio.to_thread(self._to_thread, turn, channel.delivers_later)
+        if turn.from_person and (turn.said is not None or turn.message in turn_payloads()):
+            answer = await asyncio.to_thread(self._to_topics, turn, channel.delivers_later)
             if answer is not None:
-                return TurnResult([BotMessage(text=answer.text, buttons=list(answer.buttons))]
-                                  if answer.text else [], in_thread=True)
+                shown = [BotMessage(text=answer.text, buttons=[dict(b) for b in answer.buttons])]
+                return TurnResult(shown if answer.text else [], taken_by_topic=True)
         if turn.from_person:
             await asyncio.to_thread(self._attribute, turn)
         try:
@@ -133,23 +133,23 @@ class Relay:
             return TurnResult([self._fallback(turn)], erased=erased, fell_back=not erased)
         return TurnResult(shown, erased=erased)
 
-    def _to_thread(self, turn: Turn, delivers_later: bool) -> ThreadAnswer | None:
-        """Give the turn to the person's adviser thread; None when it is not the thread's.
+    def _to_topics(self, turn: Turn, delivers_later: bool) -> TurnAnswer | None:
+        """Offer the turn to the topics that take turns before Rasa (an open adviser thread
+        takes typed text, and its buttons); None when none takes it.
 
-        Typed text goes to an open thread; a thread button closes it. A database error
-        leaves typed text to Rasa, and answers a thread button with the kind fallback.
+        A database error leaves typed text to Rasa, and answers a topic's button kindly.
         """
-        failed = None if turn.said is not None else ThreadAnswer(NO_REPLY_TEXT)
+        failed = None if turn.said is not None else TurnAnswer(NO_REPLY_TEXT)
         if self._sessions is None:
             return failed
+        person = PersonTurn(turn.sender_id, turn.message, turn.said, delivers_later,
+                            self._dashboard_url)
         try:
             with self._sessions() as session, session.begin():
-                if turn.said is None:
-                    return end_thread(session, turn.sender_id, turn.message)
-                return take_reply(session, turn.sender_id, turn.said, self._dashboard_url,
-                                  shown_later=not delivers_later)
+                return next((answer for take in turn_takers()
+                             if (answer := take(session, person)) is not None), None)
         except SQLAlchemyError as exc:
-            logger.warning("could not check for an adviser thread: %s", type(exc).__name__)
+            logger.warning("could not offer a turn to the topics: %s", type(exc).__name__)
             return failed
 
     def _attribute(self, turn: Turn) -> None:

@@ -1,16 +1,16 @@
-"""The person's side of an adviser thread, the same in every channel; the relay calls it.
+"""The person's side of an adviser thread, the same in every channel, before Rasa is asked.
 
 While a thread is open, what the person types reaches the thread and only the thread
 (docs/adviser-conversations.md): the adviser reads it on the dashboard and the assistant
 does not answer it. Two buttons, offered with adviser messages, close the thread: "Talk to
 the assistant again" and "End chat with adviser". A channel that shows adviser messages
 only when the person opens the chat again (the web chat) also says, after each reply,
-where it went, with the two buttons.
+where it went, with the two buttons. The threads topic registers `take_turn`, which the
+relay offers every person's turn (carecareers/topics.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -20,18 +20,11 @@ from sqlalchemy.orm import Session
 from carecareers.settings import PROJECT_ROOT
 from carecareers.threads.messages import close_thread, record_reply
 from carecareers.threads.notices import notify_advisers
+from carecareers.topics import PersonTurn, TurnAnswer
 
 WORDS_FILE = PROJECT_ROOT / "content" / "adviser_threads.yml"
 BACK_TO_ASSISTANT = "thread:assistant"
 END_THREAD = "thread:end"
-
-
-@dataclass(frozen=True)
-class ThreadAnswer:
-    """What the relay says for a turn that belonged to the thread: words and buttons."""
-
-    text: str | None = None
-    buttons: tuple[dict[str, str], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -52,8 +45,18 @@ def is_thread_choice(payload: str) -> bool:
     return payload in (BACK_TO_ASSISTANT, END_THREAD)
 
 
+def take_turn(session: Session, turn: PersonTurn) -> TurnAnswer | None:
+    """Take typed text into the person's open thread, or close it on a thread button; None
+    when the turn is not the thread's."""
+    if turn.said is None:
+        return end_thread(session, turn.sender_id, turn.message) if is_thread_choice(
+            turn.message) else None
+    return take_reply(session, turn.sender_id, turn.said, turn.dashboard_url,
+                      shown_later=not turn.delivers_later)
+
+
 def take_reply(session: Session, sender_id: str, said: str, dashboard_url: str,
-               shown_later: bool) -> ThreadAnswer | None:
+               shown_later: bool) -> TurnAnswer | None:
     """Put typed text in the person's open thread and tell its advisers; None if none is open.
 
     `shown_later`: the channel shows adviser messages only when the chat is opened again,
@@ -64,12 +67,12 @@ def take_reply(session: Session, sender_id: str, said: str, dashboard_url: str,
         return None
     notify_advisers(session, reply, dashboard_url)
     if not shown_later:
-        return ThreadAnswer()
-    return ThreadAnswer(_words()["passed_on"], tuple(thread_buttons()))
+        return TurnAnswer()
+    return TurnAnswer(_words()["passed_on"], tuple(thread_buttons()))
 
 
-def end_thread(session: Session, sender_id: str, choice: str) -> ThreadAnswer:
+def end_thread(session: Session, sender_id: str, choice: str) -> TurnAnswer:
     """Close the person's thread as they chose: back to the assistant, or ended."""
     back = choice == BACK_TO_ASSISTANT
     close_thread(session, sender_id, "assistant" if back else "person")
-    return ThreadAnswer(_words()["back_to_assistant" if back else "ended"])
+    return TurnAnswer(_words()["back_to_assistant" if back else "ended"])

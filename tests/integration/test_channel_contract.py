@@ -162,12 +162,12 @@ def test_a_reply_to_an_adviser_reaches_the_thread(person: FrontEnd, database: An
         send_message(session, lead, make_adviser(session, "priya.shah@example.org"),
                      "Hi Sam, shall we talk about Tuesday's open day?", "the Partnership")
     tapped = person.run(ActionAskLeadContactMethod())  # buttons still reach the assistant
-    assert not tapped.in_thread and tapped.replies
+    assert not tapped.taken_by_topic and tapped.replies
     asked_before = len(person.rasa.fake.requests)
 
     reply = person.take("yes please, after school", said="yes please, after school")
 
-    assert reply.in_thread and reply.answered and not reply.moved_on
+    assert reply.taken_by_topic and reply.answered and not reply.moved_on
     assert len(person.rasa.fake.requests) == asked_before  # the assistant does not answer it
     assert one(database, lambda s: s.scalars(select(ThreadMessage.text).where(
         ThreadMessage.direction == "from_person")).all()) == ["yes please, after school"]
@@ -181,10 +181,10 @@ def test_a_reply_to_an_adviser_reaches_the_thread(person: FrontEnd, database: An
         assert passed_on.buttons == thread_buttons()
 
     back = person.take(BACK_TO_ASSISTANT)
-    assert back.in_thread and "talking to the assistant again" in texts(back)
+    assert back.taken_by_topic and "talking to the assistant again" in texts(back)
     assert one(database, lambda s: s.scalar(select(AdviserThread.status))) == "closed"
     person.rasa.script["/ask_contact"] = (ActionAskLeadContactMethod(), {})
-    assert not person.take("/ask_contact", said="what jobs are there").in_thread
+    assert not person.take("/ask_contact", said="what jobs are there").taken_by_topic
 
 
 def test_an_erasure(person: FrontEnd, database: Any) -> None:  # noqa: F811

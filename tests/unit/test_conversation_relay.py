@@ -168,9 +168,9 @@ async def test_a_database_failure_leaves_typed_text_to_rasa_and_a_thread_button_
     broken = session_factory(make_engine(f"sqlite:///{tmp_path / 'never-migrated.db'}"))
     relay = Relay(rasa.client(), f"sqlite:///{tmp_path / 't.db'}", broken)
     typed = await relay.take(Turn("s1", "hello", "web", said="hello"))
-    assert not typed.in_thread and typed.replies[0].text == "Hi! Ask me about care jobs."
+    assert not typed.taken_by_topic and typed.replies[0].text == "Hi! Ask me about care jobs."
     pressed = await relay.take(Turn("s1", BACK_TO_ASSISTANT, "telegram"))
-    assert pressed.in_thread and [r.text for r in pressed.replies] == [NO_REPLY_TEXT]
+    assert pressed.taken_by_topic and [r.text for r in pressed.replies] == [NO_REPLY_TEXT]
     assert rasa.messages == ["hello"]  # a thread button never reaches Rasa
 
 
