@@ -18,9 +18,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot import render, texts
+from bot import render
 from bot.conversation import talk
 from bot.handlers import mark_choice, still_offered
+from carecareers import catalogue
 from carecareers.delivery.telegram import DEAD_CHAT_HINTS
 from carecareers.threads.delivery import Delivery, claim_due, record_failure, record_sent
 from carecareers.threads.replies import thread_buttons
@@ -33,21 +34,22 @@ TASK_KEY = "adviser_messages_task"
 
 def message_html(delivery: Delivery) -> str:
     """The message as the person sees it: who wrote it, where they work, then their words."""
-    return texts.ADVISER_MESSAGE.format(name=render.escape(delivery.sender_name),
-                                        organisation=render.escape(delivery.organisation),
-                                        text=render.escape(delivery.text))
+    return catalogue.text("bot.adviser.message", name=render.escape(delivery.sender_name),
+                          organisation=render.escape(delivery.organisation),
+                          text=render.escape(delivery.text))
 
 
 def thread_keyboard() -> InlineKeyboardMarkup:
     """The two buttons that close the thread, one a row; they call back with their payload."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b["title"], callback_data=b["payload"])]
-                                 for b in thread_buttons()])
+    rows = [(button["title"], button["payload"]) for button in thread_buttons()]
+    return InlineKeyboardMarkup([[InlineKeyboardButton(title, callback_data=payload)]
+                                 for title, payload in rows])
 
 
 async def deliver(bot: Bot, sessions: sessionmaker[Session], delivery: Delivery) -> str:
     """Send one adviser message; return its state (sent, pending again, failed, blocked)."""
     try:
-        await bot.send_message(int(delivery.chat_id), message_html(delivery),
+        await bot.send_message(int(delivery.address), message_html(delivery),
                                parse_mode=ParseMode.HTML, reply_markup=thread_keyboard())
     except Forbidden:
         return await _failed(sessions, delivery, "the bot was blocked", blocked=True)
@@ -115,7 +117,7 @@ async def on_thread_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query = update.callback_query
     assert query is not None and query.data is not None
     if not still_offered(query):
-        await query.answer(texts.ALREADY_CHOSEN)
+        await query.answer(catalogue.text("bot.buttons.already_chosen"))
         return
     await query.answer()
     await mark_choice(query)

@@ -31,22 +31,20 @@ class ContactMethod:
     """A way of being contacted that a channel adds to the interest form."""
 
     answer: str  # the contact method the lead records
-    button: str
-    question: str  # asks for the detail (an account name, say)
+    methods_question: str  # the domain response asking how, with this way among the buttons
+    detail_question: str  # the domain response asking for the detail (an account name, say)
 
 
 @dataclass(frozen=True)
 class Link:
-    """A link that opens the channel from elsewhere (the web chat page, a poster)."""
+    """A link that opens the channel from elsewhere (the web chat page, a poster); its words
+    are the catalogue's, under `web.channels.<name>` (continue, elsewhere, find_us,
+    account_shown)."""
 
     account_setting: str  # the setting that holds the account the link opens
     account_pattern: re.Pattern[str]
     url: str  # with {account}
     campaign_url: str  # with {account} and {campaign}
-    continue_text: str
-    elsewhere: str  # "chat with us on ..."
-    find_us: str  # with {account} and {url}
-    account_shown: str  # with {account}
 
 
 @dataclass(frozen=True)
@@ -95,15 +93,15 @@ def _channel(name: str, entry: dict[str, Any], path: Path) -> Channel:
 def _contact_method(entry: dict[str, Any] | None) -> ContactMethod | None:
     if not entry:
         return None
-    return ContactMethod(str(entry["answer"]), str(entry["button"]), str(entry["question"]))
+    return ContactMethod(str(entry["answer"]), str(entry["methods_question"]),
+                         str(entry["detail_question"]))
 
 
 def _link(entry: dict[str, Any] | None) -> Link | None:
     if not entry:
         return None
     return Link(str(entry["account_setting"]), re.compile(str(entry["account_pattern"])),
-                str(entry["url"]), str(entry["campaign_url"]), str(entry["continue"]),
-                str(entry["elsewhere"]), str(entry["find_us"]), str(entry["account_shown"]))
+                str(entry["url"]), str(entry["campaign_url"]))
 
 
 def _process(entry: dict[str, Any] | None) -> Process | None:

@@ -22,8 +22,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
+from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from carecareers.settings import Settings
 
@@ -98,6 +99,8 @@ class Topic:
     - intents: the intents it answers, with the action that answers each.
     - takes_turn: offered each person's typed text, and each button whose payload is among
       its turn_payloads, before Rasa; a TurnAnswer takes the turn, None leaves it to Rasa.
+    - people: the sender-id columns of the records it keeps about people; while someone has
+      such a record, how they can be reached is kept however long they are silent.
     """
 
     name: str
@@ -108,6 +111,7 @@ class Topic:
     intents: Mapping[str, str] = field(default_factory=dict)
     takes_turn: TurnTaker | None = None
     turn_payloads: frozenset[str] = frozenset()
+    people: tuple[QueryableAttribute[Any], ...] = ()
 
 
 _registered: dict[str, Topic] = {}
@@ -158,6 +162,11 @@ def turn_takers() -> list[TurnTaker]:
 def turn_payloads() -> frozenset[str]:
     """The button payloads a topic answers itself: they never reach Rasa."""
     return frozenset(payload for topic in installed() for payload in topic.turn_payloads)
+
+
+def kept_people() -> tuple[QueryableAttribute[Any], ...]:
+    """The sender-id columns of every record a topic keeps about people."""
+    return tuple(column for topic in installed() for column in topic.people)
 
 
 def answering(intent: str) -> str | None:

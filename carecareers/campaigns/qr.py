@@ -22,6 +22,7 @@ from carecareers.campaigns.service import (
     channel_links,
     describe_dates,
 )
+from carecareers.catalogue import template_globals, text
 from carecareers.models import Campaign
 from carecareers.settings import PROJECT_ROOT, Settings
 
@@ -31,7 +32,6 @@ MIN_PRINT_MM = 60.0
 PNG_DPI = 300
 POSTER_QR_MM = 80
 TEMPLATES = PROJECT_ROOT / "web" / "templates"
-HEADLINE = "Thinking about a job in care?"
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class PosterDetails:
     """What a poster says besides its QR code."""
 
     url: str
-    headline: str = HEADLINE
+    headline: str | None = None  # None: the catalogue's (web.poster.headline)
     place: str | None = None
     dates: str | None = None
     elsewhere: tuple[ChannelLink, ...] = ()  # the other channels people can chat in
@@ -80,7 +80,7 @@ def qr_svg(url: str) -> str:
     code = make_qr(url)
     out = io.BytesIO()
     code.save(out, kind="svg", scale=1, border=QUIET_ZONE, omitsize=True, dark="#000",
-              light="#fff", title=f"QR code for {url}")
+              light="#fff", title=text("web.poster.qr_title", url=url))
     width = f"{svg_width_mm(code):g}mm"
     return out.getvalue().decode("utf-8").replace(
         "<svg ", f'<svg width="{width}" height="{width}" ', 1)
@@ -89,21 +89,25 @@ def qr_svg(url: str) -> str:
 def qr_svg_inline(url: str) -> Markup:
     """The QR code as an <svg> element to put in a page; size it with CSS."""
     svg = make_qr(url).svg_inline(scale=1, border=QUIET_ZONE, omitsize=True, dark="#000",
-                                  light="#fff", svgclass="qr", title=f"QR code for {url}")
-    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code" ', 1))
+                                  light="#fff", svgclass="qr",
+                                  title=text("web.poster.qr_title", url=url))
+    label = escape(text("web.poster.qr_label"))
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
 
 
 @lru_cache(maxsize=1)
 def _templates() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES),
-                       autoescape=select_autoescape(default=True))
+    env = Environment(loader=FileSystemLoader(TEMPLATES),
+                      autoescape=select_autoescape(default=True))
+    env.globals.update(template_globals())
+    return env
 
 
 def find_us(link: ChannelLink) -> Markup:
     """'Prefer <channel>? Search for <account> or open <link>', the account bold, the link live."""
-    return Markup(escape(link.words.find_us)).format(
-        account=Markup("<strong>{}</strong>").format(link.shown_account),
-        url=Markup('<a href="{}">{}</a>').format(link.url, link.url.removeprefix("https://")))
+    return link.words(
+        "find_us", account=Markup("<strong>{}</strong>").format(link.shown_account),
+        link=Markup('<a href="{}">{}</a>').format(link.url, link.url.removeprefix("https://")))
 
 
 def poster_html(details: PosterDetails) -> str:
@@ -120,7 +124,7 @@ def campaign_poster_details(campaign: Campaign, settings: Settings) -> PosterDet
         place=campaign.place,
         dates=describe_dates(campaign.starts_on, campaign.ends_on),
         elsewhere=tuple(channel_links(settings, campaign.code)),
-        privacy_url=settings.public_base_url.rstrip("/") + "/privacy",
+        privacy_url=settings.privacy_url,
     )
 
 

@@ -11,13 +11,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from carecareers.channels import Channel, Link, registered
+from carecareers.catalogue import markup, text
+from carecareers.channels import Channel, registered
 from carecareers.models import Booking, Campaign, CampaignVisit, CheckIn, Conversation, Event, Lead
 from carecareers.models.base import utcnow
 from carecareers.settings import Settings
@@ -125,15 +128,14 @@ class ChannelLink:
     url: str
     account: str  # the account the link opens, as people would search for it
 
-    @property
-    def words(self) -> Link:
-        """What the chat page and posters say about the link (content/channels.yml)."""
-        assert self.channel.link is not None
-        return self.channel.link
+    def words(self, key: str, /, **values: Any) -> Markup:
+        """What the chat page and posters say about the link, for an HTML page: the
+        catalogue's web.channels.<channel>.<key> (continue, elsewhere, find_us)."""
+        return markup(f"web.channels.{self.channel.name}.{key}", **values)
 
     @property
     def shown_account(self) -> str:
-        return self.words.account_shown.format(account=self.account)
+        return text(f"web.channels.{self.channel.name}.account_shown", account=self.account)
 
 
 def channel_link(channel: Channel, account: str, code: str | None = None) -> ChannelLink | None:

@@ -16,10 +16,7 @@ from carecareers.conversation.buttons import ANSWER_PREFIX
 VACANCY = "vacancy"
 ERASED_MARKER: Mapping[str, str] = {"type": "conversation_erased"}
 FORM_ANSWERS_FORGOTTEN: Mapping[str, str] = {"type": "form_answers_forgotten"}
-ALERT_CHAT_MARKER: Mapping[str, str] = {"type": "alert_chat_link"}
-BOOKING_CHAT_MARKER: Mapping[str, str] = {"type": "booking_chat_link"}
-MARKERS = frozenset({ERASED_MARKER["type"], FORM_ANSWERS_FORGOTTEN["type"],
-                     ALERT_CHAT_MARKER["type"], BOOKING_CHAT_MARKER["type"]})
+MARKERS = frozenset({ERASED_MARKER["type"], FORM_ANSWERS_FORGOTTEN["type"]})
 
 
 def vacancy_card(*, title: str, employer: str | None, place: str | None,
@@ -57,18 +54,6 @@ def forgets_form_answers(custom: Mapping[str, Any] | None) -> bool:
     16), so that "nothing will be saved" is true of Rasa's tracker store as well.
     """
     return bool(custom) and custom.get("type") == FORM_ANSWERS_FORGOTTEN["type"]  # type: ignore[union-attr]
-
-
-def asks_for_alert_chat(custom: Mapping[str, Any] | None) -> bool:
-    """True for the reply that says a job alert in the chat was agreed: the relay attaches
-    the person's chat to it, as only the front end knows the chat."""
-    return bool(custom) and custom.get("type") == ALERT_CHAT_MARKER["type"]  # type: ignore[union-attr]
-
-
-def asks_for_booking_chat(custom: Mapping[str, Any] | None) -> bool:
-    """True for the reply that says a place was booked in a chat that delivers later: the
-    relay attaches the person's chat to the booking, for its reminder and change notices."""
-    return bool(custom) and custom.get("type") == BOOKING_CHAT_MARKER["type"]  # type: ignore[union-attr]
 
 
 def is_marker(custom: Mapping[str, Any] | None) -> bool:

@@ -1,4 +1,4 @@
-"""Adviser conversations: advisers and providers write to a lead (Telegram or web chat)."""
+"""Adviser conversations: advisers and providers write to a lead (in the chat they came from)."""
 
 from carecareers.threads.errors import BadMessage, NotAllowed, ThreadError, TooManyMessages
 from carecareers.threads.messages import (
@@ -6,7 +6,6 @@ from carecareers.threads.messages import (
     mark_read,
     open_thread_for_sender,
     record_reply,
-    remember_telegram_chat,
     send_message,
     thread_view,
     unread_by_lead,
@@ -25,7 +24,6 @@ __all__ = [
     "open_thread_for_sender",
     "record_reply",
     "refusal",
-    "remember_telegram_chat",
     "send_message",
     "thread_view",
     "unread_by_lead",

@@ -11,33 +11,21 @@ relay offers every person's turn (carecareers/topics.py).
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
-
-import yaml
 from sqlalchemy.orm import Session
 
-from carecareers.settings import PROJECT_ROOT
+from carecareers.catalogue import text
 from carecareers.threads.messages import close_thread, record_reply
 from carecareers.threads.notices import notify_advisers
 from carecareers.topics import PersonTurn, TurnAnswer
 
-WORDS_FILE = PROJECT_ROOT / "content" / "adviser_threads.yml"
 BACK_TO_ASSISTANT = "thread:assistant"
 END_THREAD = "thread:end"
 
 
-@lru_cache(maxsize=1)
-def _words() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
-    return loaded
-
-
 def thread_buttons() -> list[dict[str, str]]:
     """The two buttons that close the thread, as Rasa-style buttons ({title, payload})."""
-    titles = _words()["buttons"]
-    return [{"title": titles["back_to_assistant"], "payload": BACK_TO_ASSISTANT},
-            {"title": titles["end"], "payload": END_THREAD}]
+    return [{"title": text("chat.thread.back_to_assistant_button"), "payload": BACK_TO_ASSISTANT},
+            {"title": text("chat.thread.end_button"), "payload": END_THREAD}]
 
 
 def is_thread_choice(payload: str) -> bool:
@@ -68,11 +56,11 @@ def take_reply(session: Session, sender_id: str, said: str, dashboard_url: str,
     notify_advisers(session, reply, dashboard_url)
     if not shown_later:
         return TurnAnswer()
-    return TurnAnswer(_words()["passed_on"], tuple(thread_buttons()))
+    return TurnAnswer(text("chat.thread.passed_on"), tuple(thread_buttons()))
 
 
 def end_thread(session: Session, sender_id: str, choice: str) -> TurnAnswer:
     """Close the person's thread as they chose: back to the assistant, or ended."""
     back = choice == BACK_TO_ASSISTANT
     close_thread(session, sender_id, "assistant" if back else "person")
-    return TurnAnswer(_words()["back_to_assistant" if back else "ended"])
+    return TurnAnswer(text("chat.thread.back_to_assistant" if back else "chat.thread.ended"))

@@ -28,6 +28,7 @@ from actions.interest import ActionAskLeadContactMethod, ActionSubmitInterest
 from actions.privacy import ActionEraseMyData
 from carecareers.channels import Channel, registered
 from carecareers.conversation.relay import Relay, Turn, TurnResult
+from carecareers.delivery import addresses_of
 from carecareers.models import AdviserThread, Booking, JobAlert, Lead, OutboxMessage, ThreadMessage
 from carecareers.threads import send_message
 from carecareers.threads.replies import BACK_TO_ASSISTANT, thread_buttons
@@ -35,10 +36,11 @@ from tests.factories import make_adviser
 from tests.integration.test_actions_events import add_event
 from tests.integration.test_actions_with_database import database  # noqa: F401
 from tests.support.fake_rasa import FakeRasa
+from tests.support.responses import said as as_said
 from tests.unit.test_conversation_relay import events_of, tracker_with_events
 
 Json = dict[str, Any]
-CHAT = 4242  # the chat a channel that delivers later knows the person by
+CHAT = "4242"  # the chat a channel that delivers later knows the person by
 EMAIL = "sam@example.org"
 INTEREST = {"lead_first_name": "Sam", "lead_age": "17", "lead_contact_method": "email",
             "lead_contact_detail": EMAIL, "lead_postcode": "ST4 6QG",
@@ -71,7 +73,7 @@ class ActionsRasa:
         dispatcher = CollectingDispatcher()
         action.run(dispatcher, tracker, {})
         return [{"text": m.get("text"), "buttons": m.get("buttons") or [],
-                 "custom": m.get("custom") or None} for m in dispatcher.messages]
+                 "custom": m.get("custom") or None} for m in as_said(dispatcher.messages)]
 
 
 class FrontEnd:
@@ -87,10 +89,14 @@ class FrontEnd:
         self.relay = Relay(self.rasa.fake.client(), self.tracker_url, sessions,
                            "https://care.example.org")
 
+    @property
+    def address(self) -> str:
+        """Where the channel reaches the person: a chat, or (the web chat) the sender id."""
+        return CHAT if self.channel.delivers_later else self.sender
+
     def take(self, message: str, said: str | None = None) -> TurnResult:
-        chat = CHAT if self.channel.delivers_later else None
-        return asyncio.run(self.relay.take(
-            Turn(self.sender, message, self.channel.name, said=said, chat_id=chat)))
+        return asyncio.run(self.relay.take(Turn(self.sender, message, self.channel.name,
+                                                said=said, address=self.address)))
 
     def run(self, action: Action, slots: Json | None = None) -> TurnResult:
         """A turn in which Rasa runs `action` (the person tapped or typed their answer)."""
@@ -117,9 +123,13 @@ def one(factory: sessionmaker[Session], query: Callable[[Session], Any]) -> Any:
 def test_an_interest_form(person: FrontEnd, database: Any) -> None:  # noqa: F811
     asked = person.run(ActionAskLeadContactMethod())
     titles = [b["title"] for r in asked.replies for b in r.buttons]
+    payloads = [b["payload"] for r in asked.replies for b in r.buttons]
     offered = person.channel.contact_method
     assert ("Phone" in titles and "Email" in titles)
-    assert (offered is not None and offered.button in titles) is (offered is not None)
+    assert len(payloads) == (3 if offered is not None else 2)
+    assert offered is None or any(f'"{offered.answer}"' in p for p in payloads)
+    assert one(database, lambda s: addresses_of(s, person.sender)) == {
+        person.channel.name: person.address}  # noted by the relay, in every channel
     done = person.run(ActionSubmitInterest(), INTEREST)
     assert "I've passed your details on" in texts(done)
     lead = one(database, lambda s: s.scalars(select(Lead)).one())

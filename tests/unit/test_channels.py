@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from actions.common import channel_name, channel_of, contact_method_of, delivers_later
 from carecareers import channels
 from carecareers.campaigns.service import channel_links
+from carecareers.catalogue import for_language
 from carecareers.channels import ChannelsInvalid, channel_named, load_channels, registered
 from carecareers.conversation.relay import Relay, Turn
 from carecareers.conversation.senders import new_web_sender
@@ -17,6 +18,7 @@ from carecareers.runtime import status
 from carecareers.runtime.launcher import _announce, product_parts
 from tests.conftest import make_settings
 from tests.support.fake_rasa import FakeRasa
+from tests.support.responses import responses
 
 
 def test_the_registry_knows_each_channel_by_what_it_can_do() -> None:
@@ -105,3 +107,22 @@ def test_the_chat_page_links_each_channel_whose_account_is_set(tmp_path: Path) -
                                "not a code!")
     assert untagged.url == "https://t.me/CareBot"
     assert channel_links(make_settings(tmp_path, telegram_bot_username="bad/name?x=")) == []
+
+
+def test_what_a_channel_adds_is_worded_in_the_domain_and_the_catalogue() -> None:
+    """The registry names the responses that ask for its contact method; the words of its
+    link are the catalogue's, under web.channels.<name>."""
+    said = responses()
+    texts = for_language()
+    with_method = [c for c in registered() if c.contact_method is not None]
+    with_link = [c for c in registered() if c.link is not None]
+    assert with_method and with_link
+    for channel in with_method:
+        method = channel.contact_method
+        assert method is not None
+        payloads = [b["payload"] for b in said[method.methods_question][0]["buttons"]]
+        assert any(f'"{method.answer}"' in payload for payload in payloads), channel.name
+        assert said[method.detail_question][0]["text"], channel.name
+    for channel in with_link:
+        assert {"continue", "elsewhere", "find_us", "account_shown"} <= set(
+            texts.section(f"web.channels.{channel.name}")), channel.name

@@ -97,7 +97,9 @@ def test_find_an_apprenticeship() -> None:
     assert hsw.url.endswith("VAC2000061001")
     minimum = jobs["VAC2000061002"]
     assert minimum.salary_text == "Apprenticeship minimum wage"
-    assert (minimum.salary_min, minimum.salary_period) == (8.00, "hour")  # from April 2026
+    # Named by rule: the normaliser prices it on the posting day (test_vacancies_normalise).
+    assert (minimum.pay_rule, minimum.salary_min, minimum.posted_on) == (
+        "apprentice_minimum", None, date(2026, 11, 21))
     assert jobs["VAC2000061003"].level == 3
     assert jobs["VAC2000061003"].extra_text == "Lead adult care worker (level 3)"
     info = FORMATS["find_apprenticeship"].check(FEEDS / "find_apprenticeship.json")
