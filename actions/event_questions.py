@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import age_from, db_session, latest_entity
-from actions.events import NONE_ON, SORRY, book_button, describe
+from actions.events import book_button, describe
 from carecareers.events import Welcome, events_asked_about, welcome_for
 from carecareers.geo import default_gazetteer
 
@@ -68,8 +68,8 @@ class ActionEventAge(Action):
                                              event=named, age=age, buttons=buttons)
         except SQLAlchemyError as exc:
             logger.error("could not answer an event age question: %s", type(exc).__name__)
-            dispatcher.utter_message(text=SORRY)
+            dispatcher.utter_message(response="utter_events_unavailable")
             return []
         if not events:
-            dispatcher.utter_message(text=NONE_ON)
+            dispatcher.utter_message(response="utter_no_events")
         return []
