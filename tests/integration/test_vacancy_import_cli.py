@@ -34,9 +34,10 @@ def env(vacancy_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     """Point the CLI's settings at the test database and a small content folder."""
     content = tmp_path / "content"
     (content / "geo").mkdir(parents=True)
-    (content / "careers").mkdir()
     shutil.copy(CONTENT / "geo" / "uk_outcodes.csv", content / "geo" / "uk_outcodes.csv")
-    shutil.copy(CONTENT / "careers" / "roles.yml", content / "careers" / "roles.yml")
+    # The careers content: its roles name the jobs, its pay tables price "Band 3".
+    shutil.copytree(CONTENT / "careers", content / "careers")
+    shutil.copy(CONTENT / "providers.yml", content / "providers.yml")
     monkeypatch.setenv("DATABASE_URL", vacancy_engine.url.render_as_string(hide_password=False))
     monkeypatch.setenv("CONTENT_DIR", str(content))
     get_settings.cache_clear()
