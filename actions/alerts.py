@@ -19,9 +19,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     age_from,
-    channel_of,
+    channel_name,
     consent_in,
     db_session,
+    delivers_later,
     latest_entity,
     typed_answer_of,
 )
@@ -49,10 +50,15 @@ FORM_SLOTS = ("alert_what", "alert_place", "alert_apprenticeships", "alert_age",
 def asked_from(tracker: Tracker) -> AlertAsked:
     """The alert the slots describe, for this conversation and channel."""
     return AlertAsked(
-        channel=channel_of(tracker), sender_id=tracker.sender_id,
+        channel=channel_name(tracker), sender_id=tracker.sender_id,
         role=tracker.get_slot("alert_what"), place=tracker.get_slot("alert_place"),
         apprenticeships=bool(tracker.get_slot("alert_apprenticeships")),
         email=tracker.get_slot("alert_email"))
+
+
+def in_this_chat(asked: AlertAsked) -> bool:
+    """True when the alerts come in the chat the person is using, rather than by email."""
+    return asked.delivery_channel == asked.channel
 
 
 class ActionStartJobAlert(Action):
@@ -86,7 +92,7 @@ class ValidateJobAlertForm(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> list[str]:
         if tracker.get_slot("alert_under_16"):
             return []
-        if channel_of(tracker) == "telegram":
+        if delivers_later(tracker):
             return [s for s in domain_slots if s != "alert_email"]
         return domain_slots
 
@@ -203,8 +209,8 @@ class ActionSetJobAlert(Action):
     @staticmethod
     def confirm(dispatcher: CollectingDispatcher, asked: AlertAsked, watch: str,
                 needs_confirmation: bool) -> None:
-        if asked.delivery_channel == "telegram":
-            dispatcher.utter_message(response="utter_alert_set_telegram", watch=watch)
+        if in_this_chat(asked):
+            dispatcher.utter_message(response="utter_alert_set_in_chat", watch=watch)
         elif needs_confirmation:
             dispatcher.utter_message(response="utter_alert_needs_confirmation",
                                      email=asked.email, watch=watch)

@@ -2,7 +2,8 @@
 
 Flow (stories/events.yml, diagram in stories/events.mmd): ask_events lists upcoming events
 near the person; book_event (a "Book a place" button) checks the event, then booking_form
-asks age (under 16: nothing stored), first name, contact (web chat only) and consent.
+asks age (under 16: nothing stored), first name, contact (unless the chat itself can take
+the reminder: a channel that delivers later) and consent.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.common import (
     campaign_of,
     careers_content,
-    channel_of,
+    channel_name,
     checked,
     consent_in,
     db_session,
+    delivers_later,
     latest_entity,
     typed_answer_of,
 )
@@ -62,8 +64,9 @@ logger = logging.getLogger(__name__)
 
 FORM_SLOTS = ("booking_event_id", "booking_age", "booking_first_name", "booking_contact_method",
               "booking_contact_detail", "booking_consent", "booking_under_16")
-BOOKED = {"email": "utter_booked_email", "telegram": "utter_booked_telegram",
-          "phone": "utter_booked_phone"}
+# The confirmation by the contact method chosen; in a chat that takes the reminder itself
+# (a channel that delivers later), utter_booked_in_chat.
+BOOKED = {"email": "utter_booked_email", "phone": "utter_booked_phone"}
 
 
 def book_button(event: Event) -> dict[str, str]:
@@ -84,7 +87,7 @@ def listed(events: list[str]) -> str:
 class Booked(NamedTuple):
     """What the confirmation of a booking says."""
 
-    method: str
+    response: str
     first_name: str
     event: str
     calendar_url: str
@@ -185,7 +188,7 @@ class ValidateBookingForm(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> list[str]:
         if tracker.get_slot("booking_under_16") or not tracker.get_slot("booking_event_id"):
             return []
-        if channel_of(tracker) == "telegram":
+        if delivers_later(tracker):
             return [s for s in domain_slots
                     if s not in ("booking_contact_method", "booking_contact_detail")]
         return domain_slots
@@ -305,8 +308,10 @@ class ActionAskBookingContactDetail(Action):
 
 
 def method_of(tracker: Tracker) -> str:
-    if channel_of(tracker) == "telegram":
-        return "telegram"
+    """How the booking's reminder reaches them: the chat itself (named by its channel) where
+    it can deliver later, else the contact method they chose."""
+    if delivers_later(tracker):
+        return channel_name(tracker)
     return tracker.get_slot("booking_contact_method") or "email"
 
 
@@ -377,7 +382,7 @@ class ActionBookEvent(Action):
         if booked is None:
             dispatcher.utter_message(response="utter_event_gone")
             return forget(dispatcher)
-        dispatcher.utter_message(response=BOOKED[booked.method], first_name=booked.first_name,
+        dispatcher.utter_message(response=booked.response, first_name=booked.first_name,
                                  event=booked.event, calendar_url=booked.calendar_url)
         return clear
 
@@ -388,14 +393,15 @@ class ActionBookEvent(Action):
         if found is None:
             return None
         event, wording = found
-        method = method_of(tracker)
+        method, in_chat = method_of(tracker), delivers_later(tracker)
         booking = book_place(session, BookingRequest(
             event_id=event.id, first_name=str(tracker.get_slot("booking_first_name")),
-            contact_method=method, contact_detail=None if method == "telegram" else
+            contact_method=method, contact_detail=None if in_chat else
             tracker.get_slot("booking_contact_detail"), consent=wording,
-            channel=channel_of(tracker), sender_id=tracker.sender_id,
+            channel=channel_name(tracker), sender_id=tracker.sender_id,
             campaign=campaign_of(tracker)))
-        return Booked(method, booking.first_name, describe(event),
+        return Booked("utter_booked_in_chat" if in_chat else BOOKED[method],
+                      booking.first_name, describe(event),
                       ics_url(get_settings().public_base_url, event))
 
 

@@ -18,15 +18,13 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot import buttons, render
-from bot.conversation import say
+from bot import render
+from bot.conversation import talk
 from bot.handlers import mark_choice, still_offered
-from bot.replies import sender_of
-from bot.services import services
 from carecareers import catalogue
 from carecareers.delivery.telegram import DEAD_CHAT_HINTS
-from carecareers.threads import close_thread
 from carecareers.threads.delivery import Delivery, claim_due, record_failure, record_sent
+from carecareers.threads.replies import thread_buttons
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +40,10 @@ def message_html(delivery: Delivery) -> str:
 
 
 def thread_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(catalogue.text("bot.adviser.back_to_assistant"),
-                              callback_data=buttons.THREAD_ASSISTANT)],
-        [InlineKeyboardButton(catalogue.text("bot.adviser.end_chat"),
-                              callback_data=buttons.THREAD_END)],
-    ])
+    """The two buttons that close the thread, one a row; they call back with their payload."""
+    rows = [(button["title"], button["payload"]) for button in thread_buttons()]
+    return InlineKeyboardMarkup([[InlineKeyboardButton(title, callback_data=payload)]
+                                 for title, payload in rows])
 
 
 async def deliver(bot: Bot, sessions: sessionmaker[Session], delivery: Delivery) -> str:
@@ -116,21 +112,13 @@ async def stop_draining(application: Application) -> None:  # type: ignore[type-
             await task
 
 
-def _close(sessions: sessionmaker[Session], sender_id: str, by: str) -> bool:
-    with sessions() as session, session.begin():
-        return close_thread(session, sender_id, by)
-
-
 async def on_thread_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """'Talk to the assistant again' or 'End chat with adviser': close the conversation."""
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and chat is not None
+    """'Talk to the assistant again' or 'End chat with adviser': the relay closes the thread."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
     if not still_offered(query):
         await query.answer(catalogue.text("bot.buttons.already_chosen"))
         return
     await query.answer()
     await mark_choice(query)
-    by = "assistant" if query.data == buttons.THREAD_ASSISTANT else "person"
-    await asyncio.to_thread(_close, services(context).sessions, sender_of(update, context), by)
-    await say(context.bot, chat.id, "bot.adviser.back_with_assistant" if by == "assistant"
-              else "bot.adviser.chat_ended")
+    await talk(update, context, query.data)

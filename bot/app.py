@@ -112,11 +112,10 @@ def build_application(settings: Settings, *, rasa: RasaClient | RasaPool | None 
     sessions = session_factory(make_engine(settings.database_url, immediate=True))
     application.bot_data[SERVICES_KEY] = Services(
         rasa=rasa,
-        relay=Relay(rasa, settings.tracker_store_url, sessions),
+        relay=Relay(rasa, settings.tracker_store_url, sessions, settings.public_base_url),
         secret_key=settings.secret_key,
         privacy_url=settings.privacy_url,
         sessions=sessions,
-        dashboard_url=settings.public_base_url,
     )
     add_handlers(application)
     return application

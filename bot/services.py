@@ -21,7 +21,6 @@ class Services:
     secret_key: str
     privacy_url: str
     sessions: sessionmaker[Session]
-    dashboard_url: str = ""  # PUBLIC_BASE_URL: links in emails to advisers
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -54,7 +54,8 @@ def create_app(settings: Settings | None = None,
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
     app.state.rasa = rasa_client
-    app.state.relay = Relay(rasa_client, settings.tracker_store_url, app.state.session_factory)
+    app.state.relay = Relay(rasa_client, settings.tracker_store_url, app.state.session_factory,
+                            settings.public_base_url)
     app.state.chat_limiter = ChatLimiter.for_redis(settings.redis_url)  # web/ratelimit.py
     app.state.login_limiter = LoginLimiter(storage_url=settings.redis_url)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")

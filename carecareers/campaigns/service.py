@@ -11,18 +11,22 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from carecareers.catalogue import markup, text
+from carecareers.channels import Channel, registered
 from carecareers.models import Booking, Campaign, CampaignVisit, CheckIn, Conversation, Event, Lead
 from carecareers.models.base import utcnow
+from carecareers.settings import Settings
 
 CAMPAIGN_KINDS = ("food_bank", "open_day", "school", "jobcentre", "community", "online")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-TELEGRAM_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
 CONTACTED_STATUSES = ("contacted", "closed")
 REPORTING_ZONE = ZoneInfo("Europe/London")
 
@@ -116,13 +120,41 @@ def campaign_url(public_base_url: str, code: str) -> str:
     return f"{public_base_url.rstrip('/')}/c/{quote(code, safe='')}"
 
 
-def telegram_start_link(bot_username: str, code: str | None = None) -> str | None:
-    """The t.me link that opens the bot (passing the campaign as /start CODE), or None."""
-    username = bot_username.strip().lstrip("@")
-    if not TELEGRAM_USERNAME.match(username):
+@dataclass(frozen=True)
+class ChannelLink:
+    """A link that opens a channel's chat, passing the campaign on (the chat page, posters)."""
+
+    channel: Channel
+    url: str
+    account: str  # the account the link opens, as people would search for it
+
+    def words(self, key: str, /, **values: Any) -> Markup:
+        """What the chat page and posters say about the link, for an HTML page: the
+        catalogue's web.channels.<channel>.<key> (continue, elsewhere, find_us)."""
+        return markup(f"web.channels.{self.channel.name}.{key}", **values)
+
+    @property
+    def shown_account(self) -> str:
+        return text(f"web.channels.{self.channel.name}.account_shown", account=self.account)
+
+
+def channel_link(channel: Channel, account: str, code: str | None = None) -> ChannelLink | None:
+    """The link that opens `account` on this channel (with the campaign, when the code is
+    one), or None when the channel has no such link or the account is not a valid name."""
+    link, account = channel.link, account.strip().lstrip("@")
+    if link is None or not link.account_pattern.fullmatch(account):
         return None
     stored_code = normalise_code(code or "")
-    return f"https://t.me/{username}" + (f"?start={stored_code}" if stored_code else "")
+    url = (link.campaign_url.format(account=account, campaign=stored_code) if stored_code
+           else link.url.format(account=account))
+    return ChannelLink(channel, url, account)
+
+
+def channel_links(settings: Settings, code: str | None = None) -> list[ChannelLink]:
+    """A link for each channel that has one and whose account is set (content/channels.yml)."""
+    found = [channel_link(channel, str(getattr(settings, channel.link.account_setting, "")), code)
+             for channel in registered() if channel.link is not None]
+    return [link for link in found if link is not None]
 
 
 def record_landing(session: Session, code: str, last_counted: str | None,

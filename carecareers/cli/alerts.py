@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from carecareers.cli.common import fail, load_settings
 from carecareers.db import make_engine, session_factory
 
-app = typer.Typer(help="Job alerts by email and Telegram.", no_args_is_help=True)
+app = typer.Typer(help="Job alerts by email and in the chat.", no_args_is_help=True)
 
 
 @app.command("send")
@@ -23,6 +23,7 @@ def send() -> None:
     from carecareers.alerts import send_alerts
     from carecareers.delivery import senders_for
     from carecareers.delivery.email import SmtpUrlInvalid
+    from carecareers.delivery.senders import SENDER_SETTINGS
 
     settings = load_settings()
     try:
@@ -41,6 +42,6 @@ def send() -> None:
         engine.dispose()
     typer.echo(json.dumps(report.as_dict()))
     for channel in report.delivered.waiting:
-        typer.echo(f"warning: {channel} messages are waiting: set "
-                   f"{'SMTP_URL' if channel == 'email' else 'TELEGRAM_BOT_TOKEN'} to send them",
+        setting = SENDER_SETTINGS.get(channel, f"{channel} sender").upper()
+        typer.echo(f"warning: {channel} messages are waiting: set {setting} to send them",
                    err=True)

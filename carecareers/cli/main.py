@@ -94,7 +94,8 @@ def model_ensure() -> None:
 
 @app.command("run")
 def run() -> None:
-    """Start Rasa, the action server, the web app and (with a token) the Telegram bot."""
+    """Start Rasa, the action server, the web app and the channels' own front ends (a bot,
+    with its token; content/channels.yml)."""
     from carecareers.runtime.launcher import main as launch
 
     sys.exit(launch())

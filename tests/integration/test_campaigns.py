@@ -27,7 +27,6 @@ from carecareers.campaigns.service import (
     list_campaigns,
     record_landing,
     record_message,
-    telegram_start_link,
 )
 from carecareers.cli.main import app
 from carecareers.db import make_engine, session_factory
@@ -97,13 +96,8 @@ def test_list_campaigns_newest_first(session: Session) -> None:
     assert codes.index("NEW") < codes.index("OLD")
 
 
-def test_links_for_posters_and_telegram() -> None:
+def test_links_for_posters() -> None:  # links to the other channels: tests/unit/test_channels.py
     assert campaign_url("https://care.example.org/", "FB1") == "https://care.example.org/c/FB1"
-    assert telegram_start_link("@CareBot", "fb1") == "https://t.me/CareBot?start=FB1"
-    assert telegram_start_link("CareBot") == "https://t.me/CareBot"
-    assert telegram_start_link("CareBot", "not a code!") == "https://t.me/CareBot"
-    assert telegram_start_link("") is None
-    assert telegram_start_link("bad/name?x=") is None
     assert describe_dates(date(2025, 5, 3), date(2025, 5, 3)) == "3 May 2025"
     assert describe_dates(None, None) is None
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot import adviser_messages, buttons
 from bot.adviser_messages import drain_once
-from carecareers.conversation.senders import telegram_sender
+from bot.conversation import telegram_sender
 from carecareers.delivery import addresses_of
 from carecareers.models import AdviserThread, Lead, ThreadMessage
 from carecareers.threads import send_message

@@ -92,11 +92,11 @@ def test_lists_are_joined_in_the_catalogues_words() -> None:
 def test_templates_get_escaped_text_that_can_wrap_a_link() -> None:
     assert markup("web.alerts_page.confirmed_message", watch="<b>x</b>").startswith(
         "We'll email you new &lt;b&gt;x&lt;/b&gt;")
-    link = markup("web.chat.telegram_instead", link_start=Markup('<a href="/t">'),
+    link = markup("web.channels.telegram.elsewhere", link_start=Markup('<a href="/t">'),
                   link_end=Markup("</a>"))
     assert link == 'You can also <a href="/t">chat with us on Telegram</a>.'
     with pytest.raises(CatalogueError, match="link_end"):
-        markup("web.chat.telegram_instead", link_start="")
+        markup("web.channels.telegram.elsewhere", link_start="")
 
 
 def test_the_consent_questions_are_worded_once_for_every_method() -> None:

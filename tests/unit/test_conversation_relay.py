@@ -12,15 +12,17 @@ from sqlalchemy.exc import OperationalError
 from telegram import Update
 
 from bot.app import build_application
+from bot.conversation import telegram_sender
 from carecareers import catalogue
 from carecareers.campaigns.service import create_campaign
 from carecareers.conversation.payloads import ERASED_MARKER
 from carecareers.conversation.relay import NO_REPLY, UNAVAILABLE, Relay, Turn
-from carecareers.conversation.senders import new_web_sender, telegram_sender
+from carecareers.conversation.senders import new_web_sender
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Campaign, Conversation
 from carecareers.settings import Settings
+from carecareers.threads.replies import BACK_TO_ASSISTANT
 from tests.conftest import make_settings
 from tests.support.fake_rasa import FakeRasa
 from tests.unit.test_bot_flows import BotApiLog, RecordingRequest, message
@@ -162,6 +164,18 @@ async def test_attribution_failing_never_stops_the_turn(tmp_path: Path) -> None:
         session.execute(text("SELECT count(*) FROM conversations"))
     result = await relay.take(Turn("s1", "hello", "web", CAMPAIGN))
     assert result.answered and result.replies[0].text == "Hi! Ask me about care jobs."
+
+
+async def test_a_database_failure_leaves_typed_text_to_rasa_and_a_thread_button_answered(
+        tmp_path: Path) -> None:
+    rasa = scripted_rasa()
+    broken = session_factory(make_engine(f"sqlite:///{tmp_path / 'never-migrated.db'}"))
+    relay = Relay(rasa.client(), f"sqlite:///{tmp_path / 't.db'}", broken)
+    typed = await relay.take(Turn("s1", "hello", "web", said="hello"))
+    assert not typed.taken_by_topic and typed.replies[0].text == "Hi! Ask me about care jobs."
+    pressed = await relay.take(Turn("s1", BACK_TO_ASSISTANT, "telegram"))
+    assert pressed.taken_by_topic and [r.text for r in pressed.replies] == [NO_REPLY_TEXT]
+    assert rasa.messages == ["hello"]  # a thread button never reaches Rasa
 
 
 def test_senders_are_stable_keyed_and_opaque() -> None:

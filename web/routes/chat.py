@@ -10,11 +10,12 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
-from carecareers.campaigns.service import record_landing, telegram_start_link
+from carecareers.campaigns.service import channel_links, record_landing
 from carecareers.catalogue import for_language, text
 from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, clean_user_text
 from carecareers.conversation.relay import UNAVAILABLE, Relay, Turn
 from carecareers.settings import Settings
+from carecareers.threads.replies import thread_buttons
 from carecareers.threads.web import take_unseen
 from web.deps import get_session, get_settings
 from web.ratelimit import ChatLimiter
@@ -31,6 +32,7 @@ from web.session import (
 logger = logging.getLogger(__name__)
 router = APIRouter()
 
+CHANNEL = "web"
 MAX_BODY_BYTES = 16 * 1024
 # Opening the page asks Rasa for its greeting; the server, not the visitor, picks the intent,
 # and it is not counted as a conversation until the visitor says or taps something.
@@ -66,7 +68,7 @@ def trusts_proxy(settings: Settings) -> bool:
 def _page(request: Request, settings: Settings, chat: ChatSession) -> HTMLResponse:
     templates = request.app.state.templates
     response = templates.TemplateResponse(request, "chat.html", {
-        "telegram_link": telegram_start_link(settings.telegram_bot_username, chat.campaign),
+        "elsewhere": channel_links(settings, chat.campaign),
         "conversation": conversation_tag(settings.secret_key, chat.sender_id),
         "script_texts": for_language().section("web.chat.script"),
     })
@@ -120,14 +122,19 @@ def adviser_messages(request: Request, settings: Settings = Depends(get_settings
                      session: Session = Depends(get_session)) -> JSONResponse:
     """Messages advisers wrote to this browser's visitor since they last opened the chat.
 
-    The chat page asks once on each load; each message is shown once (then marked seen). A
-    request without a valid chat cookie gets nothing, and no new cookie.
+    The chat page asks once on each load; each message is shown once (then marked seen), the
+    last with the two buttons that end the adviser chat. A request without a valid chat
+    cookie gets nothing, and no new cookie.
     """
     if "json" not in request.headers.get("content-type", "").lower():
         return _error(415, "web.chat_api.not_json")
     chat = read_session(request, settings.secret_key)
-    shown = take_unseen(session, chat.sender_id) if chat is not None else []
-    response = JSONResponse({"messages": [message.as_dict() for message in shown]})
+    shown = [message.as_dict() for message in
+             (take_unseen(session, chat.sender_id) if chat is not None else [])]
+    if shown and chat is not None:
+        shown[-1] = ButtonSigner(settings.secret_key, chat.sender_id, chat.turn).seal(
+            {**shown[-1], "buttons": thread_buttons()})
+    response = JSONResponse({"messages": shown})
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -150,14 +157,16 @@ async def _answer(request: Request, settings: Settings, chat: ChatSession) -> JS
                 body.button or ""))
     if not said:
         return _error(422, "web.chat_api.empty_or_expired")
-    return await _ask_rasa(request, settings, chat, said)
+    return await _ask_rasa(request, settings, chat, said, typed=body.message)
 
 
 async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, said: str,
-                    from_visitor: bool = True) -> JSONResponse:
+                    from_visitor: bool = True, typed: str | None = None) -> JSONResponse:
+    """Take the turn through the relay (`typed`: the visitor's typed text, as typed)."""
     relay: Relay = request.app.state.relay
-    result = await relay.take(Turn(chat.sender_id, said, "web", chat.campaign,
-                                   from_person=from_visitor, address=chat.sender_id))
+    result = await relay.take(Turn(chat.sender_id, said, CHANNEL, chat.campaign,
+                                   from_person=from_visitor, said=typed,
+                                   address=chat.sender_id))
     if not result.answered:
         unavailable = text(UNAVAILABLE)
         return JSONResponse(

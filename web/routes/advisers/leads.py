@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from carecareers import threads
+from carecareers.channels import label_of
 from carecareers.dashboard import (
     FilterChoices,
     LeadDetail,
@@ -46,7 +47,7 @@ DONE_MESSAGES = {
     "note": "Note added.",
     "close": "Lead closed.",
     "reassign": "Lead reassigned.",
-    "message": "Message queued: it shows as sent once Telegram has it.",
+    "message": "Message queued: its state shows under it in the conversation.",
 }
 STATE_LABELS = {
     "pending": "Waiting to send", "sending": "Sending", "sent": "Sent",
@@ -144,6 +145,7 @@ def _thread_context(session: DbSession, viewer: Viewer, detail: LeadDetail,
             "cannot_message": threads.refusal(session, lead, viewer.adviser),
             "state_labels": STATE_LABELS, "max_message": MAX_TEXT_LENGTH,
             "on_web": on_web, "emails_to_lead": on_web and agreed_to_email(lead),
+            "channel_label": label_of(lead.channel),
             "email_states": email_states(session, lead) if on_web else {},
             "email_labels": EMAIL_LABELS}
 
@@ -198,8 +200,9 @@ def reassign(request: Request, lead_id: int, session: DbSession, viewer: StaffVi
 @router.post("/leads/{lead_id}/messages")
 def write_message(request: Request, lead_id: int, session: DbSession, viewer: CurrentViewer,
                   form: CheckedForm) -> Response:
-    """Queue a message to the person: the bot delivers it in Telegram; a web chat visitor
-    sees it when they next open the chat (and by email, if they chose email)."""
+    """Queue a message to the person: in a channel that delivers later, its front end sends
+    it into the chat; a web chat visitor sees it when they next open the chat (and by email,
+    if they chose email)."""
     lead = find_visible_lead(session, viewer.adviser, lead_id)
     organisation = request.app.state.settings.adviser_organisation
     try:
