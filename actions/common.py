@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from carecareers.careers.answers import Answer
 from carecareers.careers.content import load_content
 from carecareers.careers.records import CareersContent
+from carecareers.clock import Clock, clock_for
 from carecareers.conversation.payloads import CONSENT_ENTITY
 from carecareers.db import make_engine, session_factory
 from carecareers.geo import default_gazetteer
@@ -24,6 +25,11 @@ from carecareers.settings import get_settings
 
 def careers_content() -> CareersContent:
     return load_content(get_settings().content_dir)
+
+
+def clock() -> Clock:
+    """The action server's clock (CARECAREERS_TODAY fixes its day in development and tests)."""
+    return clock_for(get_settings())
 
 
 def consent_context() -> ConsentContext:

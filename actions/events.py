@@ -21,6 +21,7 @@ from actions.common import (
     campaign_of,
     channel_of,
     checked,
+    clock,
     consent_in,
     db_session,
     latest_entity,
@@ -59,7 +60,6 @@ from carecareers.leads.validation import (
     parse_first_name,
 )
 from carecareers.models import Event
-from carecareers.models.base import utcnow
 from carecareers.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class ActionListEvents(Action):
         try:
             with db_session() as session:
                 events = events_near(session, default_gazetteer(), place,
-                                     None if text.startswith("/") else text)
+                                     None if text.startswith("/") else text, now=clock().now())
                 lines = [f"- {describe(e)}" for e in events]
                 buttons = [book_button(e) for e in events]
         except SQLAlchemyError as exc:
@@ -139,12 +139,12 @@ class ActionStartBooking(Action):
 
     def _choose(self, session: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                 event_id: int | None) -> int | None:
-        now = utcnow()
+        now = clock().now()
         if event_id is None:
             place = latest_entity(tracker, "location") or tracker.get_slot("location")
             text = str(tracker.latest_message.get("text") or "")
             events = events_near(session, default_gazetteer(), place,
-                                 None if text.startswith("/") else text)
+                                 None if text.startswith("/") else text, now=now)
             if len(events) == 1:
                 event_id = events[0].id
             elif not events:
@@ -392,7 +392,7 @@ class ActionBookEvent(Action):
             contact_method=method, contact_detail=None if method == "telegram" else
             tracker.get_slot("booking_contact_detail"), consent=wording,
             channel=channel_of(tracker), sender_id=tracker.sender_id,
-            campaign=campaign_of(tracker)))
+            campaign=campaign_of(tracker)), clock().now())
         base = get_settings().public_base_url
         after = {"email": "I'll email you a reminder the day before.",
                  "telegram": "I'll send you a reminder here the day before.",
@@ -426,7 +426,7 @@ class ActionCancelBooking(Action):
             with db_session() as session:
                 cancelled = [describe(b.event) for b in cancel_bookings_for_sender(
                     session, tracker.sender_id, _event_id(tracker) if
-                    latest_entity(tracker, "event_id") else None)]
+                    latest_entity(tracker, "event_id") else None, now=clock().now())]
         except SQLAlchemyError as exc:
             logger.error("could not cancel a booking: %s", type(exc).__name__)
             dispatcher.utter_message(text=SORRY)

@@ -17,6 +17,7 @@ from actions.common import (
     careers_content,
     channel_of,
     checked,
+    clock,
     consent_context,
     consent_in,
     db_session,
@@ -311,7 +312,7 @@ class ActionSubmitInterest(Action):
         details = _interest_details(tracker)
         try:
             with db_session() as session:
-                record_interest(session, details, _consent_for(session, tracker))
+                record_interest(session, details, _consent_for(session, tracker), clock().now())
         except SQLAlchemyError as exc:
             logger.error("could not store a lead: %s", type(exc).__name__)
             dispatcher.utter_message(text="Sorry, I couldn't save your details just now. "

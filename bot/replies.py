@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,11 +25,11 @@ def sender_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
 
 
 def _take_reply(sessions: sessionmaker[Session], sender_id: str, text: str,
-                dashboard_url: str) -> bool:
+                dashboard_url: str, now: datetime) -> bool:
     with sessions() as session, session.begin():
-        reply = record_reply(session, sender_id, text)
+        reply = record_reply(session, sender_id, text, now)
         if reply is not None:
-            notify_advisers(session, reply, dashboard_url)
+            notify_advisers(session, reply, dashboard_url, now)
         return reply is not None
 
 
@@ -37,7 +38,7 @@ async def to_open_thread(update: Update, context: ContextTypes.DEFAULT_TYPE, tex
     found = services(context)
     try:
         return await asyncio.to_thread(_take_reply, found.sessions, sender_of(update, context),
-                                       text, found.dashboard_url)
+                                       text, found.dashboard_url, found.clock.now())
     except SQLAlchemyError as exc:
         logger.warning("could not check for an adviser conversation: %s", type(exc).__name__)
         return False

@@ -19,7 +19,6 @@ from carecareers.alerts.matching import Match, active_watches, aware, find_match
 from carecareers.alerts.messages import MAX_SHOWN, VacancyLine, email_bundle, telegram_bundle
 from carecareers.delivery import Outgoing, enqueue_many
 from carecareers.models import AlertMatch, AlertRecipient, JobAlert, Vacancy
-from carecareers.models.base import utcnow
 from carecareers.vacancies.salary import format_salary
 
 QUEUE_LOCK_KEY = 180_001
@@ -47,9 +46,8 @@ class _Recipient:
 
 
 def queue_alerts(session: Session, *, base_url: str, min_interval: timedelta,
-                 now: datetime | None = None, today: date | None = None) -> QueueReport:
-    now = now or utcnow()
-    today = today or now.date()
+                 now: datetime, today: date) -> QueueReport:
+    """Queue what is due at `now`; vacancies that closed before `today` (the UK date) go."""
     _one_run_at_a_time(session)
     watches = active_watches(session)
     report = QueueReport(alerts=len(watches))

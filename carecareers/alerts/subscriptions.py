@@ -16,7 +16,6 @@ from carecareers.delivery import enqueue, is_suppressed
 from carecareers.leads.consent import ConsentWording
 from carecareers.leads.validation import InvalidAnswer, parse_email
 from carecareers.models import AlertConsent, AlertRecipient, JobAlert
-from carecareers.models.base import utcnow
 from carecareers.models.delivery import SuppressedAddress
 
 LIVE = ("pending", "active")
@@ -36,10 +35,9 @@ def new_token() -> str:
 
 def request_email_alert(session: Session, *, sender_id: str, email: str,
                         criteria: AlertCriteria, consent: ConsentWording, base_url: str,
-                        now: datetime | None = None) -> AlertRequest:
+                        now: datetime) -> AlertRequest:
     """Record an email alert and its consent; unless the address is already proven for
     this conversation, queue a confirmation email and keep the alert pending."""
-    now = now or utcnow()
     address = _email(email)
     if is_suppressed(session, "email", address):
         raise AlertNotAllowed("Emails to that address don't get through, so I can't send "
@@ -60,9 +58,8 @@ def request_email_alert(session: Session, *, sender_id: str, email: str,
 
 
 def request_telegram_alert(session: Session, *, sender_id: str, criteria: AlertCriteria,
-                           consent: ConsentWording, now: datetime | None = None) -> AlertRequest:
+                           consent: ConsentWording, now: datetime) -> AlertRequest:
     """Record a Telegram alert; it starts once the bot links this conversation's chat."""
-    now = now or utcnow()
     _check_room(session, sender_id)
     recipient = session.scalar(select(AlertRecipient).where(
         AlertRecipient.channel == "telegram", AlertRecipient.sender_id == sender_id))
@@ -81,9 +78,8 @@ def request_telegram_alert(session: Session, *, sender_id: str, criteria: AlertC
 
 
 def link_telegram_chat(session: Session, sender_id: str, chat_id: int,
-                       now: datetime | None = None) -> int:
+                       now: datetime) -> int:
     """Attach the Telegram chat to this sender's alerts and start them; return how many."""
-    now = now or utcnow()
     recipient = session.scalar(select(AlertRecipient).where(
         AlertRecipient.channel == "telegram", AlertRecipient.sender_id == sender_id))
     if recipient is None:
@@ -107,9 +103,8 @@ def link_telegram_chat(session: Session, sender_id: str, chat_id: int,
     return started
 
 
-def confirm_alert(session: Session, token: str, now: datetime | None = None) -> JobAlert:
+def confirm_alert(session: Session, token: str, now: datetime) -> JobAlert:
     """Start a pending email alert from its confirmation link."""
-    now = now or utcnow()
     alert = session.scalar(select(JobAlert).where(JobAlert.confirm_token == token)) \
         if token else None
     if alert is None or alert.status != "pending":
@@ -122,9 +117,8 @@ def confirm_alert(session: Session, token: str, now: datetime | None = None) -> 
     return alert
 
 
-def unsubscribe(session: Session, token: str, now: datetime | None = None) -> int:
+def unsubscribe(session: Session, token: str, now: datetime) -> int:
     """Stop every alert of the address behind an unsubscribe link; return how many stopped."""
-    now = now or utcnow()
     recipient = session.scalar(select(AlertRecipient).where(
         AlertRecipient.unsubscribe_token == token)) if token else None
     if recipient is None:
@@ -134,9 +128,8 @@ def unsubscribe(session: Session, token: str, now: datetime | None = None) -> in
 
 
 def stop_alerts_for_sender(session: Session, sender_id: str,
-                           now: datetime | None = None) -> int:
+                           now: datetime) -> int:
     """Stop the alerts set up in this conversation (and its Telegram chat's); return how many."""
-    now = now or utcnow()
     stopped = 0
     for alert in session.scalars(select(JobAlert).where(
             JobAlert.sender_id == sender_id, JobAlert.status.in_(LIVE))):
@@ -153,12 +146,12 @@ def stop_alerts_for_sender(session: Session, sender_id: str,
 
 
 def alerts_for_sender(session: Session, sender_id: str,
-                      now: datetime | None = None) -> list[JobAlert]:
+                      now: datetime) -> list[JobAlert]:
     """The live alerts of this conversation, oldest first; asking counts as activity."""
     alerts = list(session.scalars(select(JobAlert).where(
         JobAlert.sender_id == sender_id, JobAlert.status.in_(LIVE)).order_by(JobAlert.id)))
     for alert in alerts:
-        alert.last_activity_at = now or utcnow()
+        alert.last_activity_at = now
     return alerts
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import typer
 
 from carecareers.careers.audit import check_content
+from carecareers.clock import clock_for
 from carecareers.settings import get_settings
 
 app = typer.Typer(help="The careers content.", no_args_is_help=True)
@@ -21,7 +22,7 @@ def check(
     """List every fact without a source or date and every table past its review date."""
     settings = get_settings()
     try:
-        day = date.fromisoformat(today) if today else settings.fixed_today or date.today()
+        day = date.fromisoformat(today) if today else clock_for(settings).today()
     except ValueError:
         raise typer.BadParameter("give a date as YYYY-MM-DD", param_hint="--today") from None
     findings = check_content(settings.content_dir, day)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from carecareers.alerts.retention import expire_alerts
+from carecareers.clock import clock_for
 from carecareers.conversation.pending import retry_pending
 from carecareers.conversation.tracker_events import ErasureFailed, erase_conversation_events
 from carecareers.db import make_engine, session_factory
@@ -112,15 +113,16 @@ def purge(days: int = typer.Option(None, help="override LEAD_RETENTION_DAYS"),
     if min(retention.lead_days, retention.tracker_days) < 1:
         raise _fail("the retention period must be at least one day")
     factory = session_factory(make_engine(settings.database_url))
+    now = clock_for(settings).now()
     try:
         with factory() as session, session.begin():
-            report = purge_expired(session, settings.tracker_store_url, retention)
+            report = purge_expired(session, settings.tracker_store_url, retention, now)
         with factory() as session, session.begin():
-            pending = retry_pending(session, settings.tracker_store_url)
+            pending = retry_pending(session, settings.tracker_store_url, now)
         with factory() as session, session.begin():
-            alerts = expire_alerts(session, settings.alert_retention_days)
+            alerts = expire_alerts(session, settings.alert_retention_days, now)
         with factory() as session, session.begin():
-            bookings = purge_bookings(session, settings.event_booking_retention_days)
+            bookings = purge_bookings(session, settings.event_booking_retention_days, now)
     except (SQLAlchemyError, ErasureFailed) as error:
         raise _fail(f"nothing was purged: {error}") from error
     summary = {"retention_days": retention.lead_days, "leads": report.leads,

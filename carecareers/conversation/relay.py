@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from carecareers.alerts.subscriptions import link_telegram_chat
 from carecareers.campaigns.service import record_message
+from carecareers.clock import Clock
 from carecareers.conversation.payloads import (
     asks_for_alert_chat,
     asks_for_booking_chat,
@@ -87,10 +88,11 @@ class Relay:
     """Take chat turns for one front end process."""
 
     def __init__(self, rasa: RasaSender, tracker_store_url: str,
-                 sessions: sessionmaker[Session] | None = None) -> None:
+                 sessions: sessionmaker[Session] | None = None, *, clock: Clock) -> None:
         if not tracker_store_url:
             raise ValueError("the relay needs the tracker store to erase conversations")
         self._rasa = rasa
+        self._clock = clock
         self._tracker_store_url = tracker_store_url
         self._sessions = sessions
 
@@ -129,7 +131,8 @@ class Relay:
             return
         try:
             with self._sessions() as session, session.begin():
-                record_message(session, turn.sender_id, turn.channel, turn.campaign)
+                record_message(session, turn.sender_id, turn.channel, turn.campaign,
+                               now=self._clock.now())
         except SQLAlchemyError as exc:
             logger.warning("could not record the conversation for attribution: %s",
                            type(exc).__name__)
@@ -153,7 +156,7 @@ class Relay:
             return
         try:
             with self._sessions() as session, session.begin():
-                link_telegram_chat(session, sender_id, chat_id)
+                link_telegram_chat(session, sender_id, chat_id, self._clock.now())
         except SQLAlchemyError as exc:
             logger.warning("could not link a chat to its job alerts: %s", type(exc).__name__)
 
@@ -182,7 +185,7 @@ class Relay:
             logger.error("no database to keep a failed tracker %s for retrying", change)
             return
         with self._sessions() as session, session.begin():
-            remember_failed(session, sender_id, change)
+            remember_failed(session, sender_id, change, self._clock.now())
 
     @staticmethod
     def _fallback(turn: Turn) -> BotMessage:

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from carecareers.delivery import forget_addresses
 from carecareers.models import Booking, Event
-from carecareers.models.base import utcnow
 
 
 def _conditions(sender_ids: Iterable[str], email: str | None,
@@ -58,9 +57,9 @@ def _forget_messages(session: Session, bookings: list[Booking]) -> None:
     forget_addresses(session, "telegram", [c for c in chats if c])
 
 
-def purge_bookings(session: Session, retention_days: int, now: datetime | None = None) -> int:
+def purge_bookings(session: Session, retention_days: int, now: datetime) -> int:
     """Delete bookings of events that ended more than `retention_days` ago; return how many."""
-    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    cutoff = now - timedelta(days=retention_days)
     ended = select(Event.id).where(Event.ends_at < cutoff)
     result = session.execute(delete(Booking).where(Booking.event_id.in_(ended)))
     return int(result.rowcount or 0)

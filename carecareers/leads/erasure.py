@@ -25,7 +25,6 @@ from carecareers.models import (
     OutboxMessage,
     UnansweredQuestion,
 )
-from carecareers.models.base import utcnow
 from carecareers.threads.web import EMAIL_KIND as ADVISER_EMAIL_KIND
 
 logger = logging.getLogger(__name__)
@@ -125,7 +124,7 @@ class Retention:
 
 
 def purge_expired(session: Session, tracker_store_url: str, retention: Retention,
-                  now: datetime | None = None) -> PurgeReport:
+                  now: datetime) -> PurgeReport:
     """Remove what is past its retention period.
 
     Leads inactive for `lead_days`, with their consents, routes and follow-ups; questions
@@ -134,7 +133,6 @@ def purge_expired(session: Session, tracker_store_url: str, retention: Retention
     funnel); all tracker events as old; and the events of conversations that never
     became a lead once idle for `tracker_days`.
     """
-    now = now or utcnow()
     cutoff = now - timedelta(days=retention.lead_days)
     leads = _purge_leads(session, cutoff, retention.lead_days)
     questions = session.execute(

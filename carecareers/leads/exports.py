@@ -8,17 +8,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any, TextIO
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from carecareers.advisers import audit
+from carecareers.clock import UK
 from carecareers.leads.filters import LeadFilters, conditions
 from carecareers.models import Campaign, Consent, FollowUp, Lead, LeadRoute, Provider
 
-UK = ZoneInfo("Europe/London")
 BOM = "\ufeff"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from carecareers.delivery.outbox import Outgoing, enqueue
 from carecareers.models import Adviser, OutboxMessage, ThreadMessage
-from carecareers.models.base import utcnow
 
 KIND = "thread_reply_notice"
 LEAD_HEADER = "X-Care-Careers-Lead"
@@ -26,9 +25,8 @@ BODY = ("Someone you wrote to in Telegram has replied.\n\n"
 
 
 def notify_advisers(session: Session, reply: ThreadMessage, dashboard_url: str,
-                    now: datetime | None = None) -> int:
+                    now: datetime) -> int:
     """Queue a notice to each active account that wrote in this thread; return how many."""
-    now = now or utcnow()
     lead_id = reply.thread.lead_id
     link = f"{dashboard_url.rstrip('/')}/advisers/leads/{lead_id}"
     writers = session.scalars(select(Adviser).join(

@@ -73,7 +73,7 @@ def test_the_demo_feed_is_a_realistic_nhs_jobs_sample(tmp_path: Path, seeded: da
     path = tmp_path / "demo.xml"
     path.write_text(render_demo_feed(template, seeded, load_content(CONTENT)), encoding="utf-8")
     normaliser = Normaliser(gazetteer_for(CONTENT), role_index_for(CONTENT))
-    records = list(FORMATS["nhs_jobs"].records(path))
+    records = list(FORMATS["nhs_jobs"].records(path, seeded))
     assert all(isinstance(r, VacancyRecord) for r in records)
     values = [normaliser.normalise(r).values for r in records if isinstance(r, VacancyRecord)]
 

@@ -15,7 +15,7 @@ from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, clean_user_t
 from carecareers.conversation.relay import UNAVAILABLE_TEXT, Relay, Turn
 from carecareers.settings import Settings
 from carecareers.threads.web import take_unseen
-from web.deps import get_session, get_settings
+from web.deps import get_clock, get_session, get_settings
 from web.ratelimit import ChatLimiter
 from web.session import (
     ButtonSigner,
@@ -91,7 +91,8 @@ def campaign_landing(code: str, request: Request, settings: Settings = Depends(g
     campaign that started it (first-touch attribution).
     """
     current = read_session(request, settings.secret_key)
-    campaign = record_landing(session, code, current.visited if current else None)
+    campaign = record_landing(session, code, current.visited if current else None,
+                              now=get_clock(request).now())
     tag = campaign.code if campaign else None
     if current is None:
         chat = ChatSession(new_session().sender_id, tag, tag)
@@ -127,7 +128,8 @@ def adviser_messages(request: Request, settings: Settings = Depends(get_settings
     if "json" not in request.headers.get("content-type", "").lower():
         return _error(415, NOT_JSON_TEXT)
     chat = read_session(request, settings.secret_key)
-    shown = take_unseen(session, chat.sender_id) if chat is not None else []
+    shown = take_unseen(session, chat.sender_id, get_clock(request).now()) \
+        if chat is not None else []
     response = JSONResponse({"messages": [message.as_dict() for message in shown]})
     response.headers["Cache-Control"] = "no-store"
     return response

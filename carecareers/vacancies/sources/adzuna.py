@@ -10,6 +10,7 @@ until a complete import no longer lists them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ def read_entries(path: Path, info: FeedInfo) -> Iterator[Any]:
     return read_json_array(path, "results", "Adzuna feed", info)
 
 
-def to_record(raw: Any) -> VacancyRecord:
+def to_record(raw: Any, today: date) -> VacancyRecord:
     entry = require_object(raw)
     source_id = source_id_of(entry.get("id"))
     salary_min = optional_float(entry.get("salary_min"))

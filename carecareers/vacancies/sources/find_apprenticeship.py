@@ -42,13 +42,13 @@ def read_entries(path: Path, info: FeedInfo) -> Iterator[Any]:
     return read_json_array(path, "vacancies", "Find an apprenticeship feed", info)
 
 
-def to_record(raw: Any) -> VacancyRecord:
+def to_record(raw: Any, today: date) -> VacancyRecord:
     entry = require_object(raw)
     source_id = source_id_of(entry.get("vacancyReference"))
     title = required_text(entry.get("title"), "missing title", source_id)
     posted_on = entry_date(entry.get("postedDate"), "bad posted date", source_id)
     address = _first_address(entry.get("addresses"))
-    salary_text, salary = _wage(entry.get("wage"), posted_on or date.today())
+    salary_text, salary = _wage(entry.get("wage"), posted_on or today)
     course = _object(entry.get("course"))
     return VacancyRecord(
         source_id=source_id,
