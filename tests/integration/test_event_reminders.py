@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from carecareers.cli.main import app
+from carecareers.clock import FixedClock
 from carecareers.delivery import senders_for
 from carecareers.events import cancel_event, link_telegram_chat
 from carecareers.events.notices import queue_cancel_notices
@@ -55,7 +56,7 @@ def factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
 def run(factory: sessionmaker[Session], settings: Settings, hours: float):  # type: ignore[no-untyped-def]
     senders = senders_for(settings)
     try:
-        return send_reminders(factory, BASE_URL, senders, NOW + timedelta(hours=hours))
+        return send_reminders(factory, BASE_URL, senders, FixedClock(NOW + timedelta(hours=hours)))
     finally:
         for sender in senders.values():
             sender.close()
@@ -93,7 +94,7 @@ def test_a_cancelled_event_notice_reaches_everyone_booked(
         book(session, event)
         book(session, event, "Tia", sender="t-1", method="telegram", detail=None)
         link_telegram_chat(session, "t-1", 4242)
-        cancel_event(session, event, "adviser@example.org")
+        cancel_event(session, event, "adviser@example.org", NOW)
         assert queue_cancel_notices(session, event, BASE_URL, NOW) == 2
     report = run(factory, settings_with_senders, 0)
     assert report.queued == 0 and report.delivered.sent == 2

@@ -7,10 +7,11 @@ from typing import Any
 from sqlalchemy import Engine
 
 from carecareers.alerts import TELEGRAM_LINK_MARKER, request_telegram_alert
+from carecareers.clock import FixedClock
 from carecareers.conversation.rasa_client import BotMessage
 from carecareers.conversation.relay import Relay, Turn
 from carecareers.models import JobAlert
-from tests.integration.alert_helpers import consent, criteria, rolled_back_factory
+from tests.integration.alert_helpers import NOW, consent, criteria, rolled_back_factory
 
 
 class AnsweringRasa:
@@ -28,10 +29,11 @@ async def test_the_marker_links_the_chat_and_is_not_shown(engine: Engine, tmp_pa
     with rolled_back_factory(engine) as factory:
         with factory() as session, session.begin():
             alert_id = request_telegram_alert(session, sender_id="tg-link", criteria=criteria(),
-                                              consent=consent("telegram")).alert.id
+                                              consent=consent("telegram"), now=NOW).alert.id
         rasa = AnsweringRasa([BotMessage(custom=dict(TELEGRAM_LINK_MARKER)),
                               BotMessage(text="Done! I'll message you here.")])
-        relay = Relay(rasa, f"sqlite:///{tmp_path / 'tracker.db'}", factory)
+        relay = Relay(rasa, f"sqlite:///{tmp_path / 'tracker.db'}", factory,
+                      clock=FixedClock(NOW))
 
         await relay.take(Turn("tg-link", "yes", "web", chat_id=None))  # no chat: nothing
         with factory() as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from carecareers.clock import FixedClock
 from carecareers.conversation.payloads import BOOKING_CHAT_MARKER
 from carecareers.conversation.rasa_client import BotMessage
 from carecareers.conversation.relay import Relay, Turn
@@ -22,7 +23,8 @@ async def test_the_marker_links_the_chat_to_the_booking_and_is_not_shown(
                               detail=None, now=NOW).id
         rasa = AnsweringRasa([BotMessage(custom=dict(BOOKING_CHAT_MARKER)),
                               BotMessage(text="You're booked, Tia!")])
-        relay = Relay(rasa, f"sqlite:///{tmp_path / 'tracker.db'}", factory)
+        relay = Relay(rasa, f"sqlite:///{tmp_path / 'tracker.db'}", factory,
+                      clock=FixedClock(NOW))
 
         await relay.take(Turn("tg-book", "yes", "web", chat_id=None))  # no chat: nothing
         with factory() as session:
