@@ -8,6 +8,8 @@ RASA_VENV  := .venv-rasa
 CC         := $(VENV)/bin/carecareers
 PYTEST     := $(VENV)/bin/pytest
 PIP_FLAGS  := --quiet --disable-pip-version-check
+# The import contracts in pyproject.toml, checked against this checkout's code.
+LINT_IMPORTS := PYTHONPATH=$(CURDIR) $(VENV)/bin/lint-imports --no-cache
 DEBIAN_TEST_PACKAGES := chromium
 
 .PHONY: help setup run test test-lite test-unit train db seed bench lint clean system-packages
@@ -18,7 +20,7 @@ help:
 	@echo "make test-lite  the same, skipping (not failing) tests whose PostgreSQL, Redis or Chromium is missing"
 	@echo "make train  train the Rasa model if its training data or config changed"
 	@echo "make bench  print the performance figures"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff, and the import contracts (layers, no cycles) with lint-imports"
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
 
@@ -47,10 +49,12 @@ run: setup seed train
 	exec $(CC) run
 
 test: setup train system-packages node_modules/.installed
+	$(LINT_IMPORTS)
 	$(PYTEST) tests
 
 # On a machine without PostgreSQL, Redis or Chromium: the tests needing them skip, saying why.
 test-lite: setup train
+	$(LINT_IMPORTS)
 	TEST_LITE=1 $(PYTEST) tests
 
 test-unit: $(VENV)/.installed
@@ -75,6 +79,7 @@ bench: setup train
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(LINT_IMPORTS)
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) models var results .pytest_cache node_modules

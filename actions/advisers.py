@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import channel_of, clock, db_session
-from actions.context import hand_over
+from actions.handover import hand_over
 from carecareers.threads.requests import ask_for_adviser
 
 logger = logging.getLogger(__name__)

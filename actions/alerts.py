@@ -40,7 +40,7 @@ from carecareers.alerts import (
 )
 from carecareers.conversation.payloads import FORM_ANSWERS_FORGOTTEN, consent_button
 from carecareers.conversation.payloads import form_answer_button as answer_button
-from carecareers.leads.validation import InvalidAnswer, parse_age, parse_email
+from carecareers.forms.validation import InvalidAnswer, parse_age, parse_email
 from carecareers.settings import get_settings
 
 logger = logging.getLogger(__name__)

@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import careers_content, clock, say
+from actions.handover import hand_over
 from carecareers.careers import turns
 from carecareers.careers.records import CareersContent
 
@@ -119,7 +120,6 @@ class ActionRoleInfo(CareersAction):
         if (turns.is_follow_up(turn.text) and turn.entity("role") is None
                 and earlier_topic(tracker) is None):
             # "what about if im 15" with no question before it: take note of what was said.
-            from actions.context import hand_over  # noqa: PLC0415 - context delegates here
             return await hand_over("action_acknowledge", dispatcher, tracker, domain)
         return super().run(dispatcher, tracker, domain)
 

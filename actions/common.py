@@ -17,9 +17,9 @@ from carecareers.careers.records import CareersContent
 from carecareers.clock import Clock, clock_for
 from carecareers.conversation.payloads import CONSENT_ENTITY
 from carecareers.db import make_engine, session_factory
+from carecareers.forms.validation import InvalidAnswer, parse_age
 from carecareers.geo import default_gazetteer
 from carecareers.leads.form import ConsentContext, read_consent, typed_answer
-from carecareers.leads.validation import InvalidAnswer, parse_age
 from carecareers.settings import get_settings
 
 

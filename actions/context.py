@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import json
 import re
 from typing import Any
@@ -22,30 +20,19 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
-from rasa_sdk.utils import call_potential_coroutine
 
 from actions.careers import earlier_topic, turn_of
 from actions.common import age_from, latest_entity
+from actions.handover import hand_over
 from carecareers.careers import turns
-
-# The modules whose actions this one hands over to (imported so that they are registered).
-DELEGATES = ("actions.careers", "actions.interest", "actions.privacy", "actions.vacancies")
-
-APPRENTICE_SAYS = (
-    re.compile(r"\b(?:i'?m|im|i am)\s+(?:now\s+|currently\s+|already\s+|just\s+)?(?:an?\s+)?"
-               r"(?:[a-z]+\s+)?apprentice\b"),
-    re.compile(r"\b(?:i'?m|im|i am|i'?ve|ive|i have|i)\s+(?:just\s+|currently\s+|now\s+|"
-               r"already\s+)?(?:starting|started|doing|on|got|begun|beginning|start)\s+"
-               r"(?:an?|my)\s+(?:[a-z]+\s+){0,2}apprenticeship"),
+from carecareers.careers.context import (
+    apprentice_status,
+    asks_about_apprenticeships,
+    asks_apprentice_pay,
+    has_contact_detail,
+    place_name,
 )
-NOT_APPRENTICE = re.compile(r"\b(?:i'?m|im|i am)\s+not\s+(?:an?\s+)?(?:[a-z]+\s+)?apprentice\b")
-ASKING = re.compile(r"\b(?:how|can|could|should|where|when|what|do|would|will|if)\s+i\b")
-BACK_REFERENCE = re.compile(r"\b(?:that|this|it|one|them|those|there)\b")
-
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
-PHONE = re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3}[\s-]?\d{3,4}\b")
-TELEGRAM_NAME = re.compile(r"(?<![\w.])@[A-Za-z]\w{3,}")
-POSTCODE = re.compile(r"^[A-Za-z]{1,2}\d[\dA-Za-z]?(?:\s*\d[A-Za-z]{2})?$")
+from carecareers.topics import answering
 
 QUALIFICATIONS = {
     "no_qualifications": "you don't have qualifications yet",
@@ -79,62 +66,10 @@ def latest_intent(tracker: Tracker) -> str | None:
     return intent.get("name") if isinstance(intent, dict) else None
 
 
-def apprentice_status(text: str) -> bool | None:
-    """True if the person says they are (or are becoming) an apprentice, False if not."""
-    lowered = text.lower().replace("’", "'")
-    if NOT_APPRENTICE.search(lowered):
-        return False
-    if ASKING.search(lowered) and not lowered.startswith(("i'm", "im ", "i am")):
-        return None
-    return True if any(p.search(lowered) for p in APPRENTICE_SAYS) else None
-
-
 def names_other_topic(tracker: Tracker) -> bool:
     """A pay question about apprentices, naming no role and not pointing back at one."""
-    text = latest_text(tracker).lower()
-    return (latest_intent(tracker) == "ask_pay" and "apprentic" in text
-            and latest_entity(tracker, "role") is None and not BACK_REFERENCE.search(text))
-
-
-def has_contact_detail(text: str) -> bool:
-    return bool(EMAIL.search(text) or PHONE.search(text) or TELEGRAM_NAME.search(text))
-
-
-def place_name(value: str) -> str:
-    place = value.strip()
-    return place.upper() if POSTCODE.match(place) else place.title()
-
-
-# -- running another action in this process ----------------------------------------------------
-
-
-def registered_action(name: str) -> Action | None:
-    """The action server's action called `name`, if one is defined."""
-    for module in DELEGATES:
-        importlib.import_module(module)
-    found: list[type[Action]] = list(Action.__subclasses__())
-    while found:
-        cls = found.pop()
-        found.extend(cls.__subclasses__())
-        if inspect.isabstract(cls):
-            continue
-        try:
-            action = cls()
-        except TypeError:
-            continue
-        if action.name() == name:
-            return action
-    return None
-
-
-async def hand_over(name: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-                    domain: DomainDict) -> list[EventType]:
-    """Run the action `name` as if Rasa had predicted it, and return its events."""
-    action = registered_action(name)
-    if action is None:
-        dispatcher.utter_message(response="utter_help")
-        return []
-    return list(await call_potential_coroutine(action.run(dispatcher, tracker, domain)) or [])
+    return asks_apprentice_pay(latest_intent(tracker), latest_text(tracker),
+                               latest_entity(tracker, "role") is not None)
 
 
 # -- the actions -------------------------------------------------------------------------------
@@ -223,8 +158,7 @@ def answer_for(tracker: Tracker) -> str | None:
         return "action_career_path" if wants_route else "action_role_info"
     if latest_entity(tracker, "qualification") is not None and tracker.get_slot("role"):
         return "action_career_path"
-    lowered = latest_text(tracker).lower()
-    if "apprentic" in lowered and apprentice_status(lowered) is None:
+    if asks_about_apprenticeships(latest_text(tracker)):
         return "action_apprenticeships"
     return None
 
@@ -269,27 +203,15 @@ class ActionFollowOffer(Action):
             events = await hand_over("action_start_vacancy_search", dispatcher, tracker, domain)
             return [*events, SlotSet("vacancy_role", entities.get("role")),
                     FollowupAction("vacancy_search_form")]
-        if intent in ANSWERS:
-            return await hand_over(ANSWERS[intent], dispatcher, as_asked(tracker, intent, entities),
+        # any other offer: the action the topic that answers its intent registered
+        answer = answering(intent) if intent else None
+        if answer is not None:
+            return await hand_over(answer, dispatcher, as_asked(tracker, intent, entities),
                                    domain)
         dispatcher.utter_message(response="utter_help")
         return []
 
 
-# What a "yes" to a button's offer runs (the rules in stories/ run the same for the intent).
-ANSWERS = {
-    "confirm_delete_my_data": "action_erase_my_data",
-    "ask_roles": "action_list_roles",
-    "ask_role_info": "action_role_info",
-    "ask_pay": "action_pay",
-    "ask_entry_requirements": "action_entry_requirements",
-    "ask_career_path": "action_career_path",
-    "ask_apprenticeships": "action_apprenticeships",
-    "ask_rotational_apprenticeship": "action_rotational_apprenticeship",
-    "ask_graduate_pathway": "action_graduate_pathway",
-    "more_vacancies": "action_more_vacancies",
-    "widen_search": "action_widen_search",
-}
 PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$", re.DOTALL)
 
 

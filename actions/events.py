@@ -36,29 +36,29 @@ from carecareers.conversation.payloads import (
 from carecareers.conversation.payloads import form_answer_button as answer_button
 from carecareers.events import (
     BookingRequest,
+    EventClosed,
     EventError,
     EventFull,
+    EventNotFound,
     book_place,
     booking_consent,
     cancel_bookings_for_sender,
+    choose_event,
     events_near,
     get_event,
     ics_url,
-    is_upcoming,
-    next_with_space,
-    spaces_left,
     when_words,
 )
 from carecareers.events.notices import where_words
-from carecareers.geo import default_gazetteer
-from carecareers.leads.consent import ConsentWording
-from carecareers.leads.validation import (
+from carecareers.forms.consent import ConsentWording
+from carecareers.forms.validation import (
     InvalidAnswer,
     parse_age,
     parse_contact_detail,
     parse_contact_method,
     parse_first_name,
 )
+from carecareers.geo import default_gazetteer
 from carecareers.models import Event
 from carecareers.settings import get_settings
 
@@ -139,33 +139,30 @@ class ActionStartBooking(Action):
 
     def _choose(self, session: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                 event_id: int | None) -> int | None:
-        now = clock().now()
-        if event_id is None:
-            place = latest_entity(tracker, "location") or tracker.get_slot("location")
-            text = str(tracker.latest_message.get("text") or "")
-            events = events_near(session, default_gazetteer(), place,
-                                 None if text.startswith("/") else text, now=now)
-            if len(events) == 1:
-                event_id = events[0].id
-            elif not events:
-                dispatcher.utter_message(text=NONE_ON)
-                return None
-            else:
-                dispatcher.utter_message(text="Which event would you like a place at?",
-                                         buttons=[book_button(e) for e in events])
-                return None
-        event = get_event(session, event_id)
-        if event is None or not is_upcoming(event, now):
-            reason = "has been cancelled" if event is not None and \
-                event.status == "cancelled" else "isn't open for booking any more"
+        place = latest_entity(tracker, "location") or tracker.get_slot("location")
+        text = str(tracker.latest_message.get("text") or "")
+        try:
+            choice = choose_event(session, default_gazetteer(), event_id=event_id, place=place,
+                                  about=None if text.startswith("/") else text, now=clock().now())
+        except EventFull as full:
+            self._full(dispatcher, full.event, full.next_event)
+            return None
+        except (EventNotFound, EventClosed) as closed:
+            cancelled = isinstance(closed, EventClosed) and closed.cancelled
+            reason = "has been cancelled" if cancelled else "isn't open for booking any more"
             dispatcher.utter_message(text=f"Sorry, that event {reason}. Ask me \"what's on\" "
                                           "to see what's coming up.")
             return None
-        if spaces_left(session, event) == 0:
-            self._full(dispatcher, event, next_with_space(session, event, now))
+        if choice.event is None:
+            if choice.options:
+                dispatcher.utter_message(text="Which event would you like a place at?",
+                                         buttons=[book_button(e) for e in choice.options])
+            else:
+                dispatcher.utter_message(text=NONE_ON)
             return None
-        dispatcher.utter_message(text=f"Great, let's book you a free place at {describe(event)}.")
-        return event.id
+        dispatcher.utter_message(
+            text=f"Great, let's book you a free place at {describe(choice.event)}.")
+        return choice.event.id
 
     @staticmethod
     def _full(dispatcher: CollectingDispatcher, event: Event, other: Event | None) -> None:

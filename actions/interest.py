@@ -30,6 +30,13 @@ from carecareers.conversation.payloads import (
     consent_button,
 )
 from carecareers.conversation.payloads import form_answer_button as answer_button
+from carecareers.forms.validation import (
+    parse_age,
+    parse_contact_detail,
+    parse_contact_method,
+    parse_first_name,
+    parse_postcode,
+)
 from carecareers.geo import default_gazetteer
 from carecareers.leads import ConsentWording, InterestDetails, InvalidAnswer, record_interest
 from carecareers.leads.form import (
@@ -39,13 +46,6 @@ from carecareers.leads.form import (
     read_confirmation,
     read_interest,
     wants_callback,
-)
-from carecareers.leads.validation import (
-    parse_age,
-    parse_contact_detail,
-    parse_contact_method,
-    parse_first_name,
-    parse_postcode,
 )
 
 logger = logging.getLogger(__name__)

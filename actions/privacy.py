@@ -39,8 +39,8 @@ class ActionEraseMyData(Action):
             dispatcher.utter_message(text="Sorry, I couldn't delete your details just now. "
                                           "Please try again in a few minutes.")
             return []
-        saved = erasure.leads or erasure.alert_recipients or erasure.bookings
-        dispatcher.utter_message(text=ERASED_TEXT if saved else NOTHING_SAVED_TEXT)
+        dispatcher.utter_message(text=ERASED_TEXT if erasure.found_anything
+                                 else NOTHING_SAVED_TEXT)
         dispatcher.utter_message(json_message=dict(ERASED_MARKER))
         return [AllSlotsReset()]
 

@@ -32,6 +32,7 @@ from carecareers.models import (
 )
 from carecareers.models.base import utcnow
 from carecareers.settings import Settings
+from carecareers.topics import Retention
 from tests.support.sessions import rolled_back
 from web.app import create_app
 
@@ -41,6 +42,9 @@ PASSWORD = "correct horse battery staple"
 use_password_hasher(PasswordHasher.from_parameters(CHEAPEST))
 _numbers = itertools.count(1)
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+# The default periods: leads a year, idle chats 30 days, alerts a year, bookings 90 days.
+RETENTION = Retention({"lead": 365, "tracker": 30, "alert": 365, "event_booking": 90})
 
 
 def make_provider(session: Session, code: str | None = None, name: str | None = None,

@@ -28,7 +28,7 @@ Text = tuple[str, str]
 # answers the form's checks give.
 ACTION_MODULES = ("actions/interest.py", "actions/vacancies.py", "actions/privacy.py",
                   "actions/events.py", "carecareers/events/notices.py",
-                  "carecareers/leads/validation.py")
+                  "carecareers/forms/validation.py")
 # What the web app answers the chat page with (its other errors are for developers).
 WEB_CHAT_REPLIES = ("TOO_FAST_TEXT", "TOO_LARGE_TEXT")
 RELAY_REPLIES = ("UNAVAILABLE_TEXT", "NO_REPLY_TEXT")

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from carecareers.leads.consent import ConsentWording
+from carecareers.forms.consent import ConsentWording
 
 
 @lru_cache

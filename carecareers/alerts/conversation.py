@@ -16,8 +16,8 @@ from carecareers.alerts.subscriptions import (
     request_telegram_alert,
 )
 from carecareers.conversation.payloads import ALERT_CHAT_MARKER
+from carecareers.forms.consent import ConsentWording
 from carecareers.geo import Gazetteer, default_gazetteer
-from carecareers.leads.consent import ConsentWording
 from carecareers.settings import Settings
 from carecareers.vacancies.roles import RoleIndex, default_role_index
 

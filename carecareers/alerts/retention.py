@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from carecareers.delivery import forget_addresses, purge_outbox
-from carecareers.leads.validation import InvalidAnswer, parse_email
+from carecareers.forms.validation import InvalidAnswer, parse_email
 from carecareers.models import AlertRecipient, JobAlert, SuppressedAddress
 
 

@@ -13,8 +13,8 @@ from carecareers.alerts.criteria import AlertCriteria
 from carecareers.alerts.errors import AlertNotAllowed, InvalidAlert, UnknownToken
 from carecareers.alerts.messages import confirmation_email
 from carecareers.delivery import enqueue, is_suppressed
-from carecareers.leads.consent import ConsentWording
-from carecareers.leads.validation import InvalidAnswer, parse_email
+from carecareers.forms.consent import ConsentWording
+from carecareers.forms.validation import InvalidAnswer, parse_email
 from carecareers.models import AlertConsent, AlertRecipient, JobAlert
 from carecareers.models.delivery import SuppressedAddress
 

@@ -7,6 +7,7 @@ import json
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
+from carecareers.cli.common import fail, load_settings
 from carecareers.db import make_engine, session_factory
 
 app = typer.Typer(help="Job alerts by email and Telegram.", no_args_is_help=True)
@@ -20,7 +21,6 @@ def send() -> None:
     */15 * * * * cd /srv/carecareers && .venv/bin/carecareers alerts send
     """
     from carecareers.alerts import send_alerts
-    from carecareers.cli.main import fail, load_settings
     from carecareers.clock import clock_for
     from carecareers.delivery import senders_for
     from carecareers.delivery.email import SmtpUrlInvalid

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
+from carecareers.cli.common import fail, load_settings
 from carecareers.db import make_engine, session_factory
 
 app = typer.Typer(help="Open days and events.", no_args_is_help=True)
@@ -28,7 +29,6 @@ def remind(now: str = typer.Option(None, help="development and tests only: the t
     Run it every 15 minutes from cron (`make run` runs it on the alerts' schedule):
     */15 * * * * cd /srv/carecareers && .venv/bin/carecareers events remind
     """
-    from carecareers.cli.main import fail, load_settings
     from carecareers.clock import FixedClock, clock_for
     from carecareers.delivery import senders_for
     from carecareers.delivery.email import SmtpUrlInvalid

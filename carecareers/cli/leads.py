@@ -10,18 +10,18 @@ from pathlib import Path
 import typer
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from carecareers.alerts.retention import expire_alerts
 from carecareers.clock import clock_for
 from carecareers.conversation.pending import retry_pending
 from carecareers.conversation.tracker_events import ErasureFailed, erase_conversation_events
 from carecareers.db import make_engine, session_factory
-from carecareers.events.retention import count_bookings_for, purge_bookings
-from carecareers.leads.erasure import Retention, erase_person, find_leads, purge_expired
+from carecareers.forms.validation import InvalidAnswer, parse_email, parse_phone
+from carecareers.leads.erasure import Erasure, erase_person, purge_expired
 from carecareers.leads.filters import LeadFilters
-from carecareers.leads.validation import InvalidAnswer, parse_email, parse_phone
 from carecareers.models import Provider
 from carecareers.settings import get_settings
+from carecareers.topics import Retention
 
 app = typer.Typer(help="Leads: export and erasure.", no_args_is_help=True)
 retention_app = typer.Typer(help="The retention period.", no_args_is_help=True)
@@ -47,25 +47,35 @@ def erase(email: str = typer.Option(None, help="the email address on the lead"),
         raise _fail("give --email, --phone or --sender")
     settings = get_settings()
     factory = session_factory(make_engine(settings.database_url))
+
+    def erase_in(session: Session) -> Erasure:
+        return erase_person(session, actor="cli", via="cli", sender_id=sender, email=email,
+                            phone=phone)
+
+    with factory() as session:  # what would go, rolled back: no lock held while asking
+        with session.begin() as preview:
+            found = erase_in(session)
+            preview.rollback()
+    if not found.found_anything:
+        typer.echo("no lead matches and nothing else is kept for them; nothing erased")
+        return
+    if not yes and not typer.confirm(f"erase {_erased_words(found)}?"):
+        raise typer.Exit(1)
     with factory() as session, session.begin():
-        found = len(find_leads(session, sender_id=sender, email=email, phone=phone))
-        bookings = count_bookings_for(session, sender_ids=[sender] if sender else [],
-                                      email=email, phone=phone)
-        if not found and not bookings:
-            typer.echo("no lead matches and no event booking; nothing erased")
-            return
-        if not yes and not typer.confirm(f"erase {found} lead(s) and {bookings} booking(s)?"):
-            raise typer.Exit(1)
-        erasure = erase_person(session, actor="cli", via="cli", sender_id=sender, email=email,
-                               phone=phone)
+        erasure = erase_in(session)
     erased_events = 0
     for sender_id in erasure.senders:
         try:
             erased_events += erase_conversation_events(settings.tracker_store_url, sender_id)
         except ErasureFailed as error:
             raise _fail(f"the lead was erased, but {error}; run the command again") from error
-    typer.echo(f"erased {erasure.leads} lead(s), {erasure.bookings} event booking(s) and "
-               f"{erased_events} conversation event(s)")
+    typer.echo(f"erased {_erased_words(erasure)} and {erased_events} conversation event(s)")
+
+
+def _erased_words(erasure: Erasure) -> str:
+    """'1 lead(s), event bookings: 1, job alert recipients: 0' (each topic's own counts)."""
+    return ", ".join([f"{erasure.leads} lead(s)", *(
+        f"{name.replace('_', ' ')}: {count}" for name, count in sorted(erasure.erased.items()))])
 
 
 @app.command("export")
@@ -108,9 +118,8 @@ def purge(days: int = typer.Option(None, help="override LEAD_RETENTION_DAYS"),
           as_json: bool = typer.Option(False, "--json")) -> None:
     """Delete what is past its retention period, and retry failed tracker erasures. Run daily."""
     settings = get_settings()
-    retention = Retention(lead_days=days or settings.lead_retention_days,
-                          tracker_days=settings.tracker_retention_days)
-    if min(retention.lead_days, retention.tracker_days) < 1:
+    retention = Retention.from_settings(settings, **({"lead": days} if days else {}))
+    if min(retention.days.values()) < 1:
         raise _fail("the retention period must be at least one day")
     factory = session_factory(make_engine(settings.database_url))
     now = clock_for(settings).now()
@@ -119,20 +128,15 @@ def purge(days: int = typer.Option(None, help="override LEAD_RETENTION_DAYS"),
             report = purge_expired(session, settings.tracker_store_url, retention, now)
         with factory() as session, session.begin():
             pending = retry_pending(session, settings.tracker_store_url, now)
-        with factory() as session, session.begin():
-            alerts = expire_alerts(session, settings.alert_retention_days, now)
-        with factory() as session, session.begin():
-            bookings = purge_bookings(session, settings.event_booking_retention_days, now)
     except (SQLAlchemyError, ErasureFailed) as error:
         raise _fail(f"nothing was purged: {error}") from error
-    summary = {"retention_days": retention.lead_days, "leads": report.leads,
+    summary = {"retention_days": retention.days["lead"], "leads": report.leads,
                "unanswered_questions": report.unanswered_questions,
                "conversation_events": report.conversation_events,
                "conversations_unlinked": report.conversations,
                "login_records": report.login_records,
                "tracker_changes_retried": pending.done,
                "tracker_changes_waiting": pending.waiting,
-               "job_alerts_expired": alerts.alerts,
-               "event_bookings_deleted": bookings}
+               **report.purged}
     typer.echo(json.dumps(summary) if as_json else
                ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.items()))

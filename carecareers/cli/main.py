@@ -11,13 +11,13 @@ import typer
 from carecareers.cli.advisers import app as advisers_app
 from carecareers.cli.alerts import app as alerts_app
 from carecareers.cli.campaigns import app as campaigns_app
+from carecareers.cli.common import fail, load_settings
 from carecareers.cli.content import app as content_app
 from carecareers.cli.events import app as events_app
 from carecareers.cli.leads import app as leads_app
 from carecareers.cli.leads import retention_app
 from carecareers.cli.vacancies import app as vacancies_app
 from carecareers.db import DatabaseUnavailable, make_engine, session_factory
-from carecareers.settings import ConfigurationError, Settings, get_settings
 
 app = typer.Typer(help="Care Careers Assistant administration.", no_args_is_help=True)
 db_app = typer.Typer(help="The application database.", no_args_is_help=True)
@@ -34,18 +34,6 @@ app.add_typer(retention_app, name="retention")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(events_app, name="events")
 app.add_typer(content_app, name="content")
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def load_settings() -> Settings:
-    try:
-        return get_settings()
-    except ConfigurationError as exc:
-        raise fail(str(exc), 2) from exc
 
 
 @app.callback()

@@ -17,11 +17,11 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from carecareers.db import make_engine
+from carecareers.topics import form_slot_prefixes, form_starts
 
 REMOVED = "[removed]"
-# The forms that ask for personal details: where each begins, and the prefix of its slots.
-FORM_START_ACTIONS = ("action_start_interest", "action_start_job_alert", "action_start_booking")
-FORM_SLOT_PREFIXES = ("lead_", "alert_", "booking_")
+# The forms that ask for personal details (where each begins, the prefix of its slots) are the
+# ones the topics registered (carecareers/topics.py).
 # What the assistant remembers about the person from what they typed (their age, their place).
 PERSON_SLOTS = frozenset({"age", "location"})
 CHUNK = 500
@@ -86,7 +86,7 @@ def redact_form_answers(tracker_store_url: str, sender_id: str) -> int:
     with _connection(tracker_store_url) as connection:
         if connection is None:
             return 0
-        starts = {f"a{i}": name for i, name in enumerate(FORM_START_ACTIONS)}
+        starts = {f"a{i}": name for i, name in enumerate(form_starts())}
         start = connection.execute(text(
             "SELECT max(id) FROM events WHERE sender_id = :s AND type_name = 'action' "
             f"AND action_name IN ({', '.join(':' + key for key in starts)})"),  # noqa: S608
@@ -97,8 +97,9 @@ def redact_form_answers(tracker_store_url: str, sender_id: str) -> int:
             "SELECT id, type_name, data FROM events WHERE sender_id = :s AND id > :start "
             "AND type_name IN ('user', 'bot', 'slot')"), {"s": sender_id, "start": start})
         changed = 0
+        prefixes = form_slot_prefixes()
         for event_id, type_name, data in rows.all():
-            redacted = redact_event(type_name, json.loads(data or "{}"))
+            redacted = redact_event(type_name, json.loads(data or "{}"), prefixes)
             if redacted is not None:
                 connection.execute(text("UPDATE events SET data = :d WHERE id = :id"),
                                    {"d": json.dumps(redacted), "id": event_id})
@@ -106,8 +107,12 @@ def redact_form_answers(tracker_store_url: str, sender_id: str) -> int:
         return changed
 
 
-def redact_event(type_name: str, event: dict[str, Any]) -> dict[str, Any] | None:
-    """The event without what the person typed or was told about themselves (None: unchanged)."""
+def redact_event(type_name: str, event: dict[str, Any],
+                 slot_prefixes: tuple[str, ...]) -> dict[str, Any] | None:
+    """The event without what the person typed or was told about themselves (None: unchanged).
+
+    Slots whose name starts with one of `slot_prefixes` (the details forms') are blanked.
+    """
     if type_name == "user":
         parse_data = dict(event.get("parse_data") or {})
         parse_data.update(text=REMOVED, entities=[])
@@ -115,7 +120,7 @@ def redact_event(type_name: str, event: dict[str, Any]) -> dict[str, Any] | None
     if type_name == "bot" and event.get("text"):
         return {**event, "text": REMOVED}
     name = str(event.get("name", ""))
-    if type_name == "slot" and (name.startswith(FORM_SLOT_PREFIXES) or name in PERSON_SLOTS) \
+    if type_name == "slot" and (name.startswith(slot_prefixes) or name in PERSON_SLOTS) \
             and event.get("value") not in (None, False, True):
         return {**event, "value": None}
     return None

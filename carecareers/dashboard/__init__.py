@@ -1,5 +1,6 @@
 """What the adviser dashboard shows: leads in scope, campaigns, feeds, unanswered questions."""
 
+from carecareers.advisers.scope import visible_to
 from carecareers.dashboard.leads import (
     FilterChoices,
     LeadDetail,
@@ -13,7 +14,6 @@ from carecareers.dashboard.leads import (
     view_lead,
 )
 from carecareers.dashboard.questions import QuestionGroup, group_unanswered
-from carecareers.dashboard.scope import visible_to
 from carecareers.leads.filters import LeadFilters, parse_filters
 
 __all__ = [

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from carecareers.advisers.accounts import is_staff
 from carecareers.campaigns.service import find_campaign
 from carecareers.clock import UK
-from carecareers.events.catalogue import EventValues
+from carecareers.events.catalogue import EventValues, events_for_provider
 from carecareers.events.errors import EventFormError
 from carecareers.events.wording import uk
 from carecareers.geo import Gazetteer, normalise_postcode, outcode_of
@@ -31,6 +31,16 @@ def providers_for(session: Session, adviser: Adviser) -> list[Provider]:
     if adviser.provider_id is None:
         return []
     return [p for p in [session.get(Provider, adviser.provider_id)] if p is not None]
+
+
+def events_managed_by(session: Session, adviser: Adviser) -> list[Event]:
+    """The events an account may manage, newest first: every one for staff, the ones its
+    provider runs for a provider user (none for an account with no provider)."""
+    if is_staff(adviser):
+        return events_for_provider(session, None)
+    if adviser.provider_id is None:
+        return []
+    return events_for_provider(session, adviser.provider_id)
 
 
 def may_manage(adviser: Adviser, event: Event) -> bool:

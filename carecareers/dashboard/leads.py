@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
 from carecareers.advisers.accounts import is_staff
+from carecareers.advisers.scope import visible_to
 from carecareers.dashboard.routing import status_for
-from carecareers.dashboard.scope import visible_to
+from carecareers.forms.validation import AGE_BANDS
 from carecareers.leads import exports
 from carecareers.leads.filters import LeadFilters, conditions
 from carecareers.leads.recording import GENERAL_INTERESTS
-from carecareers.leads.validation import AGE_BANDS
 from carecareers.models import (
     Adviser,
     Campaign,

@@ -22,6 +22,7 @@ from carecareers.events.catalogue import (
     spaces_left,
     upcoming_events,
 )
+from carecareers.events.choosing import Choice, choose_event
 from carecareers.events.errors import (
     AlreadyBooked,
     EventClosed,
@@ -35,6 +36,7 @@ from carecareers.events.wording import when_words
 __all__ = [
     "AlreadyBooked",
     "BookingRequest",
+    "Choice",
     "EventClosed",
     "EventError",
     "EventFormError",
@@ -47,6 +49,7 @@ __all__ = [
     "cancel_bookings_for_sender",
     "cancel_event",
     "change_event",
+    "choose_event",
     "create_event",
     "event_ics",
     "event_url",

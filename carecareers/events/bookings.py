@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from carecareers.campaigns.service import find_campaign
 from carecareers.events.catalogue import is_upcoming, next_with_space, spaces_left
 from carecareers.events.errors import AlreadyBooked, EventClosed, EventFull, EventNotFound
-from carecareers.leads.consent import ConsentWording
+from carecareers.forms.consent import ConsentWording
 from carecareers.models import Booking, Event
 
 CONTACT_METHODS = ("email", "phone", "telegram")

@@ -19,7 +19,8 @@ class EventClosed(EventError):
 
     def __init__(self, event: Event) -> None:
         self.event = event
-        why = "was cancelled" if event.status == "cancelled" else "has already started"
+        self.cancelled = event.status == "cancelled"
+        why = "was cancelled" if self.cancelled else "has already started"
         super().__init__(f"Sorry, {event.title} {why}, so it can't be booked.")
 
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
 from carecareers.events.wording import uk
-from carecareers.leads.exports import BOM, excel_safe
 from carecareers.models import Booking, Event
+from carecareers.spreadsheets import BOM, excel_safe
 
 COLUMNS = ("first_name", "status", "contact_method", "contact", "with_parent_or_school",
            "booked", "arrived", "channel")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session
 
 from carecareers.delivery import forget_addresses
@@ -22,14 +22,6 @@ def _conditions(sender_ids: Iterable[str], email: str | None,
     if details:
         conditions.append(Booking.contact_detail.in_(details))
     return conditions
-
-
-def count_bookings_for(session: Session, *, sender_ids: Iterable[str] = (),
-                       email: str | None = None, phone: str | None = None) -> int:
-    conditions = _conditions(sender_ids, email, phone)
-    if not conditions:
-        return 0
-    return int(session.scalar(select(func.count(Booking.id)).where(or_(*conditions))) or 0)
 
 
 def erase_bookings_for(session: Session, *, sender_ids: Iterable[str] = (),

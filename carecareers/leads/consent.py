@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-
-@dataclass(frozen=True)
-class ConsentWording:
-    version: str
-    text: str
-    channels: tuple[str, ...]
+from carecareers.forms.consent import ConsentWording
 
 
 @lru_cache

@@ -1,31 +1,28 @@
-"""Erasure on request, and the retention period enforced."""
+"""Erasure on request, and the retention period enforced: the centre every topic plugs into.
+
+Each registered topic (`carecareers/topics.py`) erases what it holds of the person, and purges
+what is past its period, before the leads go (a topic may look a lead up to find what is
+its); then the leads themselves, the conversations' links to them, and Rasa's events.
+"""
 
 from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
-from carecareers.alerts.retention import erase_alerts_for
 from carecareers.conversation.tracker_events import (
     purge_conversation_events,
     purge_idle_conversations,
 )
-from carecareers.delivery.outbox import forget_addresses
-from carecareers.events.retention import erase_bookings_for
-from carecareers.models import (
-    AuditEvent,
-    Conversation,
-    Lead,
-    OutboxMessage,
-    UnansweredQuestion,
-)
-from carecareers.threads.web import EMAIL_KIND as ADVISER_EMAIL_KIND
+from carecareers.models import AuditEvent, Conversation, Lead, UnansweredQuestion
+from carecareers.topics import Person, Retention, installed
 
 logger = logging.getLogger(__name__)
 
@@ -48,15 +45,6 @@ def find_leads(session: Session, *, sender_id: str | None = None, email: str | N
     return list(found.values())
 
 
-def _forget_adviser_emails(session: Session, leads: list[Lead]) -> None:
-    """Delete the adviser messages emailed to these leads (carecareers/threads/web.py)."""
-    emails = sorted({lead.email for lead in leads if lead.email})
-    if emails:
-        session.execute(delete(OutboxMessage).where(
-            OutboxMessage.channel == "email", OutboxMessage.kind == ADVISER_EMAIL_KIND,
-            OutboxMessage.address.in_(emails)))
-
-
 def erase_lead(session: Session, lead: Lead, actor: str, via: str) -> None:
     """Delete a lead with its consents, routes and follow-ups; audit only that it happened."""
     session.delete(lead)
@@ -65,12 +53,17 @@ def erase_lead(session: Session, lead: Lead, actor: str, via: str) -> None:
 
 @dataclass(frozen=True)
 class Erasure:
-    """What an erasure removed: how many leads, and every conversation they came from."""
+    """What an erasure removed: how many leads, every conversation they came from, and how
+    many of each thing the topics erased ({"event_bookings": 1, ...})."""
 
     leads: int
     senders: frozenset[str]
-    alert_recipients: int = 0
-    bookings: int = 0
+    erased: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def found_anything(self) -> bool:
+        """Whether the person had left any details: a lead, or anything a topic held."""
+        return bool(self.leads or any(self.erased.values()))
 
 
 def erase_person(session: Session, *, actor: str, via: str, sender_id: str | None = None,
@@ -83,10 +76,11 @@ def erase_person(session: Session, *, actor: str, via: str, sender_id: str | Non
     """
     leads = find_leads(session, sender_id=sender_id, email=email, phone=phone)
     senders = {lead.sender_id for lead in leads} | ({sender_id} if sender_id else set())
-    # the chats advisers wrote to: their never-send entries and queued messages go too
-    forget_addresses(session, "telegram", {lead.telegram_chat_id for lead in leads
-                                           if lead.telegram_chat_id})
-    _forget_adviser_emails(session, leads)
+    person = Person(frozenset(senders), email=email, phone=phone)
+    erased: dict[str, int] = {}
+    for topic in installed():
+        if topic.erase is not None:
+            erased.update(topic.erase(session, person))
     for lead in leads:
         erase_lead(session, lead, actor, via=via)
     for sender in senders:
@@ -94,9 +88,7 @@ def erase_person(session: Session, *, actor: str, via: str, sender_id: str | Non
     if senders:
         session.execute(delete(UnansweredQuestion).where(
             UnansweredQuestion.sender_id.in_(senders)))
-    alerts = erase_alerts_for(session, sender_ids=senders, email=email)
-    bookings = erase_bookings_for(session, sender_ids=senders, email=email, phone=phone)
-    return Erasure(len(leads), frozenset(senders), alerts, bookings)
+    return Erasure(len(leads), frozenset(senders), erased)
 
 
 def forget_conversation(session: Session, sender_id: str) -> None:
@@ -113,28 +105,25 @@ class PurgeReport:
     conversation_events: int
     conversations: int = 0
     login_records: int = 0
-
-
-@dataclass(frozen=True)
-class Retention:
-    """How long things are kept: leads (and what belongs to them), and idle chats."""
-
-    lead_days: int
-    tracker_days: int
+    purged: Mapping[str, int] = field(default_factory=dict)
 
 
 def purge_expired(session: Session, tracker_store_url: str, retention: Retention,
                   now: datetime) -> PurgeReport:
     """Remove what is past its retention period.
 
-    Leads inactive for `lead_days`, with their consents, routes and follow-ups; questions
-    and audit records of login attempts (which hold typed email addresses) as old; the
-    sender ids of conversations as old (the anonymous counts stay for the campaign
-    funnel); all tracker events as old; and the events of conversations that never
-    became a lead once idle for `tracker_days`.
+    What each topic keeps, past the topic's own period; leads inactive for the "lead"
+    period, with their consents, routes and follow-ups; questions and audit records of login
+    attempts (which hold typed email addresses) as old; the sender ids of conversations as
+    old (the anonymous counts stay for the campaign funnel); all tracker events as old; and
+    the events of conversations that never became a lead once idle for the "tracker" period.
     """
-    cutoff = now - timedelta(days=retention.lead_days)
-    leads = _purge_leads(session, cutoff, retention.lead_days)
+    purged: dict[str, int] = {}
+    for topic in installed():
+        if topic.purge is not None:
+            purged.update(topic.purge(session, now, retention))
+    cutoff = retention.cutoff("lead", now)
+    leads = _purge_leads(session, cutoff, retention.days["lead"])
     questions = session.execute(
         delete(UnansweredQuestion).where(UnansweredQuestion.asked_at < cutoff))
     logins = session.execute(delete(AuditEvent).where(
@@ -144,14 +133,13 @@ def purge_expired(session: Session, tracker_store_url: str, retention: Retention
     events = purge_conversation_events(tracker_store_url, cutoff)
     lead_senders = set(session.scalars(select(Lead.sender_id)))
     events += purge_idle_conversations(
-        tracker_store_url, now - timedelta(days=retention.tracker_days), keep=lead_senders)
+        tracker_store_url, retention.cutoff("tracker", now), keep=lead_senders)
     return PurgeReport(leads, int(questions.rowcount or 0), events, chats,
-                       int(logins.rowcount or 0))
+                       int(logins.rowcount or 0), purged)
 
 
 def _purge_leads(session: Session, cutoff: datetime, retention_days: int) -> int:
     stale = list(session.scalars(select(Lead).where(Lead.last_activity_at < cutoff)))
-    _forget_adviser_emails(session, stale)
     for lead in stale:
         session.delete(lead)
     if stale:

@@ -17,9 +17,8 @@ from carecareers.advisers import audit
 from carecareers.clock import UK
 from carecareers.leads.filters import LeadFilters, conditions
 from carecareers.models import Campaign, Consent, FollowUp, Lead, LeadRoute, Provider
+from carecareers.spreadsheets import BOM, excel_safe
 
-BOM = "\ufeff"
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "id", "created", "status", "first_name", "age", "age_band", "contact_method", "phone",
     "email", "telegram_username", "postcode", "outcode", "interests", "wants_callback",
@@ -130,11 +129,6 @@ def _in_chunks(ids: list[int], query: Any, size: int = 500) -> Iterable[Any]:
     """Run `query` on slices of ids (SQLite limits the parameters of one statement)."""
     for start in range(0, len(ids), size):
         yield from query(ids[start:start + size])
-
-
-def excel_safe(text: str) -> str:
-    """Prefix a quote to text Excel would read as a formula (CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def csv_text(value: Any) -> str:

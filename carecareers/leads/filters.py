@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from carecareers.campaigns.service import normalise_code
 from carecareers.clock import uk_midnight
-from carecareers.leads.validation import AGE_BANDS
+from carecareers.forms.validation import AGE_BANDS
 from carecareers.models import Campaign, Lead, LeadRoute, Provider
 from carecareers.models.leads import LEAD_STATUSES
 

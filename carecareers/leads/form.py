@@ -13,15 +13,15 @@ from sqlalchemy.orm import Session
 
 from carecareers.careers.records import CareersContent
 from carecareers.careers.roles import find_role
-from carecareers.geo import Gazetteer
-from carecareers.leads.consent import ConsentWording, consent_wording
-from carecareers.leads.recording import matching_providers
-from carecareers.leads.validation import (
+from carecareers.forms.validation import (
     InvalidAnswer,
     parse_contact_detail,
     parse_first_name,
     parse_postcode,
 )
+from carecareers.geo import Gazetteer
+from carecareers.leads.consent import ConsentWording, consent_wording
+from carecareers.leads.recording import matching_providers
 
 YES_WORDS = frozenset({
     "yes", "y", "yeah", "yep", "yup", "ok", "okay", "sure", "i agree", "agree", "yes please",

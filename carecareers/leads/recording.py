@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
 from carecareers.campaigns.service import find_campaign
-from carecareers.leads.consent import ConsentWording
-from carecareers.leads.validation import Age, InvalidAnswer
+from carecareers.forms.consent import ConsentWording
+from carecareers.forms.validation import Age, InvalidAnswer
 from carecareers.models import Consent, Lead, LeadRoute, Provider
 
 GENERAL_INTERESTS = {"any", "apprenticeships", "not_sure"}

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
-from carecareers.dashboard.scope import visible_to
+from carecareers.advisers.scope import visible_to
 from carecareers.delivery.outbox import is_suppressed
 from carecareers.models import Adviser, AdviserThread, Lead, ThreadMessage
 from carecareers.threads import web

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy.orm import Session
 
 from carecareers.events import BookingRequest, EventValues, book_place, create_event
-from carecareers.leads.consent import ConsentWording
+from carecareers.forms.consent import ConsentWording
 from carecareers.models import Booking, Event, Provider
 
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=timezone.utc)  # a Thursday

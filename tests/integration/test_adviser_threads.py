@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from carecareers.leads.erasure import Retention, erase_person, purge_expired
+from carecareers.leads.erasure import erase_person, purge_expired
 from carecareers.models import AdviserThread, AuditEvent, Consent, Lead, ThreadMessage
 from carecareers.threads import (
     BadMessage,
@@ -27,7 +27,7 @@ from carecareers.threads import (
 )
 from carecareers.threads.delivery import claim_due, record_failure, record_sent
 from carecareers.threads.rules import PER_ADVISER_PER_HOUR, PER_LEAD_PER_HOUR
-from tests.factories import make_adviser, make_lead, make_provider
+from tests.factories import RETENTION, make_adviser, make_lead, make_provider
 from tests.support.sessions import rolled_back
 
 NOW = datetime(2027, 5, 1, 10, tzinfo=timezone.utc)
@@ -246,7 +246,7 @@ def test_erasure_and_retention_remove_threads(db: tuple[Connection, Session],
         AdviserThread.lead_id == erased.id)) is None
     assert len(session.scalars(select(ThreadMessage)).all()) == 2  # the other lead's
     purge_expired(session, f"sqlite:///{tmp_path / 'tracker.db'}",
-                  Retention(lead_days=365, tracker_days=30), now=NOW + timedelta(days=400))
+                  RETENTION, now=NOW + timedelta(days=400))
     session.flush()
     assert session.scalars(select(ThreadMessage)).all() == []
     assert session.scalars(select(AdviserThread)).all() == []

@@ -13,13 +13,13 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from carecareers.delivery.outbox import suppress
-from carecareers.leads.erasure import Retention, erase_person, purge_expired
+from carecareers.leads.erasure import erase_person, purge_expired
 from carecareers.models import AuditEvent, Lead, OutboxMessage, ThreadMessage
 from carecareers.threads import NotAllowed, TooManyMessages, send_message
 from carecareers.threads.rules import PER_LEAD_PER_HOUR
 from carecareers.threads.web import EMAIL_KIND, MESSAGE_HEADER, take_unseen
 from tests.conftest import make_settings
-from tests.factories import Dashboard, dashboard, make_adviser, make_lead, make_provider
+from tests.factories import RETENTION, Dashboard, dashboard, make_adviser, make_lead, make_provider
 from tests.support.sessions import rolled_back
 from web.session import COOKIE_NAME, _serializer
 
@@ -235,7 +235,7 @@ def test_retention_removes_the_thread_and_the_queued_email(db: tuple[Connection,
                     last_activity_at=NOW + timedelta(days=390))
     send_message(session, kept, make_adviser(session), "still here", TEAM, NOW)
     purge_expired(session, f"sqlite:///{tmp_path / 'tracker.db'}",
-                  Retention(lead_days=365, tracker_days=30), now=NOW + timedelta(days=400))
+                  RETENTION, now=NOW + timedelta(days=400))
     session.flush()
     assert session.scalars(select(ThreadMessage.text)).all() == ["still here"]
     assert [e.address for e in emails(session)] == ["kemi@example.net"]

@@ -266,5 +266,5 @@ def test_the_one_erasure_service_reaches_a_persons_alerts(session: Session) -> N
     other = email_alert(session, email="other@example.org", sender="web-other").id
     erasure = erase_person(session, actor="assistant", via="telegram", sender_id="tg-mine")
     session.expire_all()
-    assert erasure.leads == 0 and erasure.alert_recipients == 1
+    assert erasure.leads == 0 and erasure.erased["job_alert_recipients"] == 1
     assert session.get(JobAlert, mine) is None and session.get(JobAlert, other) is not None

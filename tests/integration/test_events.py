@@ -171,7 +171,7 @@ def test_erasure_deletes_bookings_and_their_messages_but_keeps_arrival_counts(
     mark_attended(session, booking, "adviser@example.org", NOW)
     queue_reminders(session, BASE_URL, NOW, uk_date(NOW))
     erasure = erase_person(session, actor="test", via="test", email="sam@example.org")
-    assert erasure.bookings == 1
+    assert erasure.erased["event_bookings"] == 1
     session.expire_all()
     assert session.scalars(select(Booking)).all() == []
     assert outbox(session, "event_reminder") == []
@@ -209,7 +209,7 @@ def test_erasure_by_conversation_deletes_its_bookings_only(session: Session):
     book(session, event)
     book(session, event, "Ali", sender="s-2", detail="ali@example.org")
     erasure = erase_person(session, actor="assistant", via="web", sender_id="s-1")
-    assert erasure.bookings == 1
+    assert erasure.erased["event_bookings"] == 1
     session.expire_all()
     assert [b.first_name for b in session.scalars(select(Booking))] == ["Ali"]
 

@@ -11,19 +11,19 @@ from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import create_campaign, record_message
 from carecareers.conversation.tracker_events import erase_conversation_events
+from carecareers.forms.validation import parse_age
 from carecareers.leads import InterestDetails, InvalidAnswer, consent_wording, record_interest
 from carecareers.leads.erasure import (
-    Retention,
     erase_lead,
     find_leads,
     forget_conversation,
     purge_expired,
 )
 from carecareers.leads.recording import covers, matching_providers
-from carecareers.leads.validation import parse_age
 from carecareers.models import AuditEvent, Consent, Conversation, FollowUp, Lead, Provider
 from carecareers.questions.unanswered import record_unanswered
 from carecareers.settings import PROJECT_ROOT
+from tests.factories import RETENTION
 
 CONTENT = PROJECT_ROOT / "content"
 
@@ -195,7 +195,7 @@ def test_retention_purges_inactive_leads_questions_and_old_events(
     assert question is not None and "07700" not in question.text
     question.asked_at = NOW - timedelta(days=400)
     session.flush()
-    report = purge_expired(session, url, Retention(lead_days=365, tracker_days=30), NOW)
+    report = purge_expired(session, url, RETENTION, NOW)
     assert (report.leads, report.unanswered_questions, report.conversation_events) == (1, 1, 1)
     assert [lead.id for lead in session.scalars(select(Lead))] == [recent.id]
     assert _senders(url) == ["web-abc", "web-abc", "web-new"]

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from carecareers.cli.main import app
 from carecareers.clock import clock_for
 from carecareers.db import make_engine, session_factory
+from carecareers.forms.validation import parse_age
 from carecareers.leads import InterestDetails, consent_wording, record_interest
-from carecareers.leads.validation import parse_age
 from carecareers.migrate import upgrade
 from carecareers.models import AuditEvent, Lead
 from carecareers.models.base import utcnow
@@ -47,8 +47,8 @@ def factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
     get_settings.cache_clear()
 
 
-def run(*args: str):
-    return CliRunner().invoke(app, list(args))
+def run(*args: str, answer: str | None = None):
+    return CliRunner().invoke(app, list(args), input=answer)
 
 
 def test_export_csv_is_excel_safe_and_audited(factory, tmp_path: Path) -> None:
@@ -83,12 +83,27 @@ def test_erase_by_email(factory) -> None:
     assert run("leads", "erase", "--phone", "123").exit_code == 1
 
 
+def test_erase_shows_what_would_go_and_keeps_it_when_not_confirmed(factory) -> None:
+    result = run("leads", "erase", "--sender", "web-0", answer="n\n")
+    assert result.exit_code == 1
+    assert "erase 1 lead(s), adviser emails: 0, event bookings: 0, job alert recipients: 0?" \
+        in result.output
+    with factory() as session:
+        assert len(session.scalars(select(Lead)).all()) == 2
+        assert not session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "lead.erased")).all()
+
+
 def test_retention_purge(factory) -> None:
     with factory() as session, session.begin():
         lead = session.scalars(select(Lead).where(Lead.email == "eve@example.org")).one()
         lead.last_activity_at = utcnow() - timedelta(days=500)
     result = run("retention", "purge", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["leads"] == 1
+    summary = json.loads(result.stdout)
+    assert summary["leads"] == 1
+    # each topic's own counts (alerts, event bookings, adviser emails) are in the summary
+    assert summary["job_alerts_expired"] == summary["event_bookings_deleted"] == 0
+    assert summary["adviser_emails"] == 0
     with factory() as session:
         assert [lead.email for lead in session.scalars(select(Lead))] == ["sam@example.org"]

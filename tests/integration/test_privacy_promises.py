@@ -24,11 +24,11 @@ from carecareers.conversation.tracker_events import (
     purge_idle_conversations,
     redact_form_answers,
 )
-from carecareers.leads.erasure import Retention, erase_person, purge_expired
+from carecareers.leads.erasure import erase_person, purge_expired
 from carecareers.models import AuditEvent, Conversation, PendingTrackerChange, UnansweredQuestion
 from carecareers.questions.unanswered import record_unanswered
 from tests.conftest import create_postgres_database, drop_postgres_database
-from tests.factories import make_lead
+from tests.factories import RETENTION, make_lead
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
 EMAIL = "jordan.private@example.org"
@@ -169,7 +169,7 @@ def test_retention_reaches_conversations_and_login_records(session: Session,
         event.at = long_ago
     session.flush()
 
-    report = purge_expired(session, tracker_url, Retention(lead_days=365, tracker_days=30),
+    report = purge_expired(session, tracker_url, RETENTION,
                            now=NOW)
 
     assert (report.conversations, report.login_records) == (1, 1)

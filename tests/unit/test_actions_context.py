@@ -14,10 +14,9 @@ from actions.context import (
     ActionAcknowledge,
     ActionFollowOffer,
     ValidateSlotMappings,
-    apprentice_status,
-    has_contact_detail,
     parse_payload,
 )
+from carecareers.careers.context import apprentice_status, has_contact_detail
 
 
 def tracker(text: str = "", intent: str = "inform", entities: list[dict[str, Any]] | None = None,

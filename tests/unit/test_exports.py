@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from carecareers.leads.exports import COLUMNS, csv_text, excel_safe, leads_csv, leads_json
+from carecareers.leads.exports import COLUMNS, csv_text, leads_csv, leads_json
+from carecareers.spreadsheets import excel_safe
 
 
 def row(**values: object) -> dict[str, object]:

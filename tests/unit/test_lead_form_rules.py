@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from carecareers.careers.content import load_content
+from carecareers.forms.validation import AGE_BANDS, InvalidAnswer
 from carecareers.geo import default_gazetteer
 from carecareers.leads.form import (
     age_label,
@@ -15,7 +16,6 @@ from carecareers.leads.form import (
     wants_callback,
 )
 from carecareers.leads.privacy import period_in_words
-from carecareers.leads.validation import AGE_BANDS, InvalidAnswer
 from carecareers.settings import PROJECT_ROOT
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from carecareers.geo import default_gazetteer
-from carecareers.leads.validation import (
+from carecareers.forms.validation import (
     InvalidAnswer,
     parse_age,
     parse_contact_method,
@@ -15,6 +14,7 @@ from carecareers.leads.validation import (
     parse_postcode,
     parse_telegram_username,
 )
+from carecareers.geo import default_gazetteer
 
 
 @pytest.mark.parametrize("text, name", [

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from carecareers.campaigns.qr import qr_png, qr_svg_inline
 from carecareers.campaigns.service import list_campaigns
 from carecareers.dashboard.events import (
+    events_managed_by,
     form_values,
     keeping_other_providers,
     may_manage,
@@ -23,7 +24,6 @@ from carecareers.events import (
     change_event,
     create_event,
     event_url,
-    events_for_provider,
     get_event,
     is_upcoming,
     spaces_left,
@@ -61,14 +61,10 @@ def _event(session: DbSession, viewer: Viewer, event_id: int) -> Event:
     return event
 
 
-def _scope(viewer: Viewer) -> int | None:
-    return None if viewer.is_staff else (viewer.adviser.provider_id or -1)
-
-
 @router.get("/events", response_class=HTMLResponse)
 def events_page(request: Request, session: DbSession, viewer: AnyViewer) -> Response:
     now = get_clock(request).now()
-    events = events_for_provider(session, _scope(viewer))
+    events = events_managed_by(session, viewer.adviser)
     rows = [(e, when_words(e.starts_at, e.ends_at), _state(e, now), spaces_left(session, e),
              arrivals(session, e)) for e in events]
     return render(request, "events.html", viewer, rows=rows,

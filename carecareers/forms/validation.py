@@ -1,4 +1,4 @@
-"""Read and check the answers a person gives in the interest form."""
+"""Read and check the answers a person types in a details form (interest, job alert, booking)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,130 @@
+"""The topics the centre loops over: what each erases, purges, blanks out and answers.
+
+A topic (alerts, events, threads, ...) registers itself when its `topic` module is imported:
+`register(Topic(...))`. The centre never names one: erasure and the retention purge
+(`carecareers/leads/erasure.py`) call every registered `erase` and `purge`, the tracker
+redaction (`carecareers/conversation/tracker_events.py`) blanks every registered form's
+slots, and the context action asks `answering(intent)` which action answers a "yes".
+
+`installed()` finds them: it imports every `carecareers.<package>.topic` module once, so adding
+a topic adds its package and edits no list, here or anywhere else. Shared services that answer
+intents (careers, vacancies) register the same way, with only `intents`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from types import MappingProxyType
+
+from sqlalchemy.orm import Session
+
+from carecareers.settings import Settings
+
+RETENTION_SUFFIX = "_retention_days"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Whom an erasure is for: their conversations, and the email and phone they gave."""
+
+    sender_ids: frozenset[str]
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How many days each kind of data is kept: {"lead": 365, "tracker": 30, ...}."""
+
+    days: Mapping[str, int]
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **days: int) -> Retention:
+        """Every `<kind>_retention_days` setting, with the `days` given by kind instead."""
+        found = {name.removesuffix(RETENTION_SUFFIX): int(getattr(settings, name))
+                 for name in type(settings).model_fields if name.endswith(RETENTION_SUFFIX)}
+        return cls(MappingProxyType({**found, **days}))
+
+    def cutoff(self, kind: str, now: datetime) -> datetime:
+        """The moment before which data of this kind is past its retention period."""
+        return now - timedelta(days=self.days[kind])
+
+
+Counts = Mapping[str, int]
+Eraser = Callable[[Session, Person], Counts]
+Purger = Callable[[Session, datetime, Retention], Counts]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What one topic gives the centre; each part is optional.
+
+    - erase: delete what it holds of the person; returns how many of each thing it erased.
+      Runs while the person's leads still exist (they are erased after every topic).
+    - purge: delete what is past its retention period at `now`; returns how many of each.
+    - form_starts, form_slots: the actions that begin its details form, and the prefixes of
+      that form's slots, blanked out of the tracker store when the form keeps nothing.
+    - intents: the intents it answers, with the action that answers each.
+    """
+
+    name: str
+    erase: Eraser | None = None
+    purge: Purger | None = None
+    form_starts: tuple[str, ...] = ()
+    form_slots: tuple[str, ...] = ()
+    intents: Mapping[str, str] = field(default_factory=dict)
+
+
+_registered: dict[str, Topic] = {}
+_discovered = threading.Event()
+_discovering = threading.Lock()
+
+
+def register(topic: Topic) -> Topic:
+    """Add a topic (replacing one of the same name); return it."""
+    _registered[topic.name] = topic
+    return topic
+
+
+def unregister(name: str) -> None:
+    _registered.pop(name, None)
+
+
+def installed() -> list[Topic]:
+    """Every registered topic, by name, after loading the installed ones once."""
+    if not _discovered.is_set():
+        with _discovering:
+            if not _discovered.is_set():
+                _load_installed()
+                _discovered.set()
+    return [_registered[name] for name in sorted(_registered)]
+
+
+def _load_installed() -> None:
+    import carecareers
+
+    for package in pkgutil.iter_modules(carecareers.__path__):
+        if package.ispkg and importlib.util.find_spec(f"carecareers.{package.name}.topic"):
+            importlib.import_module(f"carecareers.{package.name}.topic")
+
+
+def form_starts() -> tuple[str, ...]:
+    return tuple(action for topic in installed() for action in topic.form_starts)
+
+
+def form_slot_prefixes() -> tuple[str, ...]:
+    return tuple(prefix for topic in installed() for prefix in topic.form_slots)
+
+
+def answering(intent: str) -> str | None:
+    """The action that answers this intent, from the topic that registered it."""
+    for topic in installed():
+        if intent in topic.intents:
+            return topic.intents[intent]
+    return None
