@@ -26,9 +26,7 @@ from actions.common import (
     latest_entity,
     typed_answer_of,
 )
-from actions.interest import UNDER_16_HELP
 from carecareers.alerts import (
-    TELEGRAM_LINK_MARKER,
     AlertAsked,
     AlertError,
     alerts_for_sender,
@@ -38,8 +36,8 @@ from carecareers.alerts import (
     set_up_alert,
     stop_alerts_for_sender,
 )
-from carecareers.conversation.payloads import FORM_ANSWERS_FORGOTTEN, consent_button
-from carecareers.conversation.payloads import form_answer_button as answer_button
+from carecareers.catalogue import text
+from carecareers.conversation.payloads import FORM_ANSWERS_FORGOTTEN
 from carecareers.forms.validation import InvalidAnswer, parse_age, parse_email
 from carecareers.settings import get_settings
 
@@ -47,7 +45,6 @@ logger = logging.getLogger(__name__)
 
 FORM_SLOTS = ("alert_what", "alert_place", "alert_apprenticeships", "alert_age", "alert_email",
               "alert_consent", "alert_under_16")
-SORRY = "Sorry, I can't set up alerts just now. Please try again in a few minutes."
 
 
 def asked_from(tracker: Tracker) -> AlertAsked:
@@ -111,8 +108,7 @@ class ValidateJobAlertForm(FormValidationAction):
             dispatcher.utter_message(text=str(error))
             return {"alert_age": None}
         if not age.can_consent:
-            dispatcher.utter_message(text=UNDER_16_HELP.replace(
-                "I won't save any details", "I can't set up job alerts for you"))
+            dispatcher.utter_message(response="utter_alert_under_16")
             return {"alert_age": None, "alert_under_16": True}
         return {"alert_age": str(age.years) if age.years is not None else age.band}
 
@@ -139,7 +135,7 @@ class ValidateJobAlertForm(FormValidationAction):
         """Consent only from its own buttons or typed words that say yes (leads' rule)."""
         consent = consent_in(tracker)
         if consent is None:
-            dispatcher.utter_message(text="Please tap \"Yes, send them\" or \"No thanks\".")
+            dispatcher.utter_message(response="utter_tap_alert_consent")
         return {"alert_consent": consent}
 
 
@@ -149,9 +145,7 @@ class ActionAskAlertAge(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(text="Happy to! First, how old are you?", buttons=[
-            answer_button("Under 16", "15"), answer_button("16 or 17", "16"),
-            answer_button("18 or over", "18")])
+        dispatcher.utter_message(response="utter_alert_age_question")
         return []
 
 
@@ -168,9 +162,7 @@ class ActionAskAlertConsent(Action):
         except AlertError as error:
             dispatcher.utter_message(text=str(error))
             return [SlotSet("alert_place", None)]
-        dispatcher.utter_message(text=wording.text, buttons=[
-            consent_button("Yes, send them", given=True),
-            consent_button("No thanks", given=False)])
+        dispatcher.utter_message(response="utter_alert_consent_question", question=wording.text)
         return []
 
 
@@ -192,8 +184,7 @@ class ActionSetJobAlert(Action):
         if tracker.get_slot("alert_under_16"):
             return forget(dispatcher, clear)
         if tracker.get_slot("alert_consent") != "given":
-            dispatcher.utter_message(text="No problem, I won't send you alerts. You can "
-                                          "ask me about jobs any time.")
+            dispatcher.utter_message(response="utter_alert_refused")
             return forget(dispatcher, clear)
         asked = asked_from(tracker)
         try:
@@ -205,7 +196,7 @@ class ActionSetJobAlert(Action):
             return forget(dispatcher, clear)
         except SQLAlchemyError as exc:
             logger.error("could not save a job alert: %s", type(exc).__name__)
-            dispatcher.utter_message(text=SORRY)
+            dispatcher.utter_message(response="utter_alerts_unavailable")
             return forget(dispatcher, clear)
         self.confirm(dispatcher, asked, watch, request.needs_confirmation)
         return clear
@@ -214,18 +205,12 @@ class ActionSetJobAlert(Action):
     def confirm(dispatcher: CollectingDispatcher, asked: AlertAsked, watch: str,
                 needs_confirmation: bool) -> None:
         if asked.delivery_channel == "telegram":
-            dispatcher.utter_message(json_message=dict(TELEGRAM_LINK_MARKER))
-            dispatcher.utter_message(
-                text=f"Done! I'll message you here with new {watch}, at most once a day. "
-                     "Press \"Stop alerts\" under any alert, or say \"stop alerts\", to end "
-                     "them.")
+            dispatcher.utter_message(response="utter_alert_set_telegram", watch=watch)
         elif needs_confirmation:
-            dispatcher.utter_message(
-                text=f"Nearly done: I've emailed a link to {asked.email}. Open it and press "
-                     f"Confirm, and I'll send you new {watch}, at most once a day.")
+            dispatcher.utter_message(response="utter_alert_needs_confirmation",
+                                     email=asked.email, watch=watch)
         else:
-            dispatcher.utter_message(
-                text=f"Done! I'll email you new {watch}, at most once a day.")
+            dispatcher.utter_message(response="utter_alert_set_email", watch=watch)
 
 
 class ActionCancelJobAlert(Action):
@@ -234,7 +219,7 @@ class ActionCancelJobAlert(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(text="OK, no alert set up.")
+        dispatcher.utter_message(response="utter_alert_cancelled")
         return forget(dispatcher, [SlotSet(slot, None) for slot in FORM_SLOTS])
 
 
@@ -250,17 +235,14 @@ class ActionMyAlerts(Action):
                           for a in alerts_for_sender(session, tracker.sender_id, clock().now())]
         except SQLAlchemyError:
             logger.exception("could not list job alerts")
-            dispatcher.utter_message(text=SORRY)
+            dispatcher.utter_message(response="utter_alerts_unavailable")
             return []
         if not alerts:
-            dispatcher.utter_message(
-                text="You don't have any job alerts. Say something like \"alert me about "
-                     "HCA jobs near ST4\" to set one up.")
+            dispatcher.utter_message(response="utter_no_alerts")
             return []
-        lines = [f"- {watch}" + (" (waiting for you to confirm by email)"
-                                 if status == "pending" else "") for watch, status in alerts]
-        dispatcher.utter_message(text="Your job alerts:\n" + "\n".join(lines),
-                                 buttons=[{"title": "Stop alerts", "payload": "/stop_alerts"}])
+        lines = [text("chat.alerts.pending" if status == "pending" else "chat.alerts.line",
+                      watch=watch) for watch, status in alerts]
+        dispatcher.utter_message(response="utter_my_alerts", alerts="\n".join(lines))
         return []
 
 
@@ -275,13 +257,12 @@ class ActionStopAlerts(Action):
                 stopped = stop_alerts_for_sender(session, tracker.sender_id, clock().now())
         except SQLAlchemyError:
             logger.exception("could not stop job alerts")
-            dispatcher.utter_message(text=SORRY)
+            dispatcher.utter_message(response="utter_alerts_unavailable")
             return []
         if stopped:
-            plural = "alert" if stopped == 1 else "alerts"
-            dispatcher.utter_message(text=f"Done: I've stopped your {stopped} job {plural}. "
-                                          "You won't get any more.")
+            dispatcher.utter_message(
+                response="utter_alert_stopped" if stopped == 1 else "utter_alerts_stopped",
+                count=stopped)
         else:
-            dispatcher.utter_message(text="You don't have any job alerts running, so "
-                                          "there's nothing to stop.")
+            dispatcher.utter_message(response="utter_no_alerts_to_stop")
         return []

@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from carecareers.careers.answers import Answer
 from carecareers.careers.content import load_content
 from carecareers.careers.records import CareersContent
+from carecareers.catalogue import text
 from carecareers.clock import Clock, clock_for
 from carecareers.conversation.payloads import CONSENT_ENTITY
 from carecareers.db import make_engine, session_factory
 from carecareers.forms.validation import InvalidAnswer, parse_age
 from carecareers.geo import default_gazetteer
-from carecareers.leads.form import ConsentContext, read_consent, typed_answer
+from carecareers.leads.form import ConsentContext, corrected_answer, read_consent, typed_answer
 from carecareers.settings import get_settings
 
 
@@ -34,7 +35,7 @@ def clock() -> Clock:
 
 def consent_context() -> ConsentContext:
     settings = get_settings()
-    return ConsentContext(settings.content_dir, settings.public_base_url.rstrip("/") + "/privacy",
+    return ConsentContext(settings.content_dir, settings.privacy_url,
                           settings.lead_retention_days, default_gazetteer())
 
 
@@ -52,6 +53,11 @@ def db_session() -> Iterator[Session]:
 
 def say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     dispatcher.utter_message(text=answer.text, buttons=answer.rasa_buttons())
+
+
+def button(title_id: str, payload: str, **values: Any) -> dict[str, str]:
+    """A button chosen at run time, titled from the catalogue (content/texts/en/chat.yml)."""
+    return {"title": text(title_id, **values), "payload": payload}
 
 
 def latest_entity(tracker: Tracker, name: str) -> str | None:
@@ -96,6 +102,15 @@ def typed_answer_of(slot: str, kind: str, tracker: Tracker) -> dict[str, Any]:
         return {}
     answer = typed_answer(kind, str(tracker.latest_message.get("text") or ""),
                           default_gazetteer(), careers_content())
+    return {} if answer is None else {slot: answer}
+
+
+def corrected_answer_of(slot: str, kind: str, tracker: Tracker) -> dict[str, Any]:
+    """For a form's extract_ method: "sorry, I meant ST5" as a new `slot`, at any question."""
+    if tracker.get_slot("requested_slot") is None or latest_entity(tracker, "form_answer"):
+        return {}
+    answer = corrected_answer(kind, str(tracker.latest_message.get("text") or ""),
+                              default_gazetteer(), careers_content())
     return {} if answer is None else {slot: answer}
 
 

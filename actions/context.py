@@ -32,26 +32,11 @@ from carecareers.careers.context import (
     has_contact_detail,
     place_name,
 )
+from carecareers.catalogue import text
 from carecareers.topics import answering
 
-QUALIFICATIONS = {
-    "no_qualifications": "you don't have qualifications yet",
-    "gcses": "you have GCSEs",
-    "a_levels": "you have A levels",
-    "level_2": "you have a level 2 qualification",
-    "level_3": "you have a level 3 qualification",
-    "degree": "you have a degree",
-}
-HELP_BUTTONS = [
-    {"title": "What jobs are there?", "payload": "/ask_roles"},
-    {"title": "Apprenticeships", "payload": "/ask_apprenticeships"},
-    {"title": "Jobs near me", "payload": "/search_vacancies"},
-]
-CONTACT_OFFER = (
-    "Thanks, but I haven't saved that: I only keep contact details when you ask for a care "
-    "employer or adviser to get in touch, and say that's OK. Shall I ask you a few quick "
-    "questions for that? You can say \"stop\" at any time."
-)
+# The qualifications I note back in words (chat.noted.qualification.* in the catalogue).
+QUALIFICATIONS = ("no_qualifications", "gcses", "a_levels", "level_2", "level_3", "degree")
 
 
 # -- what the person said ----------------------------------------------------------------------
@@ -88,6 +73,13 @@ class ValidateSlotMappings(ValidationAction):
             events.append(SlotSet("role", None))
         return events
 
+    async def validate_age(self, value: Any, dispatcher: CollectingDispatcher,
+                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        """"I've got 4 GCSEs" is not an age: the age said before stays."""
+        if turns.counts_qualifications(latest_text(tracker), value):
+            return {"age": slot_before_latest_message(tracker, "age")}
+        return {"age": value}
+
     async def extract_is_apprentice(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> dict[str, Any]:
         status = apprentice_status(latest_text(tracker))
@@ -104,42 +96,51 @@ class ActionAcknowledge(Action):
                   domain: DomainDict) -> list[EventType]:
         text = latest_text(tracker)
         if has_contact_detail(text):
-            dispatcher.utter_message(text=CONTACT_OFFER, buttons=[
-                {"title": "Yes, contact me", "payload": "/register_interest"},
-                {"title": "No thanks", "payload": "/deny"}])
+            dispatcher.utter_message(response="utter_contact_offer")
             return []
         noted = noted_facts(tracker)
         next_action = answer_for(tracker)
         if next_action is not None:
             if noted:
-                dispatcher.utter_message(text=f"Thanks, I'll remember that {noted}.")
+                dispatcher.utter_message(response="utter_noted", noted=noted)
             return await hand_over(next_action, dispatcher, tracker, domain)
         if noted:
-            dispatcher.utter_message(text=f"Thanks, I'll remember that {noted}. "
-                                          + suggestion(tracker), buttons=buttons_for(tracker))
+            place = latest_entity(tracker, "location")
+            dispatcher.utter_message(response=suggestion(tracker), noted=noted,
+                                     place=place_name(place) if place else "")
             return []
-        dispatcher.utter_message(text="Thanks. What would you like to know? You can ask me "
-                                      "about jobs in care, pay, apprenticeships or jobs near "
-                                      "you.", buttons=HELP_BUTTONS)
+        dispatcher.utter_message(response="utter_acknowledged")
         return []
+
+
+def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
+    """The value `slot` had before the person's latest message."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
 
 
 def noted_facts(tracker: Tracker) -> str:
     """What the latest message told us about the person, as words ('you're 17 and ...')."""
     facts: list[str] = []
-    years = age_from(latest_entity(tracker, "age"))
+    said = latest_entity(tracker, "age")
+    years = None if turns.counts_qualifications(latest_text(tracker), said) else age_from(said)
     if years is not None:
-        facts.append(f"you're {years}")
+        facts.append(text("chat.noted.age", years=years))
     place = latest_entity(tracker, "location")
     if place is not None:
-        facts.append(f"you're near {place_name(place)}")
+        facts.append(text("chat.noted.place", place=place_name(place)))
     qualification = latest_entity(tracker, "qualification")
     if qualification in QUALIFICATIONS:
-        facts.append(QUALIFICATIONS[qualification])
+        facts.append(text(f"chat.noted.qualification.{qualification}"))
     status = apprentice_status(latest_text(tracker))
     if status is not None:
-        facts.append("you're an apprentice" if status else "you're not an apprentice")
-    return " and ".join(facts)
+        facts.append(text("chat.noted.apprentice" if status else "chat.noted.not_apprentice"))
+    return text("chat.noted.and").join(facts)
 
 
 def answer_for(tracker: Tracker) -> str | None:
@@ -164,26 +165,12 @@ def answer_for(tracker: Tracker) -> str | None:
 
 
 def suggestion(tracker: Tracker) -> str:
+    """The reply to what was noted: jobs near a place named, a route from a qualification."""
     if latest_entity(tracker, "location") is not None:
-        return "Want me to look for jobs near there?"
+        return "utter_noted_place"
     if latest_entity(tracker, "qualification") is not None:
-        return "Tell me the job you'd like and I'll show you a route from there."
-    return "What would you like to know? I can tell you about pay, apprenticeships and jobs."
-
-
-def buttons_for(tracker: Tracker) -> list[dict[str, str]]:
-    place = latest_entity(tracker, "location")
-    if place is not None:
-        return [{"title": f"Jobs near {place_name(place)}", "payload": "/search_vacancies"},
-                {"title": "Apprenticeships", "payload": "/ask_apprenticeships"}]
-    if latest_entity(tracker, "qualification") is not None:
-        return [{"title": "How do I become a nurse?",
-                 "payload": '/ask_career_path{"role":"registered_nurse"}'},
-                {"title": "What jobs are there?", "payload": "/ask_roles"},
-                {"title": "Apprenticeships", "payload": "/ask_apprenticeships"}]
-    return [{"title": "Apprenticeships", "payload": "/ask_apprenticeships"},
-            {"title": "Pay", "payload": "/ask_pay"},
-            {"title": "Jobs near me", "payload": "/search_vacancies"}]
+        return "utter_noted_qualification"
+    return "utter_noted_other"
 
 
 class ActionFollowOffer(Action):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     campaign_of,
+    careers_content,
     channel_of,
     checked,
     clock,
@@ -27,13 +28,8 @@ from actions.common import (
     latest_entity,
     typed_answer_of,
 )
-from actions.interest import UNDER_16_HELP
-from carecareers.conversation.payloads import (
-    BOOKING_CHAT_MARKER,
-    FORM_ANSWERS_FORGOTTEN,
-    consent_button,
-)
-from carecareers.conversation.payloads import form_answer_button as answer_button
+from carecareers.catalogue import text
+from carecareers.conversation.payloads import FORM_ANSWERS_FORGOTTEN
 from carecareers.events import (
     BookingRequest,
     EventClosed,
@@ -56,9 +52,9 @@ from carecareers.forms.validation import (
     parse_age,
     parse_contact_detail,
     parse_contact_method,
-    parse_first_name,
 )
 from carecareers.geo import default_gazetteer
+from carecareers.leads.form import read_first_name
 from carecareers.models import Event
 from carecareers.settings import get_settings
 
@@ -66,19 +62,32 @@ logger = logging.getLogger(__name__)
 
 FORM_SLOTS = ("booking_event_id", "booking_age", "booking_first_name", "booking_contact_method",
               "booking_contact_detail", "booking_consent", "booking_under_16")
-SORRY = "Sorry, I can't book events just now. Please try again in a few minutes."
-NONE_ON = ("There are no open days or events coming up just now. New ones are added often, "
-           "so ask me again soon.")
+BOOKED = {"email": "utter_booked_email", "telegram": "utter_booked_telegram",
+          "phone": "utter_booked_phone"}
 
 
 def book_button(event: Event) -> dict[str, str]:
     payload = "/book_event" + json.dumps({"event_id": str(event.id)}, separators=(",", ":"))
-    return {"title": f"Book: {event.title}"[:64], "payload": payload}
+    return {"title": text("chat.events.book_button", title=event.title)[:64], "payload": payload}
 
 
 def describe(event: Event) -> str:
     """One event in plain words: title, when, where."""
-    return f"{event.title}: {when_words(event.starts_at, event.ends_at)}, at {where_words(event)}"
+    return text("chat.events.describe", title=event.title,
+                when=when_words(event.starts_at, event.ends_at), where=where_words(event))
+
+
+def listed(events: list[str]) -> str:
+    return "\n".join(text("chat.events.line", event=event) for event in events)
+
+
+class Booked(NamedTuple):
+    """What the confirmation of a booking says."""
+
+    method: str
+    first_name: str
+    event: str
+    calendar_url: str
 
 
 def _event_id(tracker: Tracker) -> int | None:
@@ -100,20 +109,17 @@ class ActionListEvents(Action):
             with db_session() as session:
                 events = events_near(session, default_gazetteer(), place,
                                      None if text.startswith("/") else text, now=clock().now())
-                lines = [f"- {describe(e)}" for e in events]
+                lines = listed([describe(e) for e in events])
                 buttons = [book_button(e) for e in events]
         except SQLAlchemyError as exc:
             logger.error("could not list events: %s", type(exc).__name__)
-            dispatcher.utter_message(text=SORRY)
+            dispatcher.utter_message(response="utter_events_unavailable")
             return []
         if not events:
-            dispatcher.utter_message(text=NONE_ON)
+            dispatcher.utter_message(response="utter_no_events")
             return []
-        near = f" near {place}" if place else ""
-        intro = f"Here's what's coming up{near}:"
-        tip = "" if place else "\nTell me your postcode to see events near you."
-        dispatcher.utter_message(text="\n".join([intro, *lines]) +
-                                 "\nTap a button to book a free place." + tip, buttons=buttons)
+        dispatcher.utter_message(response="utter_events_near" if place else "utter_events",
+                                 place=place, events=lines, buttons=buttons)
         return [SlotSet("location", place)] if place else []
 
 
@@ -133,45 +139,42 @@ class ActionStartBooking(Action):
                                       int(event_id) if event_id and event_id.isdigit() else None)
         except SQLAlchemyError as exc:
             logger.error("could not start a booking: %s", type(exc).__name__)
-            dispatcher.utter_message(text=SORRY)
+            dispatcher.utter_message(response="utter_events_unavailable")
             return clear
         return clear + [SlotSet("booking_event_id", str(chosen) if chosen else None)]
 
     def _choose(self, session: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                 event_id: int | None) -> int | None:
         place = latest_entity(tracker, "location") or tracker.get_slot("location")
-        text = str(tracker.latest_message.get("text") or "")
+        said = str(tracker.latest_message.get("text") or "")
         try:
             choice = choose_event(session, default_gazetteer(), event_id=event_id, place=place,
-                                  about=None if text.startswith("/") else text, now=clock().now())
+                                  about=None if said.startswith("/") else said, now=clock().now())
         except EventFull as full:
             self._full(dispatcher, full.event, full.next_event)
             return None
         except (EventNotFound, EventClosed) as closed:
             cancelled = isinstance(closed, EventClosed) and closed.cancelled
-            reason = "has been cancelled" if cancelled else "isn't open for booking any more"
-            dispatcher.utter_message(text=f"Sorry, that event {reason}. Ask me \"what's on\" "
-                                          "to see what's coming up.")
+            dispatcher.utter_message(
+                response="utter_event_cancelled" if cancelled else "utter_event_closed")
             return None
         if choice.event is None:
             if choice.options:
-                dispatcher.utter_message(text="Which event would you like a place at?",
+                dispatcher.utter_message(response="utter_which_event",
                                          buttons=[book_button(e) for e in choice.options])
             else:
-                dispatcher.utter_message(text=NONE_ON)
+                dispatcher.utter_message(response="utter_no_events")
             return None
-        dispatcher.utter_message(
-            text=f"Great, let's book you a free place at {describe(choice.event)}.")
+        dispatcher.utter_message(response="utter_booking_start", event=describe(choice.event))
         return choice.event.id
 
     @staticmethod
     def _full(dispatcher: CollectingDispatcher, event: Event, other: Event | None) -> None:
         if other is None:
-            dispatcher.utter_message(text=f"Sorry, {event.title} is full, and there's no other "
-                                          "event with space just now. Ask me again soon.")
+            dispatcher.utter_message(response="utter_event_full", title=event.title)
             return
-        dispatcher.utter_message(text=f"Sorry, {event.title} is full. The next one with space "
-                                      f"is {describe(other)}.", buttons=[book_button(other)])
+        dispatcher.utter_message(response="utter_event_full_next", title=event.title,
+                                 event=describe(other), buttons=[book_button(other)])
 
 
 class ValidateBookingForm(FormValidationAction):
@@ -196,6 +199,14 @@ class ValidateBookingForm(FormValidationAction):
         method = tracker.get_slot("booking_contact_method")
         return typed_answer_of("booking_contact_detail", method, tracker) if method else {}
 
+    def extract_booking_consent(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> dict[str, Any]:
+        """Typed words that say yes or no count, whatever NLU made of them."""
+        if tracker.get_slot("requested_slot") != "booking_consent":
+            return {}
+        consent = consent_in(tracker)
+        return {} if consent is None else {"booking_consent": consent}
+
     def validate_booking_age(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
@@ -206,31 +217,31 @@ class ValidateBookingForm(FormValidationAction):
             dispatcher.utter_message(text=str(error))
             return {"booking_age": None}
         if not age.can_consent:
-            dispatcher.utter_message(text=self._under_16(tracker))
+            self._under_16(dispatcher, tracker)
             return {"booking_age": None, "booking_under_16": True}
         return {"booking_age": age.band}
 
     @staticmethod
-    def _under_16(tracker: Tracker) -> str:
+    def _under_16(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         try:
             with db_session() as session:
                 event = get_event(session, int(tracker.get_slot("booking_event_id") or 0))
                 welcome = bool(event and event.under_16s_with_adult)
-                title = event.title if event else "this event"
+                title = event.title if event else None
         except SQLAlchemyError:
-            welcome, title = False, "this event"
-        if welcome:
-            return (f"Thanks for telling me. Under-16s are welcome at {title} with a parent "
-                    "or your school, but I can't book a place for you or save your details. "
-                    "Ask a parent or teacher to book, or just come along with them.")
-        return (f"Thanks for telling me. {title} is for people aged 16 and over, so I can't "
-                "book you a place. " + UNDER_16_HELP.split(". ", 2)[-1])
+            welcome, title = False, None
+        if title is None:
+            dispatcher.utter_message(response="utter_booking_under_16_no_event")
+            return
+        dispatcher.utter_message(response="utter_booking_under_16_welcome" if welcome
+                                 else "utter_booking_under_16", title=title)
 
     def validate_booking_first_name(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"booking_first_name": None}
-        return checked(dispatcher, "booking_first_name", lambda: parse_first_name(str(value)))
+        return checked(dispatcher, "booking_first_name",
+                       lambda: read_first_name(str(value), careers_content()))
 
     def validate_booking_contact_method(self, value: Any, dispatcher: CollectingDispatcher,
                                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -257,7 +268,7 @@ class ValidateBookingForm(FormValidationAction):
             return {"booking_consent": None}
         consent = consent_in(tracker)
         if consent is None:
-            dispatcher.utter_message(text="Please tap \"Yes, book it\" or \"No thanks\".")
+            dispatcher.utter_message(response="utter_tap_booking_consent")
         return {"booking_consent": consent}
 
 
@@ -267,10 +278,7 @@ class ActionAskBookingAge(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(text="First, how old are you? You can say \"stop\" at any "
-                                      "time and nothing will be saved.", buttons=[
-            answer_button("Under 16", "15"), answer_button("16 or 17", "16"),
-            answer_button("18 or over", "18")])
+        dispatcher.utter_message(response="utter_booking_age_question")
         return []
 
 
@@ -280,10 +288,7 @@ class ActionAskBookingContactMethod(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(
-            text="How can we reach you about the event? By email you get a reminder the day "
-                 "before.", buttons=[answer_button("Email", "email"),
-                                     answer_button("Phone", "phone")])
+        dispatcher.utter_message(response="utter_booking_contact_method_question")
         return []
 
 
@@ -293,10 +298,9 @@ class ActionAskBookingContactDetail(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        if tracker.get_slot("booking_contact_method") == "phone":
-            dispatcher.utter_message(text="What's your phone number?")
-        else:
-            dispatcher.utter_message(text="What's your email address?")
+        by_phone = tracker.get_slot("booking_contact_method") == "phone"
+        dispatcher.utter_message(
+            response="utter_booking_phone_question" if by_phone else "utter_booking_email_question")
         return []
 
 
@@ -314,7 +318,7 @@ def consent_wording(session: Any, tracker: Tracker) -> tuple[Event, ConsentWordi
     settings = get_settings()
     return event, booking_consent(
         settings.content_dir, event, method_of(tracker),
-        settings.public_base_url.rstrip("/") + "/privacy", settings.event_booking_retention_days)
+        settings.privacy_url, settings.event_booking_retention_days)
 
 
 class ActionAskBookingConsent(Action):
@@ -326,15 +330,14 @@ class ActionAskBookingConsent(Action):
         try:
             with db_session() as session:
                 found = consent_wording(session, tracker)
-                text = found[1].text if found else None
+                question = found[1].text if found else None
         except SQLAlchemyError as exc:
             logger.error("could not word the booking consent: %s", type(exc).__name__)
-            text = None
-        if text is None:
-            dispatcher.utter_message(text=SORRY)
+            question = None
+        if question is None:
+            dispatcher.utter_message(response="utter_events_unavailable")
             return [SlotSet("booking_event_id", None)]
-        dispatcher.utter_message(text=text, buttons=[
-            consent_button("Yes, book it", given=True), consent_button("No thanks", given=False)])
+        dispatcher.utter_message(response="utter_booking_consent_question", question=question)
         return []
 
 
@@ -356,12 +359,11 @@ class ActionBookEvent(Action):
         if tracker.get_slot("booking_under_16") or not tracker.get_slot("booking_event_id"):
             return forget(dispatcher) if tracker.get_slot("booking_under_16") else clear
         if tracker.get_slot("booking_consent") != "given":
-            dispatcher.utter_message(text="No problem, I haven't booked anything or saved "
-                                          "your details. Ask me \"what's on\" any time.")
+            dispatcher.utter_message(response="utter_booking_refused")
             return forget(dispatcher)
         try:
             with db_session() as session:
-                confirmation = self._book(session, tracker)
+                booked = self._book(session, tracker)
         except EventFull as full:
             ActionStartBooking._full(dispatcher, full.event, full.next_event)
             return forget(dispatcher)
@@ -370,18 +372,21 @@ class ActionBookEvent(Action):
             return forget(dispatcher)
         except SQLAlchemyError as exc:
             logger.error("could not book a place: %s", type(exc).__name__)
-            dispatcher.utter_message(text=SORRY)
+            dispatcher.utter_message(response="utter_events_unavailable")
             return forget(dispatcher)
-        if channel_of(tracker) == "telegram":
-            dispatcher.utter_message(json_message=dict(BOOKING_CHAT_MARKER))
-        dispatcher.utter_message(text=confirmation)
+        if booked is None:
+            dispatcher.utter_message(response="utter_event_gone")
+            return forget(dispatcher)
+        dispatcher.utter_message(response=BOOKED[booked.method], first_name=booked.first_name,
+                                 event=booked.event, calendar_url=booked.calendar_url)
         return clear
 
     @staticmethod
-    def _book(session: Any, tracker: Tracker) -> str:
+    def _book(session: Any, tracker: Tracker) -> Booked | None:
+        """Book the place and say what was booked; None if the event is gone."""
         found = consent_wording(session, tracker)
         if found is None:
-            raise EventError("Sorry, I can't find that event any more.")
+            return None
         event, wording = found
         method = method_of(tracker)
         booking = book_place(session, BookingRequest(
@@ -390,14 +395,8 @@ class ActionBookEvent(Action):
             tracker.get_slot("booking_contact_detail"), consent=wording,
             channel=channel_of(tracker), sender_id=tracker.sender_id,
             campaign=campaign_of(tracker)), clock().now())
-        base = get_settings().public_base_url
-        after = {"email": "I'll email you a reminder the day before.",
-                 "telegram": "I'll send you a reminder here the day before.",
-                 "phone": "The people running it may call or text you about it."}[method]
-        return (f"You're booked, {booking.first_name}! {event.title}: "
-                f"{when_words(event.starts_at, event.ends_at)}, at {where_words(event)}.\n"
-                f"Add it to your calendar: {ics_url(base, event)}\n"
-                f"{after} If you can't come, just say \"cancel my booking\".")
+        return Booked(method, booking.first_name, describe(event),
+                      ics_url(get_settings().public_base_url, event))
 
 
 class ActionStopBookingForm(Action):
@@ -406,8 +405,7 @@ class ActionStopBookingForm(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(text="OK, I've stopped. I haven't booked anything or saved "
-                                      "your details.")
+        dispatcher.utter_message(response="utter_booking_stopped")
         return forget(dispatcher)
 
 
@@ -426,13 +424,10 @@ class ActionCancelBooking(Action):
                     latest_entity(tracker, "event_id") else None, now=clock().now())]
         except SQLAlchemyError as exc:
             logger.error("could not cancel a booking: %s", type(exc).__name__)
-            dispatcher.utter_message(text=SORRY)
+            dispatcher.utter_message(response="utter_events_unavailable")
             return []
         if not cancelled:
-            dispatcher.utter_message(text="You haven't booked a place at any event, so "
-                                          "there's nothing to cancel.")
+            dispatcher.utter_message(response="utter_no_bookings")
             return []
-        lines = "\n".join(f"- {line}" for line in cancelled)
-        dispatcher.utter_message(text=f"Done, I've cancelled your place:\n{lines}\nThanks for "
-                                      "letting us know. Someone else can have it now.")
+        dispatcher.utter_message(response="utter_bookings_cancelled", events=listed(cancelled))
         return []

@@ -13,8 +13,8 @@ from rasa_sdk.utils import call_potential_coroutine
 
 # The modules whose actions are handed over to (imported here, by name, so that they are
 # registered whichever module hands over first).
-DELEGATES = ("actions.careers", "actions.context", "actions.interest", "actions.privacy",
-             "actions.vacancies")
+DELEGATES = ("actions.careers", "actions.context", "actions.events", "actions.interest",
+             "actions.privacy", "actions.vacancies")
 
 
 def registered_action(name: str) -> Action | None:

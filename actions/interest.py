@@ -20,21 +20,19 @@ from actions.common import (
     clock,
     consent_context,
     consent_in,
+    corrected_answer_of,
     db_session,
     say,
     typed_answer_of,
 )
 from carecareers.careers import answers
-from carecareers.conversation.payloads import (
-    FORM_ANSWERS_FORGOTTEN,
-    consent_button,
-)
+from carecareers.catalogue import text
+from carecareers.conversation.payloads import FORM_ANSWERS_FORGOTTEN
 from carecareers.conversation.payloads import form_answer_button as answer_button
 from carecareers.forms.validation import (
     parse_age,
     parse_contact_detail,
     parse_contact_method,
-    parse_first_name,
     parse_postcode,
 )
 from carecareers.geo import default_gazetteer
@@ -44,6 +42,7 @@ from carecareers.leads.form import (
     consent_for,
     interest_codes,
     read_confirmation,
+    read_first_name,
     read_interest,
     wants_callback,
 )
@@ -52,12 +51,8 @@ logger = logging.getLogger(__name__)
 FORM_SLOTS = ("lead_first_name", "lead_age", "lead_contact_method", "lead_contact_detail",
               "lead_postcode", "lead_interest", "lead_confirmed", "lead_consent",
               "lead_under_16", "lead_callback")
-UNDER_16_HELP = (
-    "Thanks for telling me. As you're under 16, I won't save any details. For free careers "
-    "help, talk to your school's careers adviser, or the National Careers Service "
-    "(0800 100 900, nationalcareers.service.gov.uk). You can keep asking me anything about "
-    "care careers!"
-)
+DETAIL_QUESTIONS = {"phone": "utter_lead_phone_question", "email": "utter_lead_email_question",
+                    "telegram": "utter_lead_telegram_question"}
 
 
 def clear_form() -> list[EventType]:
@@ -112,13 +107,24 @@ class ValidateInterestForm(FormValidationAction):
 
     def extract_lead_postcode(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> dict[str, Any]:
+        if tracker.get_slot("lead_postcode"):  # "sorry, I meant ST5" at a later question
+            return corrected_answer_of("lead_postcode", "postcode", tracker)
         return typed_answer_of("lead_postcode", "postcode", tracker)
+
+    def extract_lead_consent(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> dict[str, Any]:
+        """Typed words that say yes or no count, whatever NLU made of them."""
+        if tracker.get_slot("requested_slot") != "lead_consent":
+            return {}
+        consent = consent_in(tracker)
+        return {} if consent is None else {"lead_consent": consent}
 
     def validate_lead_first_name(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"lead_first_name": None}
-        return checked(dispatcher, "lead_first_name", lambda: parse_first_name(str(value)))
+        return checked(dispatcher, "lead_first_name",
+                       lambda: read_first_name(str(value), careers_content()))
 
     def validate_lead_age(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -130,7 +136,7 @@ class ValidateInterestForm(FormValidationAction):
             dispatcher.utter_message(text=str(error))
             return {"lead_age": None}
         if not age.can_consent:
-            dispatcher.utter_message(text=UNDER_16_HELP)
+            dispatcher.utter_message(response="utter_interest_under_16")
             return {"lead_age": None, "lead_under_16": True}
         return {"lead_age": str(age.years) if age.years is not None else age.band}
 
@@ -164,8 +170,8 @@ class ValidateInterestForm(FormValidationAction):
 
     def validate_lead_interest(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        if value is None:
-            return {"lead_interest": None}
+        if value is None or corrected_answer_of("lead_postcode", "postcode", tracker):
+            return {"lead_interest": None}  # "sorry, I meant ST5" corrects the postcode
         return checked(dispatcher, "lead_interest", lambda: read_interest(str(value)))
 
     def validate_lead_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
@@ -177,7 +183,7 @@ class ValidateInterestForm(FormValidationAction):
             return {"lead_confirmed": None, answer.change_slot: None}
         if answer.confirmed:
             return {"lead_confirmed": "yes"}
-        dispatcher.utter_message(text="Tap a button to say what to change, or \"Looks right\".")
+        dispatcher.utter_message(response="utter_tap_confirmation")
         return {"lead_confirmed": None}
 
     def validate_lead_consent(self, value: Any, dispatcher: CollectingDispatcher,
@@ -186,7 +192,7 @@ class ValidateInterestForm(FormValidationAction):
             return {"lead_consent": None}
         consent = consent_in(tracker)
         if consent is None:
-            dispatcher.utter_message(text="Please tap \"Yes, I agree\" or \"No thanks\".")
+            dispatcher.utter_message(response="utter_tap_interest_consent")
         return {"lead_consent": consent}
 
 
@@ -196,10 +202,9 @@ class ActionAskLeadContactMethod(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        buttons = [answer_button("Phone", "phone"), answer_button("Email", "email")]
-        if channel_of(tracker) == "telegram":
-            buttons.insert(0, answer_button("Telegram", "telegram"))
-        dispatcher.utter_message(text="How would you like them to contact you?", buttons=buttons)
+        on_telegram = channel_of(tracker) == "telegram"
+        dispatcher.utter_message(response="utter_lead_contact_method_question_telegram"
+                                 if on_telegram else "utter_lead_contact_method_question")
         return []
 
 
@@ -209,13 +214,8 @@ class ActionAskLeadContactDetail(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        prompts = {
-            "phone": "What's your mobile or phone number? (like 07700 900123)",
-            "email": "What's your email address?",
-            "telegram": "What's your Telegram username? It starts with @, like @jordan_smith",
-        }
         method = tracker.get_slot("lead_contact_method") or "phone"
-        dispatcher.utter_message(text=prompts.get(method, prompts["phone"]))
+        dispatcher.utter_message(response=DETAIL_QUESTIONS.get(method, DETAIL_QUESTIONS["phone"]))
         return []
 
 
@@ -226,12 +226,11 @@ class ActionAskLeadInterest(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         content = careers_content()
-        buttons = [answer_button("Apprenticeships", "apprenticeships")]
+        buttons = [answer_button(text("chat.interest.apprenticeships"), "apprenticeships")]
         for role in answers.starter_roles(content)[:3]:
             buttons.append(answer_button(role.name.capitalize(), role.name))
-        buttons.append(answer_button("Not sure yet", "not sure yet"))
-        dispatcher.utter_message(text="What are you interested in? Tap one or tell me.",
-                                 buttons=buttons)
+        buttons.append(answer_button(text("chat.interest.not_sure"), "not sure yet"))
+        dispatcher.utter_message(response="utter_lead_interest_question", buttons=buttons)
         return []
 
 
@@ -242,20 +241,11 @@ class ActionAskLeadConfirmed(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         slot = tracker.get_slot
-        summary = (
-            "Here's what I have:\n"
-            f"Name: {slot('lead_first_name')}\n"
-            f"Age: {age_label(slot('lead_age'))}\n"
-            f"Contact by {slot('lead_contact_method')}: {slot('lead_contact_detail')}\n"
-            f"Postcode: {slot('lead_postcode')}\n"
-            f"Interested in: {slot('lead_interest')}\n"
-            "Is that right?"
-        )
-        buttons = [answer_button("Looks right", "looks right")] + [
-            answer_button(f"Change {word}", f"change {word}")
-            for word in ("name", "age", "contact", "postcode", "interest")
-        ]
-        dispatcher.utter_message(text=summary, buttons=buttons)
+        dispatcher.utter_message(
+            response="utter_lead_summary", first_name=slot("lead_first_name"),
+            age=age_label(slot("lead_age")), contact_method=slot("lead_contact_method"),
+            contact_detail=slot("lead_contact_detail"), postcode=slot("lead_postcode"),
+            interest=slot("lead_interest"))
         return []
 
 
@@ -267,9 +257,7 @@ class ActionAskLeadConsent(Action):
             domain: dict[str, Any]) -> list[EventType]:
         with db_session() as session:
             wording = _consent_for(session, tracker)
-        dispatcher.utter_message(text=wording.text, buttons=[
-            consent_button("Yes, I agree", given=True), consent_button("No thanks", given=False),
-        ])
+        dispatcher.utter_message(response="utter_lead_consent_question", question=wording.text)
         return []
 
 
@@ -306,8 +294,7 @@ class ActionSubmitInterest(Action):
             say(dispatcher, answers.roles_overview(careers_content()))
             return forget_form(dispatcher)
         if tracker.get_slot("lead_consent") != "given":
-            dispatcher.utter_message(text="No problem, I haven't saved your details. "
-                                          "You can keep asking me anything.")
+            dispatcher.utter_message(response="utter_lead_refused")
             return forget_form(dispatcher)
         details = _interest_details(tracker)
         try:
@@ -315,14 +302,10 @@ class ActionSubmitInterest(Action):
                 record_interest(session, details, _consent_for(session, tracker), clock().now())
         except SQLAlchemyError as exc:
             logger.error("could not store a lead: %s", type(exc).__name__)
-            dispatcher.utter_message(text="Sorry, I couldn't save your details just now. "
-                                          "Please try again in a few minutes.")
+            dispatcher.utter_message(response="utter_lead_not_saved")
             return forget_form(dispatcher)
-        dispatcher.utter_message(
-            text=f"Thanks {details.first_name}! I've passed your details on. Someone should "
-                 f"contact you by {details.contact_method} soon. To delete your details at any "
-                 "time, just say \"delete my details\".",
-            buttons=[{"title": "Jobs near me", "payload": "/search_vacancies"}])
+        dispatcher.utter_message(response="utter_lead_saved", first_name=details.first_name,
+                                 contact_method=details.contact_method)
         return clear_form()
 
 
@@ -332,5 +315,5 @@ class ActionCancelInterest(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(text="OK, I've stopped. Nothing has been saved.")
+        dispatcher.utter_message(response="utter_lead_stopped")
         return forget_form(dispatcher)

@@ -13,13 +13,14 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
+    button,
     clock,
     db_session,
     latest_entity,
     message_metadata,
     typed_answer_of,
 )
-from carecareers.geo import default_gazetteer
+from carecareers.geo import default_gazetteer, place_said
 from carecareers.vacancies.search import SearchResult, UnknownPlace, VacancyHit, search_vacancies
 
 logger = logging.getLogger(__name__)
@@ -82,12 +83,12 @@ class ValidateVacancySearchForm(FormValidationAction):
                           domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"location": None}
-        place = default_gazetteer().find(str(value))
+        said = place_said(str(value))  # "sorry, I meant Stone": the place only
+        place = default_gazetteer().find(said)
         if place is None:
-            dispatcher.utter_message(text="Sorry, I couldn't find that place. Send a postcode "
-                                          "(like ST4 6QG or ST4) or a town (like Stafford).")
+            dispatcher.utter_message(response="utter_place_not_found")
             return {"location": None}
-        return {"location": str(value).strip()}
+        return {"location": said}
 
 
 class SearchAction(Action, ABC):
@@ -114,8 +115,7 @@ class SearchAction(Action, ABC):
             return [SlotSet("location", None)]
         except SQLAlchemyError:
             logger.exception("vacancy search failed")
-            dispatcher.utter_message(text="Sorry, I can't search jobs right now. "
-                                          "Please try again in a few minutes.")
+            dispatcher.utter_message(response="utter_search_unavailable")
             return []
         self.show(dispatcher, result, near, offset, radius)
         shown = list(tracker.get_slot("vacancies_shown") or [])
@@ -126,29 +126,23 @@ class SearchAction(Action, ABC):
     @staticmethod
     def show(dispatcher: CollectingDispatcher, result: SearchResult, near: str, offset: int,
              radius: float) -> None:
-        where = f"within {radius:g} miles of {near}"
+        miles = f"{radius:g}"
         if not result.vacancies:
-            lead_in = "no more jobs" if offset else "no open jobs"
-            dispatcher.utter_message(
-                text=f"Sorry, I found {lead_in} {where} right now. Try a wider search, or "
-                     "leave your details and a local employer can tell you when something "
-                     "comes up.",
-                buttons=[{"title": "Search wider", "payload": "/widen_search"},
-                         {"title": "Contact me", "payload": "/register_interest"},
-                         {"title": "Apprenticeships", "payload": "/ask_apprenticeships"}])
+            dispatcher.utter_message(response="utter_no_more_jobs" if offset else "utter_no_jobs",
+                                     radius=miles, place=near)
             return
         first, last = offset + 1, offset + len(result.vacancies)
-        dispatcher.utter_message(text=f"Jobs {first}-{last} of {result.total_text} {where}:")
+        dispatcher.utter_message(response="utter_jobs_found", first=first, last=last,
+                                 total=result.total_text, radius=miles, place=near)
         for hit in result.vacancies:
             dispatcher.utter_message(json_message=vacancy_card(hit))
-        buttons = [{"title": "Contact me", "payload": "/register_interest"}]
+        buttons = [button("chat.jobs.contact_me", "/register_interest")]
         if last < result.total:
-            buttons.insert(0, {"title": "More jobs", "payload": "/more_vacancies"})
+            buttons.insert(0, button("chat.jobs.more", "/more_vacancies"))
         if radius < MAX_RADIUS_MILES:
-            buttons.append({"title": "Search wider", "payload": "/widen_search"})
-        buttons.append({"title": "Tell me about new jobs like these", "payload": "/ask_job_alert"})
-        dispatcher.utter_message(text="Want to see more, or have an employer contact you?",
-                                 buttons=buttons)
+            buttons.append(button("chat.jobs.wider", "/widen_search"))
+        buttons.append(button("chat.jobs.alert", "/ask_job_alert"))
+        dispatcher.utter_message(response="utter_jobs_next", buttons=buttons)
 
 
 class ActionSearchVacancies(SearchAction):

@@ -53,7 +53,7 @@ def write_feed(path: Path, first: int, count: int, seed: int) -> None:
         out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<nhsJobs>\n'
                   f"<totalPages>1</totalPages>\n<totalResults>{count}</totalResults>\n")
         for number in range(first, first + count):
-            out.write(_vacancy(number, rng, england, today))
+            out.write(_vacancy(number, rng, rng.choice(england), today))
         out.write("</nhsJobs>\n")
 
 
@@ -76,20 +76,24 @@ def add_alerts(url: str, count: int, seed: int = 3) -> None:
     """Insert `count` confirmed, active alerts, one person each, watching from now."""
     from sqlalchemy import insert
 
-    from carecareers.models import AlertConsent, AlertRecipient, JobAlert
+    from carecareers.models import AlertConsent, AlertRecipient, JobAlert, PersonAddress
 
     rng = random.Random(seed)
     england = [o for o in _outcodes(gazetteer_for(CONTENT)) if o.country == "England"]
     now = utcnow()
-    recipients, alerts, consents = [], [], []
+    recipients, alerts, consents, chats = [], [], [], []
     for number in range(1, count + 1):
         telegram = number % 2 == 0
         recipients.append({
             "id": number, "channel": "telegram" if telegram else "email",
-            "address": str(10_000_000 + number) if telegram else f"person{number}@example.org",
+            "address": None if telegram else f"person{number}@example.org",
             "sender_id": f"bench-{number}", "status": "active",
             "unsubscribe_token": f"unsub-{number:06d}", "confirmed_at": now,
             "created_at": now, "last_activity_at": now})
+        if telegram:  # a chat recipient's address is its person's
+            chats.append({"sender_id": f"bench-{number}", "channel": "telegram",
+                          "address": str(10_000_000 + number), "first_seen_at": now,
+                          "last_seen_at": now})
         place = rng.choice(england)
         kind = rng.random()
         alerts.append({
@@ -108,6 +112,7 @@ def add_alerts(url: str, count: int, seed: int = 3) -> None:
             connection.execute(insert(AlertRecipient), recipients)
             connection.execute(insert(JobAlert), alerts)
             connection.execute(insert(AlertConsent), consents)
+            connection.execute(insert(PersonAddress), chats)
     finally:
         engine.dispose()
 

@@ -318,13 +318,14 @@ def busy_ticks() -> tuple[int, int]:
 
 
 async def load(stack: BenchStack, visitors: int, seconds: float) -> LoadResult:
-    from carecareers.conversation.relay import NO_REPLY_TEXT
+    from carecareers.catalogue import text
+    from carecareers.conversation.relay import NO_REPLY
 
     result = LoadResult(visitors, seconds)
     pids = {**stack.pids(), "load generator": os.getpid()}
     ticks_before, busy_before = cpu_ticks(pids), busy_ticks()
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(_visitor_loop(stack.web_url, deadline, result, NO_REPLY_TEXT)
+    await asyncio.gather(*(_visitor_loop(stack.web_url, deadline, result, text(NO_REPLY))
                            for _ in range(visitors)))
     ticks_after, busy_after = cpu_ticks(pids), busy_ticks()
     hz = os.sysconf("SC_CLK_TCK")

@@ -19,11 +19,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot import buttons, render, texts
-from bot.conversation import send_html
+from bot import buttons, render
+from bot.conversation import say
 from bot.handlers import mark_choice, still_offered
 from bot.replies import sender_of
 from bot.services import services
+from carecareers import catalogue
 from carecareers.clock import Clock
 from carecareers.delivery.telegram import DEAD_CHAT_HINTS
 from carecareers.threads import close_thread
@@ -37,15 +38,17 @@ TASK_KEY = "adviser_messages_task"
 
 def message_html(delivery: Delivery) -> str:
     """The message as the person sees it: who wrote it, where they work, then their words."""
-    return texts.ADVISER_MESSAGE.format(name=render.escape(delivery.sender_name),
-                                        organisation=render.escape(delivery.organisation),
-                                        text=render.escape(delivery.text))
+    return catalogue.text("bot.adviser.message", name=render.escape(delivery.sender_name),
+                          organisation=render.escape(delivery.organisation),
+                          text=render.escape(delivery.text))
 
 
 def thread_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([
-        [InlineKeyboardButton(texts.BACK_TO_ASSISTANT, callback_data=buttons.THREAD_ASSISTANT)],
-        [InlineKeyboardButton(texts.END_ADVISER_CHAT, callback_data=buttons.THREAD_END)],
+        [InlineKeyboardButton(catalogue.text("bot.adviser.back_to_assistant"),
+                              callback_data=buttons.THREAD_ASSISTANT)],
+        [InlineKeyboardButton(catalogue.text("bot.adviser.end_chat"),
+                              callback_data=buttons.THREAD_END)],
     ])
 
 
@@ -53,7 +56,7 @@ async def deliver(bot: Bot, sessions: sessionmaker[Session], delivery: Delivery,
                   clock: Clock) -> str:
     """Send one adviser message; return its state (sent, pending again, failed, blocked)."""
     try:
-        await bot.send_message(int(delivery.chat_id), message_html(delivery),
+        await bot.send_message(int(delivery.address), message_html(delivery),
                                parse_mode=ParseMode.HTML, reply_markup=thread_keyboard())
     except Forbidden:
         return await _failed(sessions, delivery, clock, "the bot was blocked", blocked=True)
@@ -128,7 +131,7 @@ async def on_thread_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     if not still_offered(query):
-        await query.answer(texts.ALREADY_CHOSEN)
+        await query.answer(catalogue.text("bot.buttons.already_chosen"))
         return
     await query.answer()
     await mark_choice(query)
@@ -136,5 +139,5 @@ async def on_thread_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     found = services(context)
     await asyncio.to_thread(_close, found.sessions, sender_of(update, context), by,
                             found.clock.now())
-    reply = texts.BACK_WITH_ASSISTANT if by == "assistant" else texts.ADVISER_CHAT_ENDED
-    await send_html(context.bot, chat.id, render.escape(reply))
+    await say(context.bot, chat.id, "bot.adviser.back_with_assistant" if by == "assistant"
+              else "bot.adviser.chat_ended")

@@ -117,7 +117,7 @@ def build_application(settings: Settings, *, rasa: RasaClient | RasaPool | None 
         rasa=rasa,
         relay=Relay(rasa, settings.tracker_store_url, sessions, clock=clock),
         secret_key=settings.secret_key,
-        privacy_url=settings.public_base_url.rstrip("/") + "/privacy",
+        privacy_url=settings.privacy_url,
         sessions=sessions,
         clock=clock,
         dashboard_url=settings.public_base_url,

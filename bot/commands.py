@@ -8,27 +8,22 @@ from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Upd
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot import buttons, render, texts
+from bot import buttons, render
 from bot.conversation import (
     CAMPAIGN_KEY,
     ask_rasa,
     render_replies,
-    send_html,
+    say,
     talk,
     valid_campaign,
 )
 from bot.handlers import mark_choice, still_offered
 from bot.services import services
+from carecareers import catalogue
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = [
-    BotCommand("start", "Start, or start again"),
-    BotCommand("help", "What I can help you with"),
-    BotCommand("privacy", "How we use your details"),
-    BotCommand("forget", "Delete what you've told me"),
-    BotCommand("restart", "Start the conversation afresh"),
-]
+COMMANDS = ("start", "help", "privacy", "forget", "restart")
 GREET = "/greet"
 HELP = "/help"
 RESTART = "/restart"
@@ -50,25 +45,25 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def restart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await talk(update, context, RESTART, if_silent=texts.RESTARTED)
+    await talk(update, context, RESTART, if_silent=catalogue.text("bot.restarted"))
 
 
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say briefly how data is used, with a button to the full privacy notice."""
     assert update.effective_chat is not None
-    markup = render.link_keyboard(texts.PRIVACY_BUTTON, services(context).privacy_url)
-    await send_html(context.bot, update.effective_chat.id, render.escape(texts.PRIVACY), markup)
+    markup = render.link_keyboard(catalogue.text("bot.privacy.button"),
+                                  services(context).privacy_url)
+    await say(context.bot, update.effective_chat.id, "bot.privacy.summary", markup)
 
 
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask for confirmation before deleting the user's data (see forget.mmd)."""
     assert update.effective_chat is not None
     markup = InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.FORGET_YES, callback_data=buttons.FORGET_YES),
-        InlineKeyboardButton(texts.FORGET_NO, callback_data=buttons.FORGET_NO),
+        InlineKeyboardButton(catalogue.text("bot.forget.yes"), callback_data=buttons.FORGET_YES),
+        InlineKeyboardButton(catalogue.text("bot.forget.no"), callback_data=buttons.FORGET_NO),
     ]])
-    await send_html(context.bot, update.effective_chat.id,
-                    render.escape(texts.FORGET_QUESTION), markup)
+    await say(context.bot, update.effective_chat.id, "bot.forget.question", markup)
 
 
 async def on_forget_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -76,16 +71,16 @@ async def on_forget_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     if not still_offered(query):
-        await query.answer(texts.ALREADY_CHOSEN)
+        await query.answer(catalogue.text("bot.buttons.already_chosen"))
         return
     await query.answer()
     await mark_choice(query)
     if query.data != buttons.FORGET_YES:
-        await send_html(context.bot, chat.id, render.escape(texts.FORGET_KEPT))
+        await say(context.bot, chat.id, "bot.forget.kept")
         return
     result = await ask_rasa(update, context, CONFIRM_DELETE)
     if not result.answered:
-        await send_html(context.bot, chat.id, render.escape(texts.FORGET_RASA_DOWN))
+        await say(context.bot, chat.id, "bot.forget.rasa_down")
         return
     forget_locally(context)
     await render_replies(context, chat.id, result.replies)
@@ -102,7 +97,8 @@ def forget_locally(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
     """Show the command menu in Telegram; carry on if the server refuses."""
     try:
-        await application.bot.set_my_commands(COMMANDS)
+        await application.bot.set_my_commands(
+            [BotCommand(name, catalogue.text(f"bot.commands.{name}")) for name in COMMANDS])
     except TelegramError as exc:
         logger.warning("could not register the command menu: %s", exc)
 

@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 
 from bot import buttons, render
 from bot.services import services
+from carecareers import catalogue
 from carecareers.conversation.payloads import is_vacancy
 from carecareers.conversation.rasa_client import BotMessage
 from carecareers.conversation.relay import Turn, TurnResult
@@ -26,7 +27,6 @@ logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
 CAMPAIGN_KEY = "campaign"
 TYPING_REFRESH_SECONDS = 4.5
-CHOOSE_PROMPT = "Please choose:"
 _CAMPAIGN_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -42,7 +42,7 @@ def turn_for(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
     campaign = (context.user_data or {}).get(CAMPAIGN_KEY)
     return Turn(telegram_sender(services(context).secret_key, user.id), message, CHANNEL,
                 campaign, extra_metadata=extra or {}, if_silent=if_silent,
-                chat_id=chat.id if chat is not None else None)
+                address=str(chat.id) if chat is not None else None)
 
 
 async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
@@ -84,7 +84,8 @@ async def render_reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
     if reply.text or reply.buttons:
         markup = render.keyboard(reply.buttons,
                                  lambda p: buttons.callback_data_for(p, chat_data))
-        await send_long_text(context.bot, chat_id, reply.text or CHOOSE_PROMPT, markup)
+        await send_long_text(context.bot, chat_id, reply.text or catalogue.text("bot.choose"),
+                             markup)
     if render.safe_url(reply.image):
         await send_image(context.bot, chat_id, reply.image or "")
 
@@ -92,10 +93,16 @@ async def render_reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
 async def send_long_text(bot: Bot, chat_id: int, text: str,
                          markup: InlineKeyboardMarkup | None = None) -> None:
     """Send escaped text, split into messages Telegram accepts; the keyboard goes last."""
-    chunks = render.split_text(text) or [CHOOSE_PROMPT]
+    chunks = render.split_text(text) or [catalogue.text("bot.choose")]
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
         await send_html(bot, chat_id, render.escape(chunk), markup if last else None)
+
+
+async def say(bot: Bot, chat_id: int, text_id: str, markup: InlineKeyboardMarkup | None = None,
+              **values: object) -> None:
+    """Send the catalogue's text `text_id` (escaped: it is plain text)."""
+    await send_html(bot, chat_id, render.escape(catalogue.text(text_id, **values)), markup)
 
 
 async def send_html(bot: Bot, chat_id: int, html_text: str,

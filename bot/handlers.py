@@ -8,9 +8,10 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import buttons, render, texts
-from bot.conversation import send_html, talk
+from bot import buttons
+from bot.conversation import say, talk
 from bot.replies import to_open_thread
+from carecareers import catalogue
 from carecareers.conversation.rasa_client import clean_user_text
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.message is not None and update.effective_chat is not None
     text = clean_user_text(update.message.text or "")
     if not text:
-        await send_html(context.bot, update.effective_chat.id, render.escape(texts.EMPTY_TEXT))
+        await say(context.bot, update.effective_chat.id, "bot.empty_text")
         return
     if await to_open_thread(update, context, update.message.text or ""):
         return  # the adviser reads it on the dashboard (rule: docs/adviser-conversations.md)
@@ -38,13 +39,13 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         "latitude": round(location.latitude, LOCATION_DECIMALS),
         "longitude": round(location.longitude, LOCATION_DECIMALS),
     }
-    await talk(update, context, texts.LOCATION_TEXT, coordinates)
+    await talk(update, context, catalogue.text("bot.location_request"), coordinates)
 
 
 async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer photos, stickers, voice notes, videos and files: the bot reads text only."""
     assert update.effective_chat is not None
-    await send_html(context.bot, update.effective_chat.id, render.escape(texts.TEXT_ONLY))
+    await say(context.bot, update.effective_chat.id, "bot.text_only")
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,10 +54,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert query is not None and query.data is not None
     payload = buttons.payload_for(query.data, context.chat_data or {})
     if not still_offered(query):
-        await query.answer(texts.ALREADY_CHOSEN)
+        await query.answer(catalogue.text("bot.buttons.already_chosen"))
         return
     if payload is None:
-        await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
+        await query.answer(catalogue.text("bot.buttons.expired"), show_alert=True)
         return
     await query.answer()
     await mark_choice(query)
@@ -66,7 +67,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a press on the '✓ choice' marker left behind by an earlier press."""
     assert update.callback_query is not None
-    await update.callback_query.answer(texts.ALREADY_CHOSEN)
+    await update.callback_query.answer(catalogue.text("bot.buttons.already_chosen"))
 
 
 def still_offered(query: CallbackQuery) -> bool:
@@ -94,7 +95,8 @@ async def mark_choice(query: CallbackQuery) -> None:
     button = pressed_button(query)
     if button is None:
         return
-    marker = InlineKeyboardButton(f"✓ {button.text}", callback_data=buttons.CHOSEN)
+    marker = InlineKeyboardButton(catalogue.text("bot.buttons.chosen", title=button.text),
+                                  callback_data=buttons.CHOSEN)
     try:
         await query.edit_message_reply_markup(InlineKeyboardMarkup([[marker]]))
     except TelegramError as exc:
@@ -109,7 +111,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     logger.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await send_html(context.bot, update.effective_chat.id,
-                            render.escape(texts.SOMETHING_WENT_WRONG))
+            await say(context.bot, update.effective_chat.id, "bot.something_went_wrong")
         except TelegramError as exc:
             logger.warning("could not tell the user about the error: %s", exc)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
-from bot import texts
+from carecareers import catalogue
 
 MAX_TEXT_UNITS = int(MessageLimit.MAX_TEXT_LENGTH)
 SHORT_TITLE_CHARS = 16
@@ -100,14 +100,16 @@ def is_vacancy(custom: Mapping[str, Any] | None) -> bool:
 
 def vacancy_card(custom: Mapping[str, Any]) -> tuple[str, InlineKeyboardMarkup | None]:
     """Return the HTML text and Apply button of a vacancy custom payload."""
-    lines = [f"<b>{escape(_field(custom, 'title') or 'Vacancy')}</b>"]
+    title = _field(custom, "title") or catalogue.text("bot.vacancy.untitled")
+    lines = [f"<b>{escape(title)}</b>"]
     where = " · ".join(v for v in (_field(custom, "employer"), _field(custom, "place")) if v)
     if where:
         lines.append(escape(where))
-    for label, key in (("Pay", "salary"), ("Closing date", "closing_date")):
+    for text_id, key in (("bot.vacancy.pay", "salary"), ("bot.vacancy.closing", "closing_date")):
         if _field(custom, key):
-            lines.append(f"{label}: {escape(_field(custom, key))}")
-    return "\n".join(lines), link_keyboard(texts.APPLY, custom.get("apply_url", ""))
+            lines.append(escape(catalogue.text(text_id, **{key: _field(custom, key)})))
+    apply = link_keyboard(catalogue.text("bot.vacancy.apply"), custom.get("apply_url", ""))
+    return "\n".join(lines), apply
 
 
 def _field(custom: Mapping[str, Any], key: str) -> str:

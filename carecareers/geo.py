@@ -26,6 +26,14 @@ _INCODE = r"[0-9][A-Z]{2}"
 POSTCODE_RE = re.compile(rf"\b({_OUTCODE})\s*({_INCODE})\b", re.IGNORECASE)
 OUTCODE_RE = re.compile(rf"^{_OUTCODE}$", re.IGNORECASE)
 _OUTCODE_TOKEN_RE = re.compile(rf"\b{_OUTCODE}\b", re.IGNORECASE)
+# The words around a place that correct one said before: "sorry, I meant Stone",
+# "no i meant ST5 not ST4", "soz meant to put leek".
+_CORRECTION_RE = re.compile(
+    r"^\W*(?:(?:sorry|soz|sry|oops|whoops|no|nah|oh|ah|wait|my bad|actually)\b\W*)*"
+    r"(?:i\s+)?(?:meant|mean|ment)\b(?:\s+to\s+(?:say|put|type|write))?\s*(?:in|near|round)?\s+",
+    re.IGNORECASE)
+_AFTER_CORRECTION_RE = re.compile(r"\s+(?:not\b.*|instead|sorry|soz|lol)\W*$|[\s.!,]+$",
+                                  re.IGNORECASE)
 
 # Places people name that the outcode file does not list as a town.
 TOWN_ALIASES: dict[str, str] = {
@@ -86,6 +94,21 @@ def outcode_of(text: str) -> str | None:
     if postcode:
         return postcode.split(" ")[0]
     return cleaned if OUTCODE_RE.match(cleaned) else None
+
+
+def is_correction(text: str) -> bool:
+    """Whether a message corrects something said before ("sorry, I meant Stone")."""
+    return _CORRECTION_RE.match(text) is not None
+
+
+def place_said(text: str) -> str:
+    """The place in a typed answer, without the words of a correction around it.
+
+    "sorry, I meant Stone" -> "Stone"; "no i meant ST5 not ST4" -> "ST5"; "Leek" -> "Leek".
+    """
+    match = _CORRECTION_RE.match(text)
+    place = text[match.end():] if match else text
+    return _AFTER_CORRECTION_RE.sub("", place).strip()
 
 
 def find_postcodes(text: str) -> list[str]:

@@ -112,6 +112,11 @@ class Settings(BaseSettings):
         return self.carecareers_today if self.environment in FIXED_DAY_ENVIRONMENTS else None
 
     @property
+    def privacy_url(self) -> str:
+        """The privacy notice's public address, as links and consent questions give it."""
+        return self.public_base_url.rstrip("/") + "/privacy"
+
+    @property
     def actions_token(self) -> str:
         """The token Rasa presents to the action server: its own setting, else RASA_TOKEN."""
         return self.action_server_token or self.rasa_token

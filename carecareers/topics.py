@@ -21,8 +21,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
+from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from carecareers.settings import Settings
 
@@ -71,6 +72,8 @@ class Topic:
     - form_starts, form_slots: the actions that begin its details form, and the prefixes of
       that form's slots, blanked out of the tracker store when the form keeps nothing.
     - intents: the intents it answers, with the action that answers each.
+    - people: the sender-id columns of the records it keeps about people; while someone has
+      such a record, how they can be reached is kept however long they are silent.
     """
 
     name: str
@@ -79,6 +82,7 @@ class Topic:
     form_starts: tuple[str, ...] = ()
     form_slots: tuple[str, ...] = ()
     intents: Mapping[str, str] = field(default_factory=dict)
+    people: tuple[QueryableAttribute[Any], ...] = ()
 
 
 _registered: dict[str, Topic] = {}
@@ -120,6 +124,11 @@ def form_starts() -> tuple[str, ...]:
 
 def form_slot_prefixes() -> tuple[str, ...]:
     return tuple(prefix for topic in installed() for prefix in topic.form_slots)
+
+
+def kept_people() -> tuple[QueryableAttribute[Any], ...]:
+    """The sender-id columns of every record a topic keeps about people."""
+    return tuple(column for topic in installed() for column in topic.people)
 
 
 def answering(intent: str) -> str | None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from carecareers.advisers.accounts import add_adviser, use_password_hasher
 from carecareers.campaigns.service import create_campaign
 from carecareers.clock import Clock
+from carecareers.delivery import note_address
 from carecareers.models import (
     Adviser,
     Campaign,
@@ -68,8 +69,9 @@ def make_campaign(session: Session, code: str | None = None, name: str = "Food b
 def make_lead(session: Session, first_name: str = "Sam", *,
               providers: Sequence[Provider] = (), campaign: Campaign | None = None,
               consent: bool = True, created_at: datetime | None = None,
-              **values: object) -> Lead:
-    """A lead with a consent record (unless consent=False), routed to `providers`."""
+              chat: str | None = None, **values: object) -> Lead:
+    """A lead with a consent record (unless consent=False), routed to `providers`; with
+    `chat`, the person writes from that chat on the lead's channel."""
     number = next(_numbers)
     created_at = created_at or utcnow()
     fields: dict[str, object] = {
@@ -89,6 +91,8 @@ def make_lead(session: Session, first_name: str = "Sam", *,
                             channels=[str(fields["contact_method"])], given_at=created_at))
     for provider in providers:
         session.add(LeadRoute(lead_id=lead.id, provider_id=provider.id))
+    if chat is not None:
+        note_address(session, lead.sender_id, lead.channel, chat, created_at)
     session.flush()
     return lead
 

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from carecareers.catalogue import template_globals, text
 from carecareers.clock import Clock, clock_for
 from carecareers.conversation.pending import retry_pending
 from carecareers.conversation.rasa_client import RasaClient
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None,
     app.state.chat_limiter = ChatLimiter.for_redis(settings.redis_url)  # web/ratelimit.py
     app.state.login_limiter = LoginLimiter(storage_url=settings.redis_url)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.globals.update(template_globals())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (health, pages, chat, vacancies, advisers, alerts, events):
         app.include_router(module.router)
@@ -90,6 +92,4 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     errors = exc.errors() if isinstance(exc, RequestValidationError) else []
     fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) or "body" for e in errors})
     return JSONResponse(status_code=422, content={
-        "detail": "The request is not valid: check " + ", ".join(fields) + ".",
-        "fields": fields,
-    })
+        "detail": text("web.chat_api.invalid", fields=", ".join(fields)), "fields": fields})

@@ -1,8 +1,7 @@
-"""Job alerts: new matching vacancies pushed by email or Telegram, with consent."""
+"""Job alerts: new matching vacancies pushed by email or in the person's chat, with consent."""
 
 from carecareers.alerts.consent import alert_consent_wording
 from carecareers.alerts.conversation import (
-    TELEGRAM_LINK_MARKER,
     AlertAsked,
     consent_question,
     criteria_for,
@@ -18,15 +17,13 @@ from carecareers.alerts.subscriptions import (
     AlertRequest,
     alerts_for_sender,
     confirm_alert,
-    link_telegram_chat,
+    request_chat_alert,
     request_email_alert,
-    request_telegram_alert,
     stop_alerts_for_sender,
     unsubscribe,
 )
 
 __all__ = [
-    "TELEGRAM_LINK_MARKER",
     "AlertAsked",
     "AlertCount",
     "AlertCriteria",
@@ -47,10 +44,9 @@ __all__ = [
     "criteria_of",
     "erase_alerts_for",
     "expire_alerts",
-    "link_telegram_chat",
     "queue_alerts",
+    "request_chat_alert",
     "request_email_alert",
-    "request_telegram_alert",
     "send_alerts",
     "set_up_alert",
     "stop_alerts_for_sender",

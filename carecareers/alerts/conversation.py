@@ -7,23 +7,20 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from carecareers import catalogue
 from carecareers.alerts.consent import alert_consent_wording
 from carecareers.alerts.criteria import AlertCriteria, build_criteria
 from carecareers.alerts.errors import AlertNotAllowed
 from carecareers.alerts.subscriptions import (
     AlertRequest,
+    request_chat_alert,
     request_email_alert,
-    request_telegram_alert,
 )
-from carecareers.conversation.payloads import ALERT_CHAT_MARKER
+from carecareers.delivery import CHAT_CHANNELS
 from carecareers.forms.consent import ConsentWording
 from carecareers.geo import Gazetteer, default_gazetteer
 from carecareers.settings import Settings
 from carecareers.vacancies.roles import RoleIndex, default_role_index
-
-CHANNELS = ("web", "telegram")
-TELEGRAM_LINK_MARKER = ALERT_CHAT_MARKER
-"""A custom reply asking the relay to attach this Telegram chat to the sender's alerts."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +37,8 @@ class AlertAsked:
 
     @property
     def delivery_channel(self) -> str:
-        return "telegram" if self.channel == "telegram" else "email"
+        """In the chat they write from when it can be sent to; else by email."""
+        return self.channel if self.channel in CHAT_CHANNELS else "email"
 
 
 def criteria_for(asked: AlertAsked, gazetteer: Gazetteer | None = None,
@@ -55,7 +53,7 @@ def consent_question(settings: Settings, asked: AlertAsked,
     """The consent words for this alert and channel, as shown and as recorded."""
     watch = (criteria or criteria_for(asked)).describe()
     return alert_consent_wording(settings.content_dir, asked.delivery_channel, watch,
-                                 settings.public_base_url.rstrip("/") + "/privacy",
+                                 settings.privacy_url,
                                  settings.alert_retention_days)
 
 
@@ -64,11 +62,12 @@ def set_up_alert(session: Session, settings: Settings, asked: AlertAsked,
     """Save the alert with the consent just given; email alerts wait for their link."""
     criteria = criteria_for(asked)
     consent = consent_question(settings, asked, criteria)
-    if asked.delivery_channel == "telegram":
-        return request_telegram_alert(session, sender_id=asked.sender_id, criteria=criteria,
-                                      consent=consent, now=now)
+    if asked.delivery_channel in CHAT_CHANNELS:
+        return request_chat_alert(session, sender_id=asked.sender_id,
+                                  channel=asked.delivery_channel, criteria=criteria,
+                                  consent=consent, now=now)
     if not asked.email:
-        raise AlertNotAllowed("I need an email address to send alerts to.")
+        raise AlertNotAllowed(catalogue.text("chat.alert_errors.needs_email"))
     return request_email_alert(session, sender_id=asked.sender_id, email=asked.email,
                                criteria=criteria, consent=consent,
                                base_url=settings.public_base_url, now=now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from carecareers import catalogue
 from carecareers.alerts.errors import InvalidAlert
 from carecareers.geo import Gazetteer
 from carecareers.vacancies.roles import RoleIndex, words
@@ -35,10 +36,12 @@ class AlertCriteria:
         what = (role_names or {}).get(self.role_code or "", "") or (
             (self.role_code or "").replace("_", " ")) or self.keywords
         kind = "apprenticeships" if self.apprenticeships_only else "jobs"
-        text = f"{what} {kind}".strip() if what else f"care {kind}"
+        watch = catalogue.text(f"chat.watch.{kind}", what=what) if what else \
+            catalogue.text(f"chat.watch.care_{kind}")
         if self.place:
-            text += f" within {self.radius_miles or DEFAULT_RADIUS_MILES:g} miles of {self.place}"
-        return text
+            watch = catalogue.text("chat.watch.near", watch=watch, place=self.place,
+                                   miles=f"{self.radius_miles or DEFAULT_RADIUS_MILES:g}")
+        return watch
 
 
 def build_criteria(gazetteer: Gazetteer, roles: RoleIndex, *, what: str | None = None,
@@ -76,7 +79,6 @@ def _locate(gazetteer: Gazetteer, place: str) -> tuple[str, str | None, float, f
     """Return (name, outcode, lat, lon); keep only the district of a full postcode."""
     found = gazetteer.find(place)
     if found is None:
-        raise InvalidAlert(f"I couldn't find {place!r}: give a postcode district such as "
-                           "ST4, or a town such as Stafford")
+        raise InvalidAlert(catalogue.text("chat.alert_errors.place_not_found", place=place))
     name = found.outcode if found.outcode else found.name
     return name, found.outcode, found.latitude, found.longitude

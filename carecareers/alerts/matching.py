@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from carecareers.alerts.recipients import delivered_to
 from carecareers.geo import MILES_PER_DEGREE_LATITUDE, bounding_box
 from carecareers.models import AlertMatch, AlertRecipient, JobAlert, Vacancy
 
@@ -80,7 +81,7 @@ def active_watches(session: Session) -> list[Watch]:
                JobAlert.apprenticeships_only, JobAlert.matched_until, JobAlert.created_at)
         .join(AlertRecipient, AlertRecipient.id == JobAlert.recipient_id)
         .where(JobAlert.status == "active", AlertRecipient.status == "active",
-               AlertRecipient.address.is_not(None))
+               delivered_to().is_not(None))
         .order_by(JobAlert.id))
     return [Watch(r[0], r[1], r[2], tuple(r[3].lower().split()), r[4], r[5], r[6], bool(r[7]),
                   aware(r[8]), aware(r[9])) for r in rows]

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from carecareers.alerts.criteria import AlertCriteria
 from carecareers.alerts.matching import Match, active_watches, aware, find_matches
-from carecareers.alerts.messages import MAX_SHOWN, VacancyLine, email_bundle, telegram_bundle
+from carecareers.alerts.messages import MAX_SHOWN, VacancyLine, chat_bundle, email_bundle
+from carecareers.alerts.recipients import delivered_to
 from carecareers.delivery import Outgoing, enqueue_many
 from carecareers.models import AlertMatch, AlertRecipient, JobAlert, Vacancy
 from carecareers.vacancies.salary import format_salary
@@ -96,7 +97,7 @@ def _recipients(session: Session, ids: set[int]) -> dict[int, _Recipient]:
     ordered = sorted(ids)
     for start in range(0, len(ordered), 1000):
         for row in session.execute(select(
-                AlertRecipient.id, AlertRecipient.channel, AlertRecipient.address,
+                AlertRecipient.id, AlertRecipient.channel, delivered_to(),
                 AlertRecipient.unsubscribe_token, AlertRecipient.last_sent_at)
                 .where(AlertRecipient.id.in_(ordered[start:start + 1000]))):
             found[row[0]] = _Recipient(row[0], row[1], row[2], row[3], row[4])
@@ -152,8 +153,8 @@ def criteria_of(alert: JobAlert) -> AlertCriteria:
 def _bundle(recipient: _Recipient, shown: list[VacancyLine], watches: list[str],
             base_url: str) -> Outgoing:
     first, more = shown[:MAX_SHOWN], max(0, len(shown) - MAX_SHOWN)
-    if recipient.channel == "telegram":
-        return telegram_bundle(recipient.address, first, more, watches)
+    if recipient.channel != "email":
+        return chat_bundle(recipient.channel, recipient.address, first, more, watches)
     return email_bundle(recipient.address, first, more, watches, base_url,
                         recipient.unsubscribe_token)
 
@@ -187,7 +188,7 @@ def _mark_sent(session: Session, recipient_ids: list[int], now: datetime) -> Non
 def _advance_watermarks(session: Session, up_to_alert_id: int, now: datetime) -> None:
     """Every alert looked at has now seen the vacancies first seen up to `now`."""
     eligible = select(AlertRecipient.id).where(AlertRecipient.status == "active",
-                                               AlertRecipient.address.is_not(None))
+                                               delivered_to().is_not(None))
     session.execute(update(JobAlert).where(
         JobAlert.status == "active", JobAlert.id <= up_to_alert_id,
         JobAlert.recipient_id.in_(eligible)).values(matched_until=now))

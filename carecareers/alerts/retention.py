@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from carecareers.delivery import forget_addresses, purge_outbox
+from carecareers.alerts.recipients import delivered_to
+from carecareers.delivery import address_for, forget_addresses, purge_outbox
 from carecareers.forms.validation import InvalidAnswer, parse_email
 from carecareers.models import AlertRecipient, JobAlert, SuppressedAddress
 
@@ -38,7 +39,7 @@ def stop_failed_recipients(session: Session) -> int:
     """Mark recipients whose address failed for good; their alerts stop being matched."""
     dead = select(SuppressedAddress.id).where(
         SuppressedAddress.channel == AlertRecipient.channel,
-        SuppressedAddress.address == AlertRecipient.address).exists()
+        SuppressedAddress.address == delivered_to()).exists()
     result = session.execute(update(AlertRecipient).where(
         AlertRecipient.status == "active", dead).values(status="failed")
         .execution_options(synchronize_session=False))
@@ -61,7 +62,8 @@ def erase_alerts_for(session: Session, *, sender_ids: Iterable[str] = (),
     for condition in conditions:
         for recipient in session.scalars(select(AlertRecipient).where(condition)):
             recipients[recipient.id] = recipient
-    addresses = [(r.channel, r.address) for r in recipients.values() if r.address]
+    addresses = [(r.channel, r.address or address_for(session, r.sender_id, r.channel))
+                 for r in recipients.values()]
     session.flush()
     if senders:
         session.execute(delete(JobAlert).where(JobAlert.sender_id.in_(senders))
@@ -70,7 +72,8 @@ def erase_alerts_for(session: Session, *, sender_ids: Iterable[str] = (),
         session.execute(delete(AlertRecipient).where(AlertRecipient.id.in_(list(recipients)))
                         .execution_options(synchronize_session=False))
     for channel, address in addresses:
-        forget_addresses(session, channel, [address])
+        if address:
+            forget_addresses(session, channel, [address])
     if email:
         forget_addresses(session, "email", [email])
     session.expire_all()

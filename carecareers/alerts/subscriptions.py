@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from carecareers import catalogue
 from carecareers.alerts.criteria import AlertCriteria
 from carecareers.alerts.errors import AlertNotAllowed, InvalidAlert, UnknownToken
 from carecareers.alerts.messages import confirmation_email
@@ -16,7 +17,6 @@ from carecareers.delivery import enqueue, is_suppressed
 from carecareers.forms.consent import ConsentWording
 from carecareers.forms.validation import InvalidAnswer, parse_email
 from carecareers.models import AlertConsent, AlertRecipient, JobAlert
-from carecareers.models.delivery import SuppressedAddress
 
 LIVE = ("pending", "active")
 MAX_ALERTS_PER_SENDER = 10
@@ -26,7 +26,6 @@ MAX_ALERTS_PER_SENDER = 10
 class AlertRequest:
     alert: JobAlert
     needs_confirmation: bool = False
-    needs_chat_link: bool = False
 
 
 def new_token() -> str:
@@ -40,8 +39,7 @@ def request_email_alert(session: Session, *, sender_id: str, email: str,
     this conversation, queue a confirmation email and keep the alert pending."""
     address = _email(email)
     if is_suppressed(session, "email", address):
-        raise AlertNotAllowed("Emails to that address don't get through, so I can't send "
-                              "alerts there. Could you give another address?")
+        raise AlertNotAllowed(catalogue.text("chat.alert_errors.email_bounces"))
     _check_room(session, sender_id)
     recipient = _recipient(session, "email", address, sender_id, now)
     trusted = (recipient.confirmed_at is not None and recipient.status == "active"
@@ -57,50 +55,28 @@ def request_email_alert(session: Session, *, sender_id: str, email: str,
     return AlertRequest(alert, needs_confirmation=not trusted)
 
 
-def request_telegram_alert(session: Session, *, sender_id: str, criteria: AlertCriteria,
-                           consent: ConsentWording, now: datetime) -> AlertRequest:
-    """Record a Telegram alert; it starts once the bot links this conversation's chat."""
+def request_chat_alert(session: Session, *, sender_id: str, channel: str,
+                       criteria: AlertCriteria, consent: ConsentWording,
+                       now: datetime) -> AlertRequest:
+    """Record an alert sent in the chat the person writes from, and start it.
+
+    The recipient is the person: its address is theirs on `channel`, looked up when a
+    bundle is queued (delivery/people.py), so it keeps no address of its own.
+    """
     _check_room(session, sender_id)
     recipient = session.scalar(select(AlertRecipient).where(
-        AlertRecipient.channel == "telegram", AlertRecipient.sender_id == sender_id))
+        AlertRecipient.channel == channel, AlertRecipient.sender_id == sender_id,
+        AlertRecipient.address.is_(None)))
     if recipient is None:
-        recipient = AlertRecipient(channel="telegram", address=None, sender_id=sender_id,
+        recipient = AlertRecipient(channel=channel, address=None, sender_id=sender_id,
                                    status="active", unsubscribe_token=new_token(),
-                                   created_at=now, last_activity_at=now)
+                                   confirmed_at=now, created_at=now, last_activity_at=now)
         session.add(recipient)
     recipient.status, recipient.last_activity_at = "active", now
-    linked = recipient.address is not None
-    alert = _add_alert(session, recipient, sender_id, criteria, now,
-                       "active" if linked else "pending")
+    alert = _add_alert(session, recipient, sender_id, criteria, now, "active")
     _record_consent(session, recipient, consent, now)
     session.flush()
-    return AlertRequest(alert, needs_chat_link=not linked)
-
-
-def link_telegram_chat(session: Session, sender_id: str, chat_id: int,
-                       now: datetime) -> int:
-    """Attach the Telegram chat to this sender's alerts and start them; return how many."""
-    recipient = session.scalar(select(AlertRecipient).where(
-        AlertRecipient.channel == "telegram", AlertRecipient.sender_id == sender_id))
-    if recipient is None:
-        return 0
-    address = str(chat_id)
-    other = session.scalar(select(AlertRecipient).where(
-        AlertRecipient.channel == "telegram", AlertRecipient.address == address,
-        AlertRecipient.id != recipient.id))
-    if other is not None:
-        other.address = None  # an older record of the same chat under another sender id
-        session.flush()
-    recipient.address, recipient.confirmed_at = address, recipient.confirmed_at or now
-    for suppressed in session.scalars(select(SuppressedAddress).where(
-            SuppressedAddress.channel == "telegram", SuppressedAddress.address == address)):
-        session.delete(suppressed)  # they are talking to the bot again: it is not blocked
-    started = 0
-    for alert in recipient.alerts:
-        if alert.status == "pending":
-            alert.status, started = "active", started + 1
-    session.flush()
-    return started
+    return AlertRequest(alert)
 
 
 def confirm_alert(session: Session, token: str, now: datetime) -> JobAlert:
@@ -108,7 +84,7 @@ def confirm_alert(session: Session, token: str, now: datetime) -> JobAlert:
     alert = session.scalar(select(JobAlert).where(JobAlert.confirm_token == token)) \
         if token else None
     if alert is None or alert.status != "pending":
-        raise UnknownToken("This confirmation link has been used already or has expired.")
+        raise UnknownToken(catalogue.text("chat.alert_errors.confirm_link_used"))
     alert.status, alert.confirm_token, alert.last_activity_at = "active", None, now
     recipient = alert.recipient
     recipient.status, recipient.confirmed_at = "active", now
@@ -122,14 +98,13 @@ def unsubscribe(session: Session, token: str, now: datetime) -> int:
     recipient = session.scalar(select(AlertRecipient).where(
         AlertRecipient.unsubscribe_token == token)) if token else None
     if recipient is None:
-        raise UnknownToken("This link to stop alerts is not valid any more: the alerts may "
-                           "have ended already.")
+        raise UnknownToken(catalogue.text("chat.alert_errors.stop_link_invalid"))
     return _stop_recipient(recipient, now)
 
 
 def stop_alerts_for_sender(session: Session, sender_id: str,
                            now: datetime) -> int:
-    """Stop the alerts set up in this conversation (and its Telegram chat's); return how many."""
+    """Stop the alerts set up in this conversation (and its chat's); return how many."""
     stopped = 0
     for alert in session.scalars(select(JobAlert).where(
             JobAlert.sender_id == sender_id, JobAlert.status.in_(LIVE))):
@@ -139,7 +114,7 @@ def stop_alerts_for_sender(session: Session, sender_id: str,
     recipients = session.scalars(select(AlertRecipient).where(
         AlertRecipient.sender_id == sender_id))
     for recipient in recipients:
-        if recipient.channel == "telegram" or not _live_alerts(recipient):
+        if recipient.address is None or not _live_alerts(recipient):
             stopped += _stop_recipient(recipient, now)
     session.flush()
     return stopped
@@ -166,8 +141,7 @@ def _check_room(session: Session, sender_id: str) -> None:
     count = len(session.scalars(select(JobAlert.id).where(
         JobAlert.sender_id == sender_id, JobAlert.status.in_(LIVE))).all())
     if count >= MAX_ALERTS_PER_SENDER:
-        raise AlertNotAllowed(f"You have {count} alerts already. Say \"stop alerts\" to clear "
-                              "them, then set up the ones you want.")
+        raise AlertNotAllowed(catalogue.text("chat.alert_errors.too_many", count=count))
 
 
 def _recipient(session: Session, channel: str, address: str, sender_id: str,

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from carecareers.alerts.retention import erase_alerts_for, expire_alerts
+from carecareers.models import AlertRecipient
 from carecareers.topics import Counts, Person, Retention, Topic, register
 
 
@@ -21,4 +22,5 @@ def purge(session: Session, now: datetime, retention: Retention) -> Counts:
 
 
 TOPIC = register(Topic("alerts", erase=erase, purge=purge,
-                       form_starts=("action_start_job_alert",), form_slots=("alert_",)))
+                       form_starts=("action_start_job_alert",), form_slots=("alert_",),
+                       people=(AlertRecipient.sender_id,)))

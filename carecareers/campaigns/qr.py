@@ -14,9 +14,10 @@ from functools import lru_cache
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from carecareers.campaigns.service import campaign_url, describe_dates, telegram_start_link
+from carecareers.catalogue import template_globals, text
 from carecareers.models import Campaign
 from carecareers.settings import PROJECT_ROOT, Settings
 
@@ -26,7 +27,6 @@ MIN_PRINT_MM = 60.0
 PNG_DPI = 300
 POSTER_QR_MM = 80
 TEMPLATES = PROJECT_ROOT / "web" / "templates"
-HEADLINE = "Thinking about a job in care?"
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class PosterDetails:
     """What a poster says besides its QR code."""
 
     url: str
-    headline: str = HEADLINE
+    headline: str | None = None  # None: the catalogue's (web.poster.headline)
     place: str | None = None
     dates: str | None = None
     telegram_url: str | None = None
@@ -76,7 +76,7 @@ def qr_svg(url: str) -> str:
     code = make_qr(url)
     out = io.BytesIO()
     code.save(out, kind="svg", scale=1, border=QUIET_ZONE, omitsize=True, dark="#000",
-              light="#fff", title=f"QR code for {url}")
+              light="#fff", title=text("web.poster.qr_title", url=url))
     width = f"{svg_width_mm(code):g}mm"
     return out.getvalue().decode("utf-8").replace(
         "<svg ", f'<svg width="{width}" height="{width}" ', 1)
@@ -85,14 +85,18 @@ def qr_svg(url: str) -> str:
 def qr_svg_inline(url: str) -> Markup:
     """The QR code as an <svg> element to put in a page; size it with CSS."""
     svg = make_qr(url).svg_inline(scale=1, border=QUIET_ZONE, omitsize=True, dark="#000",
-                                  light="#fff", svgclass="qr", title=f"QR code for {url}")
-    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code" ', 1))
+                                  light="#fff", svgclass="qr",
+                                  title=text("web.poster.qr_title", url=url))
+    label = escape(text("web.poster.qr_label"))
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
 
 
 @lru_cache(maxsize=1)
 def _templates() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES),
-                       autoescape=select_autoescape(default=True))
+    env = Environment(loader=FileSystemLoader(TEMPLATES),
+                      autoescape=select_autoescape(default=True))
+    env.globals.update(template_globals())
+    return env
 
 
 def poster_html(details: PosterDetails) -> str:
@@ -111,7 +115,7 @@ def campaign_poster_details(campaign: Campaign, settings: Settings) -> PosterDet
         dates=describe_dates(campaign.starts_on, campaign.ends_on),
         telegram_url=telegram_url,
         telegram_username=username if telegram_url else None,
-        privacy_url=settings.public_base_url.rstrip("/") + "/privacy",
+        privacy_url=settings.privacy_url,
     )
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from carecareers.careers.errors import NoRoute
-from carecareers.careers.ladder import Step, earn_while_you_learn, next_steps, plan_route
-from carecareers.careers.pay import Person, minimum_wage_pay, role_pay
+from carecareers.careers.ladder import Route, Step, earn_while_you_learn, next_steps, plan_route
+from carecareers.careers.pay import Person, before_tax, minimum_wage_pay, nhs_band_pay, role_pay
 from carecareers.careers.phrasing import (
     capitalised,
     dated_line,
@@ -27,8 +28,9 @@ from carecareers.careers.records import CareersContent, Role, Source
 from carecareers.careers.roles import get_role
 
 SECTORS = {"nhs": "NHS", "social_care": "social care", "both": "NHS and social care"}
-# Starting points that may not have level 2 English and maths yet.
+# Starting points that may not have English and maths yet.
 NO_ENGLISH_AND_MATHS_YET = ("no_qualifications",)
+Fact = tuple[date | None, Source | None]
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,10 @@ def intent_payload(intent: str, **entities: str) -> str:
 
 def role_info(content: CareersContent, role: str) -> Answer:
     found = get_role(content, role)
-    registration = "No registration needed."
+    phrases = content.role_phrases
+    registration = phrases.say("no_registration")
     if found.registration:
-        registration = f"You register with the {found.registration}."
+        registration = phrases.say("registers", body=found.registration)
     lines = [
         f"{capitalised(found.name)} ({SECTORS[found.sector]})",
         found.summary,
@@ -86,27 +89,54 @@ def pay_answer(content: CareersContent, role: str | None, person: Person, on: da
     return Answer(text, (_jobs_button(found), _entry_button(found)))
 
 
+def band_answer(content: CareersContent, band: int, on: date) -> Answer:
+    """What NHS band `band` pays; raise `NoPayRate` when no table on `on` has it."""
+    return Answer(nhs_band_pay(content, band, on).text, (_jobs_anywhere(),))
+
+
+def before_tax_answer(content: CareersContent) -> Answer:
+    return Answer(before_tax(content), (_jobs_anywhere(),))
+
+
 def entry_requirements(content: CareersContent, role: str, age: int | None = None) -> Answer:
     found = get_role(content, role)
-    rules = content.levels.english_and_maths
-    facts: list[tuple[date | None, Source | None]] = [(found.as_of, found.source)]
-    lines = [f"How to become {with_article(found.name)}:"]
+    phrases = content.role_phrases
+    facts: list[Fact] = [(found.as_of, found.source)]
+    lines = [phrases.say("how_to_become", role=with_article(found.name))]
     lines += [f"• {way}" for way in found.entry]
     training = found.apprenticeship
-    if training is not None and training.level < 6:
-        lines.append(rules.for_age(age))
-        facts.append((rules.starts, rules.source))
-    elif training is not None:
-        lines.append(rules.degrees)
-        facts.append((found.as_of, rules.degrees_source))
+    levels = (training.level,) if training is not None else ()
+    english = english_and_maths(content, (found,), levels, age)
+    if english is not None:
+        lines.append(english[0])
+        facts.append(english[1])
     if training is not None and training.months:
-        lines.append(f"The level {training.level} training takes {duration(training.months)}.")
+        lines.append(phrases.say("training_time", level=training.level,
+                                 duration=duration(training.months)))
         facts.append((training.as_of, training.source))
     if found.registration:
-        lines.append(f"Then you register with the {found.registration}.")
+        lines.append(phrases.say("then_register", body=found.registration))
     lines.append(dated_line(facts))
     plan = ("Plan my route", intent_payload("ask_career_path", role=found.code))
     return Answer("\n".join(lines), (plan, _pay_button(found)))
+
+
+def english_and_maths(content: CareersContent, roles: Iterable[Role],
+                      apprenticeship_levels: Collection[int], age: int | None
+                      ) -> tuple[str, Fact] | None:
+    """What to say about English and maths on the way to `roles` (the one aimed for first).
+
+    A role's own entry requirement wins: the apprenticeship funding rule never lifts it.
+    Otherwise, for apprenticeships, the funding rule for this age and these levels.
+    """
+    rules = content.levels.english_and_maths
+    for role in roles:
+        required = rules.requirement(role.english_and_maths) if role.english_and_maths else None
+        if required is not None:
+            return required.says, (required.as_of, required.source)
+    if not apprenticeship_levels:
+        return None
+    return rules.funding_rule(age, apprenticeship_levels), (rules.starts, rules.source)
 
 
 def route_answer(
@@ -127,27 +157,37 @@ def route_answer(
         total = f" ({duration(other.months)})" if other.months else ""
         lines.append(f"Or earn while you learn: {names}{total}.")
         facts += [(step.as_of, step.source) for step in other.steps]
-    rules = content.levels.english_and_maths
-    degree = any((step.level or 0) >= 6 for step in route.steps)
-    apprenticeship = any("apprenticeship" in step.how for step in route.steps)
-    if route.start in NO_ENGLISH_AND_MATHS_YET and degree:
-        lines.append(rules.degrees)
-        facts.append((rules.starts, rules.degrees_source))
-    elif route.start in NO_ENGLISH_AND_MATHS_YET or (apprenticeship and not degree):
-        lines.append(rules.for_age(age))
-        facts.append((rules.starts, rules.source))
+    english = route_english_and_maths(content, route, other, age)
+    if english is not None:
+        lines.append(english[0])
+        facts.append(english[1])
     if route.target.registration:
-        lines.append(f"Then you register with the {short_name(route.target.registration)}.")
+        lines.append(content.role_phrases.say("then_register",
+                                              body=short_name(route.target.registration)))
         facts.append((route.target.as_of, route.target.source))
     lines.append(dated_line(facts))
     first = next((s.role for s in route.steps if isinstance(s.role, Role)), route.target)
     return Answer("\n".join(lines), (_jobs_button(first), _interest_button()))
 
 
+def route_english_and_maths(content: CareersContent, route: Route, other: Route | None,
+                            age: int | None) -> tuple[str, Fact] | None:
+    """English and maths on a route: the target's own requirement, or one on the way;
+    else the funding rule for the route's apprenticeships (or, from no qualifications, any)."""
+    steps = [*route.steps, *(other.steps if other else ())]
+    roles = [route.target, *(step.role for step in steps if isinstance(step.role, Role))]
+    levels = {step.level for step in steps if "apprenticeship" in step.how.lower() and step.level}
+    if not levels and route.start in NO_ENGLISH_AND_MATHS_YET:
+        levels = set(range(2, 8))
+    return english_and_maths(content, roles, levels, age)
+
+
 def short_name(body: str) -> str:
-    """The short name of a body: "Nursing and Midwifery Council (NMC)" -> "NMC"."""
+    """The short name of a body: "the Nursing and Midwifery Council (NMC)" -> "the NMC"."""
     found = re.search(r"\(([A-Z]{2,})\)", body)
-    return found.group(1) if found else body
+    if found is None:
+        return body
+    return f"the {found.group(1)}" if body.startswith("the ") else found.group(1)
 
 
 def next_steps_answer(content: CareersContent, current_role: str) -> Answer:
@@ -184,13 +224,18 @@ def step_how(step: Step) -> str:
 
 
 def apprenticeship_levels(content: CareersContent, age: int | None = None) -> Answer:
-    rules = content.levels.english_and_maths
-    lines = ["An apprenticeship is a paid job with training.", "You earn while you learn."]
-    for level in content.levels.levels:
-        lines.append(f"• {level.name} ({level_numbers(level.levels)}): like {level.equivalent}")
-    lines.append(rules.for_age(age))
-    facts = [(level.as_of, level.source) for level in content.levels.levels]
-    lines.append(dated_line([*facts, (rules.starts, rules.source)]))
+    levels = content.levels
+    rules = levels.english_and_maths
+    lines = [levels.phrases.say("what_it_is")]
+    for level in levels.levels:
+        lines.append(levels.phrases.say("level", name=level.name,
+                                        levels=level_numbers(level.levels),
+                                        equivalent=level.equivalent))
+    lines.append(levels.foundation.says)
+    lines.append(rules.funding_rule(age))
+    facts: list[Fact] = [(level.as_of, level.source) for level in levels.levels]
+    facts += [(rules.starts, rules.source), (levels.foundation.starts, levels.foundation.source)]
+    lines.append(dated_line(facts))
     buttons = (
         ("Jobs in care", intent_payload("ask_roles")),
         ("Graduate pathway", intent_payload("ask_graduate_pathway")),
@@ -206,20 +251,19 @@ def level_numbers(levels: tuple[int, ...]) -> str:
 
 
 def rotational_programmes(content: CareersContent) -> Answer:
-    """What the sources said about the rotational programmes, on the date they said it."""
+    """What the sources said about the rotational programmes, as history on their date."""
+    phrases = content.programme_phrases
     advertised = [p for p in content.programmes if p.status == "advertised"]
     planned = [p.topic for p in content.programmes if p.status == "in_development"]
-    areas = " and ".join(dict.fromkeys(p.area for p in content.programmes)) or "your area"
-    lines = ["A rotational apprenticeship moves you between care teams.",
-             f"They are in {areas}."]
+    lines = [phrases.say("what_it_is")]
     for programme in advertised:
-        lines.append(f"In {month_year(programme.as_of)} the first one was advertised: "
-                     f"{programme.name}.")
+        lines.append(phrases.say("advertised", month=month_year(programme.as_of),
+                                 area=programme.area, places=programme.places,
+                                 topic=programme.topic))
         lines.append(programme.summary)
     if planned:
-        when = month_year(min(p.as_of for p in content.programmes))
-        lines.append(f"In {when}, new ones in {listed(planned)} were being planned.")
-    lines.append("I have no newer news. Ask local care providers what's open now.")
+        lines.append(phrases.say("planned", topics=listed(planned)))
+    lines.append(phrases.say("no_news"))
     lines.append(dated_line([(p.as_of, p.source) for p in content.programmes]))
     buttons = (
         ("Yes, contact me", intent_payload("register_interest")),

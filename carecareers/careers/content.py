@@ -21,6 +21,8 @@ from carecareers.careers.records import (
     CareCertificate,
     CareersContent,
     EnglishAndMaths,
+    Foundation,
+    FundingRule,
     GraduatePathway,
     Levels,
     Lookalike,
@@ -28,16 +30,20 @@ from carecareers.careers.records import (
     PathwayStage,
     PayKind,
     PayTables,
+    PayWording,
+    Phrases,
     Programme,
     ProgrammeStatus,
     ProviderEntry,
     ProviderKind,
+    Requirement,
     Role,
     RolePay,
     Sector,
     Source,
     StartingPoint,
     StepDetail,
+    TooYoung,
     WageRates,
 )
 from carecareers.careers.roles import normalise
@@ -57,6 +63,21 @@ PROVIDERS = "providers.yml"
 PROGRAMME_SETTINGS = ("acute", "community", "hospice", "care_home", "voluntary", "primary_care")
 OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}(\d[A-Z\d]?)?$")
 
+# The phrases each file's replies use, and the {placeholders} each may fill in.
+PhraseSpec = Mapping[str, tuple[str, ...]]
+ROLE_PHRASES: PhraseSpec = {
+    "how_to_become": ("role",), "training_time": ("level", "duration"),
+    "registers": ("body",), "no_registration": (), "then_register": ("body",),
+}
+LEVELS_PHRASES: PhraseSpec = {
+    "what_it_is": (), "level": ("name", "levels", "equivalent"),
+}
+PROGRAMME_PHRASES: PhraseSpec = {
+    "what_it_is": (), "advertised": ("month", "area", "places", "topic"),
+    "planned": ("topics",), "no_news": (),
+}
+TOO_YOUNG_FIELDS = ("age", "from_age")
+
 __all__ = ["CareersContent", "ContentError", "load_content"]
 
 
@@ -65,18 +86,22 @@ def load_content(content_dir: Path) -> CareersContent:
     """Read every careers content file under `content_dir`, checked, once per path."""
     sources = read_sources(read_yaml(content_dir, SOURCES))
     pay = read_pay(read_yaml(content_dir, PAY), sources)
+    roles = read_yaml(content_dir, ROLES)
+    programmes = read_yaml(content_dir, PROGRAMMES)
     content = CareersContent(
-        roles=read_roles(read_yaml(content_dir, ROLES), sources),
+        roles=read_roles(roles, sources),
         starting_points=read_starting_points(read_yaml(content_dir, STARTING_POINTS)),
         steps=read_steps(read_yaml(content_dir, LADDER), sources),
         levels=read_levels(read_yaml(content_dir, LEVELS), sources),
         pay=pay,
-        programmes=read_programmes(read_yaml(content_dir, PROGRAMMES), sources),
+        programmes=read_programmes(programmes, sources),
         graduate_pathway=read_pathway(
             read_yaml(content_dir, PATHWAY).child("graduate_pathway"), sources
         ),
         providers=read_providers(read_yaml(content_dir, PROVIDERS)),
         sources=tuple(sources.values()),
+        role_phrases=read_phrases(roles, "phrases", ROLE_PHRASES),
+        programme_phrases=read_phrases(programmes, "phrases", PROGRAMME_PHRASES),
     )
     check_links(content)
     return content
@@ -117,6 +142,7 @@ def read_role(node: Node, sources: Sources) -> Role:
         as_of=node.month("as_of"),
         source=node.source("source", sources),
         not_the_same=read_lookalike(node.optional_child("not_the_same")),
+        english_and_maths=node.optional_text("english_and_maths"),
     )
 
 
@@ -185,6 +211,7 @@ def read_step(node: Node, sources: Sources) -> StepDetail:
 
 def read_levels(root: Node, sources: Sources) -> Levels:
     certificate = root.child("care_certificate")
+    foundation = root.child("foundation")
     return Levels(
         levels=tuple(read_level(node, sources) for node in root.children("levels")),
         english_and_maths=read_english_and_maths(root.child("english_and_maths"), sources),
@@ -194,19 +221,54 @@ def read_levels(root: Node, sources: Sources) -> Levels:
             as_of=certificate.month("as_of"),
             source=certificate.source("source", sources),
         ),
+        foundation=Foundation(
+            says=foundation.text("says"),
+            starts=foundation.month("from"),
+            source=foundation.source("source", sources),
+        ),
+        phrases=read_phrases(root, "phrases", LEVELS_PHRASES),
     )
 
 
 def read_english_and_maths(node: Node, sources: Sources) -> EnglishAndMaths:
+    young = node.child("start_16_to_18")
+    requirements = tuple(
+        Requirement(code, entry.text("says"), entry.month("as_of"),
+                    entry.source("source", sources))
+        for code, entry in node.child("entry_requirements").items()
+    )
     return EnglishAndMaths(
         starts=node.month("from"),
         source=node.source("source", sources),
-        under_19=node.text("under_19"),
-        from_19=node.text("from_19"),
-        unknown_age=node.text("unknown_age"),
-        degrees=node.text("degrees"),
-        degrees_source=node.source("degrees_source", sources),
+        optional_from_age=node.integer("optional_from_age"),
+        young=tuple(FundingRule(rule.integers("levels"), rule.text("says"))
+                    for rule in young.children("by_level")),
+        young_any_level=young.text("any_level"),
+        optional=node.text("optional"),
+        optional_too=node.text("optional_too"),
+        requirements=requirements,
     )
+
+
+def read_phrases(root: Node, key: str, spec: PhraseSpec) -> Phrases:
+    """Read a reply's phrases: each one in `spec`, using only the placeholders it lists."""
+    node = root.child(key)
+    return Phrases(node.file, {name: phrase(node, name, fields) for name, fields in spec.items()})
+
+
+def phrase(node: Node, key: str, fields: tuple[str, ...]) -> str:
+    text = node.text(key)
+    check_placeholders(node, key, text, fields)
+    return text
+
+
+def check_placeholders(node: Node, key: str, text: str, fields: tuple[str, ...]) -> None:
+    try:
+        text.format(**{field: "" for field in fields})
+    except (KeyError, IndexError, ValueError) as error:
+        allowed = ", ".join("{" + field + "}" for field in fields) or "none"
+        raise node.error(key, f"has a placeholder it cannot fill ({error}); it can use "
+                         f"{allowed}") from None
 
 
 def read_level(node: Node, sources: Sources) -> ApprenticeshipLevel:
@@ -224,6 +286,17 @@ def read_pay(root: Node, sources: Sources) -> PayTables:
     return PayTables(
         minimum_wage=read_minimum_wage(root.child("minimum_wage"), sources),
         agenda_for_change=read_agenda_for_change(root.child("agenda_for_change"), sources),
+        wording=read_pay_wording(root.child("wording")),
+    )
+
+
+def read_pay_wording(node: Node) -> PayWording:
+    return PayWording(
+        band=node.text("band"),
+        band_one_rate=node.text("band_one_rate"),
+        band_jobs=node.text("band_jobs"),
+        before_tax=node.text("before_tax"),
+        tax_check_at=node.text("tax_check_at"),
     )
 
 
@@ -240,7 +313,16 @@ def read_minimum_wage(node: Node, sources: Sources) -> MinimumWage:
         apprentice_under_age=rule.integer("under_age"),
         apprentice_first_year_any_age=rule.flag("first_year_any_age"),
         check_at=node.text("check_at"),
+        too_young=read_too_young(node.child("too_young"), sources),
+        changes_each_year=node.month_day("changes_each_year"),
     )
+
+
+def read_too_young(node: Node, sources: Sources) -> TooYoung:
+    says = node.texts("says")
+    for i, text in enumerate(says):
+        check_placeholders(node, f"says[{i}]", text, TOO_YOUNG_FIELDS)
+    return TooYoung(says, node.month("as_of"), node.source("source", sources))
 
 
 def read_wage_rates(node: Node, sources: Sources) -> WageRates:
@@ -262,7 +344,8 @@ def read_agenda_for_change(node: Node, sources: Sources) -> AgendaForChange:
         raise node.error("rates", "needs at least one row")
     _check_unique(node, "rates", [table.starts.isoformat() for table in tables])
     return AgendaForChange(
-        basis=node.text("basis"), check_at=node.text("check_at"), tables=tuple(tables)
+        basis=node.text("basis"), check_at=node.text("check_at"), tables=tuple(tables),
+        changes_each_year=node.month_day("changes_each_year"),
     )
 
 
@@ -413,6 +496,12 @@ def check_role_links(content: CareersContent, role_codes: set[str]) -> None:
             {str(b) for b in bands},
             "Agenda for Change band in careers/pay.yml",
         )
+        if role.english_and_maths is not None:
+            _check_known(
+                ROLES, f"roles[{i}].english_and_maths", [role.english_and_maths],
+                {item.code for item in content.levels.english_and_maths.requirements},
+                "entry requirement in careers/levels.yml english_and_maths.entry_requirements",
+            )
         if role.pay.kind == "nhs_band" and not role.pay.bands:
             raise ContentError(ROLES, f"roles[{i}].pay.bands", "is required for kind nhs_band")
 

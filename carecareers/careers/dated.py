@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import TypeVar
 
 T = TypeVar("T")
 
 # A pay table is replaced every April: twelve months after it starts it is out of date.
 REVIEW_MONTHS = 12
+# A table that changes on a known day is flagged this long before, until its new row is in.
+WARN_BEFORE_CHANGE = timedelta(days=60)
 
 
 def add_months(day: date, months: int) -> date:
@@ -31,3 +33,8 @@ def in_force(rows: Sequence[T], on: date, starts: Callable[[T], date]) -> T | No
     """The latest row that has started by `on` (rows in any order), or None."""
     started = [row for row in rows if starts(row) <= on]
     return max(started, key=starts) if started else None
+
+
+def warning_starts(change: date) -> date:
+    """The first day `content check` warns about a change on `change` (60 days before)."""
+    return change - WARN_BEFORE_CHANGE

@@ -11,9 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from carecareers.careers import phrasing
 from carecareers.careers.dated import in_force, is_stale
 from carecareers.careers.errors import NoPayRate
-from carecareers.careers.phrasing import as_of, capitalised, month_year, pounds, with_article
+from carecareers.careers.phrasing import (
+    as_of,
+    capitalised,
+    listed,
+    month_year,
+    pounds,
+    with_article,
+)
 from carecareers.careers.records import (
     BandTable,
     CareersContent,
@@ -100,7 +108,7 @@ def minimum_wage_pay(content: CareersContent, person: Person, on: date,
     table = content.pay.minimum_wage
     rates = wage_row(table, on)
     if person.age is not None and person.age < table.from_age:
-        return too_young(content, person.age, rates, role)
+        return too_young(content, person.age, rates)
     if person.apprentice:
         sentences = apprentice_sentences(table, rates, person)
     else:
@@ -151,18 +159,16 @@ def age_sentences(rates: WageRates, age: int | None, role: Role | None) -> list[
     return [f"At {age}{job}, you get at least {pounds(amount)} an hour. That's {name}."]
 
 
-def too_young(content: CareersContent, age: int, rates: WageRates, role: Role | None) -> Dated:
-    """No wage for under-16s: what they can do now instead."""
+def too_young(content: CareersContent, age: int, rates: WageRates) -> Dated:
+    """No wage for someone under school-leaving age: what they can do now instead.
+
+    Part-time work is legal from 13; paid care work and the minimum wage are what wait.
+    """
     table = content.pay.minimum_wage
-    job = f" as {with_article(role.name)}" if role else ""
-    sentences = (
-        f"At {age} you can't start a paid job{job} yet. The minimum wage starts when you "
-        f"reach school-leaving age ({table.from_age}).",
-        "You can get ready now: work on your English and maths, help out or volunteer "
-        "(like a youth club or caring for family), and look at health and care courses "
-        f"for when you're {table.from_age}.",
-    )
-    return Dated(sentences, dated_line(rates.starts, rates.source))
+    words = table.too_young
+    sentences = tuple(text.format(age=age, from_age=table.from_age) for text in words.says)
+    facts = [(rates.starts, rates.source), (words.as_of, words.source)]
+    return Dated(sentences, phrasing.dated_line(facts))
 
 
 # NHS bands.
@@ -187,6 +193,36 @@ def band_pay(content: CareersContent, role: Role, on: date) -> Dated:
     if is_stale(table.starts, on):
         sentences.append(stale_note(table.starts, pay.check_at))
     return Dated(tuple(sentences), dated_line(table.starts, table.source))
+
+
+def nhs_band_pay(content: CareersContent, number: int, on: date) -> Dated:
+    """What NHS band `number` pays full-time on `on`, and the jobs on it in the guide.
+
+    Raise `NoPayRate` when no table is in force on `on` or it has no such band.
+    """
+    pay = content.pay.agenda_for_change
+    words = content.pay.wording
+    table = band_row(content, on)
+    band = table.band(number)
+    if band is None:
+        raise NoPayRate(f"Agenda for Change band {number}", on)
+    about = "about " if table.approximate else ""
+    low, high = f"{about}{pounds(band.low)}", f"{about}{pounds(band.high)}"
+    wording = words.band_one_rate if band.low == band.high else words.band
+    sentences = [wording.format(band=band.band, low=low, high=high)]
+    jobs = [role.name for role in content.roles
+            if role.pay.kind == "nhs_band" and number in role.pay.bands]
+    if jobs:
+        sentences.append(words.band_jobs.format(band=band.band, jobs=listed(jobs)))
+    if is_stale(table.starts, on):
+        sentences.append(stale_note(table.starts, pay.check_at))
+    return Dated(tuple(sentences), dated_line(table.starts, table.source))
+
+
+def before_tax(content: CareersContent) -> str:
+    """Say that the pay quoted is before tax and National Insurance, and where to check."""
+    words = content.pay.wording
+    return " ".join(words.before_tax.split()).format(check_at=words.tax_check_at)
 
 
 def qualified_line(content: CareersContent, role: Role, on: date) -> str:

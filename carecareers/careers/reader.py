@@ -13,9 +13,11 @@ from typing import Any
 import yaml
 
 from carecareers.careers.errors import ContentError
-from carecareers.careers.records import Source
+from carecareers.careers.records import MonthDay, Source
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
 
 def read_yaml(content_dir: Path, relative: str) -> Node:
@@ -100,6 +102,11 @@ class Node:
         value = self.value(key)
         if isinstance(value, date):
             return value
+        if isinstance(value, str) and DAY.match(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise self.error(key, f"{value!r} is not a day of the calendar") from None
         match = MONTH.match(str(value))
         if not match:
             raise self.error(key, f"{value!r} is not a date (YYYY-MM-DD) or month (YYYY-MM)")
@@ -107,6 +114,18 @@ class Node:
         if not 1 <= month <= 12:
             raise self.error(key, f"{value!r} has no month {month}")
         return date(year, month, 1)
+
+    def month_day(self, key: str) -> MonthDay:
+        """Read a day of every year, written MM-DD (04-01 is 1 April)."""
+        value = str(self.value(key))
+        match = MONTH_DAY.match(value)
+        try:
+            if match is None:
+                raise ValueError(value)
+            date(2001, int(match[1]), int(match[2]))  # not a leap year: no 02-29
+        except ValueError:
+            raise self.error(key, f"{value!r} is not a day of the year (MM-DD)") from None
+        return MonthDay(int(match[1]), int(match[2]))
 
     def texts(self, key: str) -> tuple[str, ...]:
         values = self._list(key)
@@ -125,6 +144,10 @@ class Node:
         if not isinstance(value, Mapping):
             raise self.error(key, "must be a mapping of keys to values")
         return Node(self.file, self.at(key), value)
+
+    def items(self) -> list[tuple[str, Node]]:
+        """Each key of this mapping with its value, which must be a mapping too."""
+        return [(str(key), self.child(str(key))) for key in self.data]
 
     def optional_child(self, key: str) -> Node | None:
         return self.child(key) if self.has(key) else None

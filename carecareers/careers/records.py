@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,6 +12,19 @@ Sector = Literal["nhs", "social_care", "both"]
 PayKind = Literal["nhs_band", "minimum_wage", "other"]
 ProgrammeStatus = Literal["advertised", "in_development"]
 ProviderKind = Literal["nhs_trust", "care_home", "hospice", "home_care", "gp_practice", "voluntary"]
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    """A day that comes back every year, such as 1 April."""
+
+    month: int
+    day: int
+
+    def next_after(self, day: date) -> date:
+        """The first time this day comes round after `day`."""
+        this_year = date(day.year, self.month, self.day)
+        return this_year if this_year > day else date(day.year + 1, self.month, self.day)
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,7 @@ class Role:
     as_of: date
     source: Source
     not_the_same: Lookalike | None = None
+    english_and_maths: str | None = None  # a requirement code in levels.yml
 
 
 @dataclass(frozen=True)
@@ -113,21 +128,73 @@ class CareCertificate:
 
 
 @dataclass(frozen=True)
+class Phrases:
+    """What a reply says around the facts, by name, with {named} placeholders."""
+
+    file: str
+    texts: Mapping[str, str]
+
+    def say(self, key: str, /, **values: object) -> str:
+        return self.texts[key].format(**values)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """English and maths that employers, universities or regulators ask for at entry."""
+
+    code: str
+    says: str
+    as_of: date
+    source: Source
+
+
+@dataclass(frozen=True)
+class FundingRule:
+    """What an apprentice who starts at 16 to 18 must reach, for these apprenticeship levels."""
+
+    levels: tuple[int, ...]
+    says: str
+
+
+@dataclass(frozen=True)
 class EnglishAndMaths:
-    """What apprentices need in English and maths, by the age they start."""
+    """English and maths: the apprenticeship funding rule by age and level, and the entry
+    requirements that roles set themselves (which the funding rule never lifts)."""
 
     starts: date
     source: Source
-    under_19: str
-    from_19: str
-    unknown_age: str
-    degrees: str
-    degrees_source: Source
+    optional_from_age: int
+    young: tuple[FundingRule, ...]
+    young_any_level: str
+    optional: str
+    optional_too: str
+    requirements: tuple[Requirement, ...]
 
-    def for_age(self, age: int | None) -> str:
-        if age is None:
-            return self.unknown_age
-        return self.under_19 if age < 19 else self.from_19
+    def funding_rule(self, age: int | None, levels: Collection[int] = ()) -> str:
+        """The funding rule for someone of `age` (None: unknown) starting at these levels."""
+        if age is not None and age >= self.optional_from_age:
+            return self.optional
+        young = self.for_levels(levels)
+        return young if age is not None else f"{young} {self.optional_too}"
+
+    def for_levels(self, levels: Collection[int]) -> str:
+        """The 16 to 18 rule for every one of `levels` (all of them when it depends)."""
+        wanted = set(levels)
+        found = next((rule for rule in self.young if wanted and wanted <= set(rule.levels)),
+                     None)
+        return found.says if found else self.young_any_level
+
+    def requirement(self, code: str) -> Requirement | None:
+        return next((item for item in self.requirements if item.code == code), None)
+
+
+@dataclass(frozen=True)
+class Foundation:
+    """Foundation apprenticeships: a level 2 way in, from the day they started."""
+
+    says: str
+    starts: date
+    source: Source
 
 
 @dataclass(frozen=True)
@@ -135,6 +202,8 @@ class Levels:
     levels: tuple[ApprenticeshipLevel, ...]
     english_and_maths: EnglishAndMaths
     care_certificate: CareCertificate
+    foundation: Foundation
+    phrases: Phrases
 
 
 @dataclass(frozen=True)
@@ -150,12 +219,23 @@ class WageRates:
 
 
 @dataclass(frozen=True)
+class TooYoung:
+    """What to say to someone under school-leaving age instead of a wage ({age} is theirs)."""
+
+    says: tuple[str, ...]
+    as_of: date
+    source: Source
+
+
+@dataclass(frozen=True)
 class MinimumWage:
     rates: tuple[WageRates, ...]
     from_age: int
     apprentice_under_age: int
     apprentice_first_year_any_age: bool
     check_at: str
+    too_young: TooYoung
+    changes_each_year: MonthDay
 
 
 @dataclass(frozen=True)
@@ -184,15 +264,28 @@ class AgendaForChange:
     basis: str
     check_at: str
     tables: tuple[BandTable, ...]
+    changes_each_year: MonthDay
 
     def band_numbers(self) -> set[int]:
         return {band.band for table in self.tables for band in table.bands}
 
 
 @dataclass(frozen=True)
+class PayWording:
+    """How pay itself is talked about (careers/pay.yml `wording`), placeholders in braces."""
+
+    band: str
+    band_one_rate: str
+    band_jobs: str
+    before_tax: str
+    tax_check_at: str
+
+
+@dataclass(frozen=True)
 class PayTables:
     minimum_wage: MinimumWage
     agenda_for_change: AgendaForChange
+    wording: PayWording
 
 
 @dataclass(frozen=True)
@@ -251,6 +344,8 @@ class CareersContent:
     graduate_pathway: GraduatePathway
     providers: tuple[ProviderEntry, ...]
     sources: tuple[Source, ...]
+    role_phrases: Phrases
+    programme_phrases: Phrases
 
     def role(self, code: str) -> Role | None:
         return next((role for role in self.roles if role.code == code), None)

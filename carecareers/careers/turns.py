@@ -17,7 +17,7 @@ from carecareers.careers import answers
 from carecareers.careers.answers import Answer
 from carecareers.careers.errors import NoPayRate, NoRoute, UnknownRole
 from carecareers.careers.ladder import find_start
-from carecareers.careers.pay import Person
+from carecareers.careers.pay import Person, before_tax
 from carecareers.careers.records import CareersContent, Role
 from carecareers.careers.roles import best_match, get_role, normalise, role_phrases
 
@@ -51,6 +51,18 @@ FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 NEXT_YEAR = re.compile(r"\bnext year\b|\bthe year after\b", re.IGNORECASE)
+# "4 GCSEs", "3 A levels": a number of qualifications, never the person's age.
+QUALIFICATION_COUNT = re.compile(
+    r"\b(\d{1,2})\s*(?:x\s*)?(?:gcse|a[\s-]?le?ve?ls?|qualifications?|quals?|btecs?|passes"
+    r"|subjects|grade [4-9]s)", re.IGNORECASE)
+# "how long does that take", "how many years is it": the time a route takes.
+HOW_LONG = re.compile(r"\bhow\s+(?:long|many\s+(?:years|months|yrs))\b|\bhw\s+long\b",
+                      re.IGNORECASE)
+# "wats band 3 on", "how much do band 2s get": the pay of an NHS band itself.
+BAND = re.compile(r"\bband\s*([1-9])s?\b", re.IGNORECASE)
+# "is that before tax", "what would i take home": the pay quoted is gross.
+TAX = re.compile(r"\btax(?:ed|es)?\b|take[\s-]*home|\bnet\b|deductions|national insurance"
+                 r"|\bgross\b|in (?:my|your|the) (?:hand|pocket)", re.IGNORECASE)
 # Texting words that NLU may take for a role: "rn" at the end of a message is "right now".
 NOT_A_ROLE_AT_THE_END = ("rn",)
 
@@ -100,6 +112,29 @@ def asks_about_next_year(text: str) -> bool:
     return NEXT_YEAR.search(text) is not None
 
 
+def asks_how_long(text: str) -> bool:
+    return HOW_LONG.search(text) is not None
+
+
+def asks_about_tax(text: str) -> bool:
+    return TAX.search(text) is not None
+
+
+def band_named(content: CareersContent, turn: Turn) -> int | None:
+    """The NHS band whose pay the message asks about, when it names a band and no role."""
+    found = BAND.search(turn.text)
+    if found is None or named_role(content, turn) is not None:
+        return None
+    number = int(found.group(1))
+    return number if number in content.pay.agenda_for_change.band_numbers() else None
+
+
+def counts_qualifications(text: str, value: str | None) -> bool:
+    """Whether `value`, an age NLU found in `text`, is a number of qualifications there."""
+    counted = {match.group(1) for match in QUALIFICATION_COUNT.finditer(text)}
+    return value is not None and str(value).strip() in counted
+
+
 def parse_years(value: str | None) -> int | None:
     """The age in an entity or slot value ("19", "19 years old"), or None."""
     if value is None:
@@ -113,7 +148,8 @@ def parse_years(value: str | None) -> int | None:
 
 def person_in(turn: Turn) -> Person:
     """Who is asking: age, apprentice now or soon, and first year (None when not said)."""
-    age = parse_years(turn.entity("age"))
+    found = turn.entity("age")
+    age = None if counts_qualifications(turn.text, found) else parse_years(found)
     if age is None:
         said = STATED_AGE.search(turn.text)
         stated = next((group for group in said.groups() if group), None) if said else None
@@ -183,9 +219,27 @@ def topic_role(content: CareersContent, turn: Turn, person: Person) -> str | Non
 
 
 def pay_reply(content: CareersContent, turn: Turn) -> Reply:
+    """Pay for the role, band or person asked about; "before tax?" is answered as well."""
+    if not asks_about_tax(turn.text):
+        return _pay_reply(content, turn)
+    if named_role(content, turn) is None and band_named(content, turn) is None \
+            and not changes_the_person(turn):
+        return Reply(answers.before_tax_answer(content))
+    reply = _pay_reply(content, turn)
+    text = f"{before_tax(content)}\n{reply.answer.text}"
+    return Reply(Answer(text, reply.answer.buttons), reply.slots)
+
+
+def _pay_reply(content: CareersContent, turn: Turn) -> Reply:
     lookalike = lookalike_in(content, turn.text)
     if lookalike is not None:
         return Reply(answers.lookalike_answer(content, lookalike))
+    band = band_named(content, turn)
+    if band is not None:
+        try:
+            return Reply(answers.band_answer(content, band, turn.day))
+        except NoPayRate:
+            return Reply(no_pay_rate_answer(content))
     person = person_in(turn)
     role = topic_role(content, turn, person)
     asks_in_general = person.apprentice or person.age is not None or bool(
@@ -198,9 +252,13 @@ def pay_reply(content: CareersContent, turn: Turn) -> Reply:
     except UnknownRole:
         return Reply(answers.unknown_role_answer(content, str(role)), {"role": None})
     except NoPayRate:
-        return Reply(Answer("Sorry, I don't have pay figures for that date. Check "
-                            f"{content.pay.minimum_wage.check_at} for the latest rates."))
+        return Reply(no_pay_rate_answer(content))
     return Reply(answer, {"role": code} if code else {})
+
+
+def no_pay_rate_answer(content: CareersContent) -> Answer:
+    return Answer("Sorry, I don't have pay figures for that date. Check "
+                  f"{content.pay.minimum_wage.check_at} for the latest rates.")
 
 
 def role_info_reply(content: CareersContent, turn: Turn) -> Reply:
@@ -267,6 +325,8 @@ def path_reply(content: CareersContent, turn: Turn) -> Reply:
     now = current_role_in(content, turn, target)
     if target is not None and now is not None and target == now:
         target = None
+    if target is None and now is None and asks_how_long(turn.text):
+        target = route_in_context(turn)
     age = person_in(turn).age
     try:
         if target is not None:
@@ -283,6 +343,12 @@ def path_reply(content: CareersContent, turn: Turn) -> Reply:
         return Reply(answers.unknown_role_answer(content, str(error.value)))
     except NoRoute as error:
         return Reply(answers.no_route_answer(content, error))
+
+
+def route_in_context(turn: Turn) -> str | None:
+    """The role the conversation is heading for: in context, unless the person does it now."""
+    role = turn.slot("role")
+    return role if role is not None and role != turn.slot("current_role") else None
 
 
 def current_role_in(content: CareersContent, turn: Turn, target: str | None) -> str | None:

@@ -1,4 +1,5 @@
-"""`carecareers content check`: facts without a source or date, and out-of-date tables."""
+"""`carecareers content check`: facts without a source or date, out-of-date tables, and
+(as warnings) tables about to change."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def check(
         "", "--today", metavar="YYYY-MM-DD", help="Check as on this day (default: today)."
     ),
 ) -> None:
-    """List every fact without a source or date and every table past its review date."""
+    """List facts without a source or date, tables past their review date, and tables that
+    change within 60 days (warnings: they do not fail the check)."""
     settings = get_settings()
     try:
         day = date.fromisoformat(today) if today else clock_for(settings).today()
@@ -28,7 +30,10 @@ def check(
     findings = check_content(settings.content_dir, day)
     for finding in findings:
         typer.echo(str(finding))
-    if findings:
-        typer.echo(f"{len(findings)} problem(s) in the careers content on {day}", err=True)
+    problems = [finding for finding in findings if not finding.warning]
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) in the careers content on {day}", err=True)
         raise typer.Exit(1)
     typer.echo(f"careers content: every fact dated and sourced, every table in date on {day}")
+    if findings:
+        typer.echo(f"{len(findings)} warning(s): a table changes soon", err=True)

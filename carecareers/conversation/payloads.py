@@ -14,10 +14,7 @@ from typing import Any
 VACANCY = "vacancy"
 ERASED_MARKER: Mapping[str, str] = {"type": "conversation_erased"}
 FORM_ANSWERS_FORGOTTEN: Mapping[str, str] = {"type": "form_answers_forgotten"}
-ALERT_CHAT_MARKER: Mapping[str, str] = {"type": "alert_chat_link"}
-BOOKING_CHAT_MARKER: Mapping[str, str] = {"type": "booking_chat_link"}
-MARKERS = frozenset({ERASED_MARKER["type"], FORM_ANSWERS_FORGOTTEN["type"],
-                     ALERT_CHAT_MARKER["type"], BOOKING_CHAT_MARKER["type"]})
+MARKERS = frozenset({ERASED_MARKER["type"], FORM_ANSWERS_FORGOTTEN["type"]})
 
 
 def vacancy_card(*, title: str, employer: str | None, place: str | None,
@@ -55,18 +52,6 @@ def forgets_form_answers(custom: Mapping[str, Any] | None) -> bool:
     16), so that "nothing will be saved" is true of Rasa's tracker store as well.
     """
     return bool(custom) and custom.get("type") == FORM_ANSWERS_FORGOTTEN["type"]  # type: ignore[union-attr]
-
-
-def asks_for_alert_chat(custom: Mapping[str, Any] | None) -> bool:
-    """True for the reply that says a Telegram job alert was agreed: the relay attaches
-    the person's chat to it, as only the front end knows the chat."""
-    return bool(custom) and custom.get("type") == ALERT_CHAT_MARKER["type"]  # type: ignore[union-attr]
-
-
-def asks_for_booking_chat(custom: Mapping[str, Any] | None) -> bool:
-    """True for the reply that says a place was booked on Telegram: the relay attaches the
-    person's chat to the booking, for its reminder and any change notices."""
-    return bool(custom) and custom.get("type") == BOOKING_CHAT_MARKER["type"]  # type: ignore[union-attr]
 
 
 def is_marker(custom: Mapping[str, Any] | None) -> bool:

@@ -1,4 +1,5 @@
-"""One chat turn, the same for every front end: attribute, ask Rasa, erase, fall back.
+"""One chat turn, the same for every front end: attribute, note the address, ask Rasa,
+erase, fall back.
 
 The web chat and the Telegram bot parse what arrived, call `Relay.take`, and render the
 replies it returns; every rule of a turn lives here once.
@@ -15,30 +16,22 @@ from typing import Any, Protocol
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from carecareers.alerts.subscriptions import link_telegram_chat
 from carecareers.campaigns.service import record_message
+from carecareers.catalogue import text
 from carecareers.clock import Clock
-from carecareers.conversation.payloads import (
-    asks_for_alert_chat,
-    asks_for_booking_chat,
-    forgets_form_answers,
-    is_erasure_marker,
-    is_marker,
-)
+from carecareers.conversation.payloads import forgets_form_answers, is_erasure_marker, is_marker
 from carecareers.conversation.pending import CHANGES, remember_failed
 from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
 from carecareers.conversation.tracker_events import ErasureFailed
-from carecareers.events.bookings import link_telegram_chat as link_booking_chat
-from carecareers.threads.messages import remember_telegram_chat
+from carecareers.delivery.people import note_address
 
 logger = logging.getLogger(__name__)
 
 CHANNELS = ("web", "telegram")
-UNAVAILABLE_TEXT = "Sorry, I can't answer right now. Please try again in a minute."
+UNAVAILABLE = "chat.unavailable"
 # Rasa answers nothing at all when a turn fails inside it (an action server that is down, a
 # tracker store that dropped its connection): say so kindly rather than stay silent.
-NO_REPLY_TEXT = ("Sorry, something went wrong on my side and I couldn't answer that. "
-                 "Please try again, or ask me something else.")
+NO_REPLY = "chat.no_reply"
 
 
 class RasaSender(Protocol):
@@ -51,7 +44,9 @@ class Turn:
     """What arrived from one person: typed text or a button's payload, and where from.
 
     `from_person` is False for what a front end sends on its own (the web page's greeting):
-    such a turn is not counted for the campaign and gets no fallback reply.
+    such a turn is not counted for the campaign and gets no fallback reply. `address` is
+    where the person can be reached on this channel (a chat's id): noted for delivery,
+    never sent to Rasa.
     """
 
     sender_id: str
@@ -61,7 +56,7 @@ class Turn:
     from_person: bool = True
     extra_metadata: Mapping[str, Any] = field(default_factory=dict)
     if_silent: str | None = None
-    chat_id: int | None = None  # Telegram's chat: never sent to Rasa; kept only for alerts
+    address: str | None = None
 
     def metadata(self) -> dict[str, Any]:
         """The metadata sent to Rasa: the channel, the campaign if any, and extras."""
@@ -101,22 +96,17 @@ class Relay:
             raise ValueError(f"unknown channel {turn.channel!r}")
         if turn.from_person:
             await asyncio.to_thread(self._attribute, turn)
+            await asyncio.to_thread(self._note_address, turn)
         try:
             replies = await self._rasa.send(turn.sender_id, turn.message, turn.metadata())
         except RasaUnavailable:
-            return TurnResult([BotMessage(text=UNAVAILABLE_TEXT)], answered=False)
+            return TurnResult([BotMessage(text=text(UNAVAILABLE))], answered=False)
         shown = [reply for reply in replies if not is_marker(reply.custom)]
         erased = any(is_erasure_marker(reply.custom) for reply in replies)
         if erased:
             await self._change_tracker("erase", turn.sender_id)
         elif any(forgets_form_answers(reply.custom) for reply in replies):
             await self._change_tracker("redact", turn.sender_id)
-        if turn.chat_id is not None and any(asks_for_alert_chat(r.custom) for r in replies):
-            await asyncio.to_thread(self._link_alert_chat, turn.sender_id, turn.chat_id)
-        if turn.chat_id is not None and not erased:
-            await asyncio.to_thread(self._remember_chat, turn.sender_id, turn.chat_id)
-        if turn.chat_id is not None and any(asks_for_booking_chat(r.custom) for r in replies):
-            await asyncio.to_thread(self._link_booking_chat, turn.sender_id, turn.chat_id)
         if not shown and (turn.from_person or turn.if_silent):
             return TurnResult([self._fallback(turn)], erased=erased, fell_back=not erased)
         return TurnResult(shown, erased=erased)
@@ -137,6 +127,23 @@ class Relay:
             logger.warning("could not record the conversation for attribution: %s",
                            type(exc).__name__)
 
+    def _note_address(self, turn: Turn) -> None:
+        """Note where the person can be reached, before Rasa runs the turn's actions.
+
+        Noted before, so that what the actions set up (a job alert, a booking) can reach
+        them, and so that an erasure in this turn removes it with the rest. Noting never
+        stops a conversation: a database error is logged and the turn goes on.
+        """
+        if self._sessions is None or not turn.address:
+            return
+        try:
+            with self._sessions() as session, session.begin():
+                note_address(session, turn.sender_id, turn.channel, turn.address,
+                             self._clock.now())
+        except SQLAlchemyError as exc:
+            logger.warning("could not note where a person can be reached: %s",
+                           type(exc).__name__)
+
     async def _change_tracker(self, change: str, sender_id: str) -> None:
         """Erase or redact the conversation's events now that Rasa has saved its last turn.
 
@@ -148,37 +155,6 @@ class Relay:
         except ErasureFailed as exc:
             logger.warning("could not %s a conversation's events (%s); will retry", change, exc)
             await asyncio.to_thread(self._remember, sender_id, change)
-
-    def _link_alert_chat(self, sender_id: str, chat_id: int) -> None:
-        """Attach the Telegram chat to the job alerts the person just agreed to."""
-        if self._sessions is None:
-            logger.error("no database to link a chat to its job alerts")
-            return
-        try:
-            with self._sessions() as session, session.begin():
-                link_telegram_chat(session, sender_id, chat_id, self._clock.now())
-        except SQLAlchemyError as exc:
-            logger.warning("could not link a chat to its job alerts: %s", type(exc).__name__)
-
-    def _remember_chat(self, sender_id: str, chat_id: int) -> None:
-        """Note the Telegram chat of the person's lead (if any), for adviser messages."""
-        if self._sessions is None:
-            return
-        try:
-            with self._sessions() as session, session.begin():
-                remember_telegram_chat(session, sender_id, chat_id)
-        except SQLAlchemyError as exc:
-            logger.warning("could not note a lead's Telegram chat: %s", type(exc).__name__)
-    def _link_booking_chat(self, sender_id: str, chat_id: int) -> None:
-        """Attach the Telegram chat to the places the person just booked."""
-        if self._sessions is None:
-            logger.error("no database to link a chat to its bookings")
-            return
-        try:
-            with self._sessions() as session, session.begin():
-                link_booking_chat(session, sender_id, chat_id)
-        except SQLAlchemyError as exc:
-            logger.warning("could not link a chat to its bookings: %s", type(exc).__name__)
 
     def _remember(self, sender_id: str, change: str) -> None:
         if self._sessions is None:
@@ -193,4 +169,4 @@ class Relay:
             return BotMessage(text=turn.if_silent)
         logger.warning("Rasa sent no reply to a %s message; sending a kind one instead",
                        turn.channel)
-        return BotMessage(text=NO_REPLY_TEXT)
+        return BotMessage(text=text(NO_REPLY))

@@ -24,6 +24,9 @@ REMOVED = "[removed]"
 # ones the topics registered (carecareers/topics.py).
 # What the assistant remembers about the person from what they typed (their age, their place).
 PERSON_SLOTS = frozenset({"age", "location"})
+# What a bot event's metadata keeps when redacted: the response it said. The rest are the
+# values the action filled the response with (a name, an email address).
+BOT_METADATA_KEPT = frozenset({"utter_action", "template"})
 CHUNK = 500
 
 
@@ -118,7 +121,9 @@ def redact_event(type_name: str, event: dict[str, Any],
         parse_data.update(text=REMOVED, entities=[])
         return {**event, "text": REMOVED, "parse_data": parse_data}
     if type_name == "bot" and event.get("text"):
-        return {**event, "text": REMOVED}
+        metadata = {k: v for k, v in (event.get("metadata") or {}).items()
+                    if k in BOT_METADATA_KEPT}
+        return {**event, "text": REMOVED, "metadata": metadata}
     name = str(event.get("name", ""))
     if type_name == "slot" and (name.startswith(slot_prefixes) or name in PERSON_SLOTS) \
             and event.get("value") not in (None, False, True):

@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session
 
 from carecareers.models import OutboxMessage, SuppressedAddress
 
-CHANNELS = ("email", "telegram")
+CHAT_CHANNELS = ("telegram",)
+"""Channels that reach a person in the chat they write from, at their noted address
+(delivery/people.py); the topics ask for it when they queue."""
+CHANNELS = ("email", *CHAT_CHANNELS)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,12 @@
 """Open days and events: what is on near a place, booking a place, reminders, check-in."""
 
+from carecareers.events.ages import Welcome, events_asked_about, welcome_for
 from carecareers.events.bookings import (
     BookingRequest,
     book_place,
     booking_consent,
     bookings_for_sender,
     cancel_bookings_for_sender,
-    link_telegram_chat,
 )
 from carecareers.events.calendar import event_ics, event_url, ics_url
 from carecareers.events.catalogue import (
@@ -43,6 +43,7 @@ __all__ = [
     "EventFull",
     "EventNotFound",
     "EventValues",
+    "Welcome",
     "book_place",
     "booking_consent",
     "bookings_for_sender",
@@ -54,13 +55,14 @@ __all__ = [
     "event_ics",
     "event_url",
     "events_for_provider",
+    "events_asked_about",
     "events_near",
     "get_event",
     "ics_url",
     "is_upcoming",
-    "link_telegram_chat",
     "next_with_space",
     "spaces_left",
     "upcoming_events",
+    "welcome_for",
     "when_words",
 ]

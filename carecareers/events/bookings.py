@@ -2,45 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import find_campaign
+from carecareers.catalogue import load_catalogue
+from carecareers.delivery import CHAT_CHANNELS
 from carecareers.events.catalogue import is_upcoming, next_with_space, spaces_left
 from carecareers.events.errors import AlreadyBooked, EventClosed, EventFull, EventNotFound
-from carecareers.forms.consent import ConsentWording
+from carecareers.forms.consent import ConsentWording, consent_question
 from carecareers.models import Booking, Event
 
-CONTACT_METHODS = ("email", "phone", "telegram")
-
-
-@lru_cache
-def _consent_content(content_dir: Path) -> dict[str, Any]:
-    path = content_dir / "privacy" / "event_consent.yml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def _listed(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+CONTACT_METHODS = ("email", "phone", *CHAT_CHANNELS)
 
 
 def booking_consent(content_dir: Path, event: Event, method: str, privacy_url: str,
                     retention_days: int) -> ConsentWording:
     """Word the consent question for booking this event with this contact method."""
-    content = _consent_content(content_dir)
-    names = [p.name for p in event.providers] or ["the careers advisers"]
-    text = " ".join(str(content["question"]).split()).format(
-        detail=content["details"][method], recipients=_listed(names),
-        retention_days=retention_days, privacy_url=privacy_url)
-    return ConsentWording(version=str(content["version"]), text=text, channels=(method,))
+    texts = load_catalogue(content_dir)
+    names = [p.name for p in event.providers] or [texts.text("consent.booking.no_providers")]
+    return consent_question(content_dir, "booking", method, privacy_url=privacy_url,
+                            retention_days=retention_days, recipients=texts.listed(names))
 
 
 @dataclass(frozen=True)
@@ -53,7 +39,6 @@ class BookingRequest:
     channel: str
     sender_id: str | None = None
     campaign: str | None = None
-    telegram_chat_id: str | None = None
     with_adult: bool = False
 
 
@@ -75,7 +60,7 @@ def book_place(session: Session, request: BookingRequest, now: datetime,
     booking = Booking(
         event=event, sender_id=request.sender_id, first_name=request.first_name,
         contact_method=request.contact_method, contact_detail=request.contact_detail,
-        telegram_chat_id=request.telegram_chat_id, with_adult=request.with_adult,
+        with_adult=request.with_adult,
         consent_version=request.consent.version, consent_wording=request.consent.text,
         consent_given_at=now, status="booked", channel=request.channel,
         campaign_id=campaign.id if campaign else None, created_at=now)
@@ -108,15 +93,3 @@ def cancel_bookings_for_sender(session: Session, sender_id: str, event_id: int |
         booking.status, booking.cancelled_at = "cancelled", now
     session.flush()
     return cancelled
-
-
-def link_telegram_chat(session: Session, sender_id: str, chat_id: int) -> int:
-    """Attach the Telegram chat to this conversation's bookings; return how many."""
-    bookings = session.scalars(select(Booking).where(
-        Booking.sender_id == sender_id, Booking.contact_method == "telegram",
-        Booking.status == "booked"))
-    count = 0
-    for booking in bookings:
-        booking.telegram_chat_id, count = str(chat_id), count + 1
-    session.flush()
-    return count

@@ -136,7 +136,8 @@ def topic_words(text: str) -> list[str]:
     return [w for w in words if w not in COMMON_WORDS and len(w) > 2]
 
 
-def _matches(event: Event, words: list[str]) -> bool:
+def names_any(event: Event, words: list[str]) -> bool:
+    """Whether the event's title or providers name one of `words`."""
     text = " ".join([event.title, *(p.name for p in event.providers),
                      *(p.kind for p in event.providers)]).lower()
     return any(word in text for word in words)
@@ -153,7 +154,7 @@ def events_near(session: Session, gazetteer: Gazetteer, place: str | None = None
     events = upcoming_events(session, now)
     words = topic_words(about or "")
     if words:
-        events = [e for e in events if _matches(e, words)] or events
+        events = [e for e in events if names_any(e, words)] or events
     located = gazetteer.find(place) if place else None
     if located is not None:
         events = [e for e in events if e.latitude is None or e.longitude is None

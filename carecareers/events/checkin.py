@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from carecareers import catalogue
 from carecareers.advisers import audit
 from carecareers.events.errors import EventError, EventNotFound
 from carecareers.models import Booking, CheckIn, Event
@@ -20,8 +21,8 @@ CLOSES_AFTER = timedelta(hours=3)
 class CheckInClosed(EventError):
     def __init__(self, event: Event) -> None:
         self.event = event
-        super().__init__(f"Sorry, {event.title} was cancelled." if event.status == "cancelled"
-                         else f"Check-in for {event.title} is open only on the day.")
+        why = "check_in_cancelled" if event.status == "cancelled" else "check_in_closed"
+        super().__init__(catalogue.text(f"chat.event_errors.{why}", title=event.title))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from carecareers import catalogue
 from carecareers.models import Event
 
 
@@ -11,7 +12,7 @@ class EventError(Exception):
 
 class EventNotFound(EventError):
     def __init__(self) -> None:
-        super().__init__("I can't find that event. It may have finished.")
+        super().__init__(catalogue.text("chat.event_errors.not_found"))
 
 
 class EventClosed(EventError):
@@ -20,8 +21,8 @@ class EventClosed(EventError):
     def __init__(self, event: Event) -> None:
         self.event = event
         self.cancelled = event.status == "cancelled"
-        why = "was cancelled" if self.cancelled else "has already started"
-        super().__init__(f"Sorry, {event.title} {why}, so it can't be booked.")
+        why = "cancelled" if self.cancelled else "started"
+        super().__init__(catalogue.text(f"chat.event_errors.{why}", title=event.title))
 
 
 class EventFull(EventError):
@@ -29,13 +30,13 @@ class EventFull(EventError):
 
     def __init__(self, event: Event, next_event: Event | None) -> None:
         self.event, self.next_event = event, next_event
-        super().__init__(f"Sorry, {event.title} is full.")
+        super().__init__(catalogue.text("chat.event_errors.full", title=event.title))
 
 
 class AlreadyBooked(EventError):
     def __init__(self, event: Event) -> None:
         self.event = event
-        super().__init__(f"You already have a place at {event.title}.")
+        super().__init__(catalogue.text("chat.event_errors.already_booked", title=event.title))
 
 
 class EventFormError(ValueError):

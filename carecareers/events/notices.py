@@ -12,19 +12,22 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from carecareers.catalogue import text
 from carecareers.clock import uk_date, uk_midnight
-from carecareers.delivery import Outgoing, enqueue_many
+from carecareers.delivery import CHAT_CHANNELS, Outgoing, address_for, enqueue_many
 from carecareers.events.calendar import event_url, ics_url
 from carecareers.events.wording import when_words
 from carecareers.models import Booking, Event
 
 
-def address_of(booking: Booking) -> tuple[str, str] | None:
-    """The (channel, address) a booking's messages go to; None for phone (no texts sent)."""
+def address_of(session: Session, booking: Booking) -> tuple[str, str] | None:
+    """The (channel, address) a booking's messages go to: the email address given, or the
+    person's chat they booked in; None for phone (no texts sent)."""
     if booking.contact_method == "email" and booking.contact_detail:
         return "email", booking.contact_detail
-    if booking.contact_method == "telegram" and booking.telegram_chat_id:
-        return "telegram", booking.telegram_chat_id
+    if booking.contact_method in CHAT_CHANNELS:
+        chat = address_for(session, booking.sender_id, booking.contact_method)
+        return (booking.contact_method, chat) if chat else None
     return None
 
 
@@ -32,40 +35,37 @@ def where_words(event: Event) -> str:
     return f"{event.place}, {event.postcode}"
 
 
-def _message(booking: Booking, kind: str, subject: str, body: str,
+def _message(session: Session, booking: Booking, kind: str, subject: str, body: str,
              base_url: str) -> Outgoing | None:
-    target = address_of(booking)
+    target = address_of(session, booking)
     if target is None:
         return None
     channel, address = target
-    buttons = [[{"text": "Add to calendar", "url": ics_url(base_url, booking.event)}]] \
-        if channel == "telegram" and kind != "event_cancelled" else []
+    buttons = [[{"text": text("notices.event.add_to_calendar"),
+                 "url": ics_url(base_url, booking.event)}]] \
+        if channel in CHAT_CHANNELS and kind != "event_cancelled" else []
     return Outgoing(channel=channel, address=address, kind=kind, subject=subject,
                     body=body, buttons=buttons)
 
 
-def reminder_text(booking: Booking, base_url: str) -> str:
+def _values(booking: Booking) -> dict[str, str]:
     event = booking.event
-    return (f"Hi {booking.first_name}, a reminder: {event.title} is tomorrow, "
-            f"{when_words(event.starts_at, event.ends_at)}, at {where_words(event)}.\n"
-            f"Details: {event_url(base_url, event)}\n"
-            "Can't come? Say \"cancel my booking\" in the chat, so someone else can have "
-            "your place.")
+    return {"first_name": booking.first_name, "title": event.title,
+            "when": when_words(event.starts_at, event.ends_at), "where": where_words(event)}
+
+
+def reminder_text(booking: Booking, base_url: str) -> str:
+    return text("notices.event.reminder", **_values(booking),
+                event_url=event_url(base_url, booking.event))
 
 
 def change_text(booking: Booking, base_url: str) -> str:
-    event = booking.event
-    return (f"Hi {booking.first_name}, {event.title} has changed. It is now "
-            f"{when_words(event.starts_at, event.ends_at)}, at {where_words(event)}.\n"
-            f"Add the new time to your calendar: {ics_url(base_url, event)}\n"
-            "Can't come now? Say \"cancel my booking\" in the chat.")
+    return text("notices.event.changed", **_values(booking),
+                calendar_url=ics_url(base_url, booking.event))
 
 
 def cancel_text(booking: Booking) -> str:
-    event = booking.event
-    return (f"Hi {booking.first_name}, sorry: {event.title} on "
-            f"{when_words(event.starts_at, event.ends_at)} is cancelled. Ask me "
-            "\"what's on near me\" to find another event.")
+    return text("notices.event.cancelled", **_values(booking))
 
 
 def _booked(event: Event) -> Iterable[Booking]:
@@ -76,7 +76,8 @@ def _booked(event: Event) -> Iterable[Booking]:
 def queue_change_notices(session: Session, event: Event, base_url: str,
                          now: datetime) -> int:
     """Tell everyone booked that the event's time or place moved; return how many queued."""
-    messages = [_message(b, "event_changed", f"Changed: {event.title}", change_text(b, base_url),
+    subject = text("notices.event.changed_subject", title=event.title)
+    messages = [_message(session, b, "event_changed", subject, change_text(b, base_url),
                          base_url) for b in _booked(event)]
     return len(enqueue_many(session, [m for m in messages if m], now))
 
@@ -84,8 +85,9 @@ def queue_change_notices(session: Session, event: Event, base_url: str,
 def queue_cancel_notices(session: Session, event: Event, base_url: str,
                          now: datetime) -> int:
     """Tell everyone booked that the event is cancelled; return how many queued."""
-    messages = [_message(b, "event_cancelled", f"Cancelled: {event.title}", cancel_text(b),
-                         base_url) for b in _booked(event)]
+    subject = text("notices.event.cancelled_subject", title=event.title)
+    messages = [_message(session, b, "event_cancelled", subject, cancel_text(b), base_url)
+                for b in _booked(event)]
     return len(enqueue_many(session, [m for m in messages if m], now))
 
 
@@ -104,7 +106,8 @@ def queue_reminders(session: Session, base_url: str, now: datetime, today: date)
     messages = []
     for booking in reminders_due(session, now, today):
         booking.reminded_at = now
-        message = _message(booking, "event_reminder", f"Tomorrow: {booking.event.title}",
+        message = _message(session, booking, "event_reminder",
+                           text("notices.event.reminder_subject", title=booking.event.title),
                            reminder_text(booking, base_url), base_url)
         if message is not None:
             messages.append(message)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session
 
-from carecareers.delivery import forget_addresses
+from carecareers.delivery import CHAT_CHANNELS, address_for, forget_addresses
 from carecareers.models import Booking, Event
 
 
@@ -42,11 +42,13 @@ def erase_bookings_for(session: Session, *, sender_ids: Iterable[str] = (),
 
 
 def _forget_messages(session: Session, bookings: list[Booking]) -> None:
+    """Forget the messages to the email addresses given, and to the chats booked in."""
     emails = [b.contact_detail for b in bookings
               if b.contact_method == "email" and b.contact_detail]
-    chats = [b.telegram_chat_id for b in bookings if b.telegram_chat_id]
     forget_addresses(session, "email", [e for e in emails if e])
-    forget_addresses(session, "telegram", [c for c in chats if c])
+    for booking in (b for b in bookings if b.contact_method in CHAT_CHANNELS):
+        chat = address_for(session, booking.sender_id, booking.contact_method)
+        forget_addresses(session, booking.contact_method, [chat] if chat else [])
 
 
 def purge_bookings(session: Session, retention_days: int, now: datetime) -> int:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from carecareers.events.retention import erase_bookings_for, purge_bookings
+from carecareers.models import Booking
 from carecareers.topics import Counts, Person, Retention, Topic, register
 
 
@@ -22,4 +23,5 @@ def purge(session: Session, now: datetime, retention: Retention) -> Counts:
 
 
 TOPIC = register(Topic("events", erase=erase, purge=purge,
-                       form_starts=("action_start_booking",), form_slots=("booking_",)))
+                       form_starts=("action_start_booking",), form_slots=("booking_",),
+                       people=(Booking.sender_id,)))

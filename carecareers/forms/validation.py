@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from carecareers import catalogue
 from carecareers.geo import Gazetteer, normalise_postcode, outcode_of
 
 AGE_BANDS = ("under_16", "16_17", "18_24", "25_plus")
@@ -36,7 +37,7 @@ class Age:
 def parse_first_name(text: str) -> str:
     name = _NAME_PREFIX.sub("", text.strip()).strip(" .!")
     if not name or len(name) > 50 or not _NAME.match(name):
-        raise InvalidAnswer("Please send just your first name, for example: Jordan")
+        raise InvalidAnswer(catalogue.text("chat.answers.first_name"))
     return name[:1].upper() + name[1:]
 
 
@@ -49,7 +50,7 @@ def parse_age(text: str) -> Age:
     if len(numbers) == 2 and numbers[0] < numbers[1]:
         return Age(None, band_of(numbers[0]))
     if len(numbers) != 1 or not 10 <= numbers[0] <= 99:
-        raise InvalidAnswer("How old are you? Send a number, for example: 17")
+        raise InvalidAnswer(catalogue.text("chat.answers.age"))
     if "+" in lowered:
         return Age(None, band_of(numbers[0]))
     return Age(numbers[0], band_of(numbers[0]))
@@ -69,14 +70,13 @@ def parse_contact_method(text: str, on_telegram: bool) -> str:
     lowered = text.strip().lower()
     if "telegram" in lowered:
         if not on_telegram:
-            raise InvalidAnswer("Telegram works when you chat with me on Telegram. "
-                                "Choose phone or email instead.")
+            raise InvalidAnswer(catalogue.text("chat.answers.telegram_only_on_telegram"))
         return "telegram"
     if "mail" in lowered:
         return "email"
     if any(word in lowered for word in ("phone", "call", "text", "sms", "ring", "mobile")):
         return "phone"
-    raise InvalidAnswer("How should they contact you: phone or email?")
+    raise InvalidAnswer(catalogue.text("chat.answers.contact_method"))
 
 
 def parse_phone(text: str) -> str:
@@ -88,16 +88,14 @@ def parse_phone(text: str) -> str:
         digits = "0" + digits[4:].lstrip("0")
     mobile_length_wrong = digits.startswith("07") and len(digits) != 11
     if not re.fullmatch(r"0[1-37]\d{8,9}", digits) or mobile_length_wrong:
-        raise InvalidAnswer("That doesn't look like a UK phone number. "
-                            "Please send it like this: 07700 900123")
+        raise InvalidAnswer(catalogue.text("chat.answers.phone"))
     return f"{digits[:5]} {digits[5:]}"
 
 
 def parse_email(text: str) -> str:
     email = text.strip().strip("<>.,")
     if len(email) > 254 or not _EMAIL.match(email):
-        raise InvalidAnswer("That doesn't look like an email address. "
-                            "Please send it like this: name@example.com")
+        raise InvalidAnswer(catalogue.text("chat.answers.email"))
     local, domain = email.rsplit("@", 1)
     return f"{local}@{domain.lower()}"
 
@@ -105,8 +103,7 @@ def parse_email(text: str) -> str:
 def parse_telegram_username(text: str) -> str:
     match = _TELEGRAM_USERNAME.match(text.strip())
     if match is None:
-        raise InvalidAnswer("Please send your Telegram username. "
-                            "It starts with @, like @jordan_smith")
+        raise InvalidAnswer(catalogue.text("chat.answers.telegram_username"))
     return "@" + match.group(1)
 
 
@@ -117,7 +114,7 @@ def parse_contact_detail(method: str, text: str) -> str:
         return parse_email(text)
     if method == "telegram":
         return parse_telegram_username(text)
-    raise InvalidAnswer("How should they contact you: phone or email?")
+    raise InvalidAnswer(catalogue.text("chat.answers.contact_method"))
 
 
 def parse_postcode(text: str, gazetteer: Gazetteer) -> tuple[str | None, str]:
@@ -126,6 +123,5 @@ def parse_postcode(text: str, gazetteer: Gazetteer) -> tuple[str | None, str]:
     full = normalise_postcode(cleaned)
     outcode = outcode_of(cleaned)
     if outcode is None or gazetteer.outcode(outcode) is None:
-        raise InvalidAnswer("I couldn't find that postcode. Please send your postcode, "
-                            "or just the first part, for example: ST4 6QG or ST4")
+        raise InvalidAnswer(catalogue.text("chat.answers.postcode"))
     return full, outcode

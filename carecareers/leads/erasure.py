@@ -21,8 +21,9 @@ from carecareers.conversation.tracker_events import (
     purge_conversation_events,
     purge_idle_conversations,
 )
+from carecareers.delivery.people import forget_idle_people, forget_person
 from carecareers.models import AuditEvent, Conversation, Lead, UnansweredQuestion
-from carecareers.topics import Person, Retention, installed
+from carecareers.topics import Person, Retention, installed, kept_people
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ def erase_person(session: Session, *, actor: str, via: str, sender_id: str | Non
     for topic in installed():
         if topic.erase is not None:
             erased.update(topic.erase(session, person))
+    forget_person(session, senders)  # how they can be reached, and what was queued there
     for lead in leads:
         erase_lead(session, lead, actor, via=via)
     for sender in senders:
@@ -116,7 +118,8 @@ def purge_expired(session: Session, tracker_store_url: str, retention: Retention
     period, with their consents, routes and follow-ups; questions and audit records of login
     attempts (which hold typed email addresses) as old; the sender ids of conversations as
     old (the anonymous counts stay for the campaign funnel); all tracker events as old; and
-    the events of conversations that never became a lead once idle for the "tracker" period.
+    the events of conversations that never became a lead once idle for the "tracker" period,
+    as the chat addresses of people silent as long whom no topic keeps a record of.
     """
     purged: dict[str, int] = {}
     for topic in installed():
@@ -129,6 +132,8 @@ def purge_expired(session: Session, tracker_store_url: str, retention: Retention
     logins = session.execute(delete(AuditEvent).where(
         AuditEvent.action.like("login.%"), AuditEvent.at < cutoff))
     chats = _unlink_conversations(session, cutoff)
+    purged["chat_addresses_forgotten"] = forget_idle_people(
+        session, retention.cutoff("tracker", now), keep=kept_people())
     session.flush()
     events = purge_conversation_events(tracker_store_url, cutoff)
     lead_senders = set(session.scalars(select(Lead.sender_id)))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from carecareers import catalogue
 from carecareers.careers.records import CareersContent
 from carecareers.careers.roles import find_role
 from carecareers.forms.validation import (
@@ -19,7 +20,7 @@ from carecareers.forms.validation import (
     parse_first_name,
     parse_postcode,
 )
-from carecareers.geo import Gazetteer
+from carecareers.geo import Gazetteer, is_correction, place_said
 from carecareers.leads.consent import ConsentWording, consent_wording
 from carecareers.leads.recording import matching_providers
 
@@ -104,12 +105,29 @@ def typed_answer(kind: str, text: str, gazetteer: Gazetteer,
         if kind == "name":
             return cleaned if looks_like_a_name(cleaned, content) else None
         if kind == "postcode":
+            cleaned = place_said(cleaned)
             parse_postcode(cleaned, gazetteer)
         else:
             parse_contact_detail(kind, cleaned)
     except InvalidAnswer:
         return None
     return cleaned
+
+
+def corrected_answer(kind: str, text: str, gazetteer: Gazetteer,
+                     content: CareersContent) -> str | None:
+    """The new answer in "sorry, I meant ST5", when the text corrects one of this kind."""
+    if not is_correction(text.strip()):
+        return None
+    return typed_answer(kind, text, gazetteer, content)
+
+
+def read_first_name(text: str, content: CareersContent) -> str:
+    """The first name in a typed answer; a greeting, a yes or no, or a job is not one."""
+    name = parse_first_name(text)
+    if not looks_like_a_name(text, content):
+        raise InvalidAnswer(catalogue.text("chat.answers.first_name"))
+    return name
 
 
 def looks_like_a_name(text: str, content: CareersContent) -> bool:
@@ -127,7 +145,7 @@ def looks_like_a_name(text: str, content: CareersContent) -> bool:
 def read_interest(text: str) -> str:
     cleaned = text.strip()
     if not cleaned or len(cleaned) > MAX_INTEREST_CHARS:
-        raise InvalidAnswer("What kind of work are you interested in?")
+        raise InvalidAnswer(catalogue.text("chat.answers.interest"))
     return cleaned
 
 

@@ -1,5 +1,6 @@
 """The data model; import from here so Alembic and the services see every table."""
 
+from carecareers.models.addresses import PersonAddress
 from carecareers.models.alerts import AlertConsent, AlertMatch, AlertRecipient, JobAlert
 from carecareers.models.base import Base
 from carecareers.models.campaigns import Campaign, CampaignVisit, Conversation
@@ -35,6 +36,7 @@ __all__ = [
     "LeadRoute",
     "OutboxMessage",
     "PendingTrackerChange",
+    "PersonAddress",
     "Provider",
     "SuppressedAddress",
     "ThreadMessage",

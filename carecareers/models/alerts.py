@@ -14,7 +14,11 @@ RECIPIENT_STATUSES = ("active", "stopped", "failed")
 
 
 class AlertRecipient(Base):
-    """One address on one channel: an email address, or a Telegram chat once linked."""
+    """Who gets alerts on one channel: an email address, or a person in their chat.
+
+    A chat recipient keeps no address: its alerts go to the chat its person (`sender_id`)
+    writes from, looked up when a bundle is queued (carecareers/delivery/people.py).
+    """
 
     __tablename__ = "alert_recipients"
     __table_args__ = (UniqueConstraint("channel", "address"),)

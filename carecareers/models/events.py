@@ -68,9 +68,10 @@ class Booking(Base):
                                           index=True)
     sender_id: Mapped[str | None] = mapped_column(String(128), index=True)
     first_name: Mapped[str] = mapped_column(String(100))
-    contact_method: Mapped[str] = mapped_column(String(16))  # email, phone, telegram
+    # email or phone (contact_detail holds it), or the chat channel they booked in (the
+    # chat's address is the person's, carecareers/delivery/people.py)
+    contact_method: Mapped[str] = mapped_column(String(16))
     contact_detail: Mapped[str | None] = mapped_column(String(254), index=True)
-    telegram_chat_id: Mapped[str | None] = mapped_column(String(32))
     with_adult: Mapped[bool] = mapped_column(default=False)  # under 16, with parent or school
     consent_version: Mapped[str] = mapped_column(String(32))
     consent_wording: Mapped[str] = mapped_column(Text)

@@ -26,8 +26,6 @@ class Lead(Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
     telegram_username: Mapped[str | None] = mapped_column(String(64))
-    # The Telegram chat the lead came from (noted by the relay), for adviser messages.
-    telegram_chat_id: Mapped[str | None] = mapped_column(String(32))
     postcode: Mapped[str | None] = mapped_column(String(16))
     outcode: Mapped[str | None] = mapped_column(String(8), index=True)
     interests: Mapped[list] = mapped_column(default=list)

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecareers.delivery.outbox import suppress
+from carecareers.delivery.people import address_of_sender
 from carecareers.models import AdviserThread, Lead, ThreadMessage
 
 CLAIM_SECONDS = 120
@@ -24,7 +25,8 @@ FIRST_RETRY_SECONDS = 5.0
 @dataclass(frozen=True)
 class Delivery:
     message_id: int
-    chat_id: str
+    channel: str
+    address: str  # the person's chat (carecareers/delivery/people.py)
     sender_name: str
     organisation: str
     text: str
@@ -41,17 +43,18 @@ def claim_due(factory: sessionmaker[Session], now: datetime,
     """
     with factory() as session:
         rows = session.execute(
-            select(ThreadMessage, Lead.telegram_chat_id)
+            select(ThreadMessage, Lead.channel, address_of_sender(Lead.sender_id, Lead.channel))
             .join(AdviserThread, AdviserThread.id == ThreadMessage.thread_id)
             .join(Lead, Lead.id == AdviserThread.lead_id)
             .where(ThreadMessage.direction == "to_person",
                    ThreadMessage.state.in_(("pending", "sending")),
                    ThreadMessage.next_attempt_at <= now)
             .order_by(ThreadMessage.id).limit(limit)).tuples().all()
-        found = [(Delivery(m.id, chat or "", m.sender_name, m.organisation, m.text, m.attempts),
-                  m.state, m.next_attempt_at) for m, chat in rows]
+        found = [(Delivery(m.id, channel, address or "", m.sender_name, m.organisation, m.text,
+                           m.attempts), m.state, m.next_attempt_at)
+                 for m, channel, address in rows]
     return [delivery for delivery, state, due in found
-            if delivery.chat_id and _claim(factory, delivery.message_id, state, due, now)]
+            if delivery.address and _claim(factory, delivery.message_id, state, due, now)]
 
 
 def _claim(factory: sessionmaker[Session], message_id: int, state: str, due: datetime,
@@ -90,5 +93,5 @@ def record_failure(factory: sessionmaker[Session], delivery: Delivery, reason: s
         session.execute(update(ThreadMessage).where(ThreadMessage.id == delivery.message_id)
                         .values(**values))
         if blocked:
-            suppress(session, "telegram", delivery.chat_id, reason, now)
+            suppress(session, delivery.channel, delivery.address, reason, now)
     return str(values["state"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
@@ -17,6 +17,7 @@ from carecareers.threads.errors import NotAllowed
 from carecareers.threads.rules import (
     author_for,
     came_through_web,
+    chat_address,
     check_rate,
     check_text,
     refusal,
@@ -27,9 +28,9 @@ def send_message(session: Session, lead: Lead, adviser: Adviser, text: str,
                  staff_organisation: str, now: datetime) -> ThreadMessage:
     """Queue a message from this account to the person, opening the thread.
 
-    Raises NotAllowed, BadMessage or TooManyMessages. In Telegram the bot sends it
-    (threads/delivery.py); a web chat visitor sees it the next time their browser opens the
-    chat, and gets it by email if they chose email (threads/web.py).
+    Raises NotAllowed, BadMessage or TooManyMessages. The bot sends it to the chat the
+    person writes from (threads/delivery.py); a web chat visitor sees it the next time
+    their browser opens the chat, and gets it by email if they chose email (threads/web.py).
     """
     reason = refusal(session, lead, adviser)
     if reason is not None:
@@ -39,7 +40,8 @@ def send_message(session: Session, lead: Lead, adviser: Adviser, text: str,
     thread = _open_thread(session, lead, now)
     author = author_for(session, adviser, staff_organisation)
     on_web = came_through_web(lead)
-    blocked = not on_web and is_suppressed(session, "telegram", lead.telegram_chat_id or "")
+    chat = None if on_web else chat_address(session, lead)
+    blocked = chat is not None and is_suppressed(session, lead.channel, chat)
     state = web.WAITING if on_web else "blocked" if blocked else "pending"
     message = ThreadMessage(
         direction="to_person", adviser_id=adviser.id, provider_id=author.provider_id,
@@ -101,15 +103,6 @@ def close_thread(session: Session, sender_id: str, by: str,
     thread.status, thread.closed_at, thread.closed_by = "closed", now, by
     audit.record(session, "person", "thread.closed", f"lead:{thread.lead_id}", by=by)
     return True
-
-
-def remember_telegram_chat(session: Session, sender_id: str, chat_id: int) -> None:
-    """Note which Telegram chat a lead talks in, so that advisers can write to it."""
-    chat = str(chat_id)
-    session.execute(update(Lead).where(
-        Lead.sender_id == sender_id,
-        or_(Lead.telegram_chat_id.is_(None), Lead.telegram_chat_id != chat))
-        .values(telegram_chat_id=chat))
 
 
 def thread_view(session: Session, lead: Lead) -> list[ThreadMessage]:

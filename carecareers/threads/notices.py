@@ -12,16 +12,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from carecareers.catalogue import text
 from carecareers.delivery.outbox import Outgoing, enqueue
 from carecareers.models import Adviser, OutboxMessage, ThreadMessage
 
 KIND = "thread_reply_notice"
 LEAD_HEADER = "X-Care-Careers-Lead"
 NOTICE_EVERY = timedelta(hours=1)
-SUBJECT = "A new reply on the Care Careers dashboard"
-BODY = ("Someone you wrote to in Telegram has replied.\n\n"
-        "Read it on the dashboard: {link}\n\n"
-        "You get this email at most once an hour for each person.")
 
 
 def notify_advisers(session: Session, reply: ThreadMessage, dashboard_url: str,
@@ -37,7 +34,8 @@ def notify_advisers(session: Session, reply: ThreadMessage, dashboard_url: str,
         if _recently_told(session, adviser.email, lead_id, now):
             continue
         enqueue(session, Outgoing(channel="email", address=adviser.email, kind=KIND,
-                                  subject=SUBJECT, body=BODY.format(link=link),
+                                  subject=text("emails.thread_reply_notice.subject"),
+                                  body=text("emails.thread_reply_notice.body", link=link),
                                   headers={LEAD_HEADER: str(lead_id)}), now)
         queued += 1
     return queued

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from carecareers.advisers.accounts import is_staff
 from carecareers.conversation.senders import WEB_PREFIX
+from carecareers.delivery import CHAT_CHANNELS, address_for
 from carecareers.models import Adviser, AdviserThread, Lead, LeadRoute, Provider, ThreadMessage
 from carecareers.threads.errors import BadMessage, TooManyMessages
 
@@ -49,12 +50,20 @@ def under_16(lead: Lead) -> bool:
     return (lead.age is not None and lead.age < MIN_AGE) or lead.age_band == "under_16"
 
 
-def agreed_to_telegram(lead: Lead) -> bool:
-    """A consent to be contacted on Telegram that still stands, or a request for a person."""
-    consented = any(c.withdrawn_at is None and "telegram" in (c.channels or [])
+def agreed_to_chat(lead: Lead) -> bool:
+    """A consent to be contacted in the chat they came through that still stands, or a
+    request for a person."""
+    consented = any(c.withdrawn_at is None and lead.channel in (c.channels or [])
                     for c in lead.consents)
     asked = lead.wants_callback and any(c.withdrawn_at is None for c in lead.consents)
     return consented or asked
+
+
+def chat_address(session: Session, lead: Lead) -> str | None:
+    """The chat the lead came through, when messages can be sent to it; else None."""
+    if lead.channel not in CHAT_CHANNELS:
+        return None
+    return address_for(session, lead.sender_id, lead.channel)
 
 
 def came_through_web(lead: Lead) -> bool:
@@ -97,10 +106,10 @@ def refusal(session: Session, lead: Lead, adviser: Adviser) -> str | None:
             return ("This person did not agree to be contacted, nor ask to talk to a "
                     "person.")
         return None
-    if lead.channel != "telegram" or not lead.telegram_chat_id:
+    if chat_address(session, lead) is None:
         return ("This person did not come through Telegram or the web chat, so they "
                 "cannot be messaged here.")
-    if not agreed_to_telegram(lead):
+    if not agreed_to_chat(lead):
         return ("This person did not agree to be contacted on Telegram, nor ask to talk "
                 "to a person.")
     return None

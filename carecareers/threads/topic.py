@@ -1,8 +1,8 @@
 """Adviser conversations in the centre: what advisers queued for a person goes with them.
 
 A thread and its messages belong to a lead and go when it does; what this topic erases is
-what was queued in the outbox for the lead's addresses: the adviser messages emailed to
-them, and anything for the Telegram chat advisers wrote to.
+the adviser messages emailed to the lead. (What was queued for the chat advisers wrote to
+goes with the person's addresses, `delivery.forget_person`.)
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
-from carecareers.delivery.outbox import forget_addresses
 from carecareers.models import Lead, OutboxMessage
 from carecareers.threads.web import EMAIL_KIND
 from carecareers.topics import Counts, Person, Retention, Topic, register
@@ -23,9 +22,6 @@ def erase(session: Session, person: Person) -> Counts:
     if not person.sender_ids:
         return {}
     of_person = Lead.sender_id.in_(sorted(person.sender_ids))
-    chats = session.scalars(select(Lead.telegram_chat_id).where(
-        of_person, Lead.telegram_chat_id.is_not(None)))
-    forget_addresses(session, "telegram", {chat for chat in chats if chat})
     return {"adviser_emails": _forget_emails(session, of_person)}
 
 

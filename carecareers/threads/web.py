@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from carecareers.catalogue import text
 from carecareers.delivery.outbox import Outgoing, enqueue
 from carecareers.models import AdviserThread, Lead, OutboxMessage, ThreadMessage
 from carecareers.threads.rules import agreed_to_email
@@ -22,12 +23,6 @@ WAITING = "waiting"
 SEEN = "seen"
 EMAIL_KIND = "adviser_message"
 MESSAGE_HEADER = "X-Care-Careers-Thread-Message"
-EMAIL_SUBJECT = "A message from {name} at {organisation}"
-EMAIL_BODY = ("Hello {first_name},\n\n"
-              "{name} at {organisation} wrote to you after your chat with Care Careers:\n\n"
-              "{text}\n\n"
-              "You can also read it the next time you open the Care Careers chat in the same "
-              "browser. You get this email because you agreed to be contacted by email.")
 
 
 @dataclass(frozen=True)
@@ -39,8 +34,8 @@ class Shown:
     text: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"from": "adviser", "by": f"{self.name} at {self.organisation}",
-                "text": self.text}
+        return {"from": "adviser", "text": self.text,
+                "by": text("web.chat.adviser_by", name=self.name, organisation=self.organisation)}
 
 
 def queue_email(session: Session, lead: Lead, message: ThreadMessage,
@@ -50,10 +45,11 @@ def queue_email(session: Session, lead: Lead, message: ThreadMessage,
         return None
     return enqueue(session, Outgoing(
         channel="email", address=lead.email, kind=EMAIL_KIND,
-        subject=EMAIL_SUBJECT.format(name=message.sender_name,
-                                     organisation=message.organisation),
-        body=EMAIL_BODY.format(first_name=lead.first_name, name=message.sender_name,
-                               organisation=message.organisation, text=message.text),
+        subject=text("emails.adviser_message.subject", name=message.sender_name,
+                     organisation=message.organisation),
+        body=text("emails.adviser_message.body", first_name=lead.first_name,
+                  name=message.sender_name, organisation=message.organisation,
+                  text=message.text),
         headers={MESSAGE_HEADER: str(message.id)}), now)
 
 

@@ -33,6 +33,7 @@ from carecareers.vacancies.fetch import local_copy, redact
 from carecareers.vacancies.normalise import NormalisedVacancy, Normaliser
 from carecareers.vacancies.records import BadEntry, VacancyRecord
 from carecareers.vacancies.roles import RoleIndex, default_role_index
+from carecareers.vacancies.salary import PayRates, default_pay_rates
 from carecareers.vacancies.sources import format_of
 
 logger = logging.getLogger(__name__)
@@ -116,6 +117,7 @@ def import_source(
     headers: Mapping[str, str] | None = None,
     gazetteer: Gazetteer | None = None,
     roles: RoleIndex | None = None,
+    pay: PayRates | None = None,
 ) -> ImportSummary:
     """Import one feed (a file path or an http(s) URL) of a source; see the module notes.
 
@@ -125,7 +127,9 @@ def import_source(
     """
     feed_format = format_of(source)
     summary = ImportSummary(source=source, location=redact(location), started_at=clock.now())
-    normaliser = Normaliser(gazetteer or default_gazetteer(), roles or default_role_index())
+    day = clock.today()
+    normaliser = Normaliser(gazetteer or default_gazetteer(), roles or default_role_index(),
+                            pay or default_pay_rates(), day)
     with local_copy(location, headers=headers) as path:
         info = feed_format.check(path)
         if complete and info.total_pages and info.total_pages > 1:
@@ -133,11 +137,10 @@ def import_source(
                 f"{summary.location} is one page of {info.total_pages}: a complete import "
                 "needs every vacancy in one feed"
             )
-        run = _ImportRun(session, source, clock.today(), clock.now(), normaliser, summary,
-                         progress)
+        run = _ImportRun(session, source, day, clock.now(), normaliser, summary, progress)
         if info.entries >= PRELOAD_ENTRIES:
             run.preload()
-        run.import_entries(feed_format.records(path, run.today))
+        run.import_entries(feed_format.records(path))
     run.expire_closed()
     if complete:
         run.expire_missing()

@@ -11,7 +11,13 @@ from typing import Any
 from carecareers.geo import Gazetteer, Place, normalise_postcode
 from carecareers.vacancies.records import VacancyRecord
 from carecareers.vacancies.roles import RoleIndex, words
-from carecareers.vacancies.salary import format_salary, parse_salary
+from carecareers.vacancies.salary import (
+    PayRates,
+    Salary,
+    band_named,
+    format_salary,
+    parse_salary,
+)
 from carecareers.vacancies.text import one_line, strip_html
 
 MAX_DESCRIPTION_CHARS = 20_000
@@ -78,11 +84,17 @@ def dedupe_key(title: str, employer: str, outcode: str | None) -> str:
 
 
 class Normaliser:
-    """Normalise vacancy records with one gazetteer and one role index."""
+    """Normalise vacancy records with one gazetteer, one role index and the pay tables.
 
-    def __init__(self, gazetteer: Gazetteer, roles: RoleIndex) -> None:
+    `today` stands in for the posting day of a record that has none.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, roles: RoleIndex, pay: PayRates,
+                 today: date) -> None:
         self.gazetteer = gazetteer
         self.roles = roles
+        self.pay = pay
+        self.today = today
 
     def normalise(self, record: VacancyRecord) -> NormalisedVacancy:
         values: dict[str, Any] = {
@@ -122,12 +134,22 @@ class Normaliser:
         text = one_line(record.salary_text)[:300]
         minimum, maximum, period = record.salary_min, record.salary_max, record.salary_period
         if minimum is None and maximum is None:
-            parsed = parse_salary(text)
-            minimum, maximum, period = parsed.minimum, parsed.maximum, parsed.period
+            found = self._figures(record, text)
+            minimum, maximum, period = found.minimum, found.maximum, found.period
         if not text:
             text = format_salary(minimum, maximum, period)
         return {"salary_text": text, "salary_min": minimum, "salary_max": maximum,
                 "salary_period": period}
+
+    def _figures(self, record: VacancyRecord, text: str) -> Salary:
+        """The figures the salary text states, else those of the pay it names, on the day
+        the vacancy was posted."""
+        posted = record.posted_on or self.today
+        if record.pay_rule is not None:
+            return self.pay.rule(record.pay_rule, posted)
+        stated = parse_salary(text)
+        band = band_named(text) if stated == Salary() else None
+        return self.pay.band(band, posted) if band is not None else stated
 
     def _role(self, record: VacancyRecord, title: str) -> dict[str, Any]:
         extra = one_line(record.extra_text)

@@ -50,6 +50,9 @@ class VacancyRecord:
     salary_min: float | None = None
     salary_max: float | None = None
     salary_period: str | None = None
+    pay_rule: str | None = None
+    """Pay named by rule, not amount ("apprentice_minimum", "national_minimum"): the
+    normaliser fills in the figures in force on the day the vacancy was posted."""
     is_apprenticeship: bool | None = None
     level: int | None = None
     contract_type: str = ""

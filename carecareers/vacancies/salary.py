@@ -1,32 +1,29 @@
-"""Salary text to figures: "£24,465 - £26,598 a year", "£12.21 per hour", "Band 3"."""
+"""Salary text to figures: "£24,465 - £26,598 a year", "£12.21 per hour", "Band 3".
+
+Pay a vacancy names without amounts ("Band 3", "Apprenticeship minimum wage") gets its
+figures from the careers pay tables (content/careers/pay.yml): the dated row in force on
+the day the vacancy was posted. There is one table for the careers answers and the
+vacancies alike.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from carecareers.careers.content import load_content
+from carecareers.careers.dated import in_force
+from carecareers.careers.records import PayTables, WageRates
 
 PERIODS = ("hour", "day", "week", "month", "year")
-
-# NHS Agenda for Change 2025/26, England, full-time annual; third-party copy of the
-# NHS Employers tables (see shared/facts/care-careers.md), so treat as approximate.
-AFC_BANDS_2025_26: dict[str, tuple[float, float]] = {
-    "2": (24465, 24465),
-    "3": (24937, 26598),
-    "4": (27485, 30162),
-    "5": (31049, 37796),
-    "6": (38682, 46580),
-    "7": (47810, 54710),
-}
-
-# National minimum wage per hour (gov.uk/national-minimum-wage-rates), by the date it holds from.
-MINIMUM_WAGE: tuple[tuple[date, dict[str, float]], ...] = (
-    (date(2025, 4, 1), {"21_and_over": 12.21, "18_to_20": 10.00, "under_18": 7.55,
-                        "apprentice": 7.55}),
-    (date(2026, 4, 1), {"21_and_over": 12.71, "18_to_20": 10.85, "under_18": 8.00,
-                        "apprentice": 8.00}),
-)
+# Pay a feed names by rule, not by amount.
+PayRule = Literal["apprentice_minimum", "national_minimum"]
+T = TypeVar("T")
 
 _AMOUNT_RE = re.compile(
     r"(?P<upto>up\s+to\s+)?(?:£|gbp\s*)\s*(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d{1,2})?"
@@ -57,12 +54,13 @@ class Salary:
 
 @lru_cache(maxsize=4096)
 def parse_salary(text: str) -> Salary:
-    """Return the figures a salary text states; empty when it states none ("Competitive")."""
+    """Return the figures a salary text states; empty when it states none ("Competitive",
+    "Band 3": see `band_named` and `PayRates`)."""
     if not text:
         return Salary()
     amounts, up_to = _amounts(text)
     if not amounts:
-        return _band_salary(text)
+        return Salary()
     period = _period(text) or _period_by_size(max(amounts))
     if up_to:
         return Salary(None, amounts[0], period)
@@ -101,21 +99,52 @@ def _period_by_size(amount: float) -> str | None:
     return None
 
 
-def _band_salary(text: str) -> Salary:
-    match = _BAND_RE.search(text)
-    if match is None or match.group(1) not in AFC_BANDS_2025_26:
+def band_named(text: str) -> int | None:
+    """The Agenda for Change band a salary text names ("NHS AfC: Band 5" -> 5), if any."""
+    match = _BAND_RE.search(text or "")
+    return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
+class PayRates:
+    """Figures for pay named without amounts, from the dated careers pay tables."""
+
+    tables: PayTables
+
+    def band(self, number: int, on: date) -> Salary:
+        """A band's full-time yearly range on `on`; empty for a band the tables lack."""
+        table = row_on(self.tables.agenda_for_change.tables, on, lambda row: row.starts)
+        band = table.band(number)
+        if band is None:
+            return Salary()
+        return Salary(float(band.low), float(band.high), "year")
+
+    def rule(self, rule: str, on: date) -> Salary:
+        """The hourly figures of a minimum wage rule on `on` (empty for a rule not known)."""
+        rates = self.minimum_wage(on)
+        if rule == "apprentice_minimum":
+            return Salary(float(rates.apprentice), None, "hour")
+        if rule == "national_minimum":
+            return Salary(float(rates.under_18), float(rates.age_21_plus), "hour")
         return Salary()
-    low, high = AFC_BANDS_2025_26[match.group(1)]
-    return Salary(low, high, "year")
+
+    def minimum_wage(self, on: date) -> WageRates:
+        return row_on(self.tables.minimum_wage.rates, on, lambda row: row.starts)
 
 
-def minimum_wage(on: date) -> dict[str, float]:
-    """Return the national minimum wage rates that held on a date (the earliest known before)."""
-    rates = MINIMUM_WAGE[0][1]
-    for start, table in MINIMUM_WAGE:
-        if on >= start:
-            rates = table
-    return rates
+def row_on(rows: Sequence[T], on: date, starts: Callable[[T], date]) -> T:
+    """The row in force on `on`; for a day before every row, the earliest row."""
+    return in_force(rows, on, starts) or min(rows, key=starts)
+
+
+def pay_rates_for(content_dir: Path) -> PayRates:
+    return PayRates(load_content(content_dir).pay)
+
+
+def default_pay_rates() -> PayRates:
+    from carecareers.settings import get_settings
+
+    return pay_rates_for(get_settings().content_dir)
 
 
 _PERIOD_WORDS = {"hour": "an hour", "day": "a day", "week": "a week", "month": "a month",

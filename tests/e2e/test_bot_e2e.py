@@ -22,10 +22,13 @@ from typing import Any, Protocol
 
 import pytest
 
-from bot import texts
-from carecareers.conversation.relay import UNAVAILABLE_TEXT
+from carecareers import catalogue
+from carecareers.catalogue import text
+from carecareers.conversation.relay import UNAVAILABLE
 from tests.e2e.fake_telegram import GREETING, Call, FakeTelegram, canned_fake_rasa
 from tests.support.fake_rasa import FakeRasa
+
+UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
 
 pytestmark = pytest.mark.e2e
 
@@ -195,7 +198,7 @@ def test_stickers_get_a_friendly_reply(telegram: FakeTelegram,
     telegram.send_sticker(1006)
 
     (reply,) = replies_to(telegram, 1006, mark)
-    assert reply.params["text"] == texts.TEXT_ONLY
+    assert reply.params["text"] == text("bot.text_only")
 
 
 def test_rasa_going_down_and_coming_back(telegram: FakeTelegram, rasa: RasaServer,

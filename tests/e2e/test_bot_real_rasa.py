@@ -28,13 +28,16 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from bot import buttons, texts
-from carecareers.conversation.relay import UNAVAILABLE_TEXT
+from bot import buttons
+from carecareers import catalogue
+from carecareers.conversation.relay import UNAVAILABLE
 from carecareers.conversation.senders import telegram_sender
 from carecareers.models import Campaign, Lead
 from carecareers.runtime.demo import DEMO_CAMPAIGN_CODE
 from tests.e2e.conftest import Stack
 from tests.e2e.fake_telegram import Call, FakeTelegram
+
+UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
 
 pytestmark = pytest.mark.e2e
 
@@ -293,7 +296,7 @@ def test_the_interest_form_then_forget(rasa_stack: Stack, telegram: FakeTelegram
     question = say(telegram, user, "/forget", "delete everything")
     assert [b["callback_data"] for b in keyboard(question)] == [buttons.FORGET_YES,
                                                                 buttons.FORGET_NO]
-    done = press(telegram, user, question, texts.FORGET_YES, "deleted")
+    done = press(telegram, user, question, catalogue.text("bot.forget.yes"), "deleted")
 
     assert "conversation" in done.params["text"]
     assert eventually(lambda: event_count(rasa_stack, sender) == 0), "events left"
@@ -308,7 +311,8 @@ def test_forget_then_no_keeps_the_conversation(rasa_stack: Stack, telegram: Fake
     assert before > 0
 
     question = say(telegram, user, "/forget", "delete everything")
-    press(telegram, user, question, texts.FORGET_NO, texts.FORGET_KEPT)
+    press(telegram, user, question, catalogue.text("bot.forget.no"),
+          catalogue.text("bot.forget.kept"))
 
     assert event_count(rasa_stack, sender) == before  # Rasa was not even asked
 
@@ -420,7 +424,8 @@ def test_rasa_going_down_mid_conversation(rasa_stack: Stack, tmp_path: Path) -> 
             sorry = say(telegram, user, "how much does that pay", UNAVAILABLE_TEXT)
             assert titles(sorry) == []
             question = say(telegram, user, "/forget", "delete everything")
-            press(telegram, user, question, texts.FORGET_YES, texts.FORGET_RASA_DOWN)
+            press(telegram, user, question, catalogue.text("bot.forget.yes"),
+                  catalogue.text("bot.forget.rasa_down"))
             sorry = say(telegram, user, "how much does that pay", UNAVAILABLE_TEXT)
             assert process.poll() is None
 

@@ -28,6 +28,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from carecareers.db import make_engine, session_factory
+from carecareers.delivery import address_for
 from carecareers.models import Booking, Event
 from tests.e2e.browser import DEFAULT_TIMEOUT_MS, chromium_browser  # noqa: F401
 from tests.e2e.conftest import Stack
@@ -159,7 +160,8 @@ def test_an_open_day_from_the_dashboard_to_the_door(
         bookings = {b.first_name: b for b in session.scalars(
             select(Booking).where(Booking.event_id == event_id))}
         assert set(bookings) == {"Jordan", "Tia"}
-        assert bookings["Tia"].telegram_chat_id == str(USER)
+        assert bookings["Tia"].contact_method == "telegram"
+        assert address_for(session, bookings["Tia"].sender_id, "telegram") == str(USER)
         assert bookings["Jordan"].consent_wording.startswith("To book your place")
 
     # The day before: reminders by email and on Telegram, once.

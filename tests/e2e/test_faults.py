@@ -25,7 +25,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from carecareers.conversation.relay import NO_REPLY_TEXT, UNAVAILABLE_TEXT
+from carecareers import catalogue
+from carecareers.conversation.relay import NO_REPLY, UNAVAILABLE
 from carecareers.runtime.processes import free_port, web_spec
 from tests.conftest import service_missing
 from tests.e2e.fake_telegram import FakeTelegram
@@ -44,6 +45,8 @@ from tests.support.postgres import unavailable as postgres_unavailable
 
 pytestmark = pytest.mark.e2e
 
+NO_REPLY_TEXT = catalogue.text(NO_REPLY)
+UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
 ACTION_CALL = {"next_action": "action_no_such_action", "sender_id": "x", "tracker": {},
                "domain": {}, "version": "3.6.21"}
 

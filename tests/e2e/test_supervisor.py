@@ -24,11 +24,15 @@ from typing import Any
 import httpx
 import pytest
 
-from carecareers.conversation.relay import NO_REPLY_TEXT, UNAVAILABLE_TEXT
+from carecareers import catalogue
+from carecareers.conversation.relay import NO_REPLY, UNAVAILABLE
 from carecareers.runtime import status
 from carecareers.runtime.processes import MODEL_PATH, VENV_PYTHON, free_port, port_is_free
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.test_web_conversation import say, text_of
+
+NO_REPLY_TEXT = catalogue.text(NO_REPLY)
+UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
 
 pytestmark = pytest.mark.e2e
 

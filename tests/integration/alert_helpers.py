@@ -15,10 +15,10 @@ from carecareers.alerts import (
     alert_consent_wording,
     build_criteria,
     confirm_alert,
-    link_telegram_chat,
+    request_chat_alert,
     request_email_alert,
-    request_telegram_alert,
 )
+from carecareers.delivery import note_address
 from carecareers.geo import gazetteer_for
 from carecareers.models import JobAlert, OutboxMessage
 from carecareers.vacancies.roles import role_index_for
@@ -67,10 +67,11 @@ def email_alert(session: Session, email: str = "sam@example.org", sender: str = 
 def telegram_alert(session: Session, chat_id: int = 4242, sender: str = "tg-1",
                    what: str = "HCA", place: str | None = "ST4", now: datetime = NOW,
                    **options: object) -> JobAlert:
-    request = request_telegram_alert(session, sender_id=sender,
-                                     criteria=criteria(what, place, **options),
-                                     consent=consent("telegram"), now=now)
-    link_telegram_chat(session, sender, chat_id, now)
+    """An alert set up in Telegram by the person writing from chat `chat_id`."""
+    note_address(session, sender, "telegram", str(chat_id), now)
+    request = request_chat_alert(session, sender_id=sender, channel="telegram",
+                                 criteria=criteria(what, place, **options),
+                                 consent=consent("telegram"), now=now)
     return request.alert
 
 

@@ -26,6 +26,7 @@ from carecareers.migrate import upgrade
 from carecareers.models import AlertConsent, JobAlert, OutboxMessage
 from carecareers.settings import get_settings
 from tests.conftest import make_settings
+from tests.support.responses import said
 
 FORM_DOMAIN = {"forms": {"job_alert_form": {"required_slots": [
     "alert_age", "alert_place", "alert_email", "alert_consent"]}},
@@ -65,14 +66,16 @@ def tracker(slots: dict[str, Any] | None = None, text: str = "", channel: str = 
 def run(action: Any, t: Tracker) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, t, FORM_DOMAIN)
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return slots, said(dispatcher.messages)
 
 
 async def validate(slot: str, value: str, channel: str = "web") -> tuple[dict[str, Any], Any]:
     dispatcher = CollectingDispatcher()
     t = tracker({slot: value, "requested_slot": slot}, value, channel=channel, just_set=slot)
     events = await ValidateJobAlertForm().run(dispatcher, t, FORM_DOMAIN)
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return slots, said(dispatcher.messages)
 
 
 def test_start_reads_role_place_and_kind_from_the_message(database: Any) -> None:
@@ -151,11 +154,15 @@ def test_web_alert_is_saved_with_consent_and_waits_for_the_link(database: Any) -
         assert "https://care.example.org/alerts/confirm/" in confirmation.body
 
 
-def test_telegram_alert_asks_the_bot_to_link_the_chat(database: Any) -> None:
+def test_a_telegram_alert_starts_at_once_for_the_persons_chat(database: Any) -> None:
     slots = {**WEB_SLOTS, "alert_email": None}
     _, messages = run(ActionSetJobAlert(), tracker(slots, channel="telegram", sender="tg-abc"))
-    assert messages[0]["custom"] == {"type": "alert_chat_link"}
-    assert "message you here" in messages[1]["text"]
+    assert [m.get("custom") for m in messages] == [{}]  # nothing for the relay to link
+    assert "message you here" in messages[0]["text"]
+    with database() as session:
+        alert = session.scalars(select(JobAlert)).one()
+        assert alert.status == "active" and alert.sender_id == "tg-abc"
+        assert (alert.recipient.channel, alert.recipient.address) == ("telegram", None)
 
 
 def test_refused_consent_saves_nothing(database: Any) -> None:

@@ -32,6 +32,7 @@ from carecareers.settings import get_settings
 from tests.conftest import make_settings
 from tests.factories import make_provider
 from tests.integration.event_helpers import values
+from tests.support.responses import said
 
 SLOTS = ("booking_age", "booking_first_name", "booking_contact_method",
          "booking_contact_detail", "booking_consent")
@@ -78,7 +79,8 @@ def tracker(slots: dict[str, Any] | None = None, text: str = "", channel: str = 
 def run(action: Any, t: Tracker) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, t, DOMAIN)
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return slots, said(dispatcher.messages)
 
 
 def texts(messages: list[dict[str, Any]]) -> str:
@@ -118,7 +120,7 @@ async def test_under_16s_are_told_whether_they_may_come_and_nothing_is_kept(data
     events = await ValidateBookingForm().run(dispatcher, t, DOMAIN)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots["booking_under_16"] is True and slots["booking_age"] is None
-    assert "with a parent or your school" in texts(dispatcher.messages)
+    assert "with a parent or your school" in texts(said(dispatcher.messages))
     slots, messages = run(ActionBookEvent(), tracker({"booking_event_id": str(event_id),
                                                       "booking_under_16": True}))
     assert {"type": "form_answers_forgotten"} in [m.get("custom") for m in messages]
@@ -144,13 +146,16 @@ def test_a_web_booking_keeps_the_consent_words_and_confirms_with_a_calendar_link
             "jordan@example.org" and booking.sender_id == "web-booker"
 
 
-def test_a_telegram_booking_asks_the_relay_to_link_the_chat(database):
+def test_a_telegram_booking_is_reminded_in_the_persons_chat(database):
     event_id = add_event(database)
     _, messages = run(ActionBookEvent(), tracker(
         {"booking_event_id": str(event_id), "booking_age": "16_17",
          "booking_first_name": "Tia", "booking_consent": "given"}, channel="telegram"))
-    assert {"type": "booking_chat_link"} in [m.get("custom") for m in messages]
+    assert [m.get("custom") for m in messages] == [{}]  # nothing for the relay to link
     assert "reminder here the day before" in texts(messages)
+    with database() as session:
+        booking = session.scalars(select(Booking)).one()
+        assert (booking.contact_method, booking.contact_detail) == ("telegram", None)
 
 
 def test_refusing_consent_books_nothing(database):

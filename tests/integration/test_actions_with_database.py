@@ -23,6 +23,7 @@ from carecareers.models import Consent, Lead, LeadRoute, UnansweredQuestion
 from carecareers.runtime.demo import seed_demo
 from carecareers.settings import get_settings
 from tests.conftest import make_settings
+from tests.support.responses import said
 
 
 @pytest.fixture
@@ -72,7 +73,8 @@ async def validate(slot: str, value: str, slots: dict[str, Any] | None = None,
                 just_set=slot)
     events = await ValidateInterestForm().run(dispatcher, t, {"forms": {"interest_form": {
         "required_slots": list(FILLED)}}, "slots": {s: {} for s in FILLED}})
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return slots, said(dispatcher.messages)
 
 
 async def typed(slot: str, text: str, intent: str,
@@ -140,7 +142,7 @@ async def test_telegram_is_offered_only_on_telegram(database) -> None:
 def test_consent_names_the_providers_and_links_the_privacy_notice(database) -> None:
     dispatcher = CollectingDispatcher()
     ActionAskLeadConsent().run(dispatcher, tracker(dict(FILLED)), {})
-    text = dispatcher.messages[0]["text"]
+    text = said(dispatcher.messages)[0]["text"]
     assert "Demo" in text and "/privacy" in text and "email" in text
 
 
@@ -150,7 +152,7 @@ def test_submitting_stores_one_lead_and_clears_the_contact_slots(database) -> No
         dispatcher, tracker({**FILLED, "vacancies_shown": [1, 2]}, campaign="DEMO-FOODBANK"), {})
     assert SlotSet("lead_contact_detail", None) in events
     assert SlotSet("lead_first_name", None) in events
-    assert "Thanks Sam" in dispatcher.messages[0]["text"]
+    assert "Thanks Sam" in said(dispatcher.messages)[0]["text"]
     with database() as session:
         lead = session.scalars(select(Lead)).one()
         assert (lead.email, lead.outcode, lead.channel) == ("sam@example.org", "ST4", "web")
@@ -163,7 +165,7 @@ def test_refused_consent_or_under_16_stores_nothing(database) -> None:
     for slots in ({**FILLED, "lead_consent": "refused"}, {"lead_under_16": True}):
         dispatcher = CollectingDispatcher()
         ActionSubmitInterest().run(dispatcher, tracker(slots), {})
-        assert dispatcher.messages
+        assert said(dispatcher.messages)
     with database() as session:
         assert session.scalars(select(Lead)).all() == []
 
@@ -173,7 +175,7 @@ def test_erasure_deletes_the_lead_and_asks_the_front_end_to_drop_the_conversatio
     ActionSubmitInterest().run(CollectingDispatcher(), tracker(dict(FILLED)), {})
     dispatcher = CollectingDispatcher()
     ActionEraseMyData().run(dispatcher, tracker(), {})
-    assert dispatcher.messages[1]["custom"] == {"type": "conversation_erased"}
+    assert said(dispatcher.messages)[1]["custom"] == {"type": "conversation_erased"}
     with database() as session:
         assert session.scalars(select(Lead)).all() == []
 
@@ -181,7 +183,7 @@ def test_erasure_deletes_the_lead_and_asks_the_front_end_to_drop_the_conversatio
 def test_clarify_notes_the_question_masked(database) -> None:
     dispatcher = CollectingDispatcher()
     ActionClarify().run(dispatcher, tracker(text="can u ring me on 07700 900123 about blah"), {})
-    assert dispatcher.messages[0]["response"] == "utter_clarify"
+    assert said(dispatcher.messages)[0]["response"] == "utter_clarify"
     with database() as session:
         question = session.scalars(select(UnansweredQuestion)).one()
         assert "07700" not in question.text
@@ -190,7 +192,7 @@ def test_clarify_notes_the_question_masked(database) -> None:
 def search(action: Any, slots: dict[str, Any]) -> tuple[list[Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, tracker(slots), {})
-    return events, dispatcher.messages
+    return events, said(dispatcher.messages)
 
 
 def test_vacancy_search_shows_three_cards_with_apply_links_then_more(database) -> None:

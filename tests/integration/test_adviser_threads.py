@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from carecareers.delivery import addresses_of, note_address
 from carecareers.leads.erasure import erase_person, purge_expired
 from carecareers.models import AdviserThread, AuditEvent, Consent, Lead, ThreadMessage
 from carecareers.threads import (
@@ -19,7 +20,6 @@ from carecareers.threads import (
     close_thread,
     mark_read,
     record_reply,
-    remember_telegram_chat,
     send_message,
     thread_view,
     unread_by_lead,
@@ -43,7 +43,7 @@ def db(engine: Engine) -> Iterator[tuple[Connection, Session]]:
 def telegram_lead(session: Session, name: str = "Jade", **values: object) -> Lead:
     fields: dict[str, object] = {"channel": "telegram", "contact_method": "telegram",
                                  "phone": None, "telegram_username": "@jade_x",
-                                 "telegram_chat_id": "5550001", "created_at": NOW,
+                                 "chat": "5550001", "created_at": NOW,
                                  "last_activity_at": NOW}
     fields.update(values)
     return make_lead(session, name, **fields)
@@ -79,8 +79,8 @@ def test_a_provider_user_writes_as_their_organisation(db: tuple[Connection, Sess
 
 @pytest.mark.parametrize("change, reason", [
     ({"age": 15, "age_band": "under_16"}, "under 16"),
-    ({"channel": "web", "telegram_chat_id": None}, "did not come through Telegram"),
-    ({"telegram_chat_id": None}, "did not come through Telegram"),
+    ({"channel": "web", "chat": None}, "did not come through Telegram"),
+    ({"chat": None}, "did not come through Telegram"),
     ({"status": "withdrawn"}, "withdrew"),
     ({"contact_method": "phone", "phone": "07700 900999"}, "did not agree"),
 ])
@@ -145,7 +145,7 @@ def test_floods_to_one_person_are_stopped(db: tuple[Connection, Session]) -> Non
 def test_floods_from_one_account_are_stopped(db: tuple[Connection, Session]) -> None:
     _, session = db
     adviser = make_adviser(session)
-    leads = [telegram_lead(session, telegram_chat_id=str(9000 + n))
+    leads = [telegram_lead(session, chat=str(9000 + n))
              for n in range(PER_ADVISER_PER_HOUR // PER_LEAD_PER_HOUR + 1)]
     sent = 0
     with pytest.raises(TooManyMessages, match="You have sent"):
@@ -189,12 +189,18 @@ def test_ending_the_chat_closes_the_thread_until_an_adviser_writes_again(
     assert lead.thread is not None and lead.thread.status == "open"
 
 
-def test_the_relay_notes_the_chat_of_a_lead(db: tuple[Connection, Session]) -> None:
-    _, session = db
-    lead = telegram_lead(session, telegram_chat_id=None)
-    remember_telegram_chat(session, lead.sender_id, 777)
-    session.refresh(lead)
-    assert lead.telegram_chat_id == "777"
+def test_a_lead_is_written_to_in_the_chat_they_write_from(
+        db: tuple[Connection, Session]) -> None:
+    connection, session = db
+    lead, adviser = telegram_lead(session, chat=None), make_adviser(session)
+    with pytest.raises(NotAllowed, match="did not come through Telegram"):
+        send_message(session, lead, adviser, "Hello", TEAM, NOW)
+    note_address(session, lead.sender_id, "telegram", "777", NOW)  # they write to the bot
+    assert send_message(session, lead, adviser, "Hello", TEAM, NOW).state == "pending"
+    session.commit()
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    [delivery] = claim_due(factory, NOW)
+    assert (delivery.channel, delivery.address) == ("telegram", "777")
 
 
 def test_delivery_claims_each_message_once_and_records_states(
@@ -203,45 +209,47 @@ def test_delivery_claims_each_message_once_and_records_states(
     factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
                            expire_on_commit=False)
     adviser = make_adviser(session, "sam@example.org")
-    ok, gone, flaky = (telegram_lead(session, telegram_chat_id=str(n)) for n in (11, 12, 13))
+    ok, gone, flaky = (telegram_lead(session, chat=str(n)) for n in (11, 12, 13))
     for lead in (ok, gone, flaky):
         send_message(session, lead, adviser, "Hello there", TEAM, NOW)
     session.commit()
     claimed = claim_due(factory, NOW)
-    assert sorted(d.chat_id for d in claimed) == ["11", "12", "13"]
+    assert sorted(d.address for d in claimed) == ["11", "12", "13"]
     assert claimed[0].sender_name == "Sam" and claimed[0].text == "Hello there"
     assert claim_due(factory, NOW + timedelta(seconds=1)) == []  # nobody takes them twice
-    by_chat = {d.chat_id: d for d in claimed}
+    by_chat = {d.address: d for d in claimed}
     record_sent(factory, by_chat["11"], NOW)
     assert record_failure(factory, by_chat["12"], "the bot was blocked", blocked=True,
                           now=NOW) == "blocked"
     assert record_failure(factory, by_chat["13"], "timeout", now=NOW) == "pending"
     session.expire_all()
-    states = {lead.telegram_chat_id: thread_view(session, lead)[0].state
-              for lead in (ok, gone, flaky)}
+    states = {chat: thread_view(session, lead)[0].state
+              for chat, lead in zip(("11", "12", "13"), (ok, gone, flaky), strict=True)}
     assert states == {"11": "sent", "12": "blocked", "13": "pending"}
     # a chat that blocked the bot is not written to again
     assert send_message(session, gone, adviser, "Still there?", TEAM,
                         NOW + timedelta(minutes=1)).state == "blocked"
     again = claim_due(factory, NOW + timedelta(minutes=1))
-    assert [d.chat_id for d in again] == ["13"]
+    assert [d.address for d in again] == ["13"]
 
 
 def test_erasure_and_retention_remove_threads(db: tuple[Connection, Session],
                                              tmp_path) -> None:  # type: ignore[no-untyped-def]
     _, session = db
     adviser = make_adviser(session)
-    erased, stale = telegram_lead(session), telegram_lead(session, telegram_chat_id="42")
+    erased, stale = telegram_lead(session), telegram_lead(session, chat="42")
     for lead in (erased, stale):
         send_message(session, lead, adviser, "Hi", TEAM, NOW)
         record_reply(session, lead.sender_id, "my secret reply", NOW)
     session.flush()
     from carecareers.delivery.outbox import is_suppressed, suppress
 
-    suppress(session, "telegram", erased.telegram_chat_id or "", "the bot was blocked", NOW)
+    suppress(session, "telegram", "5550001", "the bot was blocked", NOW)
     erase_person(session, actor="person", via="chat", sender_id=erased.sender_id)
     session.flush()
-    assert not is_suppressed(session, "telegram", erased.telegram_chat_id or "")
+    assert not is_suppressed(session, "telegram", "5550001")
+    assert addresses_of(session, erased.sender_id) == {}
+    assert addresses_of(session, stale.sender_id) == {"telegram": "42"}
     assert session.scalar(select(AdviserThread).where(
         AdviserThread.lead_id == erased.id)) is None
     assert len(session.scalars(select(ThreadMessage)).all()) == 2  # the other lead's
@@ -250,6 +258,7 @@ def test_erasure_and_retention_remove_threads(db: tuple[Connection, Session],
     session.flush()
     assert session.scalars(select(ThreadMessage)).all() == []
     assert session.scalars(select(AdviserThread)).all() == []
+    assert addresses_of(session, stale.sender_id) == {}  # idle, with no lead left
 
 
 def test_no_message_text_in_logs(db: tuple[Connection, Session],

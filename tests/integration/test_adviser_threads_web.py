@@ -28,7 +28,7 @@ def dash(engine: Engine, tmp_path: Path) -> Iterator[Dashboard]:
 def telegram_lead(dash: Dashboard, name: str = "Jade", **values: object) -> Lead:
     fields: dict[str, object] = {"channel": "telegram", "contact_method": "telegram",
                                  "phone": None, "telegram_username": "@jade_x",
-                                 "telegram_chat_id": "5550001"}
+                                 "chat": "5550001"}
     fields.update(values)
     return make_lead(dash.session, name, **fields)
 
@@ -109,7 +109,7 @@ def test_provider_users_see_and_write_only_to_their_routed_leads(dash: Dashboard
                                                                  ) -> None:
     ours, theirs = make_provider(dash.session, "OURS"), make_provider(dash.session, "THEIRS")
     mine = telegram_lead(dash, "Mia", providers=[ours])
-    other = telegram_lead(dash, "Zoe", providers=[theirs], telegram_chat_id="5550002")
+    other = telegram_lead(dash, "Zoe", providers=[theirs], chat="5550002")
     recruiter = make_adviser(dash.session, "rec@ours.example.org", role="provider",
                              provider=ours)
     dash.client.cookies.clear()
@@ -126,7 +126,7 @@ def unread_in_nav(html: str) -> str | None:
 
 
 def test_unread_replies_are_counted_until_the_lead_is_opened(dash: Dashboard) -> None:
-    jade, ben = telegram_lead(dash), telegram_lead(dash, "Ben", telegram_chat_id="5550003")
+    jade, ben = telegram_lead(dash), telegram_lead(dash, "Ben", chat="5550003")
     for lead in (jade, ben):
         dash.post(f"/advisers/leads/{lead.id}/messages", {"text": "Hello"})
     record_reply(dash.session, jade.sender_id, "yes", dash.clock.now())

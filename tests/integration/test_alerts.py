@@ -181,17 +181,31 @@ def test_stop_alerts_in_the_chat_and_my_alerts(session: Session) -> None:
     assert messages(session) == []
 
 
-def test_telegram_alert_starts_only_when_the_chat_is_linked(session: Session) -> None:
-    from carecareers.alerts import request_telegram_alert
+def test_a_chat_alert_reaches_the_chat_the_person_writes_from(session: Session) -> None:
+    from carecareers.alerts import request_chat_alert
+    from carecareers.delivery import note_address
     from tests.integration.alert_helpers import consent
 
-    request = request_telegram_alert(session, sender_id="tg-7", criteria=criteria("HCA"),
-                                     consent=consent("telegram"), now=NOW)
-    assert request.needs_chat_link and request.alert.status == "pending"
+    request = request_chat_alert(session, sender_id="tg-7", channel="telegram",
+                                 criteria=criteria("HCA"), consent=consent("telegram"), now=NOW)
+    assert request.alert.status == "active" and request.alert.recipient.address is None
     consent_row = session.scalar(select(AlertConsent).where(
         AlertConsent.recipient_id == request.alert.recipient_id))
     assert consent_row is not None and consent_row.wording_version == "2026-11-alerts-2"
     assert "At most once a day" in consent_row.wording
+    vacancy(session, "Healthcare Support Worker")
+    queue(session)
+    assert messages(session) == []  # no chat known for them: the match waits
+    note_address(session, "tg-7", "telegram", "7007", later(2))  # they write to the bot
+    queue(session, hours=3)
+    [bundle] = messages(session)
+    assert (bundle.channel, bundle.address) == ("telegram", "7007")
+    assert "Healthcare Support Worker" in bundle.body
+    note_address(session, "tg-7", "telegram", "7008", later(4))  # a new chat: alerts follow
+    vacancy(session, "Healthcare Support Worker", hours=29)
+    queue(session, hours=30)
+    assert [(m.address, m.kind) for m in messages(session)] == [
+        ("7007", "job_alert"), ("7008", "job_alert")]
 
 
 def test_a_blocked_bot_or_dead_mailbox_stops_the_recipient(session: Session) -> None:

@@ -80,12 +80,32 @@ def test_the_command_exits_non_zero_with_the_list(monkeypatch: pytest.MonkeyPatc
     assert bad.exit_code == 2
 
 
+@pytest.mark.usefixtures("cli_env")
+@pytest.mark.parametrize(("day", "warned"), [("2027-01-30", False), ("2027-01-31", True),
+                                             ("2027-03-31", True)])
+def test_the_command_warns_before_a_change_without_failing(day: str, warned: bool) -> None:
+    result = CliRunner().invoke(app, ["content", "check", "--today", day])
+    assert result.exit_code == 0, result.output
+    assert "every table in date" in result.output
+    assert ("warning: careers/pay.yml: minimum_wage.rates: the figures change on 1 April "
+            "2027" in result.output) is warned
+
+
 def test_the_fixed_day_is_honoured_only_in_development_and_test(tmp_path: Path) -> None:
     day = date(2027, 5, 1)
     assert make_settings(tmp_path, carecareers_today=day).fixed_today == day
     secrets = {name: "s" * 40 for name in ("secret_key", "rasa_token", "action_server_token")}
     with pytest.raises(ValueError, match="CARECAREERS_TODAY"):  # production refuses it
         make_settings(tmp_path, carecareers_today=day, environment="production", **secrets)
+
+
+def test_admins_see_the_coming_change_as_a_warning(engine: Engine, tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, carecareers_today=date(2027, 2, 14))
+    with dashboard(engine, settings) as dash:
+        dash.log_in_as(make_adviser(dash.session, "admin@example.org", role="admin"))
+        page = dash.client.get("/advisers/content").text
+    assert "the figures change on 1 April 2027 (in 46 days)" in page
+    assert "<td>Warning</td>" in page and "<td>Problem</td>" not in page
 
 
 @pytest.mark.parametrize(("role", "status"), [("admin", 200), ("adviser", 403),

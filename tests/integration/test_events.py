@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import campaign_funnel
 from carecareers.clock import uk_date
+from carecareers.delivery import note_address
 from carecareers.events import (
     AlreadyBooked,
     EventClosed,
@@ -19,7 +20,6 @@ from carecareers.events import (
     cancel_event,
     change_event,
     events_near,
-    link_telegram_chat,
 )
 from carecareers.events.checkin import CheckInClosed, arrivals, check_in, mark_attended
 from carecareers.events.funnel import event_funnel
@@ -106,7 +106,7 @@ def test_reminders_go_the_day_before_once_each_by_email_or_telegram(session: Ses
     next_week = an_event(session, "Next week", days=7)
     book(session, tomorrow)
     book(session, tomorrow, "Tia", sender="t-1", method="telegram", detail=None)
-    link_telegram_chat(session, "t-1", 4242)
+    note_address(session, "t-1", "telegram", "4242", NOW)  # Tia writes from chat 4242
     book(session, tomorrow, "Pat", sender="p-1", method="phone", detail="07700 900123")
     book(session, next_week)
     assert queue_reminders(session, BASE_URL, NOW, uk_date(NOW)) == 2

@@ -22,12 +22,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
+from carecareers import catalogue
 from carecareers.clock import clock_for
 from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS
-from carecareers.conversation.relay import NO_REPLY_TEXT, UNAVAILABLE_TEXT
+from carecareers.conversation.relay import NO_REPLY, UNAVAILABLE
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
-from carecareers.models import Conversation
+from carecareers.models import Conversation, PersonAddress
 from carecareers.models.base import Base
 from carecareers.runtime.demo import seed_demo
 from tests.conftest import create_postgres_database, drop_postgres_database, make_settings
@@ -35,6 +36,9 @@ from tests.support.fake_rasa import FakeRasa
 from web.app import create_app
 from web.ratelimit import ChatLimiter, Limit
 from web.routes.chat import GREETING_PAYLOAD, MAX_BODY_BYTES, ChatRequest
+
+NO_REPLY_TEXT = catalogue.text(NO_REPLY)
+UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
 
 FUZZ = settings(max_examples=60, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -326,11 +330,15 @@ def test_schemathesis_finds_no_server_error(api: Api) -> None:
 
 
 def test_nothing_but_well_formed_conversation_counters_was_stored(api: Api) -> None:
-    """Runs last: the fuzzing above stored no lead, question or text, only message counters."""
+    """Runs last: the fuzzing above stored no lead, question or text, only message counters
+    and the web chats they came from (whose address is their own random sender id)."""
     after = row_counts(api.engine)
     grown = {name for name, count in after.items() if count != api.rows_before[name]}
-    assert grown <= {"conversations", "campaign_visits"}, grown
+    assert grown <= {"conversations", "campaign_visits", "person_addresses"}, grown
     with api.engine.connect() as connection:
         for conversation in connection.execute(select(Conversation.__table__)):
             assert re.fullmatch(r"web-[0-9a-f]{32}", conversation.sender_id)
             assert conversation.channel == "web" and conversation.message_count >= 1
+        for chat in connection.execute(select(PersonAddress.__table__)):
+            assert re.fullmatch(r"web-[0-9a-f]{32}", chat.sender_id)
+            assert (chat.channel, chat.address) == ("web", chat.sender_id)

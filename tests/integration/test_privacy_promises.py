@@ -94,7 +94,10 @@ def a_form_filled_in(url: str, sender: str) -> None:
     add(url, sender, "user", user(EMAIL))
     add(url, sender, "slot", {"event": "slot", "name": "lead_contact_detail", "value": EMAIL})
     add(url, sender, "slot", {"event": "slot", "name": "age", "value": "Jordan's age"})
-    add(url, sender, "bot", {"event": "bot", "text": f"Here's what I have: Jordan, {EMAIL}"})
+    # A response filled in by an action: Rasa keeps the values it was given in the metadata.
+    add(url, sender, "bot", {"event": "bot", "text": f"Here's what I have: Jordan, {EMAIL}",
+                             "metadata": {"utter_action": "utter_lead_summary",
+                                          "first_name": "Jordan", "contact_detail": EMAIL}})
     add(url, sender, "slot", {"event": "slot", "name": "lead_under_16", "value": False})
 
 
@@ -110,6 +113,7 @@ def test_a_form_that_ended_with_nothing_stored_leaves_nothing_typed(tracker_url:
     assert not any(EMAIL in data or "Jordan" in data for _, data in after)
     assert after[:3] == before[:3]  # what came before the form is kept as it was
     assert json.loads(after[3][1])["text"] == REMOVED
+    assert json.loads(after[-2][1])["metadata"] == {"utter_action": "utter_lead_summary"}
     assert json.loads(after[-1][1])["value"] is False  # flags that name no one stay
     assert any(EMAIL in data for _, data in stored(tracker_url, "web-someone-else"))
 

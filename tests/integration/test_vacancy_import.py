@@ -76,9 +76,9 @@ def test_nhs_jobs_entries_are_normalised(vacancy_engine: Engine) -> None:
     apprentice = by_ref["C9333-26-1002"]
     assert (apprentice.is_apprenticeship, apprentice.level) == (True, 2)
     assert apprentice.closes_on.isoformat() == "2027-02-01"
-    nurse = by_ref["C9333-26-1003"]
-    assert (nurse.role_code, nurse.salary_min, nurse.salary_max) == ("registered_nurse", 31049,
-                                                                     37796)
+    nurse = by_ref["C9333-26-1003"]  # "Band 5", posted 15 November 2026: the 2026/27 row
+    assert (nurse.role_code, nurse.salary_min, nurse.salary_max) == ("registered_nurse", 32074,
+                                                                     39043)
     assert by_ref["M9447-26-2001"].role_code == "nursing_associate"
     assert by_ref["M9447-26-2002"].salary_period == "hour"
 
@@ -306,4 +306,5 @@ def test_large_feeds_read_the_stored_rows_once_with_the_same_results(
     assert faa.cross_feed_duplicates == 1
     assert (again.created, again.updated, again.unchanged, again.expired) == (0, 1, 0, 1)
     second = {v.source_id: v for v in vacancies(vacancy_engine, source="nhs_jobs:second")}
-    assert (second["job-0001"].status, second["job-0002"].salary_min) == ("expired", 27485)
+    # Band 4, posted 20 November 2026: the 2026/27 row of content/careers/pay.yml.
+    assert (second["job-0001"].status, second["job-0002"].salary_min) == ("expired", 28392)

@@ -1,4 +1,5 @@
-"""Rasa's own checks: the training data validates, the held-out NLU scores, stories hold."""
+"""Rasa's own checks: the training data validates, the held-out NLU scores, stories hold,
+and no answer typed at a form's question reads as stopping, a greeting or a no."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ from carecareers.settings import PROJECT_ROOT
 
 MIN_INTENT_MACRO_F1 = 0.85
 MIN_RESPONSE_SELECTION_ACCURACY = 0.80
+# Names, emails, phone numbers and postcodes typed at a form's question must never be read
+# as one of these: each would end the form, greet back or refuse instead of taking the answer.
+NEVER_FOR_FORM_ANSWERS = ("stop", "greet", "deny")
+FORM_ANSWERS = "tests/nlu/form_answers.yml"
 
 
 def rasa(*args: str) -> subprocess.CompletedProcess[str]:
@@ -66,3 +71,33 @@ def test_conversation_stories(model: Path, tmp_path: Path) -> None:
     failed = tmp_path / "failed_test_stories.yml"
     detail = failed.read_text() if failed.exists() else ""
     assert result.returncode == 0, detail[-4000:] + result.stdout[-2000:] + result.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def form_answer_predictions(model: Path, tmp_path_factory: pytest.TempPathFactory,
+                            ) -> list[dict[str, object]]:
+    """What the model makes of each held-out form answer (text, predicted intent)."""
+    out = tmp_path_factory.mktemp("form-answer-results")
+    result = rasa("test", "nlu", "--nlu", FORM_ANSWERS, "--model", str(model),
+                  "--out", str(out), "--no-plot", "--successes")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    found: list[dict[str, object]] = []
+    for name in ("intent_successes.json", "intent_errors.json"):
+        path = out / name
+        found += json.loads(path.read_text()) if path.exists() else []
+    return found
+
+
+def test_every_held_out_form_answer_is_predicted(
+        form_answer_predictions: list[dict[str, object]]) -> None:
+    examples = [line for line in (PROJECT_ROOT / FORM_ANSWERS).read_text().splitlines()
+                if line.strip().startswith("- ") and "intent:" not in line]
+    assert len(form_answer_predictions) == len(examples) >= 60
+
+
+def test_names_emails_phones_and_postcodes_are_never_stop_greet_or_deny(
+        form_answer_predictions: list[dict[str, object]]) -> None:
+    wrong = sorted((str(p["text"]), str(p["intent_prediction"]["name"]))  # type: ignore[index]
+                   for p in form_answer_predictions
+                   if p["intent_prediction"]["name"] in NEVER_FOR_FORM_ANSWERS)  # type: ignore[index]
+    assert wrong == [], f"form answers read as {NEVER_FOR_FORM_ANSWERS}: {wrong}"

@@ -22,6 +22,7 @@ from actions.careers import (
     ActionRoleInfo,
     ActionRotationalApprenticeship,
 )
+from tests.support.responses import said
 
 # 30 November 2026, 12:00 UTC: the day every conversation here takes place.
 SENT_AT = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc).timestamp()
@@ -53,7 +54,7 @@ def run(action: Any, t: Tracker) -> tuple[list[Any], list[dict[str, Any]]]:
     events = action.run(dispatcher, t, {})
     if inspect.iscoroutine(events):
         events = asyncio.run(events)
-    return events, dispatcher.messages
+    return events, said(dispatcher.messages)
 
 
 def test_role_info_names_the_role_and_remembers_it() -> None:
@@ -139,7 +140,7 @@ def test_no_qualifications_to_physio_mentions_english_and_maths() -> None:
         [entity("role", "physiotherapist")], age="16"))
     text = messages[0]["text"]
     assert "English and maths" in text and "T Level" in text
-    assert text.splitlines()[-1].startswith("(as of November 2026")
+    assert text.splitlines()[-1].startswith("(as of December 2026")
 
 
 def test_no_role_at_all_lists_the_roles() -> None:
@@ -177,7 +178,7 @@ def test_programme_and_overview_actions_reply_with_buttons() -> None:
         _, messages = run(action, tracker())
         assert messages and messages[0]["text"] and messages[0]["buttons"], action.name()
     _, messages = run(ActionRotationalApprenticeship(), tracker())
-    assert "End of Life" in messages[0]["text"]
+    assert "end of life care" in messages[0]["text"]
 
 
 def spanned(text: str, name: str, value: str, words: str) -> dict[str, Any]:
@@ -232,7 +233,8 @@ def test_a_current_role_inside_the_role_wanted_is_ignored() -> None:
         spanned(text, "role", "senior_care_worker", "senior care worker")]))
     reply = messages[0]["text"]
     assert reply.startswith("From no qualifications yet to senior care worker")
-    assert "must get level 2 English and maths" in reply
+    assert "level 2 (like GCSE grade 4) on level 3 and up" in reply
+    assert "optional" not in reply
 
 
 # -- follow-ups: "what about ...?" asks the question before again -----------------------------

@@ -17,6 +17,7 @@ from actions.context import (
     parse_payload,
 )
 from carecareers.careers.context import apprentice_status, has_contact_detail
+from tests.support.responses import said
 
 
 def tracker(text: str = "", intent: str = "inform", entities: list[dict[str, Any]] | None = None,
@@ -48,7 +49,7 @@ DOMAIN = {"slots": {"is_apprentice": {"type": "bool", "mappings": [{"type": "cus
 def run(action: Any, t: Tracker) -> tuple[list[Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, t, DOMAIN))
-    return events, dispatcher.messages
+    return events, said(dispatcher.messages)
 
 
 @pytest.mark.parametrize(("text", "status"), [
@@ -170,3 +171,21 @@ def test_and_if_i_was_an_apprentice_asks_the_pay_question_again() -> None:
     _, messages = run(ActionAcknowledge(), tracker("and if i was an apprentice", events=earlier,
                                                    role="care_worker", age="17"))
     assert "£" in messages[-1]["text"] and "apprentice" in messages[-1]["text"].lower()
+
+
+def test_a_count_of_gcses_is_not_taken_as_the_age() -> None:
+    earlier = [{"event": "slot", "name": "age", "value": "17"},
+               {"event": "user", "text": "ive got 4 gcses"},
+               {"event": "slot", "name": "age", "value": "4"}]
+    t = tracker("ive got 4 gcses", entities=[entity("age", "4"), entity("qualification", "gcses")],
+                events=earlier, age="4")
+    validate = ValidateSlotMappings().validate_age
+    assert asyncio.run(validate("4", CollectingDispatcher(), t, DOMAIN)) == {"age": "17"}
+    said = tracker("im 15", entities=[entity("age", "15")], age="15")
+    assert asyncio.run(validate("15", CollectingDispatcher(), said, DOMAIN)) == {"age": "15"}
+
+
+def test_a_count_of_gcses_is_acknowledged_without_an_age() -> None:
+    t = tracker("ive got 4 gcses", entities=[entity("age", "4"), entity("qualification", "gcses")])
+    _, messages = run(ActionAcknowledge(), t)
+    assert "you have GCSEs" in messages[0]["text"] and "you're 4" not in messages[0]["text"]

@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.vacancies import SearchAction
 from carecareers.vacancies.search import SearchResult, VacancyHit
+from tests.support.responses import said
 
 
 def hit(number: int) -> VacancyHit:
@@ -23,8 +24,9 @@ def test_a_capped_total_reads_more_than_and_offers_more() -> None:
 
     SearchAction.show(dispatcher, result, "ST4", 0, 10.0)
 
-    assert dispatcher.messages[0]["text"] == "Jobs 1-3 of more than 1,000 within 10 miles of ST4:"
-    buttons = dispatcher.messages[-1]["buttons"]
+    messages = said(dispatcher.messages)
+    assert messages[0]["text"] == "Jobs 1-3 of more than 1,000 within 10 miles of ST4:"
+    buttons = messages[-1]["buttons"]
     assert buttons[0] == {"title": "More jobs", "payload": "/more_vacancies"}
 
 
@@ -32,4 +34,4 @@ def test_an_exact_total_reads_as_a_number() -> None:
     dispatcher = CollectingDispatcher()
     SearchAction.show(dispatcher, SearchResult(total=3, vacancies=[hit(1), hit(2), hit(3)]),
                       "ST4", 0, 10.0)
-    assert dispatcher.messages[0]["text"] == "Jobs 1-3 of 3 within 10 miles of ST4:"
+    assert said(dispatcher.messages)[0]["text"] == "Jobs 1-3 of 3 within 10 miles of ST4:"

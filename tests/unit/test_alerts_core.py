@@ -9,7 +9,7 @@ import pytest
 
 from carecareers.alerts import alert_consent_wording, build_criteria
 from carecareers.alerts.matching import NewVacancy, VacancyIndex, Watch, matches
-from carecareers.alerts.messages import VacancyLine, email_bundle, telegram_bundle
+from carecareers.alerts.messages import VacancyLine, chat_bundle, email_bundle
 from carecareers.delivery import RetryPolicy
 from carecareers.delivery.email import SmtpUrlInvalid, parse_smtp_url
 from carecareers.geo import gazetteer_for
@@ -107,9 +107,10 @@ def test_email_bundle_has_unsubscribe_link_and_header() -> None:
     assert message.headers["List-Unsubscribe"] == "<https://care.example.org/alerts/unsubscribe/tok>"
 
 
-def test_telegram_bundle_escapes_html_and_skips_unsafe_links() -> None:
+def test_chat_bundle_escapes_html_and_skips_unsafe_links() -> None:
     unsafe = VacancyLine(**{**LINE.__dict__, "id": 2, "apply_url": "javascript:alert(1)"})
-    message = telegram_bundle("42", [LINE, unsafe], 0, ["care jobs"])
+    message = chat_bundle("telegram", "42", [LINE, unsafe], 0, ["care jobs"])
+    assert (message.channel, message.address) == ("telegram", "42")
     assert "Hill &lt;House&gt;" in message.body
     assert [row[0].get("url") for row in message.buttons] == [
         "https://jobs.example.org/1", None]

@@ -11,6 +11,7 @@ from bot.adviser_messages import drain_once
 from bot.services import SERVICES_KEY
 from carecareers.clock import Clock
 from carecareers.conversation.senders import telegram_sender
+from carecareers.delivery import addresses_of
 from carecareers.models import AdviserThread, Lead, ThreadMessage
 from carecareers.threads import send_message
 from tests.factories import make_adviser, make_lead
@@ -37,7 +38,7 @@ def lead_with_message(harness: Harness, text: str = "Hi Sam, <b>it's</b> Priya",
     with harness.sessions() as session, session.begin():
         lead = make_lead(session, "Sam", sender_id=SENDER, channel="telegram",
                          contact_method="telegram", phone=None, telegram_username="@sam",
-                         telegram_chat_id=chat_id)
+                         chat=chat_id)
         if chat_id is not None:
             send_message(session, lead, make_adviser(session, "priya.shah@example.org"), text,
                          "Stoke Care Careers", clock_of(harness).now())
@@ -115,11 +116,17 @@ async def test_talk_to_the_assistant_again_closes_the_thread(bot: Harness) -> No
     assert "talking to the assistant again" in bot.api.texts()[-1]
 
 
-async def test_the_relay_notes_the_chat_of_a_telegram_lead(bot: Harness) -> None:  # noqa: F811
+async def test_the_relay_notes_the_chat_so_an_adviser_can_write_to_it(
+        bot: Harness) -> None:  # noqa: F811
     lead_with_message(bot, chat_id=None)
     await bot.send(message("hello"))
-    with bot.sessions() as session:
-        assert session.scalar(select(Lead.telegram_chat_id)) == str(USER_ID)
+    with bot.sessions() as session, session.begin():
+        assert addresses_of(session, SENDER) == {"telegram": str(USER_ID)}
+        lead = session.scalars(select(Lead)).one()
+        send_message(session, lead, make_adviser(session, "priya.shah@example.org"),
+                     "Hi Sam", "Stoke Care Careers", clock_of(bot).now())
+    assert await drain_once(bot.app.bot, bot.sessions, clock_of(bot)) == 1
+    assert bot.api.of("sendMessage")[-1]["chat_id"] == USER_ID
 
 
 async def test_the_bot_delivers_on_its_own_once_started(bot: Harness) -> None:  # noqa: F811

@@ -16,16 +16,20 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
-from bot import buttons, commands, texts
+from bot import buttons, commands
 from bot.app import build_application
+from carecareers import catalogue
 from carecareers.campaigns.service import create_campaign
-from carecareers.conversation.relay import UNAVAILABLE_TEXT
+from carecareers.catalogue import text
+from carecareers.conversation.relay import UNAVAILABLE
 from carecareers.conversation.senders import telegram_sender
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Conversation
 from carecareers.settings import Settings
 from tests.support.fake_rasa import FakeRasa
+
+UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
 
 SECRET = "test-secret-key"
 USER_ID = 4242
@@ -276,7 +280,7 @@ async def test_stale_or_expired_buttons_do_not_reach_rasa(bot: Harness) -> None:
 
     assert bot.rasa.requests == []
     answers = [a.get("text") for a in bot.api.of("answerCallbackQuery")]
-    assert answers == [texts.ALREADY_CHOSEN, texts.BUTTON_EXPIRED]
+    assert answers == [text("bot.buttons.already_chosen"), text("bot.buttons.expired")]
 
 
 async def test_a_double_tap_on_a_question_button_answers_it_once(bot: Harness) -> None:
@@ -294,7 +298,7 @@ async def test_a_double_tap_on_a_question_button_answers_it_once(bot: Harness) -
     await bot.send(press(data, keyboard))  # the second arrives before the keyboard changed
 
     assert [r["message"] for r in bot.rasa.requests] == ["hi", consent]
-    assert bot.api.of("answerCallbackQuery")[-1]["text"] == texts.BUTTON_EXPIRED
+    assert bot.api.of("answerCallbackQuery")[-1]["text"] == text("bot.buttons.expired")
 
 
 async def test_a_question_button_works_again_after_a_lost_turn(bot: Harness) -> None:
@@ -327,7 +331,7 @@ async def test_restart_says_something_even_if_rasa_is_silent(bot: Harness) -> No
     bot.rasa.replies = lambda body: []
     await bot.send(message("/restart"))
 
-    assert bot.api.texts() == [texts.RESTARTED]
+    assert bot.api.texts() == [text("bot.restarted")]
 
 
 async def test_vacancy_card_has_an_apply_button(bot: Harness) -> None:
@@ -380,7 +384,7 @@ async def test_non_text_messages_get_a_friendly_reply(bot: Harness, content: Jso
     await bot.send(message(**content))
 
     assert bot.rasa.requests == []
-    assert bot.api.texts() == [texts.TEXT_ONLY]
+    assert bot.api.texts() == [text("bot.text_only")]
 
 
 async def test_location_asks_for_jobs_near_me_with_rounded_coordinates(bot: Harness) -> None:
@@ -431,7 +435,7 @@ async def test_forget_confirmed_deletes_in_rasa_and_locally(bot: Harness) -> Non
     assert bot.rasa.requests[-1]["metadata"] == {"channel": "telegram"}
     assert bot.api.texts()[-2] == "Deleted."
     assert bot.api.of("editMessageReplyMarkup")[0]["reply_markup"]["inline_keyboard"][0][0][
-        "text"] == f"✓ {texts.FORGET_YES}"
+        "text"] == f"✓ {text('bot.forget.yes')}"
 
 
 async def test_forget_declined_keeps_everything(bot: Harness) -> None:
@@ -440,7 +444,7 @@ async def test_forget_declined_keeps_everything(bot: Harness) -> None:
     await bot.send(press("forget:no", keyboard))
 
     assert bot.rasa.requests == []
-    assert bot.api.texts()[-1] == texts.FORGET_KEPT
+    assert bot.api.texts()[-1] == text("bot.forget.kept")
 
 
 async def test_forget_when_rasa_is_down_says_so(bot: Harness) -> None:
@@ -449,7 +453,7 @@ async def test_forget_when_rasa_is_down_says_so(bot: Harness) -> None:
     bot.rasa.up = False
     await bot.send(press("forget:yes", keyboard))
 
-    assert bot.api.texts()[-1] == texts.FORGET_RASA_DOWN
+    assert bot.api.texts()[-1] == text("bot.forget.rasa_down")
 
 
 async def test_commands_are_registered(bot: Harness) -> None:
@@ -476,7 +480,7 @@ async def test_unexpected_errors_are_logged_and_answered_kindly(
 
     assert "error while handling an update" in caplog.text
     assert "Traceback" in caplog.text
-    assert bot.api.texts()[-1] == texts.SOMETHING_WENT_WRONG
+    assert bot.api.texts()[-1] == text("bot.something_went_wrong")
     assert "Sam Smith" not in caplog.text
 
 

@@ -98,6 +98,7 @@ def test_pay_answer_is_dated(content: CareersContent) -> None:
 def test_entry_requirements(content: CareersContent) -> None:
     text = answer_text(answers.entry_requirements, content, "senior carer")
     assert text.startswith("How to become a senior care worker:")
+    assert "level 3 or higher apprenticeship at 16 to 18" in text
     assert "level 2 English and maths" in text and "From 19 it's optional" in text
     assert "No set qualifications" in answer_text(answers.entry_requirements, content, "hca")
     adult = answers.entry_requirements(content, "senior carer", 24).text
@@ -106,6 +107,58 @@ def test_entry_requirements(content: CareersContent) -> None:
     assert "must get level 2 English and maths" in young
     nurse = answers.entry_requirements(content, "nurse").text
     assert "3 years" in nurse and "4 years" in nurse and "GCSE English and maths" in nurse
+
+
+@pytest.mark.parametrize(("role", "age", "must", "must_not"), [
+    # 16 to 18: the level of English and maths depends on the apprenticeship's level.
+    ("care_worker", 16, "must get level 1 English and maths", ["level 2 English", "optional"]),
+    ("healthcare_assistant", 17, "must get level 1 English and maths", ["optional"]),
+    ("senior_care_worker", 18, "must get level 2 English and maths", ["level 1", "optional"]),
+    ("assistant_practitioner", 17, "must get level 2 English and maths", ["level 1"]),
+    # 19 and over: the funding rule makes them optional for roles with no requirement ...
+    ("care_worker", 19, "optional", ["must get"]),
+    ("senior_care_worker", 30, "optional", ["must get"]),
+    # ... but never lifts the requirement a role's own jobs and courses set.
+    ("nursing_associate", 20, "GCSE English and maths at grade 4 (C) or Functional Skills "
+     "level 2", ["optional", "You and your employer decide"]),
+    ("nursing_associate", 17, "at any age", ["optional", "level 1"]),
+    ("registered_nurse", 25, "GCSE English and maths at grade 4 (C) or equal", ["optional"]),
+    ("physiotherapist", 30, "GCSE English and maths at grade 4 (C) or equal", ["optional"]),
+    ("occupational_therapist", 19, "GCSE English and maths at grade 4", ["optional"]),
+    ("paramedic", 22, "GCSE English and maths at grade 4", ["optional"]),
+    ("social_worker", 40, "GCSE English and maths at grade 4", ["optional"]),
+])
+def test_english_and_maths_by_age_level_and_role(content: CareersContent, role: str,
+                                                  age: int, must: str,
+                                                  must_not: list[str]) -> None:
+    text = answers.entry_requirements(content, role, age).text
+    assert must in text, text
+    for words in must_not:
+        assert words not in text, text
+
+
+@pytest.mark.parametrize(("start", "role", "age", "must", "must_not"), [
+    ("care_worker", "nursing_associate", 22, "Functional Skills level 2", ["optional"]),
+    ("healthcare_assistant", "nursing_associate", 19, "at any age", ["optional"]),
+    ("care_worker", "registered_nurse", 30, "grade 4 (C)", ["optional"]),
+    ("no_qualifications", "care_worker", 17, "must get level 1 English and maths",
+     ["level 2 English", "optional"]),
+    ("no_qualifications", "care_worker", 25, "optional", ["must get"]),
+    ("care_worker", "senior_care_worker", 16, "must get level 2 English and maths", ["level 1"]),
+])
+def test_routes_say_the_requirement_or_the_rule_for_the_level(
+    content: CareersContent, start: str, role: str, age: int, must: str, must_not: list[str],
+) -> None:
+    text = answers.route_answer(content, start, role, age).text
+    assert must in text, text
+    for words in must_not:
+        assert words not in text, text
+
+
+def test_a_role_with_its_own_requirement_names_its_source(content: CareersContent) -> None:
+    text = answers.entry_requirements(content, "nursing_associate", 20).text
+    assert text.splitlines()[-1].startswith("(as of December 2026, ")
+    assert "NHS England" in text.splitlines()[-1]
 
 
 def test_route_answer_numbers_the_steps(content: CareersContent) -> None:
@@ -117,7 +170,7 @@ def test_route_answer_numbers_the_steps(content: CareersContent) -> None:
     assert lines[3].startswith("3. Registered nurse: A nursing degree (usually 3 years)")
     assert "Or earn while you learn: healthcare assistant → nursing associate" in answer.text
     assert "GCSE English and maths" in answer.text
-    assert lines[-1].startswith("(as of November 2026, ")
+    assert lines[-1].startswith("(as of December 2026, ")
     assert ("Jobs near me", '/search_vacancies{"role":"registered_nurse"}') in answer.buttons
 
 
@@ -157,15 +210,22 @@ def test_apprenticeship_levels(content: CareersContent) -> None:
     assert "• Advanced (level 3): like A levels" in text
     assert "• Higher (levels 4 and 5)" in text
     assert "• Degree (levels 6 and 7)" in text
+    assert "level 1 on a level 2 apprenticeship, level 2 (like GCSE grade 4) on level 3" in text
     assert "From 19 it's optional" in text and "GOV.UK apprenticeship service" in text
+    assert "Since August 2025" in text and "foundation apprenticeships" in text
+    young = answers.apprenticeship_levels(content, 17).text
+    assert "level 1 on a level 2 apprenticeship" in young and "optional" not in young
+    adult = answers.apprenticeship_levels(content, 23).text
+    assert "optional" in adult and "must get" not in adult
 
 
-def test_rotational_programmes(content: CareersContent) -> None:
+def test_rotational_programmes_are_told_as_history(content: CareersContent) -> None:
     text = answers.rotational_programmes(content).text
-    assert "Staffordshire and Stoke-on-Trent" in text
-    assert "In February 2019 the first one was advertised: End of Life Care" in text
+    assert ("In February 2019, care partners in Staffordshire and Stoke-on-Trent were "
+            "looking for 10 apprentices. It was for their first one, in end of life care.") in text
     assert "two years" in text and "level 2 and level 3" in text
     assert "therapy, mental health, social work and frailty were being planned" in text
+    assert "They are in" not in text and " are in " not in text
     assert "Running now" not in text and "17" not in text and "Coming soon" not in text
     assert text.endswith("(as of February 2019, the programme's newsletter)")
 

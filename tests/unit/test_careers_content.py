@@ -124,7 +124,7 @@ def test_apprenticeship_standards_from_the_facts(content: CareersContent) -> Non
     associate = get_role(content, "nursing_associate").apprenticeship
     assert associate is not None and (associate.level, associate.months) == (5, 24)
     nurse = get_role(content, "registered_nurse")
-    assert nurse.registration == "Nursing and Midwifery Council (NMC)"
+    assert nurse.registration == "the Nursing and Midwifery Council (NMC)"
 
 
 def test_apprenticeship_levels(content: CareersContent) -> None:
@@ -268,3 +268,69 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
     copy = copy_content(tmp_path / "content")
     (copy / "providers.yml").unlink()
     assert load_error(copy).startswith("providers.yml: (file): not found")
+
+
+def test_a_role_names_an_entry_requirement_that_exists(broken_copy: Any) -> None:
+    def change(data: Any) -> None:
+        data["roles"][5]["english_and_maths"] = "a_levels_in_everything"
+
+    message = load_error(broken_copy("careers/roles.yml", change))
+    assert message.startswith("careers/roles.yml: roles[5].english_and_maths:")
+    assert "'a_levels_in_everything'" in message
+
+
+def test_a_phrase_with_a_placeholder_it_cannot_fill_is_named(broken_copy: Any) -> None:
+    def change(data: Any) -> None:
+        data["phrases"]["advertised"] = "In {month} they wanted {how_many} apprentices."
+
+    message = load_error(broken_copy("careers/programmes.yml", change))
+    assert message.startswith("careers/programmes.yml: phrases.advertised:")
+    assert "{month}, {area}, {places}, {topic}" in message
+
+
+def test_the_under_16_words_may_use_only_the_age(broken_copy: Any) -> None:
+    def change(data: Any) -> None:
+        data["minimum_wage"]["too_young"]["says"][0] = "At {age} you earn {wage}."
+
+    message = load_error(broken_copy("careers/pay.yml", change))
+    assert message.startswith("careers/pay.yml: minimum_wage.too_young.says[0]:")
+
+
+def test_a_yearly_change_day_must_be_a_day_of_the_year(broken_copy: Any) -> None:
+    def change(data: Any) -> None:
+        data["minimum_wage"]["changes_each_year"] = "02-29"
+
+    message = load_error(broken_copy("careers/pay.yml", change))
+    assert message == ("careers/pay.yml: minimum_wage.changes_each_year: '02-29' is not a "
+                       "day of the year (MM-DD)")
+
+
+def test_the_english_and_maths_rules_by_level(content: CareersContent) -> None:
+    rules = content.levels.english_and_maths
+    assert "level 1 English and maths" in rules.funding_rule(17, [2])
+    assert "level 2 English and maths" in rules.funding_rule(17, [3])
+    assert "level 2 English and maths" in rules.funding_rule(16, [5, 6])
+    both = rules.funding_rule(18, [2, 3])
+    assert "level 1 on a level 2" in both and "level 2 (like GCSE grade 4) on level 3" in both
+    assert rules.funding_rule(18) == both
+    assert "optional" in rules.funding_rule(19, [2]) and "must" not in rules.funding_rule(19, [3])
+    unknown = rules.funding_rule(None, [2])
+    assert "level 1 English and maths" in unknown and "From 19 it's optional" in unknown
+    assert rules.starts == date(2025, 2, 11)
+
+
+def test_a_row_date_may_be_written_as_text(broken_copy: Any) -> None:
+    def quoted(data: Any) -> None:
+        data["minimum_wage"]["rates"][1]["from"] = "2026-04-01"
+
+    rates = load_content(broken_copy("careers/pay.yml", quoted)).pay.minimum_wage.rates
+    assert rates[1].starts == date(2026, 4, 1)
+
+
+def test_a_row_date_must_be_a_real_day(broken_copy: Any) -> None:
+    def impossible(data: Any) -> None:
+        data["minimum_wage"]["rates"][1]["from"] = "2026-02-30"
+
+    message = load_error(broken_copy("careers/pay.yml", impossible))
+    assert message == ("careers/pay.yml: minimum_wage.rates[1].from: '2026-02-30' is not a day "
+                       "of the calendar")

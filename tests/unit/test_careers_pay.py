@@ -9,7 +9,14 @@ import pytest
 from carecareers.careers.content import load_content
 from carecareers.careers.dated import is_stale, review_due
 from carecareers.careers.errors import NoPayRate
-from carecareers.careers.pay import Person, minimum_wage_pay, role_pay, wage_row
+from carecareers.careers.pay import (
+    Person,
+    before_tax,
+    minimum_wage_pay,
+    nhs_band_pay,
+    role_pay,
+    wage_row,
+)
 from carecareers.careers.records import CareersContent
 from carecareers.settings import PROJECT_ROOT
 
@@ -64,11 +71,27 @@ def test_the_minimum_wage_for_the_person(content: CareersContent, person: dict[s
     assert text.splitlines()[-1] == "(as of April 2026, GOV.UK)"
 
 
-def test_under_16s_get_no_wage_figure_but_kind_words(content: CareersContent) -> None:
-    for role in ("care_worker", "registered_nurse", None):
-        text = pay(content, role, age=15)
-        assert "£" not in text
-        assert "school-leaving age" in text and "volunteer" in text
+@pytest.mark.parametrize("age", [12, 13, 14, 15])
+@pytest.mark.parametrize("role", ["care_worker", "registered_nurse", "healthcare_assistant", None])
+def test_under_16s_hear_no_wage_and_that_only_paid_care_work_waits(
+    content: CareersContent, role: str | None, age: int,
+) -> None:
+    text = pay(content, role, age=age)
+    assert "£" not in text
+    assert f"At {age} you can't be paid for care work yet" in text
+    assert "part-time work from 13" in text and "limits on your hours" in text
+    assert "last Friday in June of Year 11" in text and "school-leaving age" in text
+    assert "volunteer" in text
+    assert "can't start a paid job" not in text and "can't have a paid job" not in text
+    assert text.splitlines()[-1] == "(as of December 2026, GOV.UK)"
+
+
+@pytest.mark.parametrize(("age", "too_young"), [(15, True), (16, False), (17, False)])
+def test_the_wage_starts_at_school_leaving_age(content: CareersContent, age: int,
+                                               too_young: bool) -> None:
+    text = pay(content, "care_worker", age=age)
+    assert ("can't be paid for care work yet" in text) is too_young
+    assert ("£8.00" in text) is not too_young
 
 
 def test_a_new_nurse_gets_the_band_5_entry_point_said_as_about(content: CareersContent) -> None:
@@ -104,4 +127,38 @@ def test_an_apprentice_nurse_gets_the_apprentice_rate_and_where_a_nurse_starts(
 
 def test_roles_paid_on_local_scales_say_so(content: CareersContent) -> None:
     text = pay(content, "social_worker")
-    assert "council" in text and "(as of November 2026" in text
+    assert "council" in text and "(as of December 2026" in text
+
+
+# -- a band's own pay ("wats band 3 on") and pay before tax -------------------------------
+
+
+def test_a_band_is_said_from_its_entry_point_to_its_top_with_the_jobs_on_it(
+        content: CareersContent) -> None:
+    text = nhs_band_pay(content, 3, TODAY).text
+    assert "NHS band 3 starts at about £25,760 a year full-time" in text
+    assert "goes up to about £27,476" in text
+    assert "healthcare assistant and senior healthcare support worker" in text
+    assert text.endswith("(as of April 2026, NHS Employers and GOV.UK)")
+
+
+def test_a_band_of_one_rate_is_said_once(content: CareersContent) -> None:
+    text = nhs_band_pay(content, 2, TODAY).text
+    assert "NHS band 2 pays about £25,272 a year full-time." in text
+    assert "goes up" not in text
+
+
+def test_a_band_from_a_stale_table_says_where_to_check(content: CareersContent) -> None:
+    assert "nhsemployers.org" in nhs_band_pay(content, 5, date(2027, 5, 10)).text
+
+
+def test_a_band_not_in_the_table_is_no_pay_rate(content: CareersContent) -> None:
+    with pytest.raises(NoPayRate):
+        nhs_band_pay(content, 9, TODAY)
+
+
+def test_pay_is_said_to_be_before_tax_with_where_to_work_out_take_home(
+        content: CareersContent) -> None:
+    text = before_tax(content)
+    assert "before tax and National Insurance" in text
+    assert "gov.uk/estimate-income-tax" in text and "{" not in text

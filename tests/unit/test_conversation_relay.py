@@ -13,10 +13,11 @@ from sqlalchemy.exc import OperationalError
 from telegram import Update
 
 from bot.app import build_application
+from carecareers import catalogue
 from carecareers.campaigns.service import create_campaign
 from carecareers.clock import FixedClock
 from carecareers.conversation.payloads import ERASED_MARKER
-from carecareers.conversation.relay import NO_REPLY_TEXT, UNAVAILABLE_TEXT, Relay, Turn
+from carecareers.conversation.relay import NO_REPLY, UNAVAILABLE, Relay, Turn
 from carecareers.conversation.senders import new_web_sender, telegram_sender
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
@@ -26,6 +27,9 @@ from tests.conftest import make_settings
 from tests.support.fake_rasa import FakeRasa
 from tests.unit.test_bot_flows import BotApiLog, RecordingRequest, message
 from web.app import create_app
+
+NO_REPLY_TEXT = catalogue.text(NO_REPLY)
+UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
 
 Json = dict[str, Any]
 CAMPAIGN = "FOODBANK-1"

@@ -13,8 +13,10 @@ from carecareers.geo import (
     find_postcodes,
     gazetteer_for,
     haversine_miles,
+    is_correction,
     normalise_postcode,
     outcode_of,
+    place_said,
 )
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -115,3 +117,15 @@ def test_a_gazetteer_from_any_csv(tmp_path: Path) -> None:
     gazetteer = Gazetteer.from_csv(path)
     assert len(gazetteer) == 1
     assert gazetteer.locate("Aberdeen").outcode == "AB1"
+
+
+@pytest.mark.parametrize(("text", "place", "corrects"), [
+    ("sorry, I meant Stone", "Stone", True), ("no i meant ST5 not ST4", "ST5", True),
+    ("soz meant to put leek", "leek", True), ("Oops i meant Newcastle-under-Lyme!",
+                                              "Newcastle-under-Lyme", True),
+    ("i meant in stoke", "stoke", True), ("Leek", "Leek", False), ("ST4 6QG", "ST4 6QG", False),
+    ("Stafford.", "Stafford", False), ("meant", "meant", False), ("no", "no", False),
+])
+def test_the_place_in_a_correction(text: str, place: str, corrects: bool) -> None:
+    assert place_said(text) == place
+    assert is_correction(text) is corrects

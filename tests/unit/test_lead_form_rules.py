@@ -9,8 +9,10 @@ from carecareers.forms.validation import AGE_BANDS, InvalidAnswer
 from carecareers.geo import default_gazetteer
 from carecareers.leads.form import (
     age_label,
+    corrected_answer,
     read_confirmation,
     read_consent,
+    read_first_name,
     read_interest,
     typed_answer,
     wants_callback,
@@ -103,3 +105,26 @@ def test_anything_else_is_left_to_the_forms_usual_reading(careers, kind, text) -
 ])
 def test_retention_periods_are_said_in_plain_words(days, words) -> None:
     assert period_in_words(days) == words
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Stevie", "Stevie"), ("hi im Noor", "Noor"), ("jordan smith", "Jordan smith"),
+    ("Hayley", "Hayley"), ("Noah", "Noah"),
+])
+def test_a_first_name_is_read(careers, text, name) -> None:
+    assert read_first_name(text, careers) == name
+
+
+@pytest.mark.parametrize("text", ["hiya", "hello there", "hey", "yes", "nope", "care worker",
+                                  "stop it", "07700 900123"])
+def test_a_greeting_a_yes_or_no_or_a_job_is_not_a_first_name(careers, text) -> None:
+    with pytest.raises(InvalidAnswer, match="first name"):
+        read_first_name(text, careers)
+
+
+def test_a_postcode_after_sorry_i_meant_is_the_postcode(careers) -> None:
+    gazetteer = default_gazetteer()
+    assert typed_answer("postcode", "sorry i meant ST5 1AB", gazetteer, careers) == "ST5 1AB"
+    assert corrected_answer("postcode", "soz i meant st4", gazetteer, careers) == "st4"
+    assert corrected_answer("postcode", "ST4", gazetteer, careers) is None  # not a correction
+    assert corrected_answer("postcode", "sorry i meant nursing", gazetteer, careers) is None

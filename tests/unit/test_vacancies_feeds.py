@@ -16,6 +16,7 @@ from carecareers.vacancies.fetch import redact
 from carecareers.vacancies.normalise import Normaliser
 from carecareers.vacancies.records import VacancyRecord
 from carecareers.vacancies.roles import role_index_for
+from carecareers.vacancies.salary import pay_rates_for
 from carecareers.vacancies.sources import FORMATS
 from carecareers.vacancies.sources.provider_csv import COLUMNS
 
@@ -72,8 +73,9 @@ def test_the_demo_feed_is_a_realistic_nhs_jobs_sample(tmp_path: Path, seeded: da
     template = (CONTENT / "demo" / "nhs_jobs_sample.xml").read_text(encoding="utf-8")
     path = tmp_path / "demo.xml"
     path.write_text(render_demo_feed(template, seeded, load_content(CONTENT)), encoding="utf-8")
-    normaliser = Normaliser(gazetteer_for(CONTENT), role_index_for(CONTENT))
-    records = list(FORMATS["nhs_jobs"].records(path, seeded))
+    normaliser = Normaliser(gazetteer_for(CONTENT), role_index_for(CONTENT),
+                            pay_rates_for(CONTENT), seeded)
+    records = list(FORMATS["nhs_jobs"].records(path))
     assert all(isinstance(r, VacancyRecord) for r in records)
     values = [normaliser.normalise(r).values for r in records if isinstance(r, VacancyRecord)]
 

@@ -17,10 +17,12 @@ from carecareers.vacancies.normalise import (
 )
 from carecareers.vacancies.records import EntryProblem, VacancyRecord
 from carecareers.vacancies.roles import RoleIndex, role_index_for
+from carecareers.vacancies.salary import pay_rates_for
 from carecareers.vacancies.search import parse_query
 from carecareers.vacancies.text import parse_date, source_id_of, strip_html
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
+TODAY = date(2026, 12, 6)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,7 @@ def roles() -> RoleIndex:
 
 @pytest.fixture(scope="module")
 def normaliser(roles: RoleIndex) -> Normaliser:
-    return Normaliser(gazetteer_for(CONTENT), roles)
+    return Normaliser(gazetteer_for(CONTENT), roles, pay_rates_for(CONTENT), TODAY)
 
 
 def test_html_is_stripped_and_entities_unescaped() -> None:
@@ -162,6 +164,35 @@ def test_salary_figures_become_text(normaliser: Normaliser) -> None:
     values = normaliser.normalise(VacancyRecord("1", "Carer", salary_min=24000,
                                                 salary_max=26000, salary_period="year")).values
     assert values["salary_text"] == "£24,000 to £26,000 a year"
+
+
+@pytest.mark.parametrize(("record", "figures"), [
+    # A band is priced from the careers pay table in force on the day it was posted.
+    (VacancyRecord("1", "Nurse", salary_text="Band 5", posted_on=date(2026, 3, 2)),
+     (31049, 37796, "year")),
+    (VacancyRecord("2", "Nurse", salary_text="Band 5", posted_on=date(2026, 4, 1)),
+     (32074, 39043, "year")),
+    (VacancyRecord("3", "HCA", salary_text="NHS AfC: Band 3"), (25760, 27476, "year")),
+    # Stated figures win over the band they name.
+    (VacancyRecord("4", "HCA", salary_text="Band 3, £25,000 a year",
+                   posted_on=date(2026, 4, 1)), (25000, 25000, "year")),
+    # A minimum wage named by rule, on the posting day.
+    (VacancyRecord("5", "Care apprentice", salary_text="Apprenticeship minimum wage",
+                   pay_rule="apprentice_minimum", posted_on=date(2026, 3, 31)),
+     (7.55, None, "hour")),
+    (VacancyRecord("6", "Care apprentice", salary_text="Apprenticeship minimum wage",
+                   pay_rule="apprentice_minimum", posted_on=date(2026, 4, 1)),
+     (8.00, None, "hour")),
+    (VacancyRecord("7", "Carer", salary_text="National Minimum Wage for your age",
+                   pay_rule="national_minimum"), (8.00, 12.71, "hour")),
+])
+def test_named_pay_gets_the_figures_in_force_when_posted(
+    normaliser: Normaliser, record: VacancyRecord,
+    figures: tuple[float | None, float | None, str],
+) -> None:
+    values = normaliser.normalise(record).values
+    assert (values["salary_min"], values["salary_max"], values["salary_period"]) == figures
+    assert values["salary_text"] == record.salary_text
 
 
 def test_the_content_hash_changes_with_content_only(normaliser: Normaliser) -> None:

@@ -13,11 +13,10 @@ from carecareers.vacancies.sources import FORMATS, attribution_of, format_of
 from carecareers.vacancies.sources.dwp_find_a_job import job_id
 
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
-TODAY = date(2026, 11, 30)  # the day of the import, for an entry that gives none
 
 
 def records(source: str, name: str) -> list[VacancyRecord | BadEntry]:
-    return list(FORMATS[source].records(FEEDS / name, TODAY))
+    return list(FORMATS[source].records(FEEDS / name))
 
 
 def good(source: str, name: str) -> dict[str, VacancyRecord]:
@@ -68,7 +67,7 @@ def test_nhs_jobs_with_a_namespace(tmp_path: Path) -> None:
     path = tmp_path / "ns.xml"
     path.write_text('<nhsJobs xmlns="urn:x"><vacancyDetails><id>1</id><title>Carer</title>'
                     "</vacancyDetails></nhsJobs>", encoding="utf-8")
-    assert [r.title for r in FORMATS["nhs_jobs"].records(path, TODAY)] == ["Carer"]  # type: ignore[union-attr]
+    assert [r.title for r in FORMATS["nhs_jobs"].records(path)] == ["Carer"]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(("name", "message"), [
@@ -98,7 +97,9 @@ def test_find_an_apprenticeship() -> None:
     assert hsw.url.endswith("VAC2000061001")
     minimum = jobs["VAC2000061002"]
     assert minimum.salary_text == "Apprenticeship minimum wage"
-    assert (minimum.salary_min, minimum.salary_period) == (8.00, "hour")  # from April 2026
+    # Named by rule: the normaliser prices it on the posting day (test_vacancies_normalise).
+    assert (minimum.pay_rule, minimum.salary_min, minimum.posted_on) == (
+        "apprentice_minimum", None, date(2026, 11, 21))
     assert jobs["VAC2000061003"].level == 3
     assert jobs["VAC2000061003"].extra_text == "Lead adult care worker (level 3)"
     info = FORMATS["find_apprenticeship"].check(FEEDS / "find_apprenticeship.json")
@@ -187,7 +188,7 @@ def test_provider_csv_from_excel_with_a_bom_and_too_few_columns(tmp_path: Path) 
     path = tmp_path / "excel.csv"
     path.write_bytes("\ufeffReference,Title,Closing_Date\nX-1,Carer,01/02/2027\nX-2,Short\n"
                      .encode("utf-8"))
-    found = list(FORMATS["provider_csv"].records(path, TODAY))
+    found = list(FORMATS["provider_csv"].records(path))
     assert isinstance(found[0], VacancyRecord) and found[0].closes_on == date(2027, 2, 1)
     assert isinstance(found[1], BadEntry) and found[1].reason == "wrong number of columns"
 

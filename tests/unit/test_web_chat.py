@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from carecareers.campaigns.service import create_campaign
+from carecareers.catalogue import text
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import CampaignVisit, Conversation
@@ -303,7 +304,7 @@ def test_rasa_answering_with_an_error_gives_a_kind_503(client: TestClient, fake_
     response = client.post("/api/chat", json={"message": "hello"})
     assert response.status_code == 503
     assert response.headers["Retry-After"]
-    assert response.json()["detail"] == chat_routes.UNAVAILABLE_TEXT
+    assert response.json()["detail"] == text("chat.unavailable")
     assert "500" not in response.text and "boom" not in response.text
 
 

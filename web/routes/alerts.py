@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from carecareers.alerts import UnknownToken, confirm_alert, criteria_of, unsubscribe
+from carecareers.catalogue import text
 from web.deps import get_clock, get_session
 
 router = APIRouter(prefix="/alerts")
@@ -24,14 +25,14 @@ def _page(request: Request, status_code: int = 200, **context: object) -> HTMLRe
 
 
 def _not_found(request: Request, message: str) -> HTMLResponse:
-    return _page(request, 404, heading="Link not valid", message=message)
+    return _page(request, 404, heading=text("web.alerts_page.link_not_valid"), message=message)
 
 
 @router.get("/confirm/{token}", response_class=HTMLResponse)
 def confirm_page(request: Request, token: str) -> HTMLResponse:
-    return _page(request, heading="Confirm your job alerts", confirm_action=request.url.path,
-                 message="Press Confirm to start getting new care jobs by email, at most "
-                         "once a day. If you didn't ask for this, just close this page.")
+    return _page(request, heading=text("web.alerts_page.confirm_heading"),
+                 confirm_action=request.url.path,
+                 message=text("web.alerts_page.confirm_message"))
 
 
 @router.post("/confirm/{token}", response_class=HTMLResponse)
@@ -41,9 +42,9 @@ def confirm(request: Request, token: str,
         alert = confirm_alert(session, token[:MAX_TOKEN], get_clock(request).now())
     except UnknownToken as exc:
         return _not_found(request, str(exc))
-    return _page(request, heading="Your job alerts are on",
-                 message=f"We'll email you new {criteria_of(alert).describe()}, at most once "
-                         "a day. Every email has a link to stop them.")
+    return _page(request, heading=text("web.alerts_page.confirmed_heading"),
+                 message=text("web.alerts_page.confirmed_message",
+                              watch=criteria_of(alert).describe()))
 
 
 # The link in an email (GET) and a mail client's one-click unsubscribe (POST, RFC 8058).
@@ -56,6 +57,5 @@ def stop(request: Request, token: str, session: Session = Depends(get_session)) 
         unsubscribe(session, token[:MAX_TOKEN], get_clock(request).now())
     except UnknownToken as exc:
         return _not_found(request, str(exc))
-    return _page(request, heading="Job alerts stopped",
-                 message="You won't get any more job alerts from us. You can set up new ones "
-                         "in the chat at any time.")
+    return _page(request, heading=text("web.alerts_page.stopped_heading"),
+                 message=text("web.alerts_page.stopped_message"))

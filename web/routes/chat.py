@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import record_landing, telegram_start_link
+from carecareers.catalogue import for_language, text
 from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, clean_user_text
-from carecareers.conversation.relay import UNAVAILABLE_TEXT, Relay, Turn
+from carecareers.conversation.relay import UNAVAILABLE, Relay, Turn
 from carecareers.settings import Settings
 from carecareers.threads.web import take_unseen
 from web.deps import get_clock, get_session, get_settings
@@ -34,9 +35,6 @@ MAX_BODY_BYTES = 16 * 1024
 # Opening the page asks Rasa for its greeting; the server, not the visitor, picks the intent,
 # and it is not counted as a conversation until the visitor says or taps something.
 GREETING_PAYLOAD = "/greet"
-TOO_FAST_TEXT = "You're sending messages very quickly. Please wait {seconds} seconds and try again."
-TOO_LARGE_TEXT = f"That message is too long. Please keep it under {MAX_MESSAGE_CHARS} characters."
-NOT_JSON_TEXT = "Send the message as JSON (Content-Type: application/json)."
 
 
 class BodyTooLarge(Exception):
@@ -70,6 +68,7 @@ def _page(request: Request, settings: Settings, chat: ChatSession) -> HTMLRespon
     response = templates.TemplateResponse(request, "chat.html", {
         "telegram_link": telegram_start_link(settings.telegram_bot_username, chat.campaign),
         "conversation": conversation_tag(settings.secret_key, chat.sender_id),
+        "script_texts": for_language().section("web.chat.script"),
     })
     response.headers["Cache-Control"] = "no-store"
     write_session(response, request, chat, settings.secret_key, trusts_proxy(settings))
@@ -126,7 +125,7 @@ def adviser_messages(request: Request, settings: Settings = Depends(get_settings
     request without a valid chat cookie gets nothing, and no new cookie.
     """
     if "json" not in request.headers.get("content-type", "").lower():
-        return _error(415, NOT_JSON_TEXT)
+        return _error(415, "web.chat_api.not_json")
     chat = read_session(request, settings.secret_key)
     shown = take_unseen(session, chat.sender_id, get_clock(request).now()) \
         if chat is not None else []
@@ -137,34 +136,35 @@ def adviser_messages(request: Request, settings: Settings = Depends(get_settings
 
 async def _answer(request: Request, settings: Settings, chat: ChatSession) -> JSONResponse:
     if "json" not in request.headers.get("content-type", "").lower():
-        return _error(415, NOT_JSON_TEXT)
+        return _error(415, "web.chat_api.not_json")
     try:
         body = ChatRequest.model_validate_json(await _read_body(request))
     except BodyTooLarge:
-        return _error(413, TOO_LARGE_TEXT)
+        return _too_large()
     except ValidationError as exc:
         return _invalid(exc)
     if not body.asks_one_thing():
-        return _error(422, "Send one of: a message, a button, or start.")
+        return _error(422, "web.chat_api.one_thing")
     if body.start:
         return await _ask_rasa(request, settings, chat, GREETING_PAYLOAD, from_visitor=False)
-    text = (clean_user_text(body.message) if body.message is not None
+    said = (clean_user_text(body.message) if body.message is not None
             else ButtonSigner(settings.secret_key, chat.sender_id, chat.turn).open(
                 body.button or ""))
-    if not text:
-        return _error(422, "The message is empty, or the button has expired.")
-    return await _ask_rasa(request, settings, chat, text)
+    if not said:
+        return _error(422, "web.chat_api.empty_or_expired")
+    return await _ask_rasa(request, settings, chat, said)
 
 
-async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, text: str,
+async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, said: str,
                     from_visitor: bool = True) -> JSONResponse:
     relay: Relay = request.app.state.relay
-    result = await relay.take(Turn(chat.sender_id, text, "web", chat.campaign,
-                                   from_person=from_visitor))
+    result = await relay.take(Turn(chat.sender_id, said, "web", chat.campaign,
+                                   from_person=from_visitor, address=chat.sender_id))
     if not result.answered:
+        unavailable = text(UNAVAILABLE)
         return JSONResponse(
             status_code=503, headers={"Retry-After": "30"},
-            content={"detail": UNAVAILABLE_TEXT, "messages": [{"text": UNAVAILABLE_TEXT}]})
+            content={"detail": unavailable, "messages": [{"text": unavailable}]})
     request.state.conversation_erased = result.erased
     request.state.answered = result.moved_on
     turn = chat.turn + 1 if result.moved_on else chat.turn
@@ -188,18 +188,21 @@ async def _read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
 def _refused(wait_seconds: int) -> JSONResponse:
     return JSONResponse(
         status_code=429, headers={"Retry-After": str(wait_seconds)},
-        content={"detail": TOO_FAST_TEXT.format(seconds=wait_seconds)})
+        content={"detail": text("web.chat_api.too_fast", seconds=wait_seconds)})
+
+
+def _too_large(status: int = 413) -> JSONResponse:
+    return _error(status, "web.chat_api.too_large", max_chars=MAX_MESSAGE_CHARS)
 
 
 def _invalid(exc: ValidationError) -> JSONResponse:
     fields = sorted({".".join(str(p) for p in e["loc"]) or "body" for e in exc.errors()})
     if fields == ["message"] and any(e["type"] == "string_too_long" for e in exc.errors()):
-        return _error(422, TOO_LARGE_TEXT)
+        return _too_large(422)
     return JSONResponse(status_code=422, content={
-        "detail": "The request is not valid: check " + ", ".join(fields) + ".",
-        "fields": fields,
-    })
+        "detail": text("web.chat_api.invalid", fields=", ".join(fields)), "fields": fields})
 
 
-def _error(status: int, detail: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": detail})
+def _error(status: int, text_id: str, **values: object) -> JSONResponse:
+    """An answer the chat page shows as it is: the catalogue's text `text_id`."""
+    return JSONResponse(status_code=status, content={"detail": text(text_id, **values)})

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from carecareers.catalogue import text
 from carecareers.events import EventError, event_ics, get_event, when_words
 from carecareers.events.checkin import check_in, event_by_checkin_token
 from carecareers.events.notices import where_words
@@ -31,9 +32,10 @@ def _page(request: Request, name: str, status_code: int = 200,
         request, name, context, status_code=status_code)
 
 
-def _missing(request: Request, message: str = "There is no such event.") -> HTMLResponse:
-    return _page(request, "event_message.html", 404, heading="Event not found",
-                 message=message)
+def _missing(request: Request, message: str | None = None) -> HTMLResponse:
+    return _page(request, "event_message.html", 404,
+                 heading=text("web.events_page.not_found_heading"),
+                 message=message or text("web.events_page.not_found"))
 
 
 @router.get("/{event_id}.ics")
@@ -42,9 +44,8 @@ def calendar_file(request: Request, event_id: int,
     event = get_event(session, event_id)
     if event is None:
         return _missing(request)
-    text = event_ics(event, request.app.state.settings.public_base_url,
-                     get_clock(request).now())
-    return Response(text.encode("utf-8"), media_type="text/calendar; charset=utf-8", headers={
+    ics = event_ics(event, request.app.state.settings.public_base_url, get_clock(request).now())
+    return Response(ics.encode("utf-8"), media_type="text/calendar; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="care-careers-event-{event.id}.ics"'})
 
 
@@ -88,11 +89,12 @@ def here(request: Request, token: str, session: Session = Depends(get_session)) 
         arrival = check_in(session, event, chat.sender_id if chat else None,
                            already_here=str(event.id) in seen, now=get_clock(request).now())
     except EventError as exc:
-        return _page(request, "event_message.html", 409, heading="Check-in is closed",
-                     message=str(exc))
-    name = f", {arrival.booking.first_name}" if arrival.booking else ""
-    response = _page(request, "event_message.html", heading=f"Welcome{name}!",
-                     message=f"Thanks for coming to {event.title}. You're checked in.",
+        return _page(request, "event_message.html", 409,
+                     heading=text("web.events_page.closed_heading"), message=str(exc))
+    heading = text("web.events_page.welcome_name", first_name=arrival.booking.first_name) \
+        if arrival.booking else text("web.events_page.welcome")
+    response = _page(request, "event_message.html", heading=heading,
+                     message=text("web.events_page.checked_in", title=event.title),
                      chat_link=f"/c/{event.campaign.code}" if event.campaign else "/chat")
     kept = [s for s in seen if s.isdigit()][-20:]
     response.set_cookie(HERE_COOKIE, ".".join([*kept, str(event.id)]), max_age=HERE_MAX_AGE,

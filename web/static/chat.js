@@ -18,12 +18,21 @@
   var STORE = PREFIX + (root.getAttribute("data-conversation") || "");
   var KEEP = 200;
   var TIMEOUT_MS = 30000;
-  var OFFLINE = "Sorry, I can't reach the chat right now. Check your connection and try again.";
-  var FAILED = "Sorry, something went wrong on our side. Please try again in a minute.";
-  var WAITING = " Waiting to send.";
+  var TEXTS = readTexts();
   var history = load();
   var busy = false;
   var queue = [];
+
+  // The page's words, from the catalogue (content/texts/en/web.yml: web.chat.script).
+  function readTexts() {
+    try { return JSON.parse(root.getAttribute("data-texts") || "{}") || {}; } catch (e) { return {}; }
+  }
+
+  function say(id, values) {
+    return str(TEXTS[id]).replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? str(values[name]) : whole;
+    });
+  }
 
   function load() {
     try {
@@ -62,12 +71,12 @@
 
   function spoken(entry) {
     var parts = [];
-    if (entry.from === "adviser") { parts.push("Message from " + str(entry.by) + ":"); }
+    if (entry.from === "adviser") { parts.push(say("adviser_message", { by: entry.by })); }
     if (str(entry.text)) { parts.push(str(entry.text)); }
     var v = entry.custom;
     if (v && v.type === "vacancy") {
-      parts.push("Job: " + [str(v.title) || "Vacancy", str(v.employer), str(v.place)]
-        .filter(Boolean).join(", ") + ".");
+      parts.push(say("job", { job: [str(v.title) || say("vacancy"), str(v.employer), str(v.place)]
+        .filter(Boolean).join(", ") }) + ".");
     }
     return parts.join(" ");
   }
@@ -88,7 +97,7 @@
 
   function bubble(from, text) {
     var p = el("p", "msg " + from);
-    p.appendChild(hidden(from === "user" ? "You said: " : "Care Careers said: "));
+    p.appendChild(hidden(say(from === "user" ? "you_said" : "assistant_said")));
     p.appendChild(document.createTextNode(text));
     return p;
   }
@@ -96,7 +105,7 @@
   // A message an adviser wrote: it names the person and their organisation, never the bot.
   function fromAdviser(entry) {
     var p = el("p", "msg adviser");
-    p.appendChild(el("strong", "by", "Message from " + str(entry.by) + ": "));
+    p.appendChild(el("strong", "by", say("adviser_message", { by: entry.by }) + " "));
     p.appendChild(document.createTextNode(str(entry.text)));
     return p;
   }
@@ -105,21 +114,21 @@
     var n = Number(value);
     if (value === null || value === "" || !isFinite(n)) { return ""; }
     n = Math.round(n * 10) / 10;
-    return n + (n === 1 ? " mile away" : " miles away");
+    return say(n === 1 ? "mile_away" : "miles_away", { miles: n });
   }
 
   function card(v) {
     var box = el("article", "card");
-    var title = str(v.title) || "Vacancy";
+    var title = str(v.title) || say("vacancy");
     box.appendChild(el("h2", "", title));
     [[str(v.employer), str(v.place)].filter(Boolean).join(", "), miles(v.distance_miles),
-      str(v.salary) && "Pay: " + str(v.salary),
-      str(v.closing_date) && "Closing date: " + str(v.closing_date)
+      str(v.salary) && say("pay", { salary: v.salary }),
+      str(v.closing_date) && say("closing", { closing_date: v.closing_date })
     ].forEach(function (fact) { if (fact) { box.appendChild(el("p", "", fact)); } });
     var url = safeUrl(v.apply_url);
     if (url) {
-      var apply = link("apply", "Apply", url);
-      apply.appendChild(hidden(" for " + title + " (opens a new tab)"));
+      var apply = link("apply", say("apply"), url);
+      apply.appendChild(hidden(say("apply_for", { title: title })));
       box.appendChild(apply);
     }
     if (str(v.attribution)) { box.appendChild(el("p", "source", str(v.attribution))); }
@@ -136,7 +145,7 @@
   function chipGroup() {
     var group = el("div", "chips");
     group.setAttribute("role", "group");
-    group.setAttribute("aria-label", "Suggested replies");
+    group.setAttribute("aria-label", say("suggested_replies"));
     return group;
   }
 
@@ -201,21 +210,19 @@
     }, function () { return done({ ok: false, status: 0, body: {} }); });
   }
 
-  var BUTTON_AGAIN = "Please type your answer, or ask me again.";
-
   function failed(result, node, body, shown) {
-    if (node) { node.className += " failed"; node.appendChild(el("span", "note", " Not sent.")); }
+    if (node) { node.className += " failed"; node.appendChild(el("span", "note", say("not_sent"))); }
     var retry = result.status === 0 || result.status === 429 || result.status >= 500;
-    status.textContent = str(result.body.detail) || (result.status ? FAILED : OFFLINE);
+    status.textContent = str(result.body.detail) || say(result.status ? "failed" : "offline");
     // A button press is never sent again by itself: the server may have taken it and moved
     // on to another question (say, consent), which an old answer must not fill.
     if (body.button) {
-      status.textContent += " " + BUTTON_AGAIN;
+      status.textContent += " " + say("button_again");
       retry = false;
     }
     if (retry) {
       var group = chipGroup();
-      group.appendChild(chip("Try again", function (byKeyboard) { send(body, shown, byKeyboard); }));
+      group.appendChild(chip(say("try_again"), function (byKeyboard) { send(body, shown, byKeyboard); }));
       place(group);
     }
   }
@@ -239,7 +246,7 @@
       log.appendChild(item.node);
     }
     if (busy) {
-      if (item.node) { item.node.appendChild(el("span", "note waiting", WAITING)); }
+      if (item.node) { item.node.appendChild(el("span", "note waiting", say("waiting"))); }
       queue.push(item);
       scrollDown();
       return;

@@ -10,7 +10,6 @@ until a complete import no longer lists them.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,7 @@ def read_entries(path: Path, info: FeedInfo) -> Iterator[Any]:
     return read_json_array(path, "results", "Adzuna feed", info)
 
 
-def to_record(raw: Any, today: date) -> VacancyRecord:
+def to_record(raw: Any) -> VacancyRecord:
     entry = require_object(raw)
     source_id = source_id_of(entry.get("id"))
     salary_min = optional_float(entry.get("salary_min"))

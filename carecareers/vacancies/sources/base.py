@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +35,13 @@ class FeedInfo:
 
 
 EntryReader = Callable[[Path, FeedInfo], Iterator[Any]]
-EntryMapper = Callable[[Any, date], VacancyRecord]
+EntryMapper = Callable[[Any], VacancyRecord]
 
 
 @dataclass(frozen=True)
 class FeedFormat:
     """One feed format: `read_entries` streams raw entries (FeedError for a bad file),
-    `to_record` maps one entry as on a day (EntryProblem for a bad entry)."""
+    `to_record` maps one entry (EntryProblem for a bad entry)."""
 
     name: str
     title: str
@@ -57,11 +56,11 @@ class FeedFormat:
             info.entries += 1
         return info
 
-    def records(self, path: Path, today: date) -> Iterator[VacancyRecord | BadEntry]:
-        """Yield a record, or a BadEntry saying why not, for each entry (as on `today`)."""
+    def records(self, path: Path) -> Iterator[VacancyRecord | BadEntry]:
+        """Yield a record, or a BadEntry saying why not, for each entry of the feed."""
         for index, entry in enumerate(self.read_entries(path, FeedInfo()), start=1):
             try:
-                yield self.to_record(entry, today)
+                yield self.to_record(entry)
             except EntryProblem as problem:
                 yield BadEntry(index, problem.reason, problem.detail, problem.source_id)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ def job_id(url: str) -> str:
     return "url-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:20]
 
 
-def to_record(raw: Any, today: date) -> VacancyRecord:
+def to_record(raw: Any) -> VacancyRecord:
     entry = require_object(raw)
     url = one_line(entry.get("url"))
     if not url:

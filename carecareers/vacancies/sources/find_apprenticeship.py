@@ -11,13 +11,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from carecareers.vacancies.normalise import level_name_to_number
 from carecareers.vacancies.records import EntryProblem, VacancyRecord
-from carecareers.vacancies.salary import Salary, minimum_wage, parse_salary
+from carecareers.vacancies.salary import PayRule, Salary, parse_salary
 from carecareers.vacancies.sources.base import (
     OGL_URL,
     Attribution,
@@ -42,13 +41,13 @@ def read_entries(path: Path, info: FeedInfo) -> Iterator[Any]:
     return read_json_array(path, "vacancies", "Find an apprenticeship feed", info)
 
 
-def to_record(raw: Any, today: date) -> VacancyRecord:
+def to_record(raw: Any) -> VacancyRecord:
     entry = require_object(raw)
     source_id = source_id_of(entry.get("vacancyReference"))
     title = required_text(entry.get("title"), "missing title", source_id)
     posted_on = entry_date(entry.get("postedDate"), "bad posted date", source_id)
     address = _first_address(entry.get("addresses"))
-    salary_text, salary = _wage(entry.get("wage"), posted_on or today)
+    salary_text, salary, pay_rule = _wage(entry.get("wage"))
     course = _object(entry.get("course"))
     return VacancyRecord(
         source_id=source_id,
@@ -63,6 +62,7 @@ def to_record(raw: Any, today: date) -> VacancyRecord:
         salary_min=salary.minimum,
         salary_max=salary.maximum,
         salary_period=salary.period,
+        pay_rule=pay_rule,
         is_apprenticeship=True,
         level=_level(course, entry.get("apprenticeshipLevel"), source_id),
         contract_type="Apprenticeship",
@@ -116,28 +116,31 @@ def _level(course: dict[str, Any], level_name: Any, source_id: str) -> int | Non
     return level_name_to_number(str(level_name)) if isinstance(level_name, str) else None
 
 
-def _wage(wage: Any, on: date) -> tuple[str, Salary]:
-    """Return the wage as text and figures, from its type, unit and extra information."""
+def _wage(wage: Any) -> tuple[str, Salary, PayRule | None]:
+    """Return the wage as text, the figures it states, and the pay rule it names, if any.
+
+    A minimum wage is named by rule: its figures depend on the day the vacancy was posted.
+    """
     if not isinstance(wage, dict):
-        return "", Salary()
+        return "", Salary(), None
     wage_type = str(wage.get("wageType") or "").replace(" ", "").lower()
     extra = one_line(wage.get("wageAdditionalInformation"))
     period = _UNIT_PERIODS.get(str(wage.get("wageUnit") or "").lower())
     amount = optional_float(wage.get("wageAmount"))
-    rates = minimum_wage(on)
+    rule: PayRule | None = None
+    salary = Salary()
     if wage_type == "apprenticeshipminimum":
-        text, salary = "Apprenticeship minimum wage", Salary(rates["apprentice"], None, "hour")
+        text, rule = "Apprenticeship minimum wage", "apprentice_minimum"
     elif wage_type in ("nationalminimum", "nationalminimumwage"):
-        text = "National Minimum Wage for your age"
-        salary = Salary(rates["under_18"], rates["21_and_over"], "hour")
+        text, rule = "National Minimum Wage for your age", "national_minimum"
     elif wage_type in ("competitivesalary", "competitive"):
-        text, salary = "Competitive", Salary()
+        text = "Competitive"
     elif amount is not None:
         text, salary = "", Salary(amount, amount, period)
     else:
         text, salary = "", parse_salary(extra)
     text = "; ".join(part for part in (text, extra) if part)
-    return text, salary
+    return text, salary, rule
 
 
 FORMAT = FeedFormat(

@@ -13,7 +13,6 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -140,7 +139,7 @@ def _is_job_posting(data: dict[str, Any]) -> bool:
     return any(isinstance(k, str) and k.rsplit("/", 1)[-1] == "JobPosting" for k in kinds)
 
 
-def to_record(raw: Any, today: date) -> VacancyRecord:
+def to_record(raw: Any) -> VacancyRecord:
     if isinstance(raw, MalformedBlock):
         raise EntryProblem("malformed JSON-LD", raw.detail)
     entry = require_object(raw)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +99,7 @@ def _entry(elem: ET.Element) -> dict[str, Any]:
     return fields
 
 
-def to_record(entry: dict[str, Any], today: date) -> VacancyRecord:
+def to_record(entry: dict[str, Any]) -> VacancyRecord:
     source_id = source_id_of(entry.get("id"))
     title = required_text(entry.get("title"), "missing title", source_id)
     locations = entry.get("locations") or []

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +57,7 @@ def _check_header(fieldnames: Any) -> None:
                         "(see docs/provider-csv-template.md)")
 
 
-def to_record(row: dict[str, Any], today: date) -> VacancyRecord:
+def to_record(row: dict[str, Any]) -> VacancyRecord:
     source_id = source_id_of(row.get("reference"))
     if row.get(_EXTRA) or any(v is None for k, v in row.items() if k != _EXTRA):
         raise EntryProblem("wrong number of columns", "", source_id)

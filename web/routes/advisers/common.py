@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
+from carecareers.catalogue import template_globals
 from carecareers.clock import UK
 from carecareers.dashboard import LeadNotFound
 from carecareers.leads.form import age_label
@@ -59,7 +60,7 @@ def _make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     templates.env.filters.update(uk_time=uk_time, uk_date=uk_date, words=words,
                                  age_label=age_label)
-    templates.env.globals.update(CSRF_FIELD=CSRF_FIELD)
+    templates.env.globals.update(CSRF_FIELD=CSRF_FIELD, **template_globals())
     return templates
 
 
