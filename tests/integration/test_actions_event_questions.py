@@ -20,6 +20,7 @@ from carecareers.migrate import upgrade
 from carecareers.settings import get_settings
 from tests.conftest import make_settings
 from tests.integration.test_actions_events import add_event
+from tests.support.responses import said
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def asked(text: str, said_age: str | None = None, shown: tuple[int, ...] = (),
 def answer(t: Tracker) -> list[dict[str, Any]]:
     dispatcher = CollectingDispatcher()
     assert ActionEventAge().run(dispatcher, t, {}) == []
-    return dispatcher.messages
+    return said(dispatcher.messages)
 
 
 def test_an_under_16_is_told_they_may_come_with_a_parent_or_school_and_nothing_is_booked(
