@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import db_session, delivers_later
+from actions.common import clock, db_session, delivers_later
 from actions.handover import hand_over
 from carecareers.threads.requests import ask_for_adviser
 
@@ -45,7 +45,7 @@ class ActionAskAdviserChat(Action):
             return await start_form(dispatcher, tracker, domain, "utter_adviser_chat_web")
         try:
             with db_session() as session:
-                lead = ask_for_adviser(session, tracker.sender_id)
+                lead = ask_for_adviser(session, tracker.sender_id, clock().now())
         except SQLAlchemyError:
             logger.exception("could not ask for an adviser")
             dispatcher.utter_message(response="utter_adviser_chat_failed")

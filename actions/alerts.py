@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.common import (
     age_from,
     channel_name,
+    clock,
     consent_in,
     db_session,
     delivers_later,
@@ -194,7 +195,7 @@ class ActionSetJobAlert(Action):
         asked = asked_from(tracker)
         try:
             with db_session() as session:
-                request = set_up_alert(session, get_settings(), asked)
+                request = set_up_alert(session, get_settings(), asked, clock().now())
                 watch = criteria_of(request.alert).describe()
         except AlertError as error:
             dispatcher.utter_message(text=str(error))
@@ -237,7 +238,7 @@ class ActionMyAlerts(Action):
         try:
             with db_session() as session:
                 alerts = [(criteria_of(a).describe(), a.status)
-                          for a in alerts_for_sender(session, tracker.sender_id)]
+                          for a in alerts_for_sender(session, tracker.sender_id, clock().now())]
         except SQLAlchemyError:
             logger.exception("could not list job alerts")
             dispatcher.utter_message(response="utter_alerts_unavailable")
@@ -259,7 +260,7 @@ class ActionStopAlerts(Action):
             domain: dict[str, Any]) -> list[EventType]:
         try:
             with db_session() as session:
-                stopped = stop_alerts_for_sender(session, tracker.sender_id)
+                stopped = stop_alerts_for_sender(session, tracker.sender_id, clock().now())
         except SQLAlchemyError:
             logger.exception("could not stop job alerts")
             dispatcher.utter_message(response="utter_alerts_unavailable")

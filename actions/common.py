@@ -16,6 +16,7 @@ from carecareers.careers.content import load_content
 from carecareers.careers.records import CareersContent
 from carecareers.catalogue import text
 from carecareers.channels import UNKNOWN, Channel, ContactMethod, channel_named
+from carecareers.clock import Clock, clock_for
 from carecareers.conversation.payloads import CONSENT_ENTITY
 from carecareers.db import make_engine, session_factory
 from carecareers.forms.validation import InvalidAnswer, parse_age
@@ -26,6 +27,11 @@ from carecareers.settings import get_settings
 
 def careers_content() -> CareersContent:
     return load_content(get_settings().content_dir)
+
+
+def clock() -> Clock:
+    """The action server's clock (CARECAREERS_TODAY fixes its day in development and tests)."""
+    return clock_for(get_settings())
 
 
 def consent_context() -> ConsentContext:

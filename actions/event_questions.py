@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import age_from, db_session, latest_entity
+from actions.common import age_from, clock, db_session, latest_entity
 from actions.events import book_button, describe
 from carecareers.events import Welcome, events_asked_about, welcome_for
 from carecareers.geo import default_gazetteer
@@ -65,7 +65,8 @@ class ActionEventAge(Action):
         try:
             with db_session() as session:
                 events = events_asked_about(session, default_gazetteer(), shown, place,
-                                            str(tracker.latest_message.get("text") or ""))
+                                            str(tracker.latest_message.get("text") or ""),
+                                            clock().now())
                 for event in events:
                     welcome = welcome_for(event, age)
                     named = event.title if event.id in shown else describe(event)

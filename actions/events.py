@@ -23,6 +23,7 @@ from actions.common import (
     careers_content,
     channel_name,
     checked,
+    clock,
     consent_in,
     db_session,
     delivers_later,
@@ -57,7 +58,6 @@ from carecareers.forms.validation import (
 from carecareers.geo import default_gazetteer
 from carecareers.leads.form import read_first_name
 from carecareers.models import Event
-from carecareers.models.base import utcnow
 from carecareers.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ class ActionListEvents(Action):
         try:
             with db_session() as session:
                 events = events_near(session, default_gazetteer(), place,
-                                     None if text.startswith("/") else text)
+                                     None if text.startswith("/") else text, now=clock().now())
                 lines = listed([describe(e) for e in events])
                 buttons = [book_button(e) for e in events]
         except SQLAlchemyError as exc:
@@ -152,7 +152,7 @@ class ActionStartBooking(Action):
         said = str(tracker.latest_message.get("text") or "")
         try:
             choice = choose_event(session, default_gazetteer(), event_id=event_id, place=place,
-                                  about=None if said.startswith("/") else said, now=utcnow())
+                                  about=None if said.startswith("/") else said, now=clock().now())
         except EventFull as full:
             self._full(dispatcher, full.event, full.next_event)
             return None
@@ -399,7 +399,7 @@ class ActionBookEvent(Action):
             contact_method=method, contact_detail=None if in_chat else
             tracker.get_slot("booking_contact_detail"), consent=wording,
             channel=channel_name(tracker), sender_id=tracker.sender_id,
-            campaign=campaign_of(tracker)))
+            campaign=campaign_of(tracker)), clock().now())
         return Booked("utter_booked_in_chat" if in_chat else BOOKED[method],
                       booking.first_name, describe(event),
                       ics_url(get_settings().public_base_url, event))
@@ -427,7 +427,7 @@ class ActionCancelBooking(Action):
             with db_session() as session:
                 cancelled = [describe(b.event) for b in cancel_bookings_for_sender(
                     session, tracker.sender_id, _event_id(tracker) if
-                    latest_entity(tracker, "event_id") else None)]
+                    latest_entity(tracker, "event_id") else None, now=clock().now())]
         except SQLAlchemyError as exc:
             logger.error("could not cancel a booking: %s", type(exc).__name__)
             dispatcher.utter_message(response="utter_events_unavailable")

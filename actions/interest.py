@@ -17,6 +17,7 @@ from actions.common import (
     careers_content,
     channel_name,
     checked,
+    clock,
     consent_context,
     consent_in,
     contact_method_of,
@@ -303,7 +304,7 @@ class ActionSubmitInterest(Action):
         details = _interest_details(tracker)
         try:
             with db_session() as session:
-                record_interest(session, details, _consent_for(session, tracker))
+                record_interest(session, details, _consent_for(session, tracker), clock().now())
         except SQLAlchemyError as exc:
             logger.error("could not store a lead: %s", type(exc).__name__)
             dispatcher.utter_message(response="utter_lead_not_saved")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import ContextTypes
 
+from carecareers.clock import Clock
 from carecareers.conversation.rasa_client import RasaClient
 from carecareers.conversation.rasa_pool import RasaPool
 from carecareers.conversation.relay import Relay
@@ -21,6 +22,7 @@ class Services:
     secret_key: str
     privacy_url: str
     sessions: sessionmaker[Session]
+    clock: Clock
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -71,6 +71,7 @@ class PersonTurn:
     said: str | None
     delivers_later: bool
     dashboard_url: str
+    now: datetime
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from carecareers.advisers import audit
 from carecareers.advisers.sessions import end_all_sessions
 from carecareers.models import Adviser, Provider
-from carecareers.models.base import as_utc, utcnow
+from carecareers.models.base import as_utc
 
 ROLES = ("admin", "adviser", "provider")
 STAFF_ROLES = ("admin", "adviser")
@@ -126,14 +126,13 @@ def reset_password(session: Session, email: str, password: str) -> Adviser:
 
 
 def authenticate(session: Session, email: str, password: str,
-                 now: datetime | None = None) -> Adviser:
+                 now: datetime) -> Adviser:
     """Return the adviser whose credentials these are; count failures and lock out.
 
     Every attempt is audited (never with the password) and takes one password check,
     whatever the reason it fails. Raises LoginRefused, or AccountLocked while the account
     is locked. Slow (Argon2): call it off the event loop.
     """
-    now = now or utcnow()
     adviser = find_adviser(session, email)
     if adviser is None or not adviser.active:
         _verify(_dummy_hash(), password)

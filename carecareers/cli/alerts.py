@@ -21,6 +21,7 @@ def send() -> None:
     */15 * * * * cd /srv/carecareers && .venv/bin/carecareers alerts send
     """
     from carecareers.alerts import send_alerts
+    from carecareers.clock import clock_for
     from carecareers.delivery import senders_for
     from carecareers.delivery.email import SmtpUrlInvalid
     from carecareers.delivery.senders import SENDER_SETTINGS
@@ -32,7 +33,7 @@ def send() -> None:
         raise fail(str(exc), 2) from exc
     engine = make_engine(settings.database_url)
     try:
-        report = send_alerts(session_factory(engine), settings, senders)
+        report = send_alerts(session_factory(engine), settings, senders, clock_for(settings))
     except SQLAlchemyError as exc:
         raise fail(f"sending alerts failed: {str(exc).splitlines()[0]}. "
                    "Run `carecareers db upgrade` if the database is new.") from exc

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from carecareers.campaigns.service import record_message
 from carecareers.catalogue import text
 from carecareers.channels import channel_named
+from carecareers.clock import Clock
 from carecareers.conversation.payloads import forgets_form_answers, is_erasure_marker, is_marker
 from carecareers.conversation.pending import CHANGES, remember_failed
 from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
@@ -89,10 +90,11 @@ class Relay:
 
     def __init__(self, rasa: RasaSender, tracker_store_url: str,
                  sessions: sessionmaker[Session] | None = None,
-                 dashboard_url: str = "") -> None:
+                 dashboard_url: str = "", *, clock: Clock) -> None:
         if not tracker_store_url:
             raise ValueError("the relay needs the tracker store to erase conversations")
         self._rasa = rasa
+        self._clock = clock
         self._tracker_store_url = tracker_store_url
         self._sessions = sessions
         self._dashboard_url = dashboard_url  # PUBLIC_BASE_URL: links in notices to advisers
@@ -134,7 +136,7 @@ class Relay:
         if self._sessions is None:
             return failed
         person = PersonTurn(turn.sender_id, turn.message, turn.said, delivers_later,
-                            self._dashboard_url)
+                            self._dashboard_url, self._clock.now())
         try:
             with self._sessions() as session, session.begin():
                 return next((answer for take in turn_takers()
@@ -153,7 +155,8 @@ class Relay:
             return
         try:
             with self._sessions() as session, session.begin():
-                record_message(session, turn.sender_id, turn.channel, turn.campaign)
+                record_message(session, turn.sender_id, turn.channel, turn.campaign,
+                               now=self._clock.now())
         except SQLAlchemyError as exc:
             logger.warning("could not record the conversation for attribution: %s",
                            type(exc).__name__)
@@ -169,7 +172,8 @@ class Relay:
             return
         try:
             with self._sessions() as session, session.begin():
-                note_address(session, turn.sender_id, turn.channel, turn.address)
+                note_address(session, turn.sender_id, turn.channel, turn.address,
+                             self._clock.now())
         except SQLAlchemyError as exc:
             logger.warning("could not note where a person can be reached: %s",
                            type(exc).__name__)
@@ -191,7 +195,7 @@ class Relay:
             logger.error("no database to keep a failed tracker %s for retrying", change)
             return
         with self._sessions() as session, session.begin():
-            remember_failed(session, sender_id, change)
+            remember_failed(session, sender_id, change, self._clock.now())
 
     @staticmethod
     def _fallback(turn: Turn) -> BotMessage:

@@ -16,7 +16,6 @@ from carecareers.events.catalogue import is_upcoming, next_with_space, spaces_le
 from carecareers.events.errors import AlreadyBooked, EventClosed, EventFull, EventNotFound
 from carecareers.forms.consent import ConsentWording, consent_question
 from carecareers.models import Booking, Event
-from carecareers.models.base import utcnow
 
 CONTACT_METHODS = ("email", "phone", *CHAT_CHANNELS)
 
@@ -43,10 +42,9 @@ class BookingRequest:
     with_adult: bool = False
 
 
-def book_place(session: Session, request: BookingRequest, now: datetime | None = None,
+def book_place(session: Session, request: BookingRequest, now: datetime,
                ) -> Booking:
     """Book a place; raise EventNotFound, EventClosed, EventFull or AlreadyBooked."""
-    now = now or utcnow()
     if request.contact_method not in CONTACT_METHODS:
         raise ValueError(f"unknown contact method {request.contact_method!r}")
     event = session.get(Event, request.event_id, with_for_update=True)
@@ -77,10 +75,9 @@ def _booking_of(session: Session, event_id: int, sender_id: str) -> Booking | No
         Booking.status.in_(("booked", "attended"))))
 
 
-def bookings_for_sender(session: Session, sender_id: str, now: datetime | None = None,
+def bookings_for_sender(session: Session, sender_id: str, now: datetime,
                         ) -> list[Booking]:
     """This conversation's places still to come, soonest first."""
-    now = now or utcnow()
     bookings = session.scalars(select(Booking).join(Event).where(
         Booking.sender_id == sender_id, Booking.status == "booked",
         Event.starts_at > now).order_by(Event.starts_at))
@@ -88,9 +85,8 @@ def bookings_for_sender(session: Session, sender_id: str, now: datetime | None =
 
 
 def cancel_bookings_for_sender(session: Session, sender_id: str, event_id: int | None = None,
-                               now: datetime | None = None) -> list[Booking]:
+                               *, now: datetime) -> list[Booking]:
     """Cancel this conversation's places to come (one event's, or all); return them."""
-    now = now or utcnow()
     cancelled = [b for b in bookings_for_sender(session, sender_id, now)
                  if event_id is None or b.event_id == event_id]
     for booking in cancelled:

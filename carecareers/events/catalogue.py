@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from carecareers.advisers import audit
 from carecareers.geo import Gazetteer, haversine_miles
 from carecareers.models import Event, Provider
-from carecareers.models.base import as_utc, utcnow
+from carecareers.models.base import as_utc
 from carecareers.models.events import Booking, event_providers
 
 NEAR_MILES = 25.0
@@ -83,12 +83,12 @@ def change_event(session: Session, event: Event, values: EventValues, actor: str
     return Change(moved)
 
 
-def cancel_event(session: Session, event: Event, actor: str, now: datetime | None = None,
+def cancel_event(session: Session, event: Event, actor: str, now: datetime,
                  ) -> bool:
     """Cancel an event; False when it already was."""
     if event.status == "cancelled":
         return False
-    event.status, event.cancelled_at = "cancelled", now or utcnow()
+    event.status, event.cancelled_at = "cancelled", now
     session.flush()
     audit.record(session, actor, "event.cancelled", f"event:{event.id}")
     return True
@@ -114,9 +114,8 @@ def is_upcoming(event: Event, now: datetime) -> bool:
     return event.status == "active" and as_utc(event.starts_at) > now  # type: ignore[operator]
 
 
-def upcoming_events(session: Session, now: datetime | None = None) -> list[Event]:
+def upcoming_events(session: Session, now: datetime) -> list[Event]:
     """Active events that have not started yet, soonest first."""
-    now = now or utcnow()
     return list(session.scalars(
         select(Event).where(Event.status == "active", Event.starts_at > now)
         .options(selectinload(Event.providers)).order_by(Event.starts_at, Event.id)))
@@ -145,7 +144,7 @@ def names_any(event: Event, words: list[str]) -> bool:
 
 
 def events_near(session: Session, gazetteer: Gazetteer, place: str | None = None,
-                about: str | None = None, now: datetime | None = None, limit: int = 3,
+                about: str | None = None, *, now: datetime, limit: int = 3,
                 ) -> list[Event]:
     """Upcoming events within NEAR_MILES of a place (any place when none), soonest first.
 
@@ -164,7 +163,7 @@ def events_near(session: Session, gazetteer: Gazetteer, place: str | None = None
     return events[:limit]
 
 
-def next_with_space(session: Session, event: Event, now: datetime | None = None,
+def next_with_space(session: Session, event: Event, now: datetime,
                     ) -> Event | None:
     """The soonest other upcoming event with a free place, sharing a provider if one does."""
     others = [e for e in upcoming_events(session, now) if e.id != event.id

@@ -12,7 +12,7 @@ from carecareers import catalogue
 from carecareers.advisers import audit
 from carecareers.events.errors import EventError, EventNotFound
 from carecareers.models import Booking, CheckIn, Event
-from carecareers.models.base import as_utc, utcnow
+from carecareers.models.base import as_utc
 
 OPENS_BEFORE = timedelta(hours=12)
 CLOSES_AFTER = timedelta(hours=3)
@@ -51,12 +51,11 @@ def event_by_checkin_token(session: Session, token: str) -> Event:
 
 
 def check_in(session: Session, event: Event, sender_id: str | None,
-             already_here: bool = False, now: datetime | None = None) -> Arrival:
+             already_here: bool = False, *, now: datetime) -> Arrival:
     """Count an arrival: this conversation's booking if it has one, else a walk-in.
 
     `already_here` (the browser checked in to this event before) counts nothing again.
     """
-    now = now or utcnow()
     starts, ends = as_utc(event.starts_at), as_utc(event.ends_at)
     if event.status != "active" or not (starts - OPENS_BEFORE <= now <= ends + CLOSES_AFTER):  # type: ignore[operator]
         raise CheckInClosed(event)
@@ -90,9 +89,9 @@ def open_booking(session: Session, event: Event, booking_id: int) -> Booking | N
 
 
 def mark_attended(session: Session, booking: Booking, actor: str,
-                  now: datetime | None = None) -> bool:
+                  now: datetime) -> bool:
     """Staff at the door tick a booking off; False when it was already."""
-    counted = _attend(session, booking, now or utcnow())
+    counted = _attend(session, booking, now)
     if counted:
         audit.record(session, actor, "event.checked_in", f"event:{booking.event_id}")
     return counted

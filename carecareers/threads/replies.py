@@ -11,6 +11,8 @@ relay offers every person's turn (carecareers/topics.py).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from carecareers.catalogue import text
@@ -37,30 +39,30 @@ def take_turn(session: Session, turn: PersonTurn) -> TurnAnswer | None:
     """Take typed text into the person's open thread, or close it on a thread button; None
     when the turn is not the thread's."""
     if turn.said is None:
-        return end_thread(session, turn.sender_id, turn.message) if is_thread_choice(
+        return end_thread(session, turn.sender_id, turn.message, turn.now) if is_thread_choice(
             turn.message) else None
     return take_reply(session, turn.sender_id, turn.said, turn.dashboard_url,
-                      shown_later=not turn.delivers_later)
+                      shown_later=not turn.delivers_later, now=turn.now)
 
 
 def take_reply(session: Session, sender_id: str, said: str, dashboard_url: str,
-               shown_later: bool) -> TurnAnswer | None:
+               shown_later: bool, now: datetime) -> TurnAnswer | None:
     """Put typed text in the person's open thread and tell its advisers; None if none is open.
 
     `shown_later`: the channel shows adviser messages only when the chat is opened again,
     so the person is told where their reply went.
     """
-    reply = record_reply(session, sender_id, said)
+    reply = record_reply(session, sender_id, said, now)
     if reply is None:
         return None
-    notify_advisers(session, reply, dashboard_url)
+    notify_advisers(session, reply, dashboard_url, now)
     if not shown_later:
         return TurnAnswer()
     return TurnAnswer(text("chat.thread.passed_on"), tuple(thread_buttons()))
 
 
-def end_thread(session: Session, sender_id: str, choice: str) -> TurnAnswer:
+def end_thread(session: Session, sender_id: str, choice: str, now: datetime) -> TurnAnswer:
     """Close the person's thread as they chose: back to the assistant, or ended."""
     back = choice == BACK_TO_ASSISTANT
-    close_thread(session, sender_id, "assistant" if back else "person")
+    close_thread(session, sender_id, "assistant" if back else "person", now)
     return TurnAnswer(text("chat.thread.back_to_assistant" if back else "chat.thread.ended"))

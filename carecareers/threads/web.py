@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from carecareers.catalogue import text
 from carecareers.delivery.outbox import Outgoing, enqueue
 from carecareers.models import AdviserThread, Lead, OutboxMessage, ThreadMessage
-from carecareers.models.base import utcnow
 from carecareers.threads.rules import agreed_to_email
 
 WAITING = "waiting"
@@ -40,7 +39,7 @@ class Shown:
 
 
 def queue_email(session: Session, lead: Lead, message: ThreadMessage,
-                now: datetime | None = None) -> OutboxMessage | None:
+                now: datetime) -> OutboxMessage | None:
     """Queue the message by email when the person chose email and agreed; else None."""
     if not agreed_to_email(lead) or not lead.email:
         return None
@@ -54,13 +53,12 @@ def queue_email(session: Session, lead: Lead, message: ThreadMessage,
         headers={MESSAGE_HEADER: str(message.id)}), now)
 
 
-def take_unseen(session: Session, sender_id: str, now: datetime | None = None) -> list[Shown]:
+def take_unseen(session: Session, sender_id: str, now: datetime) -> list[Shown]:
     """The adviser messages this browser has not seen yet, marked seen (each shown once).
 
     Each is taken with a conditional UPDATE, so two tabs opening at once never both show it.
     A person who withdrew their consent is not shown what was waiting.
     """
-    now = now or utcnow()
     waiting = session.scalars(
         select(ThreadMessage).join(AdviserThread).join(Lead, Lead.id == AdviserThread.lead_id)
         .where(Lead.sender_id == sender_id, Lead.status != "withdrawn",

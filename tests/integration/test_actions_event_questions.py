@@ -97,9 +97,11 @@ def test_the_events_asked_about_are_those_shown_narrowed_to_the_one_named(
     hospital = add_event(database, "Hospital careers day")
     with database() as session:
         gazetteer = default_gazetteer()
-        both = events_asked_about(session, gazetteer, (hospice, hospital), None, "can i come")
+        now = common.clock().now()  # the actions' clock, which add_event's times follow
+        both = events_asked_about(session, gazetteer, (hospice, hospital), None, "can i come",
+                                  now)
         named = events_asked_about(session, gazetteer, (hospice, hospital), None,
-                                   "can i go to the hospital one")
+                                   "can i go to the hospital one", now)
         assert [e.id for e in both] == [hospice, hospital]
         assert [e.id for e in named] == [hospital]
         event = get_event(session, hospice)

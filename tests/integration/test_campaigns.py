@@ -35,6 +35,7 @@ from carecareers.models import Campaign, CampaignVisit, Conversation, Lead
 from carecareers.settings import get_settings
 
 _senders = count()
+NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
 
 
 def add_lead(session: Session, campaign: Campaign | None, status: str = "new",
@@ -107,10 +108,10 @@ def test_links_for_posters() -> None:  # links to the other channels: tests/unit
 
 def test_a_landing_counts_once_per_browser_and_campaign(session: Session) -> None:
     campaign = create_campaign(session, "FB1", "Food bank", kind="food_bank")
-    assert record_landing(session, "fb1", None) is campaign
-    assert record_landing(session, "FB1", "FB1") is campaign  # the same browser reloading
-    assert record_landing(session, "FB1", "OTHER") is campaign
-    assert record_landing(session, "UNKNOWN", None) is None
+    assert record_landing(session, "fb1", None, now=NOW) is campaign
+    assert record_landing(session, "FB1", "FB1", now=NOW) is campaign  # the same browser again
+    assert record_landing(session, "FB1", "OTHER", now=NOW) is campaign
+    assert record_landing(session, "UNKNOWN", None, now=NOW) is None
     session.flush()
     visits = session.scalars(select(CampaignVisit).where(
         CampaignVisit.campaign_id == campaign.id)).all()
@@ -122,13 +123,13 @@ def test_the_funnel_counts_what_each_campaign_brought(session: Session) -> None:
     school = create_campaign(session, "FUNNEL-SCHOOL", "School", kind="school")
     create_campaign(session, "FUNNEL-QUIET", "Nobody came", kind="online")
     for _ in range(3):
-        record_landing(session, "FUNNEL-FB", None)
-    record_landing(session, "FUNNEL-SCHOOL", None)
-    record_message(session, "web-f1", "web", "FUNNEL-FB")
-    record_message(session, "web-f1", "web", "FUNNEL-FB")  # one conversation, two messages
-    record_message(session, "web-f2", "web", "FUNNEL-FB")
-    record_message(session, "tg-f3", "telegram", "FUNNEL-SCHOOL")
-    record_message(session, "web-f4", "web", None)
+        record_landing(session, "FUNNEL-FB", None, now=NOW)
+    record_landing(session, "FUNNEL-SCHOOL", None, now=NOW)
+    record_message(session, "web-f1", "web", "FUNNEL-FB", now=NOW)
+    record_message(session, "web-f1", "web", "FUNNEL-FB", now=NOW)  # one conversation, 2 messages
+    record_message(session, "web-f2", "web", "FUNNEL-FB", now=NOW)
+    record_message(session, "tg-f3", "telegram", "FUNNEL-SCHOOL", now=NOW)
+    record_message(session, "web-f4", "web", None, now=NOW)
     for status in ("new", "contacted", "closed", "withdrawn"):
         add_lead(session, food_bank, status)
     add_lead(session, school, "new")
@@ -162,9 +163,9 @@ def test_the_funnel_by_day_uses_uk_dates_and_shows_empty_days(session: Session) 
         DayRow(date(2025, 6, 3), 1, 0, 1),
         DayRow(date(2025, 6, 4), 0, 0, 0),
     ]
-    assert len(funnel_by_day(session, "DAYS")) == 30
+    assert len(funnel_by_day(session, "DAYS", today=date(2025, 6, 4))) == 30
     with pytest.raises(CampaignError):
-        funnel_by_day(session, "NOPE")
+        funnel_by_day(session, "NOPE", today=date(2025, 6, 4))
 
 
 # --- The command line -------------------------------------------------------------------

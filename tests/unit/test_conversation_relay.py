@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from bot.app import build_application
 from bot.conversation import telegram_sender
 from carecareers import catalogue
 from carecareers.campaigns.service import create_campaign
+from carecareers.clock import FixedClock
 from carecareers.conversation.payloads import ERASED_MARKER
 from carecareers.conversation.relay import NO_REPLY, UNAVAILABLE, Relay, Turn
 from carecareers.conversation.senders import new_web_sender
@@ -33,6 +35,7 @@ UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
 
 Json = dict[str, Any]
 CAMPAIGN = "FOODBANK-1"
+CLOCK = FixedClock(datetime(2026, 11, 30, 12, tzinfo=timezone.utc))
 # What the person types, in order, and what the scripted Rasa answers to each.
 SCRIPT: dict[str, list[Json]] = {
     "hello": [{"text": "Hi! Ask me about care jobs.",
@@ -105,7 +108,7 @@ def relay_setup(tmp_path: Path) -> tuple[Relay, FakeRasa, Settings]:
     rasa = scripted_rasa()
     client = rasa.client()
     relay = Relay(client, settings.tracker_store_url,
-                  session_factory(make_engine(settings.database_url)))
+                  session_factory(make_engine(settings.database_url)), clock=CLOCK)
     return relay, rasa, settings
 
 
@@ -148,7 +151,8 @@ async def test_the_erasure_marker_deletes_the_events_and_is_not_shown(tmp_path: 
     relay, rasa, settings = relay_setup
     tracker = tracker_with_events(tmp_path / "events.db", "s1", "s2")
     client = rasa.client()
-    relay = Relay(client, tracker, session_factory(make_engine(settings.database_url)))
+    relay = Relay(client, tracker, session_factory(make_engine(settings.database_url)),
+                  clock=CLOCK)
     result = await relay.take(Turn("s1", "forget me", "web"))
     assert result.erased
     assert [r.text for r in result.replies] == ["Done. I've deleted your details."]
@@ -159,7 +163,7 @@ async def test_attribution_failing_never_stops_the_turn(tmp_path: Path) -> None:
     rasa = scripted_rasa()
     client = rasa.client()
     broken = session_factory(make_engine(f"sqlite:///{tmp_path / 'never-migrated.db'}"))
-    relay = Relay(client, f"sqlite:///{tmp_path / 't.db'}", broken)
+    relay = Relay(client, f"sqlite:///{tmp_path / 't.db'}", broken, clock=CLOCK)
     with pytest.raises(OperationalError), broken() as session:  # no tables: writes fail
         session.execute(text("SELECT count(*) FROM conversations"))
     result = await relay.take(Turn("s1", "hello", "web", CAMPAIGN))

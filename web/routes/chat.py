@@ -17,7 +17,7 @@ from carecareers.conversation.relay import UNAVAILABLE, Relay, Turn
 from carecareers.settings import Settings
 from carecareers.threads.replies import thread_buttons
 from carecareers.threads.web import take_unseen
-from web.deps import get_session, get_settings
+from web.deps import get_clock, get_session, get_settings
 from web.ratelimit import ChatLimiter
 from web.session import (
     ButtonSigner,
@@ -92,7 +92,8 @@ def campaign_landing(code: str, request: Request, settings: Settings = Depends(g
     campaign that started it (first-touch attribution).
     """
     current = read_session(request, settings.secret_key)
-    campaign = record_landing(session, code, current.visited if current else None)
+    campaign = record_landing(session, code, current.visited if current else None,
+                              now=get_clock(request).now())
     tag = campaign.code if campaign else None
     if current is None:
         chat = ChatSession(new_session().sender_id, tag, tag)
@@ -130,7 +131,8 @@ def adviser_messages(request: Request, settings: Settings = Depends(get_settings
         return _error(415, "web.chat_api.not_json")
     chat = read_session(request, settings.secret_key)
     shown = [message.as_dict() for message in
-             (take_unseen(session, chat.sender_id) if chat is not None else [])]
+             (take_unseen(session, chat.sender_id, get_clock(request).now())
+              if chat is not None else [])]
     if shown and chat is not None:
         shown[-1] = ButtonSigner(settings.secret_key, chat.sender_id, chat.turn).seal(
             {**shown[-1], "buttons": thread_buttons()})

@@ -16,8 +16,7 @@ from carecareers.events import EventError, event_ics, get_event, when_words
 from carecareers.events.checkin import check_in, event_by_checkin_token
 from carecareers.events.notices import where_words
 from carecareers.models import Event
-from carecareers.models.base import utcnow
-from web.deps import get_session
+from web.deps import get_clock, get_session
 from web.security import secure_cookies
 from web.session import read_session, request_is_https
 
@@ -45,7 +44,7 @@ def calendar_file(request: Request, event_id: int,
     event = get_event(session, event_id)
     if event is None:
         return _missing(request)
-    ics = event_ics(event, request.app.state.settings.public_base_url, utcnow())
+    ics = event_ics(event, request.app.state.settings.public_base_url, get_clock(request).now())
     return Response(ics.encode("utf-8"), media_type="text/calendar; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="care-careers-event-{event.id}.ics"'})
 
@@ -88,7 +87,7 @@ def here(request: Request, token: str, session: Session = Depends(get_session)) 
     seen = request.cookies.get(HERE_COOKIE, "").split(".")
     try:
         arrival = check_in(session, event, chat.sender_id if chat else None,
-                           already_here=str(event.id) in seen)
+                           already_here=str(event.id) in seen, now=get_clock(request).now())
     except EventError as exc:
         return _page(request, "event_message.html", 409,
                      heading=text("web.events_page.closed_heading"), message=str(exc))

@@ -16,6 +16,7 @@ from web.csrf import (
     new_token,
     set_login_token,
 )
+from web.deps import get_clock
 from web.ratelimit import LoginLimiter
 from web.routes.advisers.common import LOGIN_PATH, dashboard_router, render, safe_next
 from web.session import client_address
@@ -74,7 +75,8 @@ async def login(request: Request, session: DbSession) -> Response:
     if limiter.blocked(address):
         return login_page(request, 429, REFUSED, email, next_path=next_path)
     try:  # Argon2 takes a while: off the event loop
-        adviser = await run_in_threadpool(authenticate, session, email, password)
+        adviser = await run_in_threadpool(authenticate, session, email, password,
+                                          get_clock(request).now())
     except LoginRefused:
         limiter.failed(address)
         return login_page(request, 401, REFUSED, email, next_path=next_path)
