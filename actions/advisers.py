@@ -1,4 +1,4 @@
-"""Offer "message an adviser here" to Telegram users who ask for a person, and take it up."""
+"""Offer "message an adviser here" where advisers can write in the chat, and take it up."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import channel_of, db_session
+from actions.common import clock, db_session, delivers_later
 from actions.handover import hand_over
 from carecareers.threads.requests import ask_for_adviser
 
@@ -19,21 +19,21 @@ logger = logging.getLogger(__name__)
 
 
 class ActionHumanHandoff(Action):
-    """The ways to reach a person; in Telegram also "Message an adviser here"."""
+    """The ways to reach a person; where advisers can write in the chat (a channel that
+    delivers later), also "Message an adviser here"."""
 
     def name(self) -> str:
         return "action_human_handoff"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        on_telegram = channel_of(tracker) == "telegram"
-        dispatcher.utter_message(
-            response="utter_human_handoff_telegram" if on_telegram else "utter_human_handoff")
+        dispatcher.utter_message(response="utter_human_handoff_in_chat"
+                                 if delivers_later(tracker) else "utter_human_handoff")
         return []
 
 
 class ActionAskAdviserChat(Action):
-    """Ask for an adviser to message them in Telegram: at once if we have their details,
+    """Ask for an adviser to message them in the chat: at once if we have their details,
     else through the interest form (whose lead is then marked as asking for a person)."""
 
     def name(self) -> str:
@@ -41,11 +41,11 @@ class ActionAskAdviserChat(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        if channel_of(tracker) != "telegram":
+        if not delivers_later(tracker):
             return await start_form(dispatcher, tracker, domain, "utter_adviser_chat_web")
         try:
             with db_session() as session:
-                lead = ask_for_adviser(session, tracker.sender_id)
+                lead = ask_for_adviser(session, tracker.sender_id, clock().now())
         except SQLAlchemyError:
             logger.exception("could not ask for an adviser")
             dispatcher.utter_message(response="utter_adviser_chat_failed")

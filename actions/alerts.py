@@ -19,9 +19,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import (
     age_from,
-    channel_of,
+    channel_name,
+    clock,
     consent_in,
     db_session,
+    delivers_later,
     latest_entity,
     typed_answer_of,
 )
@@ -50,10 +52,15 @@ FORM_SLOTS = ("alert_what", "alert_place", "alert_apprenticeships", "alert_age",
 def asked_from(tracker: Tracker) -> AlertAsked:
     """The alert the slots describe, for this conversation and channel."""
     return AlertAsked(
-        channel=channel_of(tracker), sender_id=tracker.sender_id,
+        channel=channel_name(tracker), sender_id=tracker.sender_id,
         role=tracker.get_slot("alert_what"), place=tracker.get_slot("alert_place"),
         apprenticeships=bool(tracker.get_slot("alert_apprenticeships")),
         email=tracker.get_slot("alert_email"))
+
+
+def in_this_chat(asked: AlertAsked) -> bool:
+    """True when the alerts come in the chat the person is using, rather than by email."""
+    return asked.delivery_channel == asked.channel
 
 
 class ActionStartJobAlert(Action):
@@ -87,7 +94,7 @@ class ValidateJobAlertForm(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> list[str]:
         if tracker.get_slot("alert_under_16"):
             return []
-        if channel_of(tracker) == "telegram":
+        if delivers_later(tracker):
             return [s for s in domain_slots if s != "alert_email"]
         return domain_slots
 
@@ -189,7 +196,7 @@ class ActionSetJobAlert(Action):
         asked = asked_from(tracker)
         try:
             with db_session() as session:
-                request = set_up_alert(session, get_settings(), asked)
+                request = set_up_alert(session, get_settings(), asked, clock().now())
                 watch = criteria_of(request.alert).describe()
         except ConfirmationPending:
             dispatcher.utter_message(response="utter_alert_confirmation_pending")
@@ -211,8 +218,8 @@ class ActionSetJobAlert(Action):
     @staticmethod
     def confirm(dispatcher: CollectingDispatcher, asked: AlertAsked, watch: str,
                 needs_confirmation: bool) -> None:
-        if asked.delivery_channel == "telegram":
-            dispatcher.utter_message(response="utter_alert_set_telegram", watch=watch)
+        if in_this_chat(asked):
+            dispatcher.utter_message(response="utter_alert_set_in_chat", watch=watch)
         elif needs_confirmation:
             dispatcher.utter_message(response="utter_alert_needs_confirmation",
                                      email=asked.email, watch=watch)
@@ -239,7 +246,7 @@ class ActionMyAlerts(Action):
         try:
             with db_session() as session:
                 alerts = [(criteria_of(a).describe(), a.status)
-                          for a in alerts_for_sender(session, tracker.sender_id)]
+                          for a in alerts_for_sender(session, tracker.sender_id, clock().now())]
         except SQLAlchemyError:
             logger.exception("could not list job alerts")
             dispatcher.utter_message(response="utter_alerts_unavailable")
@@ -261,7 +268,7 @@ class ActionStopAlerts(Action):
             domain: dict[str, Any]) -> list[EventType]:
         try:
             with db_session() as session:
-                stopped = stop_alerts_for_sender(session, tracker.sender_id)
+                stopped = stop_alerts_for_sender(session, tracker.sender_id, clock().now())
         except SQLAlchemyError:
             logger.exception("could not stop job alerts")
             dispatcher.utter_message(response="utter_alerts_unavailable")

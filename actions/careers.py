@@ -14,12 +14,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import careers_content, say
+from actions.common import careers_content, clock, say
 from actions.handover import hand_over
 from carecareers.careers import turns
-from carecareers.careers.clock import conversation_day
 from carecareers.careers.records import CareersContent
-from carecareers.settings import get_settings
 
 SLOTS = ("role", "current_role", "qualification", "age", "is_apprentice")
 # How far back a follow-up ("what about nurses?") looks for the question it repeats.
@@ -57,7 +55,7 @@ def sent_at(tracker: Tracker) -> float | None:
 
 
 def turn_of(tracker: Tracker) -> turns.Turn:
-    day = conversation_day(get_settings().fixed_today, sent_at(tracker))
+    day = clock().day_of(sent_at(tracker))
     slots = {name: tracker.get_slot(name) for name in SLOTS}
     return turns.Turn(text=tracker.latest_message.get("text") or "", day=day,
                       entities=latest_entities(tracker), slots=slots,

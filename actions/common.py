@@ -15,6 +15,8 @@ from carecareers.careers.answers import Answer
 from carecareers.careers.content import load_content
 from carecareers.careers.records import CareersContent
 from carecareers.catalogue import text
+from carecareers.channels import UNKNOWN, Channel, ContactMethod, channel_named
+from carecareers.clock import Clock, clock_for
 from carecareers.conversation.payloads import CONSENT_ENTITY
 from carecareers.db import make_engine, session_factory
 from carecareers.forms.validation import InvalidAnswer, parse_age
@@ -25,6 +27,11 @@ from carecareers.settings import get_settings
 
 def careers_content() -> CareersContent:
     return load_content(get_settings().content_dir)
+
+
+def clock() -> Clock:
+    """The action server's clock (CARECAREERS_TODAY fixes its day in development and tests)."""
+    return clock_for(get_settings())
 
 
 def consent_context() -> ConsentContext:
@@ -117,9 +124,27 @@ def message_metadata(tracker: Tracker) -> dict[str, Any]:
     return {}
 
 
-def channel_of(tracker: Tracker) -> str:
-    channel = message_metadata(tracker).get("channel")
-    return channel if channel in ("web", "telegram") else "web"
+def channel_of(tracker: Tracker) -> Channel | None:
+    """The registered channel of the latest message; None when it names none (never a guess)."""
+    return channel_named(message_metadata(tracker).get("channel"))
+
+
+def channel_name(tracker: Tracker) -> str:
+    """What to record as the conversation's channel: its registered name, or 'unknown'."""
+    channel = channel_of(tracker)
+    return channel.name if channel is not None else UNKNOWN
+
+
+def delivers_later(tracker: Tracker) -> bool:
+    """True when the person's channel can reach them in the chat after this conversation."""
+    channel = channel_of(tracker)
+    return channel is not None and channel.delivers_later
+
+
+def contact_method_of(tracker: Tracker) -> ContactMethod | None:
+    """The way of being contacted the person's channel adds to the interest form, if any."""
+    channel = channel_of(tracker)
+    return channel.contact_method if channel is not None else None
 
 
 def campaign_of(tracker: Tracker) -> str | None:

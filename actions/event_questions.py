@@ -11,13 +11,21 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import age_from, db_session, latest_entity
+from actions.common import age_from, clock, db_session, latest_entity
 from actions.events import book_button, describe
 from carecareers.events import Welcome, events_asked_about, welcome_for
 from carecareers.geo import default_gazetteer
 
 logger = logging.getLogger(__name__)
 BOOK_PAYLOAD = "/book_event"
+# What each kind of welcome says (domain/events.yml).
+WELCOME_RESPONSES = {
+    Welcome.CAN_BOOK: "utter_event_can_book",
+    Welcome.WITH_ADULT: "utter_event_with_adult",
+    Welcome.SIXTEEN_PLUS: "utter_event_sixteen_plus",
+    Welcome.ANY_AGE_WITH_ADULT: "utter_event_any_age_with_adult",
+    Welcome.ONLY_SIXTEEN_PLUS: "utter_event_only_sixteen_plus",
+}
 # How far back the events the person was shown count as the ones they ask about.
 RECENT_REPLIES = 6
 
@@ -57,14 +65,15 @@ class ActionEventAge(Action):
         try:
             with db_session() as session:
                 events = events_asked_about(session, default_gazetteer(), shown, place,
-                                            str(tracker.latest_message.get("text") or ""))
+                                            str(tracker.latest_message.get("text") or ""),
+                                            clock().now())
                 for event in events:
                     welcome = welcome_for(event, age)
                     named = event.title if event.id in shown else describe(event)
                     buttons = [book_button(event)] if welcome in (
                         Welcome.CAN_BOOK, Welcome.ANY_AGE_WITH_ADULT,
                         Welcome.ONLY_SIXTEEN_PLUS) else []
-                    dispatcher.utter_message(response=f"utter_event_{welcome.value}",
+                    dispatcher.utter_message(response=WELCOME_RESPONSES[welcome],
                                              event=named, age=age, buttons=buttons)
         except SQLAlchemyError as exc:
             logger.error("could not answer an event age question: %s", type(exc).__name__)

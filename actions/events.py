@@ -2,7 +2,8 @@
 
 Flow (stories/events.yml, diagram in stories/events.mmd): ask_events lists upcoming events
 near the person; book_event (a "Book a place" button) checks the event, then booking_form
-asks age (under 16: nothing stored), first name, contact (web chat only) and consent.
+asks age (under 16: nothing stored), first name, contact (unless the chat itself can take
+the reminder: a channel that delivers later) and consent.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.common import (
     campaign_of,
     careers_content,
-    channel_of,
+    channel_name,
     checked,
+    clock,
     consent_in,
     db_session,
+    delivers_later,
     latest_entity,
     message_metadata,
     typed_answer_of,
@@ -57,15 +60,15 @@ from carecareers.forms.validation import (
 from carecareers.geo import default_gazetteer
 from carecareers.leads.form import read_first_name
 from carecareers.models import Event
-from carecareers.models.base import utcnow
 from carecareers.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 FORM_SLOTS = ("booking_event_id", "booking_age", "booking_first_name", "booking_contact_method",
               "booking_contact_detail", "booking_consent", "booking_under_16")
-BOOKED = {"email": "utter_booked_email", "telegram": "utter_booked_telegram",
-          "phone": "utter_booked_phone"}
+# The confirmation by the contact method chosen; in a chat that takes the reminder itself
+# (a channel that delivers later), utter_booked_in_chat.
+BOOKED = {"email": "utter_booked_email", "phone": "utter_booked_phone"}
 
 
 def book_button(event: Event) -> dict[str, str]:
@@ -86,7 +89,7 @@ def listed(events: list[str]) -> str:
 class Booked(NamedTuple):
     """What the confirmation of a booking says."""
 
-    method: str
+    response: str
     first_name: str
     event: str
     calendar_url: str
@@ -117,7 +120,7 @@ class ActionListEvents(Action):
         try:
             with db_session() as session:
                 events = events_near(session, default_gazetteer(), place,
-                                     None if text.startswith("/") else text)
+                                     None if text.startswith("/") else text, now=clock().now())
                 lines = listed([describe(e) for e in events])
                 buttons = [book_button(e) for e in events]
         except SQLAlchemyError as exc:
@@ -161,7 +164,7 @@ class ActionStartBooking(Action):
         said = str(tracker.latest_message.get("text") or "")
         try:
             choice = choose_event(session, default_gazetteer(), event_id=event_id, place=place,
-                                  about=None if said.startswith("/") else said, now=utcnow())
+                                  about=None if said.startswith("/") else said, now=clock().now())
         except EventFull as full:
             self._full(dispatcher, full.event, full.next_event)
             return None
@@ -197,7 +200,7 @@ class ValidateBookingForm(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> list[str]:
         if tracker.get_slot("booking_under_16") or not tracker.get_slot("booking_event_id"):
             return []
-        if channel_of(tracker) == "telegram":
+        if delivers_later(tracker):
             return [s for s in domain_slots
                     if s not in ("booking_contact_method", "booking_contact_detail")]
         return domain_slots
@@ -317,8 +320,10 @@ class ActionAskBookingContactDetail(Action):
 
 
 def method_of(tracker: Tracker) -> str:
-    if channel_of(tracker) == "telegram":
-        return "telegram"
+    """How the booking's reminder reaches them: the chat itself (named by its channel) where
+    it can deliver later, else the contact method they chose."""
+    if delivers_later(tracker):
+        return channel_name(tracker)
     return tracker.get_slot("booking_contact_method") or "email"
 
 
@@ -392,9 +397,9 @@ class ActionBookEvent(Action):
         if booked is None:
             dispatcher.utter_message(response="utter_event_gone")
             return forget(dispatcher)
-        if channel_of(tracker) == "web":  # the web app counts it against the address
+        if channel_name(tracker) == "web":  # the web app counts it against the address
             dispatcher.utter_message(json_message=dict(BOOKED_MARKER))
-        dispatcher.utter_message(response=BOOKED[booked.method], first_name=booked.first_name,
+        dispatcher.utter_message(response=booked.response, first_name=booked.first_name,
                                  event=booked.event, calendar_url=booked.calendar_url,
                                  email=booked.email, hold_hours=booked.hold_hours)
         return clear
@@ -410,15 +415,16 @@ class ActionBookEvent(Action):
         if found is None:
             return None
         event, wording = found
-        method = method_of(tracker)
+        method, in_chat = method_of(tracker), delivers_later(tracker)
         settings = get_settings()
         booking = book_place(session, BookingRequest(
             event_id=event.id, first_name=str(tracker.get_slot("booking_first_name")),
-            contact_method=method, contact_detail=None if method == "telegram" else
+            contact_method=method, contact_detail=None if in_chat else
             tracker.get_slot("booking_contact_detail"), consent=wording,
-            channel=channel_of(tracker), sender_id=tracker.sender_id,
-            campaign=campaign_of(tracker)), base_url=settings.public_base_url)
-        return Booked(method, booking.first_name, describe(event),
+            channel=channel_name(tracker), sender_id=tracker.sender_id,
+            campaign=campaign_of(tracker)), clock().now(), base_url=settings.public_base_url)
+        return Booked("utter_booked_in_chat" if in_chat else BOOKED[method],
+                      booking.first_name, describe(event),
                       ics_url(settings.public_base_url, event), booking.contact_detail,
                       int(PENDING_HOLD.total_seconds() // 3600))
 
@@ -445,7 +451,7 @@ class ActionCancelBooking(Action):
             with db_session() as session:
                 cancelled = [describe(b.event) for b in cancel_bookings_for_sender(
                     session, tracker.sender_id, _event_id(tracker) if
-                    latest_entity(tracker, "event_id") else None)]
+                    latest_entity(tracker, "event_id") else None, now=clock().now())]
         except SQLAlchemyError as exc:
             logger.error("could not cancel a booking: %s", type(exc).__name__)
             dispatcher.utter_message(response="utter_events_unavailable")

@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 from actions.common import (
     campaign_of,
     careers_content,
-    channel_of,
+    channel_name,
     checked,
+    clock,
     consent_context,
     consent_in,
+    contact_method_of,
     corrected_answer_of,
     db_session,
     say,
@@ -50,8 +52,8 @@ logger = logging.getLogger(__name__)
 FORM_SLOTS = ("lead_first_name", "lead_age", "lead_contact_method", "lead_contact_detail",
               "lead_postcode", "lead_interest", "lead_confirmed", "lead_consent",
               "lead_under_16", "lead_callback")
-DETAIL_QUESTIONS = {"phone": "utter_lead_phone_question", "email": "utter_lead_email_question",
-                    "telegram": "utter_lead_telegram_question"}
+# The question for each contact detail; a channel adds its own (content/channels.yml).
+DETAIL_QUESTIONS = {"phone": "utter_lead_phone_question", "email": "utter_lead_email_question"}
 
 
 def clear_form() -> list[EventType]:
@@ -143,9 +145,9 @@ class ValidateInterestForm(FormValidationAction):
                                      tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"lead_contact_method": None}
-        on_telegram = channel_of(tracker) == "telegram"
+        offered = contact_method_of(tracker) is not None  # the channel's own, if it has one
         result = checked(dispatcher, "lead_contact_method",
-                             lambda: parse_contact_method(str(value), on_telegram))
+                             lambda: parse_contact_method(str(value), offered))
         if result["lead_contact_method"] != tracker.get_slot("lead_contact_method"):
             result["lead_contact_detail"] = None
         return result
@@ -201,9 +203,9 @@ class ActionAskLeadContactMethod(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        on_telegram = channel_of(tracker) == "telegram"
-        dispatcher.utter_message(response="utter_lead_contact_method_question_telegram"
-                                 if on_telegram else "utter_lead_contact_method_question")
+        offered = contact_method_of(tracker)  # the channel's own way, among the buttons
+        dispatcher.utter_message(response=offered.methods_question if offered is not None
+                                 else "utter_lead_contact_method_question")
         return []
 
 
@@ -213,8 +215,12 @@ class ActionAskLeadContactDetail(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
+        questions = dict(DETAIL_QUESTIONS)
+        offered = contact_method_of(tracker)
+        if offered is not None:
+            questions[offered.answer] = offered.detail_question
         method = tracker.get_slot("lead_contact_method") or "phone"
-        dispatcher.utter_message(response=DETAIL_QUESTIONS.get(method, DETAIL_QUESTIONS["phone"]))
+        dispatcher.utter_message(response=questions.get(method, questions["phone"]))
         return []
 
 
@@ -275,7 +281,7 @@ def _interest_details(tracker: Tracker) -> InterestDetails:
         age=parse_age(str(slot("lead_age"))), contact_method=str(slot("lead_contact_method")),
         contact_detail=str(slot("lead_contact_detail")), outcode=outcode, postcode=full,
         interests=interest_codes(careers_content(), str(slot("lead_interest") or "")),
-        channel=channel_of(tracker), campaign_code=campaign_of(tracker),
+        channel=channel_name(tracker), campaign_code=campaign_of(tracker),
         wants_callback=wants_callback(bool(slot("lead_callback")), slot("lead_contact_method")),
         shown_vacancy_ids=[int(i) for i in slot("vacancies_shown") or []],
     )
@@ -298,7 +304,7 @@ class ActionSubmitInterest(Action):
         details = _interest_details(tracker)
         try:
             with db_session() as session:
-                record_interest(session, details, _consent_for(session, tracker))
+                record_interest(session, details, _consent_for(session, tracker), clock().now())
         except SQLAlchemyError as exc:
             logger.error("could not store a lead: %s", type(exc).__name__)
             dispatcher.utter_message(response="utter_lead_not_saved")

@@ -10,7 +10,7 @@ from rasa_sdk.events import AllSlotsReset, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import campaign_of, channel_of, db_session
+from actions.common import campaign_of, channel_name, db_session
 from carecareers.conversation.payloads import ERASED_MARKER
 from carecareers.leads.erasure import erase_person
 from carecareers.questions.unanswered import record_unanswered
@@ -29,7 +29,7 @@ class ActionEraseMyData(Action):
             domain: dict[str, Any]) -> list[EventType]:
         try:
             with db_session() as session:
-                erasure = erase_person(session, actor="assistant", via=channel_of(tracker),
+                erasure = erase_person(session, actor="assistant", via=channel_name(tracker),
                                        sender_id=tracker.sender_id)
         except SQLAlchemyError:
             logger.exception("erasure failed")
@@ -56,7 +56,7 @@ class ActionClarify(Action):
             with db_session() as session:
                 record_unanswered(session, str(message.get("text") or ""),
                                   intent=top.get("name"), confidence=top.get("confidence"),
-                                  channel=channel_of(tracker), campaign_code=campaign_of(tracker),
+                                  channel=channel_name(tracker), campaign_code=campaign_of(tracker),
                                   sender_id=tracker.sender_id)
         except SQLAlchemyError:
             logger.exception("could not note an unanswered question")

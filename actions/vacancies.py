@@ -12,7 +12,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import button, db_session, latest_entity, message_metadata, typed_answer_of
+from actions.common import (
+    button,
+    clock,
+    db_session,
+    latest_entity,
+    message_metadata,
+    typed_answer_of,
+)
 from carecareers.geo import default_gazetteer, place_said
 from carecareers.vacancies.search import SearchResult, UnknownPlace, VacancyHit, search_vacancies
 
@@ -102,7 +109,7 @@ class SearchAction(Action, ABC):
                 result = search_vacancies(
                     session, role=tracker.get_slot("vacancy_role"), near=near,
                     radius_miles=radius, apprenticeship=tracker.get_slot("vacancy_apprenticeship"),
-                    limit=PAGE, offset=offset)
+                    limit=PAGE, offset=offset, today=clock().today())
         except UnknownPlace:
             dispatcher.utter_message(response="utter_ask_location")
             return [SlotSet("location", None)]

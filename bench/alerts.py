@@ -58,13 +58,14 @@ def write_feed(path: Path, first: int, count: int, seed: int) -> None:
 
 
 def import_feed(url: str, feed: Path) -> int:
+    from carecareers.clock import SYSTEM_CLOCK
     from carecareers.vacancies.importing import import_source
 
     engine = make_engine(url)
     try:
         with session_factory(engine)() as session, session.begin():
             summary = import_source(session, "nhs_jobs", str(feed), complete=False,
-                                    gazetteer=gazetteer_for(CONTENT),
+                                    clock=SYSTEM_CLOCK, gazetteer=gazetteer_for(CONTENT),
                                     roles=role_index_for(CONTENT))
         return summary.created
     finally:
@@ -118,6 +119,7 @@ def add_alerts(url: str, count: int, seed: int = 3) -> None:
 
 def time_queueing(url: str) -> dict[str, Any]:
     from carecareers.alerts import queue_alerts
+    from carecareers.clock import SYSTEM_CLOCK
 
     engine = make_engine(url)
     try:
@@ -125,7 +127,8 @@ def time_queueing(url: str) -> dict[str, Any]:
         started = time.perf_counter()
         with session_factory(engine)() as session, session.begin():
             report = queue_alerts(session, base_url="https://care.example.org",
-                                  min_interval=timedelta(hours=24))
+                                  min_interval=timedelta(hours=24), now=SYSTEM_CLOCK.now(),
+                                  today=SYSTEM_CLOCK.today())
         seconds = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_SELF)
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)

@@ -103,6 +103,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 @contextlib.contextmanager
 def real_stack(keep_logs: bool = False) -> Iterator[RasaTarget]:
     """Start the action server and Rasa on free ports with a fresh, seeded SQLite database."""
+    from carecareers.clock import clock_for
     from carecareers.db import make_engine, session_factory
     from carecareers.migrate import upgrade
     from carecareers.runtime.demo import seed_demo
@@ -123,7 +124,7 @@ def real_stack(keep_logs: bool = False) -> Iterator[RasaTarget]:
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     with session_factory(engine)() as session, session.begin():
-        seed_demo(session, settings)
+        seed_demo(session, settings, clock_for(settings))
     engine.dispose()
     env = {"DATABASE_URL": settings.database_url, "TRACKER_STORE_URL": settings.tracker_store_url,
            "RASA_URL": settings.rasa_url, "RASA_TOKEN": settings.rasa_token,

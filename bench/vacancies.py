@@ -131,12 +131,13 @@ def _vacancy(number: int, rng: random.Random, outcode: Outcode, today: date) -> 
 
 def child_import(url: str, feed: str) -> None:
     """Run in a child process: import the feed, print seconds, counts and peak memory."""
+    from carecareers.clock import SYSTEM_CLOCK
     from carecareers.vacancies.importing import import_source
 
     engine = make_engine(url)
     started = time.perf_counter()
     with session_factory(engine)() as session, session.begin():
-        summary = import_source(session, "nhs_jobs", feed, complete=True,
+        summary = import_source(session, "nhs_jobs", feed, complete=True, clock=SYSTEM_CLOCK,
                                 gazetteer=gazetteer_for(CONTENT), roles=role_index_for(CONTENT))
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)

@@ -131,6 +131,7 @@ def redis_running() -> bool:
 @contextlib.contextmanager
 def bench_stack(keep_logs: bool) -> Iterator[BenchStack]:
     """Seeded databases, the action server and one Rasa server; the caller adds the rest."""
+    from carecareers.clock import clock_for
     from carecareers.db import make_engine, session_factory
     from carecareers.migrate import upgrade
     from carecareers.runtime.demo import seed_demo
@@ -153,7 +154,7 @@ def bench_stack(keep_logs: bool) -> Iterator[BenchStack]:
     upgrade(app_db)
     engine = make_engine(app_db)
     with session_factory(engine)() as session, session.begin():
-        seed_demo(session, settings)
+        seed_demo(session, settings, clock_for(settings))
     engine.dispose()
     env = {**os.environ, "ENVIRONMENT": "development", "DATABASE_URL": app_db,
            "TRACKER_STORE_URL": tracker_db, "RASA_TOKEN": settings.rasa_token,

@@ -18,15 +18,14 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot import buttons, render
-from bot.conversation import say
+from bot import render
+from bot.conversation import talk
 from bot.handlers import mark_choice, still_offered
-from bot.replies import sender_of
-from bot.services import services
 from carecareers import catalogue
+from carecareers.clock import Clock
 from carecareers.delivery.telegram import DEAD_CHAT_HINTS
-from carecareers.threads import close_thread
 from carecareers.threads.delivery import Delivery, claim_due, record_failure, record_sent
+from carecareers.threads.replies import thread_buttons
 
 logger = logging.getLogger(__name__)
 
@@ -42,56 +41,57 @@ def message_html(delivery: Delivery) -> str:
 
 
 def thread_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(catalogue.text("bot.adviser.back_to_assistant"),
-                              callback_data=buttons.THREAD_ASSISTANT)],
-        [InlineKeyboardButton(catalogue.text("bot.adviser.end_chat"),
-                              callback_data=buttons.THREAD_END)],
-    ])
+    """The two buttons that close the thread, one a row; they call back with their payload."""
+    rows = [(button["title"], button["payload"]) for button in thread_buttons()]
+    return InlineKeyboardMarkup([[InlineKeyboardButton(title, callback_data=payload)]
+                                 for title, payload in rows])
 
 
-async def deliver(bot: Bot, sessions: sessionmaker[Session], delivery: Delivery) -> str:
+async def deliver(bot: Bot, sessions: sessionmaker[Session], delivery: Delivery,
+                  clock: Clock) -> str:
     """Send one adviser message; return its state (sent, pending again, failed, blocked)."""
     try:
         await bot.send_message(int(delivery.address), message_html(delivery),
                                parse_mode=ParseMode.HTML, reply_markup=thread_keyboard())
     except Forbidden:
-        return await _failed(sessions, delivery, "the bot was blocked", blocked=True)
+        return await _failed(sessions, delivery, clock, "the bot was blocked", blocked=True)
     except BadRequest as exc:
         dead = any(hint in exc.message.lower() for hint in DEAD_CHAT_HINTS)
-        return await _failed(sessions, delivery, "the chat no longer exists" if dead
+        return await _failed(sessions, delivery, clock, "the chat no longer exists" if dead
                              else f"Telegram refused it: {exc.message[:120]}",
                              blocked=dead, retry=False)
     except RetryAfter:
-        return await _failed(sessions, delivery, "Telegram asked to slow down")
+        return await _failed(sessions, delivery, clock, "Telegram asked to slow down")
     except TelegramError as exc:
-        return await _failed(sessions, delivery, f"Telegram did not answer: {type(exc).__name__}")
-    await asyncio.to_thread(record_sent, sessions, delivery)
+        return await _failed(sessions, delivery, clock,
+                             f"Telegram did not answer: {type(exc).__name__}")
+    await asyncio.to_thread(record_sent, sessions, delivery, clock.now())
     return "sent"
 
 
-async def _failed(sessions: sessionmaker[Session], delivery: Delivery, reason: str,
-                  **how: bool) -> str:
-    state = await asyncio.to_thread(record_failure, sessions, delivery, reason, **how)
+async def _failed(sessions: sessionmaker[Session], delivery: Delivery, clock: Clock,
+                  reason: str, **how: bool) -> str:
+    state = await asyncio.to_thread(record_failure, sessions, delivery, reason, **how,
+                                    now=clock.now())
     logger.warning("adviser message %s not delivered (%s): %s", delivery.message_id, state,
                    reason)
     return state
 
 
-async def drain_once(bot: Bot, sessions: sessionmaker[Session]) -> int:
+async def drain_once(bot: Bot, sessions: sessionmaker[Session], clock: Clock) -> int:
     """Send every adviser message that is due; return how many were tried."""
-    deliveries = await asyncio.to_thread(claim_due, sessions)
+    deliveries = await asyncio.to_thread(claim_due, sessions, clock.now())
     for delivery in deliveries:
-        await deliver(bot, sessions, delivery)
+        await deliver(bot, sessions, delivery, clock)
     return len(deliveries)
 
 
-async def drain_forever(bot: Bot, sessions: sessionmaker[Session],
+async def drain_forever(bot: Bot, sessions: sessionmaker[Session], clock: Clock,
                         every: float = POLL_SECONDS) -> None:
     """Deliver adviser messages until cancelled; a database error waits for the next round."""
     while True:
         try:
-            await drain_once(bot, sessions)
+            await drain_once(bot, sessions, clock)
         except SQLAlchemyError as exc:
             logger.warning("could not read adviser messages: %s", type(exc).__name__)
         except Exception as exc:  # noqa: BLE001 - one bad message must not stop delivery
@@ -103,9 +103,9 @@ async def drain_forever(bot: Bot, sessions: sessionmaker[Session],
 async def start_draining(application: Application) -> None:  # type: ignore[type-arg]
     found = application.bot_data.get(TASK_KEY)
     if found is None:
-        sessions = application.bot_data["services"].sessions
+        found = application.bot_data["services"]
         application.bot_data[TASK_KEY] = asyncio.create_task(
-            drain_forever(application.bot, sessions))
+            drain_forever(application.bot, found.sessions, found.clock))
 
 
 async def stop_draining(application: Application) -> None:  # type: ignore[type-arg]
@@ -116,21 +116,13 @@ async def stop_draining(application: Application) -> None:  # type: ignore[type-
             await task
 
 
-def _close(sessions: sessionmaker[Session], sender_id: str, by: str) -> bool:
-    with sessions() as session, session.begin():
-        return close_thread(session, sender_id, by)
-
-
 async def on_thread_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """'Talk to the assistant again' or 'End chat with adviser': close the conversation."""
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and chat is not None
+    """'Talk to the assistant again' or 'End chat with adviser': the relay closes the thread."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
     if not still_offered(query):
         await query.answer(catalogue.text("bot.buttons.already_chosen"))
         return
     await query.answer()
     await mark_choice(query)
-    by = "assistant" if query.data == buttons.THREAD_ASSISTANT else "person"
-    await asyncio.to_thread(_close, services(context).sessions, sender_of(update, context), by)
-    await say(context.bot, chat.id, "bot.adviser.back_with_assistant" if by == "assistant"
-              else "bot.adviser.chat_ended")
+    await talk(update, context, query.data)

@@ -21,6 +21,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot import adviser_messages, buttons, commands, handlers
 from bot.ordering import PerChatUpdateProcessor
 from bot.services import SERVICES_KEY, Services
+from carecareers.clock import Clock, clock_for
 from carecareers.conversation.rasa_client import RasaClient
 from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for
 from carecareers.conversation.relay import Relay
@@ -88,7 +89,8 @@ class ReportingRequest(HTTPXRequest):
 def build_application(settings: Settings, *, rasa: RasaClient | RasaPool | None = None,
                       requests: tuple[BaseRequest, BaseRequest] | None = None,
                       rate_limit: bool = True,
-                      link: LinkStatus | None = None) -> Application:  # type: ignore[type-arg]
+                      link: LinkStatus | None = None,
+                      clock: Clock | None = None) -> Application:  # type: ignore[type-arg]
     """Return the bot application, wired to Rasa; `requests` replaces the HTTP layer in tests.
 
     With `link`, polling reports whether the Bot API answers.
@@ -110,13 +112,15 @@ def build_application(settings: Settings, *, rasa: RasaClient | RasaPool | None 
     application = builder.build()
     rasa = rasa or rasa_client_for(settings)
     sessions = session_factory(make_engine(settings.database_url, immediate=True))
+    clock = clock or clock_for(settings)
     application.bot_data[SERVICES_KEY] = Services(
         rasa=rasa,
-        relay=Relay(rasa, settings.tracker_store_url, sessions),
+        relay=Relay(rasa, settings.tracker_store_url, sessions, settings.public_base_url,
+                    clock=clock),
         secret_key=settings.secret_key,
         privacy_url=settings.privacy_url,
         sessions=sessions,
-        dashboard_url=settings.public_base_url,
+        clock=clock,
     )
     add_handlers(application)
     return application

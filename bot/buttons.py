@@ -8,6 +8,9 @@ from typing import Any
 
 from telegram.constants import InlineKeyboardButtonLimit
 
+from carecareers.conversation.buttons import answers_a_question, still_answers
+from carecareers.threads.replies import BACK_TO_ASSISTANT, END_THREAD
+
 MAX_CALLBACK_BYTES = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
 PAYLOAD_PREFIX = "r:"
 KEY_PREFIX = "k:"
@@ -17,9 +20,9 @@ CHOSEN = "chosen"
 RASA_PATTERN = r"^(r|k):"
 FORGET_PATTERN = r"^forget:(yes|no)$"
 CHOSEN_PATTERN = r"^chosen$"
-THREAD_ASSISTANT = "thread:assistant"
-THREAD_END = "thread:end"
-THREAD_PATTERN = r"^thread:(assistant|end)$"
+THREAD_ASSISTANT = BACK_TO_ASSISTANT
+THREAD_END = END_THREAD
+THREAD_PATTERN = f"^({THREAD_ASSISTANT}|{THREAD_END})$"
 STORE_KEY = "button_payloads"
 TURN_KEY = "turn"
 MAX_STORED_PAYLOADS = 200
@@ -32,11 +35,6 @@ def current_turn(chat_data: MutableMapping[str, Any]) -> int:
 def next_turn(chat_data: MutableMapping[str, Any]) -> None:
     """Start a new turn: buttons that answered the last question stop working."""
     chat_data[TURN_KEY] = current_turn(chat_data) + 1
-
-
-def answers_a_question(payload: str) -> bool:
-    """True for a button that fills the question being asked (a form answer, or consent)."""
-    return payload.startswith("/inform")
 
 
 def callback_data_for(payload: str, chat_data: MutableMapping[str, Any]) -> str:
@@ -75,9 +73,7 @@ def payload_for(data: str, chat_data: MutableMapping[str, Any]) -> str | None:
     if found is None:
         return None
     payload, turn = found
-    if answers_a_question(payload) and turn != current_turn(chat_data):
-        return None
-    return payload
+    return payload if still_answers(payload, turn, current_turn(chat_data)) else None
 
 
 def forget_payloads(chat_data: MutableMapping[str, Any]) -> None:

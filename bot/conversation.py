@@ -17,10 +17,12 @@ from telegram.ext import ContextTypes
 from bot import buttons, render
 from bot.services import services
 from carecareers import catalogue
+from carecareers.channels import channel_named
+from carecareers.conversation.buttons import safe_link
 from carecareers.conversation.payloads import is_vacancy
 from carecareers.conversation.rasa_client import BotMessage
 from carecareers.conversation.relay import Turn, TurnResult
-from carecareers.conversation.senders import telegram_sender
+from carecareers.conversation.senders import account_sender
 
 logger = logging.getLogger(__name__)
 
@@ -34,34 +36,51 @@ def valid_campaign(code: str) -> bool:
     return bool(_CAMPAIGN_CODE.fullmatch(code))
 
 
+def telegram_sender(secret_key: str, user_id: int) -> str:
+    """Return the sender id of a Telegram user: stable, keyed, never the raw id."""
+    channel = channel_named(CHANNEL)
+    assert channel is not None, "content/channels.yml must register the telegram channel"
+    return account_sender(secret_key, channel.sender_prefix, user_id)
+
+
+def sender_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    assert update.effective_user is not None
+    return telegram_sender(services(context).secret_key, update.effective_user.id)
+
+
 def turn_for(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
-             extra: dict[str, Any] | None = None, if_silent: str | None = None) -> Turn:
-    """The relay's view of a message from this Telegram user."""
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None
+             extra: dict[str, Any] | None = None, if_silent: str | None = None,
+             said: str | None = None) -> Turn:
+    """The relay's view of a message from this Telegram user (`said`: what they typed)."""
+    chat = update.effective_chat
     campaign = (context.user_data or {}).get(CAMPAIGN_KEY)
-    return Turn(telegram_sender(services(context).secret_key, user.id), message, CHANNEL,
-                campaign, extra_metadata=extra or {}, if_silent=if_silent,
+    return Turn(sender_of(update, context), message, CHANNEL,
+                campaign, extra_metadata=extra or {}, if_silent=if_silent, said=said,
                 address=str(chat.id) if chat is not None else None)
 
 
 async def ask_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
-                   extra: dict[str, Any] | None = None,
-                   if_silent: str | None = None) -> TurnResult:
+                   extra: dict[str, Any] | None = None, if_silent: str | None = None,
+                   said: str | None = None) -> TurnResult:
     """Take one turn through the relay as this user, showing 'typing' meanwhile."""
     chat = update.effective_chat
     assert chat is not None
     async with typing(context.bot, chat.id):
         return await services(context).relay.take(
-            turn_for(update, context, message, extra, if_silent))
+            turn_for(update, context, message, extra, if_silent, said))
 
 
 async def talk(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str,
-               extra: dict[str, Any] | None = None, if_silent: str | None = None) -> bool:
-    """Take one turn and render its replies; return False when Rasa could not be reached."""
+               extra: dict[str, Any] | None = None, if_silent: str | None = None,
+               said: str | None = None) -> bool:
+    """Take one turn and render its replies; return False when Rasa could not be reached.
+
+    `said` is the person's typed text as they typed it: while they have an open adviser
+    thread, the relay puts it there (and the assistant says nothing).
+    """
     chat = update.effective_chat
     assert chat is not None
-    result = await ask_rasa(update, context, message, extra, if_silent)
+    result = await ask_rasa(update, context, message, extra, if_silent, said)
     if result.moved_on and context.chat_data is not None:
         buttons.next_turn(context.chat_data)
     await render_replies(context, chat.id, result.replies)
@@ -86,7 +105,7 @@ async def render_reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
                                  lambda p: buttons.callback_data_for(p, chat_data))
         await send_long_text(context.bot, chat_id, reply.text or catalogue.text("bot.choose"),
                              markup)
-    if render.safe_url(reply.image):
+    if safe_link(reply.image):
         await send_image(context.bot, chat_id, reply.image or "")
 
 

@@ -10,7 +10,6 @@ from telegram.ext import ContextTypes
 
 from bot import buttons
 from bot.conversation import say, talk
-from bot.replies import to_open_thread
 from carecareers import catalogue
 from carecareers.conversation.rasa_client import clean_user_text
 
@@ -20,15 +19,14 @@ LOCATION_DECIMALS = 2  # about 1 km: enough to find jobs nearby, no more
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Relay typed text to Rasa, cleaned so it cannot trigger an intent directly."""
+    """Relay typed text: to Rasa, cleaned so it cannot trigger an intent directly, or to
+    the person's open adviser thread as typed (the relay's rule)."""
     assert update.message is not None and update.effective_chat is not None
     text = clean_user_text(update.message.text or "")
     if not text:
         await say(context.bot, update.effective_chat.id, "bot.empty_text")
         return
-    if await to_open_thread(update, context, update.message.text or ""):
-        return  # the adviser reads it on the dashboard (rule: docs/adviser-conversations.md)
-    await talk(update, context, text)
+    await talk(update, context, text, said=update.message.text or "")
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

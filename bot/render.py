@@ -6,18 +6,17 @@ import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
 from carecareers import catalogue
+from carecareers.conversation.buttons import safe_link
 
 MAX_TEXT_UNITS = int(MessageLimit.MAX_TEXT_LENGTH)
 SHORT_TITLE_CHARS = 16
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+|\n+")
 _WHITESPACE = re.compile(r"\s+")
-_UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"]")
 
 
 def utf16_len(text: str) -> int:
@@ -61,14 +60,6 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def safe_url(url: object) -> str | None:
-    """Return the URL if it is a plain http(s) link with a host, else None."""
-    if not isinstance(url, str) or _UNSAFE_URL_CHARS.search(url):
-        return None
-    parts = urlsplit(url)
-    return url if parts.scheme in {"http", "https"} and parts.netloc else None
-
-
 def keyboard(buttons: Sequence[Mapping[str, str]],
              callback_data_for: Callable[[str], str]) -> InlineKeyboardMarkup | None:
     """Return an inline keyboard for Rasa buttons: links open, other payloads call back."""
@@ -82,7 +73,7 @@ def keyboard(buttons: Sequence[Mapping[str, str]],
 def _button(button: Mapping[str, str],
             callback_data_for: Callable[[str], str]) -> InlineKeyboardButton:
     title, payload = button["title"], button.get("payload", "")
-    url = safe_url(payload)
+    url = safe_link(payload)
     if url:
         return InlineKeyboardButton(title, url=url)
     return InlineKeyboardButton(title, callback_data=callback_data_for(payload or title))
@@ -90,7 +81,7 @@ def _button(button: Mapping[str, str],
 
 def link_keyboard(title: str, url: str) -> InlineKeyboardMarkup | None:
     """Return a one-button keyboard that opens `url`, or None if the URL is not safe."""
-    safe = safe_url(url)
+    safe = safe_link(url)
     return InlineKeyboardMarkup([[InlineKeyboardButton(title, url=safe)]]) if safe else None
 
 

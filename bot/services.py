@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import ContextTypes
 
+from carecareers.clock import Clock
 from carecareers.conversation.rasa_client import RasaClient
 from carecareers.conversation.rasa_pool import RasaPool
 from carecareers.conversation.relay import Relay
@@ -21,7 +22,7 @@ class Services:
     secret_key: str
     privacy_url: str
     sessions: sessionmaker[Session]
-    dashboard_url: str = ""  # PUBLIC_BASE_URL: links in emails to advisers
+    clock: Clock
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

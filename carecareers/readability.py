@@ -30,7 +30,7 @@ MIN_WORDS = 5
 _ADDRESS = re.compile(
     r"https?://\S+"                                   # web addresses
     r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                 # email addresses
-    r"|(?<!\w)@\w+"                                    # Telegram usernames
+    r"|(?<!\w)@\w+"                                    # @names on messaging apps
     r"|\b(?:[a-z0-9-]+\.)+(?:uk|org|com|net)(?:/[\w/.-]*)?"  # bare domains: gov.uk, ico.org.uk
     r"|\{[^{}]*\}",                                    # template placeholders
     re.IGNORECASE,

@@ -17,6 +17,7 @@ DEV_RASA_TOKEN = "dev-rasa-token"
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", DEV_SECRET_KEY, DEV_RASA_TOKEN, "secret"}
 MIN_SECRET_BYTES = 32
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+FIXED_DAY_ENVIRONMENTS = ("development", "test")
 
 
 class ConfigurationError(Exception):
@@ -73,8 +74,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # `make run` keeps each process's log and the state of each part here.
     run_dir: Path = VAR_DIR / "run"
-    # A fixed "today" for the careers answers (pay rows, review dates); development and
-    # tests only, so that date cases can be tested through the real stack.
+    # A fixed "today" (the UK date) for everything that asks the clock for the day;
+    # development and tests only, so that date cases can be tested through the real stack.
     carecareers_today: date | None = None
 
     @model_validator(mode="after")
@@ -100,14 +101,23 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _refuse_fixed_day_outside_development(self) -> Settings:
+        if self.carecareers_today is not None and self.environment not in FIXED_DAY_ENVIRONMENTS:
+            raise ValueError(
+                f"CARECAREERS_TODAY fixes the day for development and tests only: unset it "
+                f"(ENVIRONMENT={self.environment})"
+            )
+        return self
+
     @property
     def is_development(self) -> bool:
         return self.environment == "development"
 
     @property
     def fixed_today(self) -> date | None:
-        """CARECAREERS_TODAY, honoured only in development and test environments."""
-        return self.carecareers_today if self.environment in ("development", "test") else None
+        """CARECAREERS_TODAY (refused outside development and test environments)."""
+        return self.carecareers_today if self.environment in FIXED_DAY_ENVIRONMENTS else None
 
     @property
     def privacy_url(self) -> str:

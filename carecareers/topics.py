@@ -4,7 +4,8 @@ A topic (alerts, events, threads, ...) registers itself when its `topic` module 
 `register(Topic(...))`. The centre never names one: erasure and the retention purge
 (`carecareers/leads/erasure.py`) call every registered `erase` and `purge`, the tracker
 redaction (`carecareers/conversation/tracker_events.py`) blanks every registered form's
-slots, and the context action asks `answering(intent)` which action answers a "yes".
+slots, the context action asks `answering(intent)` which action answers a "yes", and the
+relay offers each person's turn to every registered `takes_turn` before asking Rasa.
 
 `installed()` finds them: it imports every `carecareers.<package>.topic` module once, so adding
 a topic adds its package and edits no list, here or anywhere else. Shared services that answer
@@ -57,9 +58,34 @@ class Retention:
         return now - timedelta(days=self.days[kind])
 
 
+@dataclass(frozen=True)
+class PersonTurn:
+    """A person's turn as a topic sees it before Rasa does (carecareers/conversation/relay.py).
+
+    `said` is what they typed, as typed (None for a button); `delivers_later` is their
+    channel's (content/channels.yml).
+    """
+
+    sender_id: str
+    message: str
+    said: str | None
+    delivers_later: bool
+    dashboard_url: str
+    now: datetime
+
+
+@dataclass(frozen=True)
+class TurnAnswer:
+    """A topic took the turn: what to say instead of Rasa (nothing, when text is None)."""
+
+    text: str | None = None
+    buttons: tuple[Mapping[str, str], ...] = ()
+
+
 Counts = Mapping[str, int]
 Eraser = Callable[[Session, Person], Counts]
 Purger = Callable[[Session, datetime, Retention], Counts]
+TurnTaker = Callable[[Session, PersonTurn], TurnAnswer | None]
 
 
 @dataclass(frozen=True)
@@ -72,6 +98,8 @@ class Topic:
     - form_starts, form_slots: the actions that begin its details form, and the prefixes of
       that form's slots, blanked out of the tracker store when the form keeps nothing.
     - intents: the intents it answers, with the action that answers each.
+    - takes_turn: offered each person's typed text, and each button whose payload is among
+      its turn_payloads, before Rasa; a TurnAnswer takes the turn, None leaves it to Rasa.
     - people: the sender-id columns of the records it keeps about people; while someone has
       such a record, how they can be reached is kept however long they are silent.
     """
@@ -82,6 +110,8 @@ class Topic:
     form_starts: tuple[str, ...] = ()
     form_slots: tuple[str, ...] = ()
     intents: Mapping[str, str] = field(default_factory=dict)
+    takes_turn: TurnTaker | None = None
+    turn_payloads: frozenset[str] = frozenset()
     people: tuple[QueryableAttribute[Any], ...] = ()
 
 
@@ -124,6 +154,15 @@ def form_starts() -> tuple[str, ...]:
 
 def form_slot_prefixes() -> tuple[str, ...]:
     return tuple(prefix for topic in installed() for prefix in topic.form_slots)
+
+
+def turn_takers() -> list[TurnTaker]:
+    return [topic.takes_turn for topic in installed() if topic.takes_turn is not None]
+
+
+def turn_payloads() -> frozenset[str]:
+    """The button payloads a topic answers itself: they never reach Rasa."""
+    return frozenset(payload for topic in installed() for payload in topic.turn_payloads)
 
 
 def kept_people() -> tuple[QueryableAttribute[Any], ...]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from carecareers.advisers.accounts import add_adviser, use_password_hasher
 from carecareers.campaigns.service import create_campaign
+from carecareers.clock import Clock
 from carecareers.delivery import note_address
 from carecareers.models import (
     Adviser,
@@ -179,6 +180,12 @@ class Dashboard:
         form = {"csrf_token": token if token is not None else self.token(), **(data or {})}
         return self.client.post(path, data=form, follow_redirects=False,
                                 **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def clock(self) -> Clock:
+        """The app's clock, for what a test does beside the requests."""
+        found: Clock = self.client.app.state.clock  # type: ignore[attr-defined]
+        return found
 
     def fresh(self) -> Session:
         """The test session, forgetting what it loaded (requests changed the rows)."""

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecareers.catalogue import template_globals, text
+from carecareers.clock import Clock, clock_for
 from carecareers.conversation.pending import retry_pending
 from carecareers.conversation.rasa_client import RasaClient
 from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for
@@ -33,8 +34,9 @@ logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None,
-               rasa: RasaClient | RasaPool | None = None) -> FastAPI:
+               rasa: RasaClient | RasaPool | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
+    clock = clock or clock_for(settings)
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry URLs with tokens
     engine = make_engine(settings.database_url, immediate=True)
@@ -51,10 +53,12 @@ def create_app(settings: Settings | None = None,
     app = FastAPI(title="Care Careers Assistant", lifespan=lifespan,
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.clock = clock
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
     app.state.rasa = rasa_client
-    app.state.relay = Relay(rasa_client, settings.tracker_store_url, app.state.session_factory)
+    app.state.relay = Relay(rasa_client, settings.tracker_store_url, app.state.session_factory,
+                            settings.public_base_url, clock=clock)
     app.state.chat_limiter = ChatLimiter.for_redis(settings.redis_url)  # web/ratelimit.py
     app.state.login_limiter = LoginLimiter(storage_url=settings.redis_url)
     app.state.walk_in_limiter = walk_in_limiter(settings.redis_url)
@@ -75,14 +79,15 @@ async def _retry_tracker_changes(app: FastAPI, tracker_store_url: str,
     while True:
         await asyncio.sleep(every_seconds)
         try:
-            await asyncio.to_thread(_retry_once, app.state.session_factory, tracker_store_url)
+            await asyncio.to_thread(_retry_once, app.state.session_factory, tracker_store_url,
+                                    app.state.clock)
         except SQLAlchemyError as exc:
             logger.warning("could not retry pending tracker changes: %s", type(exc).__name__)
 
 
-def _retry_once(sessions: sessionmaker[Session], tracker_store_url: str) -> None:
+def _retry_once(sessions: sessionmaker[Session], tracker_store_url: str, clock: Clock) -> None:
     with sessions() as session, session.begin():
-        retry_pending(session, tracker_store_url)
+        retry_pending(session, tracker_store_url, clock.now())
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -13,7 +13,7 @@ from carecareers.advisers.accounts import is_staff
 from carecareers.models import Adviser
 from carecareers.threads import unread_total
 from web.csrf import COOKIE_PATH
-from web.deps import get_session
+from web.deps import get_clock, get_session
 from web.security import secure_cookies
 
 COOKIE_NAME = "cc_adviser"
@@ -58,7 +58,7 @@ class Viewer:
 def start_session(request: Request, response: Response, session: Session,
                   adviser: Adviser) -> None:
     """Log the adviser in on this browser: a new server-side session, a fresh CSRF token."""
-    token, _ = sessions.start_session(session, adviser)
+    token, _ = sessions.start_session(session, adviser, get_clock(request).now())
     response.set_cookie(COOKIE_NAME, token, max_age=SESSION_MAX_AGE, path=COOKIE_PATH,
                         httponly=True, samesite="lax", secure=secure_cookies(request))
 
@@ -78,7 +78,7 @@ def read_viewer(request: Request, session: Session) -> Viewer:
     if not token or len(token) > 200:
         raise NotLoggedIn()
     try:
-        opened = sessions.resume_session(session, token)
+        opened = sessions.resume_session(session, token, get_clock(request).now())
     except sessions.SessionEnded as exc:
         raise NotLoggedIn(expired=exc.expired) from None
     return Viewer(opened.adviser, opened.csrf_token, unread_total(session, opened.adviser))

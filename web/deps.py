@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from carecareers.clock import Clock
 from carecareers.settings import Settings
 
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def get_clock(request: Request) -> Clock:
+    """The app's clock: `now()` and the UK `today()` (CARECAREERS_TODAY in development)."""
+    return request.app.state.clock
+
+
+AppClock = Annotated[Clock, Depends(get_clock)]
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
+from carecareers.conversation.buttons import safe_link, still_answers
 from carecareers.conversation.senders import new_web_sender
 from web.security import secure_cookies
 
 COOKIE_NAME = "cc_chat"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 30
 BUTTON_MAX_AGE = 60 * 60  # seconds a button stays usable
-_UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"'\\]")
 
 
 @dataclass(frozen=True)
@@ -113,14 +111,6 @@ def conversation_tag(secret_key: str, sender_id: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def link_payload(payload: str) -> str | None:
-    """Return the payload if it is a plain http(s) link (a button that opens a page)."""
-    if _UNSAFE_URL_CHARS.search(payload):
-        return None
-    parts = urlsplit(payload)
-    return payload if parts.scheme in {"http", "https"} and parts.netloc else None
-
-
 class ButtonSigner:
     """Seal button payloads so that a press can send only what the server offered, when it did.
 
@@ -142,7 +132,7 @@ class ButtonSigner:
         return {**message, "buttons": buttons}
 
     def _seal_button(self, button: dict[str, str]) -> dict[str, str]:
-        url = link_payload(button.get("payload", ""))
+        url = safe_link(button.get("payload", ""))
         if url:
             return {"title": button["title"], "url": url}
         return {"title": button["title"],
@@ -159,11 +149,4 @@ class ButtonSigner:
             return None
         if sender_id != self._sender_id or not isinstance(payload, str) or not payload:
             return None
-        if answers_a_question(payload) and turn != self._turn:
-            return None
-        return payload
-
-
-def answers_a_question(payload: str) -> bool:
-    """True for a button that fills the question being asked (bound to the turn that asked)."""
-    return payload.startswith("/inform")
+        return payload if still_answers(payload, turn, self._turn) else None

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from carecareers.advisers import audit
 from carecareers.advisers.sessions import end_all_sessions
 from carecareers.models import Adviser, Provider
-from carecareers.models.base import as_utc, utcnow
+from carecareers.models.base import as_utc
 
 ROLES = ("admin", "adviser", "provider")
 STAFF_ROLES = ("admin", "adviser")
@@ -141,14 +141,13 @@ class LoginAttempt:
         return _verify(self.password_hash, password)
 
 
-def start_attempt(session: Session, email: str, now: datetime | None = None) -> LoginAttempt:
+def start_attempt(session: Session, email: str, now: datetime) -> LoginAttempt:
     """Count an attempt on the account in one atomic statement; commit before checking.
 
     The count goes up before the password is checked, so parallel guesses are all counted
     and, past MAX_FAILED_LOGINS, lock the account before any more passwords are checked.
     A lock that has run out starts the count again.
     """
-    now = now or utcnow()
     adviser = find_adviser(session, email)
     if adviser is None or not adviser.active:
         return LoginAttempt(normalise_email(email)[:254], None, _dummy_hash())
@@ -173,13 +172,12 @@ def start_attempt(session: Session, email: str, now: datetime | None = None) -> 
 
 
 def finish_attempt(session: Session, attempt: LoginAttempt, password: str, correct: bool,
-                   now: datetime | None = None) -> Adviser:
+                   now: datetime) -> Adviser:
     """Record how the attempt ended; return the adviser, or raise LoginRefused.
 
     Every attempt is audited (never with the password). Raises AccountLocked while the
     account is locked: the password was not checked against it.
     """
-    now = now or utcnow()
     adviser = session.get(Adviser, attempt.adviser_id) if attempt.adviser_id else None
     if adviser is None or not adviser.active:
         audit.record(session, attempt.email, "login.failed", None,
@@ -197,14 +195,13 @@ def finish_attempt(session: Session, attempt: LoginAttempt, password: str, corre
 
 
 def authenticate(session: Session, email: str, password: str,
-                 now: datetime | None = None) -> Adviser:
+                 now: datetime) -> Adviser:
     """Return the adviser whose credentials these are; count failures and lock out.
 
     One transaction for the whole attempt (the CLI, tests): the web app commits the count
     before checking the password instead (`start_attempt`, `LoginAttempt.check`,
     `finish_attempt`), so that no write lock is held while Argon2 runs.
     """
-    now = now or utcnow()
     attempt = start_attempt(session, email, now)
     return finish_attempt(session, attempt, password, attempt.check(password), now)
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from carecareers.models import Adviser, AdviserSession
-from carecareers.models.base import as_utc, utcnow
+from carecareers.models.base import as_utc
 
 IDLE_TIMEOUT = timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = timedelta(hours=8)
@@ -38,13 +38,12 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(session: Session, adviser: Adviser, now: datetime | None = None,
+def start_session(session: Session, adviser: Adviser, now: datetime,
                   ) -> tuple[str, str]:
     """Open a session for `adviser`; return the cookie's token and the CSRF token.
 
     Sessions that can no longer be resumed are deleted on the way (a login is rare).
     """
-    now = now or utcnow()
     purge_ended_sessions(session, now)
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(AdviserSession(token_digest=digest(token), adviser_id=adviser.id,
@@ -53,9 +52,8 @@ def start_session(session: Session, adviser: Adviser, now: datetime | None = Non
     return token, csrf_token
 
 
-def resume_session(session: Session, token: str, now: datetime | None = None) -> OpenSession:
+def resume_session(session: Session, token: str, now: datetime) -> OpenSession:
     """The session this token opens, touched as seen now; SessionEnded if there is none."""
-    now = now or utcnow()
     row = session.scalar(select(AdviserSession).where(AdviserSession.token_digest
                                                       == digest(token)))
     if row is None:
@@ -82,9 +80,8 @@ def end_all_sessions(session: Session, adviser: Adviser) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def purge_ended_sessions(session: Session, now: datetime | None = None) -> int:
+def purge_ended_sessions(session: Session, now: datetime) -> int:
     """Delete the sessions that can no longer be resumed."""
-    now = now or utcnow()
     result = session.execute(delete(AdviserSession).where(
         (AdviserSession.last_seen_at < now - IDLE_TIMEOUT)
         | (AdviserSession.created_at < now - ABSOLUTE_TIMEOUT)))

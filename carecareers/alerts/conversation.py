@@ -58,7 +58,7 @@ def consent_question(settings: Settings, asked: AlertAsked,
 
 
 def set_up_alert(session: Session, settings: Settings, asked: AlertAsked,
-                 now: datetime | None = None) -> AlertRequest:
+                 now: datetime) -> AlertRequest:
     """Save the alert with the consent just given; email alerts wait for their link."""
     criteria = criteria_for(asked)
     consent = consent_question(settings, asked, criteria)

@@ -20,7 +20,6 @@ from carecareers.alerts.messages import MAX_SHOWN, VacancyLine, chat_bundle, ema
 from carecareers.alerts.recipients import delivered_to
 from carecareers.delivery import Outgoing, enqueue_many
 from carecareers.models import AlertMatch, AlertRecipient, JobAlert, Vacancy
-from carecareers.models.base import utcnow
 from carecareers.vacancies.salary import format_salary
 
 QUEUE_LOCK_KEY = 180_001
@@ -48,9 +47,8 @@ class _Recipient:
 
 
 def queue_alerts(session: Session, *, base_url: str, min_interval: timedelta,
-                 now: datetime | None = None, today: date | None = None) -> QueueReport:
-    now = now or utcnow()
-    today = today or now.date()
+                 now: datetime, today: date) -> QueueReport:
+    """Queue what is due at `now`; vacancies that closed before `today` (the UK date) go."""
     _one_run_at_a_time(session)
     watches = active_watches(session)
     report = QueueReport(alerts=len(watches))

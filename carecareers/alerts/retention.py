@@ -13,7 +13,6 @@ from carecareers.alerts.recipients import delivered_to
 from carecareers.delivery import address_for, forget_addresses, purge_outbox
 from carecareers.forms.validation import InvalidAnswer, parse_email
 from carecareers.models import AlertRecipient, JobAlert, SuppressedAddress
-from carecareers.models.base import utcnow
 
 
 @dataclass(frozen=True)
@@ -24,10 +23,10 @@ class ExpiryReport:
 
 
 def expire_alerts(session: Session, retention_days: int,
-                  now: datetime | None = None) -> ExpiryReport:
+                  now: datetime) -> ExpiryReport:
     """Delete alerts nobody touched for `retention_days`, then recipients left with none
     (with their consents and matches), and delivery records older than the period."""
-    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    cutoff = now - timedelta(days=retention_days)
     alerts = session.execute(delete(JobAlert).where(JobAlert.last_activity_at < cutoff))
     has_alert = select(JobAlert.id).where(JobAlert.recipient_id == AlertRecipient.id).exists()
     recipients = session.execute(delete(AlertRecipient).where(

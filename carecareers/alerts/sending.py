@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecareers.alerts.queueing import QueueReport, queue_alerts
 from carecareers.alerts.retention import ExpiryReport, expire_alerts, stop_failed_recipients
+from carecareers.clock import Clock
 from carecareers.delivery import DeliveryReport, RetryPolicy, Sender, deliver_due
-from carecareers.models.base import utcnow
 from carecareers.settings import Settings
 
 
@@ -28,14 +28,14 @@ class SendReport:
 
 
 def send_alerts(factory: sessionmaker[Session], settings: Settings,
-                senders: Mapping[str, Sender], now: datetime | None = None,
+                senders: Mapping[str, Sender], clock: Clock,
                 policy: RetryPolicy = RetryPolicy()) -> SendReport:
-    now = now or utcnow()
+    now, today = clock.now(), clock.today()
     with factory() as session, session.begin():
         expired = expire_alerts(session, settings.alert_retention_days, now)
         queued = queue_alerts(session, base_url=settings.public_base_url,
                               min_interval=timedelta(hours=settings.alert_min_interval_hours),
-                              now=now)
+                              now=now, today=today)
     delivered = deliver_due(factory, senders, now=now, policy=policy)
     with factory() as session, session.begin():
         stopped = stop_failed_recipients(session)

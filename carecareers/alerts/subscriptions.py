@@ -22,7 +22,6 @@ from carecareers.delivery import enqueue, is_suppressed
 from carecareers.forms.consent import ConsentWording
 from carecareers.forms.validation import InvalidAnswer, parse_email
 from carecareers.models import AlertConsent, AlertRecipient, JobAlert
-from carecareers.models.base import utcnow
 
 LIVE = ("pending", "active")
 MAX_ALERTS_PER_SENDER = 10
@@ -45,7 +44,7 @@ def new_token() -> str:
 
 def request_email_alert(session: Session, *, sender_id: str, email: str,
                         criteria: AlertCriteria, consent: ConsentWording, base_url: str,
-                        now: datetime | None = None) -> AlertRequest:
+                        now: datetime) -> AlertRequest:
     """Record an email alert and its consent; unless the address is already proven for
     this conversation, keep the alert pending until its confirmation link is followed.
 
@@ -53,7 +52,6 @@ def request_email_alert(session: Session, *, sender_id: str, email: str,
     conversation joins the link already sent; from another conversation (or after the
     first was stopped) it raises ConfirmationPending.
     """
-    now = now or utcnow()
     address = _email(email)
     if is_suppressed(session, "email", address):
         raise AlertNotAllowed(catalogue.text("chat.alert_errors.email_bounces"))
@@ -77,13 +75,12 @@ def request_email_alert(session: Session, *, sender_id: str, email: str,
 
 def request_chat_alert(session: Session, *, sender_id: str, channel: str,
                        criteria: AlertCriteria, consent: ConsentWording,
-                       now: datetime | None = None) -> AlertRequest:
+                       now: datetime) -> AlertRequest:
     """Record an alert sent in the chat the person writes from, and start it.
 
     The recipient is the person: its address is theirs on `channel`, looked up when a
     bundle is queued (delivery/people.py), so it keeps no address of its own.
     """
-    now = now or utcnow()
     _check_room(session, sender_id)
     recipient = session.scalar(select(AlertRecipient).where(
         AlertRecipient.channel == channel, AlertRecipient.sender_id == sender_id,
@@ -100,10 +97,9 @@ def request_chat_alert(session: Session, *, sender_id: str, channel: str,
     return AlertRequest(alert)
 
 
-def confirm_alert(session: Session, token: str, now: datetime | None = None) -> JobAlert:
+def confirm_alert(session: Session, token: str, now: datetime) -> JobAlert:
     """Start a pending email alert from its confirmation link, and the alerts the same
     conversation asked for at this address meanwhile (they reuse the link)."""
-    now = now or utcnow()
     alert = session.scalar(select(JobAlert).where(JobAlert.confirm_token == token)) \
         if token else None
     if alert is None or alert.status != "pending":
@@ -121,9 +117,8 @@ def confirm_alert(session: Session, token: str, now: datetime | None = None) -> 
     return alert
 
 
-def unsubscribe(session: Session, token: str, now: datetime | None = None) -> int:
+def unsubscribe(session: Session, token: str, now: datetime) -> int:
     """Stop every alert of the address behind an unsubscribe link; return how many stopped."""
-    now = now or utcnow()
     recipient = session.scalar(select(AlertRecipient).where(
         AlertRecipient.unsubscribe_token == token)) if token else None
     if recipient is None:
@@ -132,9 +127,8 @@ def unsubscribe(session: Session, token: str, now: datetime | None = None) -> in
 
 
 def stop_alerts_for_sender(session: Session, sender_id: str,
-                           now: datetime | None = None) -> int:
+                           now: datetime) -> int:
     """Stop the alerts set up in this conversation (and its chat's); return how many."""
-    now = now or utcnow()
     stopped = 0
     for alert in session.scalars(select(JobAlert).where(
             JobAlert.sender_id == sender_id, JobAlert.status.in_(LIVE))):
@@ -152,12 +146,12 @@ def stop_alerts_for_sender(session: Session, sender_id: str,
 
 
 def alerts_for_sender(session: Session, sender_id: str,
-                      now: datetime | None = None) -> list[JobAlert]:
+                      now: datetime) -> list[JobAlert]:
     """The live alerts of this conversation, oldest first; asking counts as activity."""
     alerts = list(session.scalars(select(JobAlert).where(
         JobAlert.sender_id == sender_id, JobAlert.status.in_(LIVE)).order_by(JobAlert.id)))
     for alert in alerts:
-        alert.last_activity_at = now or utcnow()
+        alert.last_activity_at = now
     return alerts
 
 

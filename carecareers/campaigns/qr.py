@@ -16,7 +16,12 @@ import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from carecareers.campaigns.service import campaign_url, describe_dates, telegram_start_link
+from carecareers.campaigns.service import (
+    ChannelLink,
+    campaign_url,
+    channel_links,
+    describe_dates,
+)
 from carecareers.catalogue import template_globals, text
 from carecareers.models import Campaign
 from carecareers.settings import PROJECT_ROOT, Settings
@@ -37,8 +42,7 @@ class PosterDetails:
     headline: str | None = None  # None: the catalogue's (web.poster.headline)
     place: str | None = None
     dates: str | None = None
-    telegram_url: str | None = None
-    telegram_username: str | None = None
+    elsewhere: tuple[ChannelLink, ...] = ()  # the other channels people can chat in
     privacy_url: str | None = None
 
 
@@ -99,22 +103,27 @@ def _templates() -> Environment:
     return env
 
 
+def find_us(link: ChannelLink) -> Markup:
+    """'Prefer <channel>? Search for <account> or open <link>', the account bold, the link live."""
+    return link.words(
+        "find_us", account=Markup("<strong>{}</strong>").format(link.shown_account),
+        link=Markup('<a href="{}">{}</a>').format(link.url, link.url.removeprefix("https://")))
+
+
 def poster_html(details: PosterDetails) -> str:
     """A printable A4 poster page (HTML with its styles and the QR code inline)."""
     template = _templates().get_template("poster.html")
     return template.render(poster=details, qr=qr_svg_inline(details.url),
-                           qr_mm=POSTER_QR_MM, min_mm=MIN_PRINT_MM)
+                           qr_mm=POSTER_QR_MM, min_mm=MIN_PRINT_MM,
+                           find_us=[find_us(link) for link in details.elsewhere])
 
 
 def campaign_poster_details(campaign: Campaign, settings: Settings) -> PosterDetails:
-    username = settings.telegram_bot_username.strip().lstrip("@") or None
-    telegram_url = telegram_start_link(username or "", campaign.code)
     return PosterDetails(
         url=campaign_url(settings.public_base_url, campaign.code),
         place=campaign.place,
         dates=describe_dates(campaign.starts_on, campaign.ends_on),
-        telegram_url=telegram_url,
-        telegram_username=username if telegram_url else None,
+        elsewhere=tuple(channel_links(settings, campaign.code)),
         privacy_url=settings.privacy_url,
     )
 

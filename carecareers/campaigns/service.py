@@ -10,21 +10,23 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
+from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from carecareers.catalogue import markup, text
+from carecareers.channels import Channel, registered
+from carecareers.clock import uk_date, uk_midnight
 from carecareers.models import Booking, Campaign, CampaignVisit, CheckIn, Conversation, Event, Lead
-from carecareers.models.base import utcnow
+from carecareers.settings import Settings
 
 CAMPAIGN_KINDS = ("food_bank", "open_day", "school", "jobcentre", "community", "online")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-TELEGRAM_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
 CONTACTED_STATUSES = ("contacted", "closed")
-REPORTING_ZONE = ZoneInfo("Europe/London")
 
 
 class CampaignError(Exception):
@@ -116,17 +118,45 @@ def campaign_url(public_base_url: str, code: str) -> str:
     return f"{public_base_url.rstrip('/')}/c/{quote(code, safe='')}"
 
 
-def telegram_start_link(bot_username: str, code: str | None = None) -> str | None:
-    """The t.me link that opens the bot (passing the campaign as /start CODE), or None."""
-    username = bot_username.strip().lstrip("@")
-    if not TELEGRAM_USERNAME.match(username):
+@dataclass(frozen=True)
+class ChannelLink:
+    """A link that opens a channel's chat, passing the campaign on (the chat page, posters)."""
+
+    channel: Channel
+    url: str
+    account: str  # the account the link opens, as people would search for it
+
+    def words(self, key: str, /, **values: Any) -> Markup:
+        """What the chat page and posters say about the link, for an HTML page: the
+        catalogue's web.channels.<channel>.<key> (continue, elsewhere, find_us)."""
+        return markup(f"web.channels.{self.channel.name}.{key}", **values)
+
+    @property
+    def shown_account(self) -> str:
+        return text(f"web.channels.{self.channel.name}.account_shown", account=self.account)
+
+
+def channel_link(channel: Channel, account: str, code: str | None = None) -> ChannelLink | None:
+    """The link that opens `account` on this channel (with the campaign, when the code is
+    one), or None when the channel has no such link or the account is not a valid name."""
+    link, account = channel.link, account.strip().lstrip("@")
+    if link is None or not link.account_pattern.fullmatch(account):
         return None
     stored_code = normalise_code(code or "")
-    return f"https://t.me/{username}" + (f"?start={stored_code}" if stored_code else "")
+    url = (link.campaign_url.format(account=account, campaign=stored_code) if stored_code
+           else link.url.format(account=account))
+    return ChannelLink(channel, url, account)
+
+
+def channel_links(settings: Settings, code: str | None = None) -> list[ChannelLink]:
+    """A link for each channel that has one and whose account is set (content/channels.yml)."""
+    found = [channel_link(channel, str(getattr(settings, channel.link.account_setting, "")), code)
+             for channel in registered() if channel.link is not None]
+    return [link for link in found if link is not None]
 
 
 def record_landing(session: Session, code: str, last_counted: str | None,
-                   channel: str = "web") -> Campaign | None:
+                   channel: str = "web", *, now: datetime) -> Campaign | None:
     """Count a visit unless this browser's last counted visit was of the same campaign.
 
     A reload of the landing page, or a second scan of the same poster from the same
@@ -134,22 +164,22 @@ def record_landing(session: Session, code: str, last_counted: str | None,
     """
     campaign = find_campaign(session, code)
     if campaign is not None and campaign.code != last_counted:
-        session.add(CampaignVisit(campaign_id=campaign.id, channel=channel))
+        session.add(CampaignVisit(campaign_id=campaign.id, channel=channel, visited_at=now))
     return campaign
 
 
 def record_message(session: Session, sender_id: str, channel: str,
-                   campaign_code: str | None) -> Conversation:
+                   campaign_code: str | None, *, now: datetime) -> Conversation:
     """Note that a conversation received a message, creating it on its first."""
     conversation = session.scalar(select(Conversation).where(Conversation.sender_id == sender_id))
     if conversation is None:
         campaign = find_campaign(session, campaign_code)
         conversation = Conversation(sender_id=sender_id, channel=channel,
                                     campaign_id=campaign.id if campaign else None,
-                                    message_count=0)
+                                    message_count=0, started_at=now)
         session.add(conversation)
     conversation.message_count += 1
-    conversation.last_message_at = utcnow()
+    conversation.last_message_at = now
     session.flush()
     return conversation
 
@@ -190,13 +220,12 @@ def campaign_funnel(session: Session, code: str | None = None) -> list[FunnelRow
     return [FunnelRow(*row) for row in session.execute(query)]
 
 
-def funnel_by_day(session: Session, code: str, days: int = 30,
-                  today: date | None = None) -> list[DayRow]:
-    """The campaign's last `days` days (UK dates, oldest first, empty days included)."""
+def funnel_by_day(session: Session, code: str, days: int = 30, *,
+                  today: date) -> list[DayRow]:
+    """The campaign's last `days` days to `today` (UK dates, oldest first, empty days too)."""
     campaign = get_campaign(session, code)
-    today = today or datetime.now(REPORTING_ZONE).date()
     first = today - timedelta(days=max(days, 1) - 1)
-    since = datetime.combine(first, time(), REPORTING_ZONE).astimezone(timezone.utc)
+    since = uk_midnight(first)
     visits = _days(session, CampaignVisit.visited_at, CampaignVisit.campaign_id, campaign, since)
     talks = _days(session, Conversation.started_at, Conversation.campaign_id, campaign, since)
     leads = _days(session, Lead.created_at, Lead.campaign_id, campaign, since)
@@ -208,13 +237,7 @@ def _days(session: Session, stamp: InstrumentedAttribute[datetime],
           owner: InstrumentedAttribute[int | None], campaign: Campaign,
           since: datetime) -> Counter[date]:
     stamps = session.scalars(select(stamp).where(owner == campaign.id, stamp >= since))
-    return Counter(_uk_date(value) for value in stamps)
-
-
-def _uk_date(moment: datetime) -> date:
-    if moment.tzinfo is None:  # SQLite hands back the stored UTC time without its zone
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(REPORTING_ZONE).date()
+    return Counter(uk_date(value) for value in stamps)  # SQLite's come back naive: UTC
 
 
 def describe_dates(starts_on: date | None, ends_on: date | None) -> str | None:

@@ -22,7 +22,7 @@ BACK_REFERENCE = re.compile(r"\b(?:that|this|it|one|them|those|there)\b")
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 PHONE = re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3}[\s-]?\d{3,4}\b")
-TELEGRAM_NAME = re.compile(r"(?<![\w.])@[A-Za-z]\w{3,}")
+HANDLE = re.compile(r"(?<![\w.])@[A-Za-z]\w{3,}")  # an @name on a messaging app
 POSTCODE = re.compile(r"^[A-Za-z]{1,2}\d[\dA-Za-z]?(?:\s*\d[A-Za-z]{2})?$")
 
 
@@ -50,7 +50,7 @@ def asks_about_apprenticeships(text: str) -> bool:
 
 
 def has_contact_detail(text: str) -> bool:
-    return bool(EMAIL.search(text) or PHONE.search(text) or TELEGRAM_NAME.search(text))
+    return bool(EMAIL.search(text) or PHONE.search(text) or HANDLE.search(text))
 
 
 def place_name(value: str) -> str:

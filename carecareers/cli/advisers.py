@@ -37,7 +37,7 @@ def add(
     provider: str | None = typer.Option(None, "--provider",
                                         help="The provider code of a provider user."),
     name: str | None = typer.Option(None, "--name",
-                                    help="The name people see on their Telegram messages "
+                                    help="The name people see on the messages they write "
                                          "(default: the first part of the email address)."),
 ) -> None:
     """Create a dashboard account."""

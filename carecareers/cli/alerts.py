@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from carecareers.cli.common import fail, load_settings
 from carecareers.db import make_engine, session_factory
 
-app = typer.Typer(help="Job alerts by email and Telegram.", no_args_is_help=True)
+app = typer.Typer(help="Job alerts by email and in the chat.", no_args_is_help=True)
 
 
 @app.command("send")
@@ -21,8 +21,10 @@ def send() -> None:
     */15 * * * * cd /srv/carecareers && .venv/bin/carecareers alerts send
     """
     from carecareers.alerts import send_alerts
+    from carecareers.clock import clock_for
     from carecareers.delivery import senders_for
     from carecareers.delivery.email import SmtpUrlInvalid
+    from carecareers.delivery.senders import SENDER_SETTINGS
 
     settings = load_settings()
     try:
@@ -31,7 +33,7 @@ def send() -> None:
         raise fail(str(exc), 2) from exc
     engine = make_engine(settings.database_url)
     try:
-        report = send_alerts(session_factory(engine), settings, senders)
+        report = send_alerts(session_factory(engine), settings, senders, clock_for(settings))
     except SQLAlchemyError as exc:
         raise fail(f"sending alerts failed: {str(exc).splitlines()[0]}. "
                    "Run `carecareers db upgrade` if the database is new.") from exc
@@ -41,6 +43,6 @@ def send() -> None:
         engine.dispose()
     typer.echo(json.dumps(report.as_dict()))
     for channel in report.delivered.waiting:
-        typer.echo(f"warning: {channel} messages are waiting: set "
-                   f"{'SMTP_URL' if channel == 'email' else 'TELEGRAM_BOT_TOKEN'} to send them",
+        setting = SENDER_SETTINGS.get(channel, f"{channel} sender").upper()
+        typer.echo(f"warning: {channel} messages are waiting: set {setting} to send them",
                    err=True)

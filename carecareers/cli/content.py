@@ -8,6 +8,7 @@ from datetime import date
 import typer
 
 from carecareers.careers.audit import check_content
+from carecareers.clock import clock_for
 from carecareers.settings import get_settings
 
 app = typer.Typer(help="The careers content.", no_args_is_help=True)
@@ -23,7 +24,7 @@ def check(
     change within 60 days (warnings: they do not fail the check)."""
     settings = get_settings()
     try:
-        day = date.fromisoformat(today) if today else settings.fixed_today or date.today()
+        day = date.fromisoformat(today) if today else clock_for(settings).today()
     except ValueError:
         raise typer.BadParameter("give a date as YYYY-MM-DD", param_hint="--today") from None
     findings = check_content(settings.content_dir, day)

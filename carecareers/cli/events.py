@@ -29,6 +29,7 @@ def remind(now: str = typer.Option(None, help="development and tests only: the t
     Run it every 15 minutes from cron (`make run` runs it on the alerts' schedule):
     */15 * * * * cd /srv/carecareers && .venv/bin/carecareers events remind
     """
+    from carecareers.clock import FixedClock, clock_for
     from carecareers.delivery import senders_for
     from carecareers.delivery.email import SmtpUrlInvalid
     from carecareers.events.sending import send_reminders
@@ -44,8 +45,9 @@ def remind(now: str = typer.Option(None, help="development and tests only: the t
         raise fail(str(exc), 2) from exc
     engine = make_engine(settings.database_url)
     try:
+        clock = FixedClock(moment, settings.fixed_today) if moment else clock_for(settings)
         report = send_reminders(session_factory(engine), settings.public_base_url, senders,
-                                moment)
+                                clock)
     except SQLAlchemyError as exc:
         raise fail(f"sending reminders failed: {str(exc).splitlines()[0]}. "
                    "Run `carecareers db upgrade` if the database is new.") from exc

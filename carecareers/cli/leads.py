@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from carecareers.clock import clock_for
 from carecareers.conversation.pending import retry_pending
 from carecareers.conversation.tracker_events import ErasureFailed, erase_conversation_events
 from carecareers.db import make_engine, session_factory
@@ -121,11 +122,12 @@ def purge(days: int = typer.Option(None, help="override LEAD_RETENTION_DAYS"),
     if min(retention.days.values()) < 1:
         raise _fail("the retention period must be at least one day")
     factory = session_factory(make_engine(settings.database_url))
+    now = clock_for(settings).now()
     try:
         with factory() as session, session.begin():
-            report = purge_expired(session, settings.tracker_store_url, retention)
+            report = purge_expired(session, settings.tracker_store_url, retention, now)
         with factory() as session, session.begin():
-            pending = retry_pending(session, settings.tracker_store_url)
+            pending = retry_pending(session, settings.tracker_store_url, now)
     except (SQLAlchemyError, ErasureFailed) as error:
         raise _fail(f"nothing was purged: {error}") from error
     summary = {"retention_days": retention.days["lead"], "leads": report.leads,

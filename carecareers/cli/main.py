@@ -58,6 +58,7 @@ def db_upgrade() -> None:
 @demo_app.command("seed")
 def demo_seed() -> None:
     """Load demo providers, a demo campaign and sample vacancies."""
+    from carecareers.clock import clock_for
     from carecareers.leads.providers import ProviderContentError
     from carecareers.runtime.demo import seed_demo
 
@@ -65,7 +66,7 @@ def demo_seed() -> None:
     factory = session_factory(make_engine(settings.database_url))
     try:
         with factory() as session, session.begin():
-            report = seed_demo(session, settings)
+            report = seed_demo(session, settings, clock_for(settings))
     except (ProviderContentError, DatabaseUnavailable) as exc:
         raise fail(str(exc)) from exc
     except Exception as exc:  # a feed error or an unmigrated database
@@ -94,7 +95,8 @@ def model_ensure() -> None:
 
 @app.command("run")
 def run() -> None:
-    """Start Rasa, the action server, the web app and (with a token) the Telegram bot."""
+    """Start Rasa, the action server, the web app and the channels' own front ends (a bot,
+    with its token; content/channels.yml)."""
     from carecareers.runtime.launcher import main as launch
 
     sys.exit(launch())

@@ -8,12 +8,14 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from carecareers.clock import Clock, clock_for
 from carecareers.db import make_engine, session_factory
 from carecareers.settings import get_settings
 from carecareers.vacancies.errors import FeedError, UnknownSource
@@ -46,10 +48,11 @@ def import_command(
         format_of(source)
     except UnknownSource as exc:
         raise typer.BadParameter(str(exc), param_hint="--source") from None
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
     try:
         summary = run_import(session_factory(engine), source, location, complete=complete,
-                             show_progress=_interactive(json_output))
+                             show_progress=_interactive(json_output), clock=clock_for(settings))
     except ImportFailed as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -72,7 +75,7 @@ def refresh_command(
     engine = make_engine(settings.database_url)
     try:
         results = [_refresh_one(session_factory(engine), feed, _interactive(json_output),
-                                json_output) for feed in feeds]
+                                json_output, clock_for(settings)) for feed in feeds]
     finally:
         engine.dispose()
     if json_output:
@@ -82,7 +85,7 @@ def refresh_command(
 
 
 def _refresh_one(factory: sessionmaker[Session], feed: FeedConfig, show_progress: bool,
-                 quiet: bool) -> dict[str, Any]:
+                 quiet: bool, clock: Clock) -> dict[str, Any]:
     if not feed.ready:
         reason = f"set {', '.join(feed.missing_variables)} to enable it"
         if not quiet:
@@ -90,7 +93,7 @@ def _refresh_one(factory: sessionmaker[Session], feed: FeedConfig, show_progress
         return {"feed": feed.name, "status": "skipped", "reason": reason}
     try:
         summary = run_import(factory, feed.source, feed.location, complete=feed.complete,
-                             show_progress=show_progress, headers=feed.headers)
+                             show_progress=show_progress, headers=feed.headers, clock=clock)
     except ImportFailed as exc:
         typer.echo(f"error: {feed.name}: {exc}", err=True)
         return {"feed": feed.name, "status": "failed", "error": str(exc)}
@@ -100,14 +103,15 @@ def _refresh_one(factory: sessionmaker[Session], feed: FeedConfig, show_progress
 
 
 def run_import(factory: sessionmaker[Session], source: str, location: str, *, complete: bool,
-               show_progress: bool, headers: Mapping[str, str] | None = None) -> ImportSummary:
+               show_progress: bool, clock: Clock,
+               headers: Mapping[str, str] | None = None) -> ImportSummary:
     """Import in one transaction; on failure record it in another and raise ImportFailed."""
     try:
         with _progress(show_progress) as progress, factory() as session, session.begin():
-            return import_source(session, source, location, complete=complete,
+            return import_source(session, source, location, complete=complete, clock=clock,
                                  progress=progress, headers=headers)
     except FeedError as exc:
-        _record_failure(factory, source, location, str(exc))
+        _record_failure(factory, source, location, str(exc), clock.now())
         raise ImportFailed(str(exc)) from None
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
@@ -116,10 +120,10 @@ def run_import(factory: sessionmaker[Session], source: str, location: str, *, co
 
 
 def _record_failure(factory: sessionmaker[Session], source: str, location: str,
-                    error: str) -> None:
+                    error: str, now: datetime) -> None:
     try:
         with factory() as session, session.begin():
-            record_failed_import(session, source, location, error)
+            record_failed_import(session, source, location, error, now)
     except SQLAlchemyError:
         logger.warning("could not record the failed import of %s", source, exc_info=True)
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from carecareers.conversation.buttons import ANSWER_PREFIX
+
 VACANCY = "vacancy"
 ERASED_MARKER: Mapping[str, str] = {"type": "conversation_erased"}
 FORM_ANSWERS_FORGOTTEN: Mapping[str, str] = {"type": "form_answers_forgotten"}
@@ -71,7 +73,7 @@ def is_marker(custom: Mapping[str, Any] | None) -> bool:
 
 def form_answer_payload(answer: str) -> str:
     """A button payload that fills the form's current question with `answer`, whatever NLU says."""
-    return "/inform" + json.dumps({"form_answer": answer}, separators=(",", ":"))
+    return ANSWER_PREFIX + json.dumps({"form_answer": answer}, separators=(",", ":"))
 
 
 def form_answer_button(title: str, answer: str) -> dict[str, str]:
@@ -87,4 +89,4 @@ def consent_button(title: str, given: bool) -> dict[str, str]:
     """A button of the consent question: the only kind of button that can answer it."""
     answer = CONSENT_GIVEN if given else CONSENT_REFUSED
     return {"title": title,
-            "payload": "/inform" + json.dumps({CONSENT_ENTITY: answer}, separators=(",", ":"))}
+            "payload": ANSWER_PREFIX + json.dumps({CONSENT_ENTITY: answer}, separators=(",", ":"))}

@@ -16,7 +16,6 @@ from carecareers.conversation.tracker_events import (
     redact_form_answers,
 )
 from carecareers.models import PendingTrackerChange
-from carecareers.models.base import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -33,19 +32,17 @@ class RetryReport:
 
 
 def remember_failed(session: Session, sender_id: str, change: str,
-                    now: datetime | None = None) -> None:
+                    now: datetime) -> None:
     """Keep a change the tracker store refused, so that it is retried until it is done."""
     if change not in CHANGES:
         raise ValueError(f"unknown tracker change {change!r}")
-    now = now or utcnow()
     session.add(PendingTrackerChange(sender_id=sender_id, change=change, created_at=now,
                                      next_attempt_at=now))
 
 
 def retry_pending(session: Session, tracker_store_url: str,
-                  now: datetime | None = None) -> RetryReport:
+                  now: datetime) -> RetryReport:
     """Apply the pending changes that are due; back off (doubling, up to an hour) on failure."""
-    now = now or utcnow()
     due = list(session.scalars(
         select(PendingTrackerChange).where(PendingTrackerChange.next_attempt_at <= now)
         .order_by(PendingTrackerChange.id).limit(BATCH)))

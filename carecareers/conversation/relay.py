@@ -1,8 +1,9 @@
-"""One chat turn, the same for every front end: attribute, note the address, ask Rasa,
-erase, fall back.
+"""One chat turn, the same for every channel: note the address, attribute, ask Rasa, erase,
+fall back.
 
-The web chat and the Telegram bot parse what arrived, call `Relay.take`, and render the
-replies it returns; every rule of a turn lives here once.
+Each channel's front end (content/channels.yml) parses what arrived, calls `Relay.take`,
+and renders the replies it returns; every rule of a turn lives here once, including where
+typed text goes while the person has an open adviser thread.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from carecareers.campaigns.service import record_message
 from carecareers.catalogue import text
+from carecareers.channels import channel_named
+from carecareers.clock import Clock
 from carecareers.conversation.payloads import (
     forgets_form_answers,
     is_booked_marker,
@@ -28,10 +31,10 @@ from carecareers.conversation.pending import CHANGES, remember_failed
 from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
 from carecareers.conversation.tracker_events import ErasureFailed
 from carecareers.delivery.people import note_address
+from carecareers.topics import PersonTurn, TurnAnswer, turn_payloads, turn_takers
 
 logger = logging.getLogger(__name__)
 
-CHANNELS = ("web", "telegram")
 UNAVAILABLE = "chat.unavailable"
 # Rasa answers nothing at all when a turn fails inside it (an action server that is down, a
 # tracker store that dropped its connection): say so kindly rather than stay silent.
@@ -48,9 +51,11 @@ class Turn:
     """What arrived from one person: typed text or a button's payload, and where from.
 
     `from_person` is False for what a front end sends on its own (the web page's greeting):
-    such a turn is not counted for the campaign and gets no fallback reply. `address` is
-    where the person can be reached on this channel (a chat's id): noted for delivery,
-    never sent to Rasa.
+    such a turn is not counted for the campaign and gets no fallback reply. `said` is what
+    the person typed, as typed, when they typed it (None for a button, a command or a shared
+    location): while they have an open adviser thread, it goes there instead of to Rasa.
+    `address` is where the person can be reached on this channel (a chat's id): noted for
+    delivery, never sent to Rasa.
     """
 
     sender_id: str
@@ -60,6 +65,7 @@ class Turn:
     from_person: bool = True
     extra_metadata: Mapping[str, Any] = field(default_factory=dict)
     if_silent: str | None = None
+    said: str | None = None
     address: str | None = None
 
     def metadata(self) -> dict[str, Any]:
@@ -77,30 +83,41 @@ class TurnResult:
     erased: bool = False  # the conversation was erased: a front end forgets what it holds
     fell_back: bool = False  # Rasa answered nothing; the replies are the relay's own
     booked: bool = False  # a place at an event was booked (the web app counts its address)
+    taken_by_topic: bool = False  # a topic took the turn (an adviser thread), not Rasa
 
     @property
     def moved_on(self) -> bool:
         """True when Rasa took the turn: the buttons offered before no longer answer it."""
-        return self.answered and not self.fell_back
+        return self.answered and not self.fell_back and not self.taken_by_topic
 
 
 class Relay:
     """Take chat turns for one front end process."""
 
     def __init__(self, rasa: RasaSender, tracker_store_url: str,
-                 sessions: sessionmaker[Session] | None = None) -> None:
+                 sessions: sessionmaker[Session] | None = None,
+                 dashboard_url: str = "", *, clock: Clock) -> None:
         if not tracker_store_url:
             raise ValueError("the relay needs the tracker store to erase conversations")
         self._rasa = rasa
+        self._clock = clock
         self._tracker_store_url = tracker_store_url
         self._sessions = sessions
+        self._dashboard_url = dashboard_url  # PUBLIC_BASE_URL: links in notices to advisers
 
     async def take(self, turn: Turn) -> TurnResult:
-        if turn.channel not in CHANNELS:
+        channel = channel_named(turn.channel)
+        if channel is None:
             raise ValueError(f"unknown channel {turn.channel!r}")
         if turn.from_person:
-            await asyncio.to_thread(self._attribute, turn)
             await asyncio.to_thread(self._note_address, turn)
+        if turn.from_person and (turn.said is not None or turn.message in turn_payloads()):
+            answer = await asyncio.to_thread(self._to_topics, turn, channel.delivers_later)
+            if answer is not None:
+                shown = [BotMessage(text=answer.text, buttons=[dict(b) for b in answer.buttons])]
+                return TurnResult(shown if answer.text else [], taken_by_topic=True)
+        if turn.from_person:
+            await asyncio.to_thread(self._attribute, turn)
         try:
             replies = await self._rasa.send(turn.sender_id, turn.message, turn.metadata())
         except RasaUnavailable:
@@ -117,6 +134,25 @@ class Relay:
                               booked=booked)
         return TurnResult(shown, erased=erased, booked=booked)
 
+    def _to_topics(self, turn: Turn, delivers_later: bool) -> TurnAnswer | None:
+        """Offer the turn to the topics that take turns before Rasa (an open adviser thread
+        takes typed text, and its buttons); None when none takes it.
+
+        A database error leaves typed text to Rasa, and answers a topic's button kindly.
+        """
+        failed = None if turn.said is not None else TurnAnswer(text(NO_REPLY))
+        if self._sessions is None:
+            return failed
+        person = PersonTurn(turn.sender_id, turn.message, turn.said, delivers_later,
+                            self._dashboard_url, self._clock.now())
+        try:
+            with self._sessions() as session, session.begin():
+                return next((answer for take in turn_takers()
+                             if (answer := take(session, person)) is not None), None)
+        except SQLAlchemyError as exc:
+            logger.warning("could not offer a turn to the topics: %s", type(exc).__name__)
+            return failed
+
     def _attribute(self, turn: Turn) -> None:
         """Count the person's message for the campaign funnel, as soon as it arrives.
 
@@ -127,13 +163,14 @@ class Relay:
             return
         try:
             with self._sessions() as session, session.begin():
-                record_message(session, turn.sender_id, turn.channel, turn.campaign)
+                record_message(session, turn.sender_id, turn.channel, turn.campaign,
+                               now=self._clock.now())
         except SQLAlchemyError as exc:
             logger.warning("could not record the conversation for attribution: %s",
                            type(exc).__name__)
 
     def _note_address(self, turn: Turn) -> None:
-        """Note where the person can be reached, before Rasa runs the turn's actions.
+        """Note where the person can be reached, before a topic or Rasa takes the turn.
 
         Noted before, so that what the actions set up (a job alert, a booking) can reach
         them, and so that an erasure in this turn removes it with the rest. Noting never
@@ -143,7 +180,8 @@ class Relay:
             return
         try:
             with self._sessions() as session, session.begin():
-                note_address(session, turn.sender_id, turn.channel, turn.address)
+                note_address(session, turn.sender_id, turn.channel, turn.address,
+                             self._clock.now())
         except SQLAlchemyError as exc:
             logger.warning("could not note where a person can be reached: %s",
                            type(exc).__name__)
@@ -165,7 +203,7 @@ class Relay:
             logger.error("no database to keep a failed tracker %s for retrying", change)
             return
         with self._sessions() as session, session.begin():
-            remember_failed(session, sender_id, change)
+            remember_failed(session, sender_id, change, self._clock.now())
 
     @staticmethod
     def _fallback(turn: Turn) -> BotMessage:

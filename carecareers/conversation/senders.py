@@ -6,15 +6,17 @@ import hashlib
 import hmac
 import secrets
 
-TELEGRAM_PREFIX = "tg-"
 WEB_PREFIX = "web-"
-TELEGRAM_HEX_CHARS = 32
+ACCOUNT_HEX_CHARS = 32
 
 
-def telegram_sender(secret_key: str, user_id: int) -> str:
-    """Return the sender id of a Telegram user: stable, keyed, never the raw id."""
-    digest = hmac.new(secret_key.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()
-    return TELEGRAM_PREFIX + digest[:TELEGRAM_HEX_CHARS]
+def account_sender(secret_key: str, prefix: str, account_id: int | str) -> str:
+    """Return the sender id of a channel's account: stable, keyed, never the raw id.
+
+    `prefix` is the channel's `sender_prefix` (content/channels.yml).
+    """
+    digest = hmac.new(secret_key.encode(), str(account_id).encode(), hashlib.sha256).hexdigest()
+    return prefix + digest[:ACCOUNT_HEX_CHARS]
 
 
 def new_web_sender() -> str:

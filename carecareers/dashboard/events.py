@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from carecareers.advisers.accounts import is_staff
 from carecareers.campaigns.service import find_campaign
+from carecareers.clock import UK
 from carecareers.events.catalogue import EventValues, events_for_provider
 from carecareers.events.errors import EventFormError
-from carecareers.events.wording import UK, uk
+from carecareers.events.wording import uk
 from carecareers.geo import Gazetteer, normalise_postcode, outcode_of
 from carecareers.models import Adviser, Event, Provider
 

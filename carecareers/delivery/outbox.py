@@ -10,7 +10,6 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from carecareers.models import OutboxMessage, SuppressedAddress
-from carecareers.models.base import utcnow
 
 CHAT_CHANNELS = ("telegram",)
 """Channels that reach a person in the chat they write from, at their noted address
@@ -31,11 +30,10 @@ class Outgoing:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def enqueue(session: Session, outgoing: Outgoing, now: datetime | None = None) -> OutboxMessage:
+def enqueue(session: Session, outgoing: Outgoing, now: datetime) -> OutboxMessage:
     """Queue a message; one to a suppressed address is recorded as failed at once."""
     if outgoing.channel not in CHANNELS:
         raise ValueError(f"unknown channel {outgoing.channel!r}")
-    now = now or utcnow()
     message = OutboxMessage(
         channel=outgoing.channel, address=outgoing.address, kind=outgoing.kind,
         subject=outgoing.subject, body=outgoing.body, buttons=outgoing.buttons,
@@ -47,9 +45,8 @@ def enqueue(session: Session, outgoing: Outgoing, now: datetime | None = None) -
 
 
 def enqueue_many(session: Session, messages: Iterable[Outgoing],
-                 now: datetime | None = None) -> list[int]:
+                 now: datetime) -> list[int]:
     """Queue many messages in a few statements; return their ids, in order."""
-    now = now or utcnow()
     pending = list(messages)
     if not pending:
         return []
@@ -82,11 +79,11 @@ def suppressed_among(session: Session, pairs: set[tuple[str, str]]) -> set[tuple
 
 
 def suppress(session: Session, channel: str, address: str, reason: str,
-             now: datetime | None = None) -> None:
+             now: datetime) -> None:
     """Never send to this address again, and fail what is still queued for it."""
     if not is_suppressed(session, channel, address):
         session.add(SuppressedAddress(channel=channel, address=address, reason=reason[:300],
-                                      suppressed_at=now or utcnow()))
+                                      suppressed_at=now))
     for message in session.scalars(select(OutboxMessage).where(
             OutboxMessage.channel == channel, OutboxMessage.address == address,
             OutboxMessage.status.in_(("pending", "sending")))):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 
 from carecareers.delivery.outbox import forget_addresses
 from carecareers.models import PersonAddress, SuppressedAddress
-from carecareers.models.base import as_utc, utcnow
+from carecareers.models.base import as_utc
 
 SEEN_EVERY = timedelta(hours=1)
 """`last_seen_at` moves on at most this often, so that most turns only read."""
@@ -26,14 +26,13 @@ Column = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 def note_address(session: Session, sender_id: str, channel: str, address: str,
-                 now: datetime | None = None) -> None:
+                 now: datetime) -> None:
     """Note that this person writes to us from `address` on `channel`.
 
     An address belongs to one person: another sender's note of it is dropped. A person
     writing to us from an address shows that it works again, so it leaves the never-send
     list.
     """
-    now = now or utcnow()
     known = session.scalar(select(PersonAddress).where(
         PersonAddress.sender_id == sender_id, PersonAddress.channel == channel))
     if known is None or known.address != address:

@@ -7,6 +7,9 @@ from carecareers.delivery.sending import Sender
 from carecareers.delivery.telegram import TelegramSender
 from carecareers.settings import Settings
 
+# The setting that turns on each channel's sender: what to set when its messages wait.
+SENDER_SETTINGS = {"email": "smtp_url", "telegram": "telegram_bot_token"}
+
 
 def senders_for(settings: Settings) -> dict[str, Sender]:
     senders: dict[str, Sender] = {}

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from carecareers.delivery.errors import AddressDead, DeliveryFailed, TryLater
 from carecareers.delivery.outbox import suppress
 from carecareers.models import OutboxMessage
-from carecareers.models.base import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +69,9 @@ def due_ids(session: Session, now: datetime, limit: int) -> list[int]:
 
 
 def deliver_due(factory: sessionmaker[Session], senders: Mapping[str, Sender],
-                now: datetime | None = None, limit: int = 1000,
+                now: datetime, limit: int = 1000,
                 policy: RetryPolicy = RetryPolicy()) -> DeliveryReport:
     """Send up to `limit` due messages through the sender of their channel."""
-    now = now or utcnow()
     report = DeliveryReport()
     with factory() as session:
         ids = due_ids(session, now, limit)

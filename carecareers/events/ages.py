@@ -21,7 +21,6 @@ from carecareers.events.catalogue import (
 )
 from carecareers.geo import Gazetteer
 from carecareers.models import Event
-from carecareers.models.base import utcnow
 
 MIN_AGE_TO_BOOK = 16
 
@@ -47,16 +46,15 @@ def welcome_for(event: Event, age: int | None) -> Welcome:
 
 def events_asked_about(session: Session, gazetteer: Gazetteer, shown: Sequence[int],
                        place: str | None, question: str | None,
-                       now: datetime | None = None) -> list[Event]:
+                       now: datetime) -> list[Event]:
     """The events a question about coming to one is about.
 
     Those the person was just shown (still upcoming), the ones the question names when it
     names any; with none shown, the upcoming events near the place, as "what's on" lists.
     """
-    now = now or utcnow()
     listed = [e for e in (get_event(session, i) for i in shown) if e and is_upcoming(e, now)]
     if not listed:
-        return events_near(session, gazetteer, place, question, now)
+        return events_near(session, gazetteer, place, question, now=now)
     words = topic_words(question or "")
     named = [e for e in listed if words and names_any(e, words)]
     return named or listed

@@ -31,7 +31,7 @@ from carecareers.events.notices import where_words
 from carecareers.events.wording import when_words
 from carecareers.forms.consent import ConsentWording, consent_question
 from carecareers.models import Booking, Event
-from carecareers.models.base import as_utc, utcnow
+from carecareers.models.base import as_utc
 
 CONTACT_METHODS = ("email", "phone", *CHAT_CHANNELS)
 
@@ -58,7 +58,7 @@ class BookingRequest:
     with_adult: bool = False
 
 
-def book_place(session: Session, request: BookingRequest, now: datetime | None = None, *,
+def book_place(session: Session, request: BookingRequest, now: datetime, *,
                base_url: str = "") -> Booking:
     """Book a place; raise EventNotFound, EventClosed, EventFull or AlreadyBooked.
 
@@ -66,7 +66,6 @@ def book_place(session: Session, request: BookingRequest, now: datetime | None =
     booking with an email address is pending until the link emailed there is followed
     (`confirm_booking`); it holds its place for PENDING_HOLD meanwhile.
     """
-    now = now or utcnow()
     if request.contact_method not in CONTACT_METHODS:
         raise ValueError(f"unknown contact method {request.contact_method!r}")
     by_email = request.contact_method == "email"
@@ -106,13 +105,12 @@ def pending_booking(session: Session, token: str) -> Booking | None:
                                                 Booking.status == "pending"))
 
 
-def confirm_booking(session: Session, token: str, now: datetime | None = None) -> Booking:
+def confirm_booking(session: Session, token: str, now: datetime) -> Booking:
     """Keep the place of a pending email booking, from the link emailed to its address.
 
     Raises BookingNotConfirmable for a used or unknown link, EventClosed once the event is
     cancelled or under way, and EventFull when the hold ran out and the places went.
     """
-    now = now or utcnow()
     booking = pending_booking(session, token)
     if booking is None:
         raise BookingNotConfirmable()
@@ -174,10 +172,9 @@ def _booking_of(session: Session, event_id: int, sender_id: str) -> Booking | No
         Booking.status.in_(("pending", *TAKING_PLACES))).limit(1))
 
 
-def bookings_for_sender(session: Session, sender_id: str, now: datetime | None = None,
+def bookings_for_sender(session: Session, sender_id: str, now: datetime,
                         ) -> list[Booking]:
     """This conversation's places still to come (confirmed or not), soonest first."""
-    now = now or utcnow()
     bookings = session.scalars(select(Booking).join(Event).where(
         Booking.sender_id == sender_id, Booking.status.in_(("booked", "pending")),
         Event.starts_at > now).order_by(Event.starts_at))
@@ -185,9 +182,8 @@ def bookings_for_sender(session: Session, sender_id: str, now: datetime | None =
 
 
 def cancel_bookings_for_sender(session: Session, sender_id: str, event_id: int | None = None,
-                               now: datetime | None = None) -> list[Booking]:
+                               *, now: datetime) -> list[Booking]:
     """Cancel this conversation's places to come (one event's, or all); return them."""
-    now = now or utcnow()
     cancelled = [b for b in bookings_for_sender(session, sender_id, now)
                  if event_id is None or b.event_id == event_id]
     for booking in cancelled:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from carecareers.advisers import audit
 from carecareers.geo import Gazetteer, haversine_miles
 from carecareers.models import Event, Provider
-from carecareers.models.base import as_utc, utcnow
+from carecareers.models.base import as_utc
 from carecareers.models.events import Booking, event_providers
 
 NEAR_MILES = 25.0
@@ -92,12 +92,12 @@ def change_event(session: Session, event: Event, values: EventValues, actor: str
     return Change(moved)
 
 
-def cancel_event(session: Session, event: Event, actor: str, now: datetime | None = None,
+def cancel_event(session: Session, event: Event, actor: str, now: datetime,
                  ) -> bool:
     """Cancel an event; False when it already was."""
     if event.status == "cancelled":
         return False
-    event.status, event.cancelled_at = "cancelled", now or utcnow()
+    event.status, event.cancelled_at = "cancelled", now
     session.flush()
     audit.record(session, actor, "event.cancelled", f"event:{event.id}")
     return True
@@ -107,12 +107,12 @@ def get_event(session: Session, event_id: int) -> Event | None:
     return session.get(Event, event_id)
 
 
-def places_taken(session: Session, event: Event, now: datetime | None = None) -> int:
+def places_taken(session: Session, event: Event, now: datetime) -> int:
     return int(session.scalar(select(func.count(Booking.id)).where(
-        Booking.event_id == event.id, takes_a_place(now or utcnow()))) or 0)
+        Booking.event_id == event.id, takes_a_place(now))) or 0)
 
 
-def spaces_left(session: Session, event: Event, now: datetime | None = None) -> int | None:
+def spaces_left(session: Session, event: Event, now: datetime) -> int | None:
     """Places still free, or None when the event has no limit."""
     if event.capacity is None:
         return None
@@ -123,9 +123,8 @@ def is_upcoming(event: Event, now: datetime) -> bool:
     return event.status == "active" and as_utc(event.starts_at) > now  # type: ignore[operator]
 
 
-def upcoming_events(session: Session, now: datetime | None = None) -> list[Event]:
+def upcoming_events(session: Session, now: datetime) -> list[Event]:
     """Active events that have not started yet, soonest first."""
-    now = now or utcnow()
     return list(session.scalars(
         select(Event).where(Event.status == "active", Event.starts_at > now)
         .options(selectinload(Event.providers)).order_by(Event.starts_at, Event.id)))
@@ -154,7 +153,7 @@ def names_any(event: Event, words: list[str]) -> bool:
 
 
 def events_near(session: Session, gazetteer: Gazetteer, place: str | None = None,
-                about: str | None = None, now: datetime | None = None, limit: int = 3,
+                about: str | None = None, *, now: datetime, limit: int = 3,
                 ) -> list[Event]:
     """Upcoming events within NEAR_MILES of a place (any place when none), soonest first.
 
@@ -173,7 +172,7 @@ def events_near(session: Session, gazetteer: Gazetteer, place: str | None = None
     return events[:limit]
 
 
-def next_with_space(session: Session, event: Event, now: datetime | None = None,
+def next_with_space(session: Session, event: Event, now: datetime,
                     ) -> Event | None:
     """The soonest other upcoming event with a free place, sharing a provider if one does."""
     others = [e for e in upcoming_events(session, now) if e.id != event.id

@@ -13,7 +13,7 @@ from carecareers import catalogue
 from carecareers.advisers import audit
 from carecareers.events.errors import EventError, EventNotFound
 from carecareers.models import Booking, CheckIn, Event
-from carecareers.models.base import as_utc, utcnow
+from carecareers.models.base import as_utc
 
 OPENS_BEFORE = timedelta(hours=12)
 CLOSES_AFTER = timedelta(hours=3)
@@ -60,7 +60,7 @@ def event_by_checkin_token(session: Session, token: str) -> Event:
 
 
 def check_in(session: Session, event: Event, sender_id: str | None,
-             already_here: bool = False, now: datetime | None = None,
+             already_here: bool = False, *, now: datetime,
              walk_in_allowed: Callable[[], bool] = lambda: True) -> Arrival:
     """Count an arrival: this conversation's booking if it has one, else a walk-in.
 
@@ -68,7 +68,6 @@ def check_in(session: Session, event: Event, sender_id: str | None,
     `walk_in_allowed` is asked (and counts) only before a walk-in is counted; when it says
     no, TooManyWalkIns is raised.
     """
-    now = now or utcnow()
     starts, ends = as_utc(event.starts_at), as_utc(event.ends_at)
     if event.status != "active" or not (starts - OPENS_BEFORE <= now <= ends + CLOSES_AFTER):  # type: ignore[operator]
         raise CheckInClosed(event)
@@ -104,9 +103,9 @@ def open_booking(session: Session, event: Event, booking_id: int) -> Booking | N
 
 
 def mark_attended(session: Session, booking: Booking, actor: str,
-                  now: datetime | None = None) -> bool:
+                  now: datetime) -> bool:
     """Staff at the door tick a booking off; False when it was already."""
-    counted = _attend(session, booking, now or utcnow())
+    counted = _attend(session, booking, now)
     if counted:
         audit.record(session, actor, "event.checked_in", f"event:{booking.event_id}")
     return counted

@@ -35,7 +35,7 @@ def choose_event(session: Session, gazetteer: Gazetteer, *, event_id: int | None
     (its `cancelled` says which), and EventFull, with the next event that has space.
     """
     if event_id is None:
-        near = events_near(session, gazetteer, place, about, now)
+        near = events_near(session, gazetteer, place, about, now=now)
         if len(near) != 1:
             return Choice(options=tuple(near))
         event_id = near[0].id
@@ -44,6 +44,6 @@ def choose_event(session: Session, gazetteer: Gazetteer, *, event_id: int | None
         raise EventNotFound()
     if not is_upcoming(event, now):
         raise EventClosed(event)
-    if spaces_left(session, event) == 0:
+    if spaces_left(session, event, now) == 0:
         raise EventFull(event, next_with_space(session, event, now))
     return Choice(event=event)

@@ -7,17 +7,17 @@ Messages go into the delivery outbox (carecareers/delivery) in the caller's tran
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carecareers.catalogue import text
+from carecareers.clock import uk_date, uk_midnight
 from carecareers.delivery import CHAT_CHANNELS, Outgoing, address_for, enqueue_many
 from carecareers.events.calendar import event_url, ics_url
-from carecareers.events.wording import uk, when_words
+from carecareers.events.wording import when_words
 from carecareers.models import Booking, Event
-from carecareers.models.base import utcnow
 
 
 def address_of(session: Session, booking: Booking) -> tuple[str, str] | None:
@@ -74,7 +74,7 @@ def _booked(event: Event) -> Iterable[Booking]:
 
 
 def queue_change_notices(session: Session, event: Event, base_url: str,
-                         now: datetime | None = None) -> int:
+                         now: datetime) -> int:
     """Tell everyone booked that the event's time or place moved; return how many queued."""
     subject = text("notices.event.changed_subject", title=event.title)
     messages = [_message(session, b, "event_changed", subject, change_text(b, base_url),
@@ -83,7 +83,7 @@ def queue_change_notices(session: Session, event: Event, base_url: str,
 
 
 def queue_cancel_notices(session: Session, event: Event, base_url: str,
-                         now: datetime | None = None) -> int:
+                         now: datetime) -> int:
     """Tell everyone booked that the event is cancelled; return how many queued."""
     subject = text("notices.event.cancelled_subject", title=event.title)
     messages = [_message(session, b, "event_cancelled", subject, cancel_text(b), base_url)
@@ -91,20 +91,20 @@ def queue_cancel_notices(session: Session, event: Event, base_url: str,
     return len(enqueue_many(session, [m for m in messages if m], now))
 
 
-def reminders_due(session: Session, now: datetime) -> list[Booking]:
-    """Places at active events that start tomorrow (UK days), not yet reminded."""
-    tomorrow = uk(now).date() + timedelta(days=1)
+def reminders_due(session: Session, now: datetime, today: date) -> list[Booking]:
+    """Places at active events that start the day after `today` (UK days), not yet reminded."""
+    tomorrow = today + timedelta(days=1)
     soon = session.scalars(select(Booking).join(Event).where(
         Booking.status == "booked", Booking.reminded_at.is_(None), Event.status == "active",
-        Event.starts_at > now, Event.starts_at < now + timedelta(hours=49)))
-    return [b for b in soon if uk(b.event.starts_at).date() == tomorrow]
+        Event.starts_at > now, Event.starts_at >= uk_midnight(tomorrow),
+        Event.starts_at < uk_midnight(tomorrow + timedelta(days=1))))
+    return [b for b in soon if uk_date(b.event.starts_at) == tomorrow]
 
 
-def queue_reminders(session: Session, base_url: str, now: datetime | None = None) -> int:
+def queue_reminders(session: Session, base_url: str, now: datetime, today: date) -> int:
     """Queue the day-before reminders; each booking is reminded once. Return how many."""
-    now = now or utcnow()
     messages = []
-    for booking in reminders_due(session, now):
+    for booking in reminders_due(session, now, today):
         booking.reminded_at = now
         message = _message(session, booking, "event_reminder",
                            text("notices.event.reminder_subject", title=booking.event.title),

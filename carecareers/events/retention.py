@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from carecareers.delivery import CHAT_CHANNELS, address_for, forget_addresses
 from carecareers.models import Booking, Event
-from carecareers.models.base import utcnow
 
 
 def _conditions(sender_ids: Iterable[str], email: str | None,
@@ -52,9 +51,9 @@ def _forget_messages(session: Session, bookings: list[Booking]) -> None:
         forget_addresses(session, booking.contact_method, [chat] if chat else [])
 
 
-def purge_bookings(session: Session, retention_days: int, now: datetime | None = None) -> int:
+def purge_bookings(session: Session, retention_days: int, now: datetime) -> int:
     """Delete bookings of events that ended more than `retention_days` ago; return how many."""
-    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    cutoff = now - timedelta(days=retention_days)
     ended = select(Event.id).where(Event.ends_at < cutoff)
     result = session.execute(delete(Booking).where(Booking.event_id.in_(ended)))
     return int(result.rowcount or 0)

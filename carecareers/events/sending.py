@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from carecareers.clock import Clock
 from carecareers.delivery import DeliveryReport, Sender, deliver_due
 from carecareers.events.notices import queue_reminders
-from carecareers.models.base import utcnow
 
 
 @dataclass(frozen=True)
@@ -23,10 +22,10 @@ class ReminderReport:
 
 
 def send_reminders(factory: sessionmaker[Session], base_url: str,
-                   senders: Mapping[str, Sender], now: datetime | None = None,
+                   senders: Mapping[str, Sender], clock: Clock,
                    ) -> ReminderReport:
     """Queue tomorrow's reminders and send every due message (change notices too)."""
-    now = now or utcnow()
+    now = clock.now()
     with factory() as session, session.begin():
-        queued = queue_reminders(session, base_url, now)
+        queued = queue_reminders(session, base_url, now, clock.today())
     return ReminderReport(queued, deliver_due(factory, senders, now=now))

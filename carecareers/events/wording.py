@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-UK = ZoneInfo("Europe/London")
+from carecareers.clock import uk_date, uk_time
 
 
 def uk(moment: datetime) -> datetime:
     """A stored time on the UK's clock (SQLite gives back naive UTC times)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(UK)
+    return uk_time(moment)
 
 
 def time_words(moment: datetime) -> str:
@@ -33,7 +30,7 @@ def day_words(moment: datetime) -> str:
 
 def when_words(starts_at: datetime, ends_at: datetime) -> str:
     """Saturday 12 December, 10am to 1pm (both days named when it runs over midnight)."""
-    if uk(starts_at).date() == uk(ends_at).date():
+    if uk_date(starts_at) == uk_date(ends_at):
         return f"{day_words(starts_at)}, {time_words(starts_at)} to {time_words(ends_at)}"
     return (f"{day_words(starts_at)}, {time_words(starts_at)} to "
             f"{day_words(ends_at)}, {time_words(ends_at)}")

@@ -23,7 +23,6 @@ from carecareers.conversation.tracker_events import (
 )
 from carecareers.delivery.people import forget_idle_people, forget_person
 from carecareers.models import AuditEvent, Conversation, Lead, UnansweredQuestion
-from carecareers.models.base import utcnow
 from carecareers.topics import Person, Retention, installed, kept_people
 
 logger = logging.getLogger(__name__)
@@ -112,7 +111,7 @@ class PurgeReport:
 
 
 def purge_expired(session: Session, tracker_store_url: str, retention: Retention,
-                  now: datetime | None = None) -> PurgeReport:
+                  now: datetime) -> PurgeReport:
     """Remove what is past its retention period.
 
     What each topic keeps, past the topic's own period; leads inactive for the "lead"
@@ -122,7 +121,6 @@ def purge_expired(session: Session, tracker_store_url: str, retention: Retention
     the events of conversations that never became a lead once idle for the "tracker" period,
     as the chat addresses of people silent as long whom no topic keeps a record of.
     """
-    now = now or utcnow()
     purged: dict[str, int] = {}
     for topic in installed():
         if topic.purge is not None:

@@ -8,18 +8,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any, TextIO
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from carecareers.advisers import audit
+from carecareers.clock import UK
 from carecareers.leads.filters import LeadFilters, conditions
 from carecareers.models import Campaign, Consent, FollowUp, Lead, LeadRoute, Provider
 from carecareers.spreadsheets import BOM, excel_safe
 
-UK = ZoneInfo("Europe/London")
 COLUMNS = (
     "id", "created", "status", "first_name", "age", "age_band", "contact_method", "phone",
     "email", "telegram_username", "postcode", "outcode", "interests", "wants_callback",

@@ -5,18 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from carecareers.campaigns.service import normalise_code
+from carecareers.clock import uk_midnight
 from carecareers.forms.validation import AGE_BANDS
 from carecareers.models import Campaign, Lead, LeadRoute, Provider
 from carecareers.models.leads import LEAD_STATUSES
 
-UK = ZoneInfo("Europe/London")
 MAX_SEARCH_LENGTH = 100
 _AREA = re.compile(r"^[A-Z]{1,2}(?:[0-9][A-Z0-9]?)?$")
 _INTEREST = re.compile(r"^[a-z0-9_]{1,64}$")
@@ -152,19 +151,14 @@ def conditions(filters: LeadFilters) -> list[ColumnElement[bool]]:
     if filters.age_band:
         found.append(Lead.age_band == filters.age_band)
     if filters.created_from:
-        found.append(Lead.created_at >= _uk_midnight(filters.created_from))
+        found.append(Lead.created_at >= uk_midnight(filters.created_from))
     if filters.created_to:
-        found.append(Lead.created_at < _uk_midnight(filters.created_to + timedelta(days=1)))
+        found.append(Lead.created_at < uk_midnight(filters.created_to + timedelta(days=1)))
     if filters.callback:
         found.append(Lead.wants_callback.is_(True))
     if filters.q:
         found.append(_search_condition(filters.q))
     return found
-
-
-def _uk_midnight(day: date) -> datetime:
-    """The start of a UK day, in UTC (SQLite compares stored UTC times as text)."""
-    return datetime.combine(day, time(0), tzinfo=UK).astimezone(timezone.utc)
 
 
 def _search_condition(q: str) -> ColumnElement[bool]:

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
 from carecareers.models import Adviser, FollowUp, Lead, LeadRoute, Provider
-from carecareers.models.base import utcnow
 
 NOTE_OUTCOMES = {
     "note": "Note only",
@@ -45,7 +44,7 @@ class FollowUpError(ValueError):
 
 
 def mark_contacted(session: Session, lead: Lead, adviser: Adviser, note: str = "",
-                   now: datetime | None = None) -> FollowUp:
+                   *, now: datetime) -> FollowUp:
     _require_open(lead)
     if lead.status == "contacted":
         raise FollowUpError("this lead is already marked as contacted")
@@ -55,7 +54,7 @@ def mark_contacted(session: Session, lead: Lead, adviser: Adviser, note: str = "
 
 
 def add_note(session: Session, lead: Lead, adviser: Adviser, outcome: str, note: str,
-             now: datetime | None = None) -> FollowUp:
+             now: datetime) -> FollowUp:
     if lead.status == "withdrawn":
         raise FollowUpError("this person withdrew their consent: do not contact them")
     if outcome not in NOTE_OUTCOMES:
@@ -69,7 +68,7 @@ def add_note(session: Session, lead: Lead, adviser: Adviser, outcome: str, note:
 
 
 def close_lead(session: Session, lead: Lead, adviser: Adviser, reason: str, note: str = "",
-               now: datetime | None = None) -> FollowUp:
+               *, now: datetime) -> FollowUp:
     _require_open(lead)
     if reason not in CLOSE_REASONS:
         raise FollowUpError("choose why the lead is closed", "reason")
@@ -79,7 +78,7 @@ def close_lead(session: Session, lead: Lead, adviser: Adviser, reason: str, note
 
 
 def reassign(session: Session, lead: Lead, adviser: Adviser, provider_code: str,
-             note: str = "", now: datetime | None = None) -> FollowUp:
+             note: str = "", *, now: datetime) -> FollowUp:
     """Route the lead to one provider only, in place of those it was routed to."""
     if adviser.role not in ("admin", "adviser"):
         raise FollowUpError("only admins and advisers reassign leads")
@@ -91,7 +90,7 @@ def reassign(session: Session, lead: Lead, adviser: Adviser, provider_code: str,
     text = f"Reassigned to {provider.name}" + (f": {note.strip()}" if note.strip() else "")
     _check_note(text)
     session.execute(delete(LeadRoute).where(LeadRoute.lead_id == lead.id))
-    session.add(LeadRoute(lead_id=lead.id, provider_id=provider.id, routed_at=now or utcnow()))
+    session.add(LeadRoute(lead_id=lead.id, provider_id=provider.id, routed_at=now))
     return _follow_up(session, lead, adviser, "reassigned", text, now, provider=provider.code)
 
 
@@ -108,11 +107,10 @@ def _check_note(note: str) -> None:
 
 
 def _follow_up(session: Session, lead: Lead, adviser: Adviser, outcome: str, note: str,
-               now: datetime | None, **detail: str) -> FollowUp:
+               now: datetime, **detail: str) -> FollowUp:
     """Record the follow-up (checking the note first); the caller then sets the status."""
     _check_note(note)
     note = note.strip()
-    now = now or utcnow()
     follow_up = FollowUp(lead_id=lead.id, adviser_id=adviser.id, outcome=outcome, note=note,
                          created_at=now)
     session.add(follow_up)

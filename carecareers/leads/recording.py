@@ -14,7 +14,6 @@ from carecareers.campaigns.service import find_campaign
 from carecareers.forms.consent import ConsentWording
 from carecareers.forms.validation import Age, InvalidAnswer
 from carecareers.models import Consent, Lead, LeadRoute, Provider
-from carecareers.models.base import utcnow
 
 GENERAL_INTERESTS = {"any", "apprenticeships", "not_sure"}
 
@@ -36,11 +35,10 @@ class InterestDetails:
 
 
 def record_interest(session: Session, details: InterestDetails, consent: ConsentWording,
-                    now: datetime | None = None) -> Lead:
+                    now: datetime) -> Lead:
     """Create or update the person's lead with a new consent record, in the caller's transaction."""
     if not details.age.can_consent:
         raise InvalidAnswer("under 16: no details are stored")
-    now = now or utcnow()
     lead = session.scalars(select(Lead).where(Lead.sender_id == details.sender_id)).first()
     updated = lead is not None
     if lead is None:

@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 from sqlalchemy import JSON, DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from carecareers.clock import SYSTEM_CLOCK
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -15,7 +17,8 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """The insert-time default of a column a service leaves unset (services pass the clock's)."""
+    return SYSTEM_CLOCK.now()
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

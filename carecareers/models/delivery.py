@@ -13,7 +13,7 @@ MESSAGE_STATUSES = ("pending", "sending", "sent", "failed")
 
 
 class OutboxMessage(Base):
-    """One message for one address on one channel (email, telegram), sent with retries."""
+    """One message for one address on one channel (email, or a chat), sent with retries."""
 
     __tablename__ = "outbox_messages"
     __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)

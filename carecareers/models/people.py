@@ -32,7 +32,7 @@ class Adviser(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    # The name people see on messages the adviser writes to them in Telegram.
+    # The name people see on messages the adviser writes to them in the chat.
     display_name: Mapped[str | None] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))

@@ -23,7 +23,7 @@ from carecareers.careers.content import load_content
 from carecareers.careers.pay import band_row, wage_row
 from carecareers.careers.phrasing import pounds
 from carecareers.careers.records import CareersContent
-from carecareers.events.wording import UK
+from carecareers.clock import UK, Clock
 from carecareers.leads.providers import sync_providers
 from carecareers.settings import Settings
 
@@ -83,11 +83,12 @@ def seed_demo_event(session: Session, day: date) -> None:
         under_16s_with_adult=True, provider_ids=(provider.id,) if provider else ()), "demo")
 
 
-def seed_demo(session: Session, settings: Settings, today: date | None = None) -> SeedReport:
-    """Load the demo data; running it again changes nothing that is already there."""
+def seed_demo(session: Session, settings: Settings, clock: Clock) -> SeedReport:
+    """Load the demo data, dated from the clock's day; running it again changes nothing that
+    is already there."""
     from carecareers.vacancies.importing import import_source
 
-    day = today or date.today()
+    day = clock.today()
     providers = sync_providers(session, settings.content_dir)
     created = False
     if find_campaign(session, DEMO_CAMPAIGN_CODE) is None:
@@ -100,5 +101,5 @@ def seed_demo(session: Session, settings: Settings, today: date | None = None) -
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "nhs_jobs_sample.xml"
         path.write_text(feed, encoding="utf-8")
-        summary = import_source(session, DEMO_FEED_SOURCE, str(path), today=day)
+        summary = import_source(session, DEMO_FEED_SOURCE, str(path), clock=clock)
     return SeedReport(providers=providers, campaign_created=created, vacancies=summary.as_dict())

@@ -6,7 +6,8 @@ the first SIGINT or SIGTERM stops every process (SIGTERM, then SIGKILL after
 `STOP_GRACE_SECONDS`), a second one kills what is left at once. A process that exits
 unexpectedly is restarted with backoff while the others go on serving; after repeated
 crashes (restarts.RestartPolicy) the launcher gives up on it with one line naming it and
-its log, and stops altogether unless the part was the optional Telegram bot.
+its log, and stops altogether unless the part was an optional channel's front end (a
+channel with a process of its own in content/channels.yml).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from types import FrameType
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from carecareers.channels import Channel, with_processes
 from carecareers.conversation.rasa_pool import rasa_urls
 from carecareers.runtime import status
 from carecareers.runtime.processes import (
@@ -35,7 +37,7 @@ from carecareers.runtime.processes import (
     Running,
     StartupError,
     action_server_spec,
-    bot_spec,
+    front_end_spec,
     rasa_spec,
     signal_group,
     start,
@@ -279,16 +281,23 @@ def say(line: str, error: bool = False) -> None:
 
 
 def product_parts(settings: Settings, policy: RestartPolicy | None = None) -> list[Part]:
-    """The action server, Rasa and the web app, and the bot when it has a token."""
+    """The action server, Rasa and the web app, and each channel's front end process whose
+    setting is set (a bot token, say); those are optional."""
     rasa_port = urlsplit(rasa_urls(settings.rasa_url)[0]).port or 5005
     action_port = urlsplit(settings.action_server_url).port or 5055
     specs = [action_server_spec(action_port), rasa_spec(settings, rasa_port),
              web_spec(settings)]
-    if settings.telegram_bot_token:
-        specs.append(bot_spec(settings.run_dir / status.TELEGRAM_FILE))
+    specs += [front_end_spec(channel.process, settings.run_dir / status.link_file(channel.name))
+              for channel in with_processes()
+              if channel.process is not None and _is_set(settings, channel.process.needs_setting)]
+    optional = status.optional_parts()
     policy = policy or RestartPolicy()
-    return [Part(spec, settings.run_dir / f"{spec.name}.log", essential=spec.name != "bot",
+    return [Part(spec, settings.run_dir / f"{spec.name}.log", essential=spec.name not in optional,
                  crashes=CrashHistory(policy)) for spec in specs]
+
+
+def _is_set(settings: Settings, name: str) -> bool:
+    return bool(getattr(settings, name, ""))
 
 
 def run_stack(settings: Settings) -> int:
@@ -314,11 +323,19 @@ def _announce(settings: Settings) -> None:
         f"  campaign landing:  {base}/c/DEMO-FOODBANK\n"
         f"  adviser dashboard: {base}/advisers\n"
         f"  health:            {base}/healthz\n"
-        + ("  Telegram bot:      running\n" if settings.telegram_bot_token else
-           "  Telegram bot:      off (set TELEGRAM_BOT_TOKEN to start it)\n")
+        + "".join(_front_end_line(settings, channel) for channel in with_processes())
         + "Press Ctrl-C to stop.\n",
         flush=True,
     )
+
+
+def _front_end_line(settings: Settings, channel: Channel) -> str:
+    """'  <label> (<part>): running', or off and the setting that turns it on."""
+    assert channel.process is not None
+    setting = channel.process.needs_setting
+    state = ("running" if _is_set(settings, setting)
+             else f"off (set {setting.upper()} to start it)")
+    return f"  {channel.label + ' (' + channel.process.part + '):':<19}{state}\n"
 
 
 def main() -> int:

@@ -19,6 +19,7 @@ from typing import IO
 
 from sqlalchemy.engine import make_url
 
+from carecareers.channels import Process
 from carecareers.settings import PROJECT_ROOT, Settings
 
 logger = logging.getLogger(__name__)
@@ -149,12 +150,13 @@ def web_spec(settings: Settings) -> ProcessSpec:
     )
 
 
-def bot_spec(status_file: Path | None = None) -> ProcessSpec:
-    """The Telegram bot; with `status_file` it reports its link to the Bot API there."""
-    argv = [str(VENV_PYTHON), "-m", "bot"]
+def front_end_spec(process: Process, status_file: Path | None = None) -> ProcessSpec:
+    """A channel's front end process (content/channels.yml); with `status_file` it reports
+    its link to its service there."""
+    argv = [str(VENV_PYTHON), "-m", process.module]
     if status_file is not None:
         argv += ["--status-file", str(status_file)]
-    return ProcessSpec(name="bot", argv=argv, port=0, ready_url="")
+    return ProcessSpec(name=process.part, argv=argv, port=0, ready_url="")
 
 
 def die_with_parent() -> Callable[[], None] | None:

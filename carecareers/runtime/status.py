@@ -1,9 +1,10 @@
-"""The state `make run` reports: which part runs, which is restarting, and the bot's link.
+"""The state `make run` reports: which part runs, which is restarting, and channels' links.
 
-The launcher writes `status.json` in its run directory whenever a part changes state; the
-bot, when the launcher starts it, writes its link to the Bot API in `telegram.json` there.
-The web app's /healthz reads both, but only when the launcher that wrote them is its own
-parent process, so a web app started some other way never reports a stale file.
+The launcher writes `status.json` in its run directory whenever a part changes state; a
+channel's front end process (content/channels.yml), when the launcher starts it, writes its
+link to its service in `<channel>.json` there. The web app's /healthz reads them, but only
+when the launcher that wrote them is its own parent process, so a web app started some
+other way never reports a stale file.
 """
 
 from __future__ import annotations
@@ -13,8 +14,19 @@ import os
 from pathlib import Path
 from typing import Any
 
+from carecareers.channels import with_processes
+
 STATUS_FILE = "status.json"
-TELEGRAM_FILE = "telegram.json"
+
+
+def link_file(channel: str) -> str:
+    """The file, in the run directory, where a channel's front end reports its link."""
+    return f"{channel}.json"
+
+
+def optional_parts() -> set[str]:
+    """The parts `make run` can do without: the channels' own front end processes."""
+    return {channel.process.part for channel in with_processes() if channel.process}
 
 
 def write_json(path: Path, content: dict[str, Any]) -> None:
@@ -40,9 +52,9 @@ def remove(path: Path) -> None:
 def supervisor_report(run_dir: Path, parent_pid: int) -> dict[str, Any] | None:
     """What the launcher that started this process says about the parts, or None.
 
-    Returns `{"parts": {name: state}}`, plus `"telegram": state` when the bot reported on
-    its link to the Bot API; a part's state is "running", "starting", "restarting" or
-    "stopped".
+    Returns `{"parts": {name: state}}`, plus `"<channel>": state` for each channel whose
+    front end process reported on its link to its service; a part's state is "running",
+    "starting", "restarting" or "stopped".
     """
     status = read_json(run_dir / STATUS_FILE)
     if status is None or status.get("launcher_pid") != parent_pid:
@@ -50,8 +62,10 @@ def supervisor_report(run_dir: Path, parent_pid: int) -> dict[str, Any] | None:
     parts = status.get("parts", {})
     report: dict[str, Any] = {"parts": {name: part.get("state", "unknown")
                                         for name, part in parts.items()}}
-    telegram = read_json(run_dir / TELEGRAM_FILE)
-    bot_pid = parts.get("bot", {}).get("pid")
-    if telegram is not None and bot_pid is not None and telegram.get("pid") == bot_pid:
-        report["telegram"] = telegram.get("state", "unknown")
+    for channel in with_processes():
+        assert channel.process is not None
+        link = read_json(run_dir / link_file(channel.name))
+        pid = parts.get(channel.process.part, {}).get("pid")
+        if link is not None and pid is not None and link.get("pid") == pid:
+            report[channel.name] = link.get("state", "unknown")
     return report

@@ -1,4 +1,4 @@
-"""Adviser conversations: advisers and providers write to a lead (Telegram or web chat)."""
+"""Adviser conversations: advisers and providers write to a lead (in the chat they came from)."""
 
 from carecareers.threads.errors import BadMessage, NotAllowed, ThreadError, TooManyMessages
 from carecareers.threads.messages import (

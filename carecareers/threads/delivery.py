@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from carecareers.delivery.outbox import suppress
 from carecareers.delivery.people import address_of_sender
 from carecareers.models import AdviserThread, Lead, ThreadMessage
-from carecareers.models.base import utcnow
 
 CLAIM_SECONDS = 120
 MAX_ATTEMPTS = 5
@@ -34,7 +33,7 @@ class Delivery:
     attempts: int
 
 
-def claim_due(factory: sessionmaker[Session], now: datetime | None = None,
+def claim_due(factory: sessionmaker[Session], now: datetime,
               limit: int = 50) -> list[Delivery]:
     """Take the adviser messages due now, each for this process alone.
 
@@ -42,7 +41,6 @@ def claim_due(factory: sessionmaker[Session], now: datetime | None = None,
     lock (on SQLite, a dashboard request would otherwise have to wait for it); each claim
     is a transaction that begins with its write.
     """
-    now = now or utcnow()
     with factory() as session:
         rows = session.execute(
             select(ThreadMessage, Lead.channel, address_of_sender(Lead.sender_id, Lead.channel))
@@ -71,18 +69,17 @@ def _claim(factory: sessionmaker[Session], message_id: int, state: str, due: dat
 
 
 def record_sent(factory: sessionmaker[Session], delivery: Delivery,
-                now: datetime | None = None) -> None:
+                now: datetime) -> None:
     with factory() as session, session.begin():
         session.execute(update(ThreadMessage).where(ThreadMessage.id == delivery.message_id)
-                        .values(state="sent", sent_at=now or utcnow(), last_error=None,
+                        .values(state="sent", sent_at=now, last_error=None,
                                 attempts=delivery.attempts + 1))
 
 
 def record_failure(factory: sessionmaker[Session], delivery: Delivery, reason: str, *,
                    blocked: bool = False, retry: bool = True,
-                   now: datetime | None = None) -> str:
+                   now: datetime) -> str:
     """Note a failed send: blocked (stop writing to this chat), retry later, or failed."""
-    now = now or utcnow()
     attempts = delivery.attempts + 1
     values: dict[str, object] = {"attempts": attempts, "last_error": reason[:300]}
     if blocked:

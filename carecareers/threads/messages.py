@@ -12,7 +12,6 @@ from carecareers.advisers import audit
 from carecareers.advisers.scope import visible_to
 from carecareers.delivery.outbox import is_suppressed
 from carecareers.models import Adviser, AdviserThread, Lead, ThreadMessage
-from carecareers.models.base import utcnow
 from carecareers.threads import web
 from carecareers.threads.errors import NotAllowed
 from carecareers.threads.rules import (
@@ -26,14 +25,13 @@ from carecareers.threads.rules import (
 
 
 def send_message(session: Session, lead: Lead, adviser: Adviser, text: str,
-                 staff_organisation: str, now: datetime | None = None) -> ThreadMessage:
+                 staff_organisation: str, now: datetime) -> ThreadMessage:
     """Queue a message from this account to the person, opening the thread.
 
     Raises NotAllowed, BadMessage or TooManyMessages. The bot sends it to the chat the
     person writes from (threads/delivery.py); a web chat visitor sees it the next time
     their browser opens the chat, and gets it by email if they chose email (threads/web.py).
     """
-    now = now or utcnow()
     reason = refusal(session, lead, adviser)
     if reason is not None:
         raise NotAllowed(reason)
@@ -80,13 +78,12 @@ def open_thread_for_sender(session: Session, sender_id: str) -> AdviserThread | 
 
 
 def record_reply(session: Session, sender_id: str, text: str,
-                 now: datetime | None = None) -> ThreadMessage | None:
+                 now: datetime) -> ThreadMessage | None:
     """Add what the person wrote to their open thread; None when no thread is open."""
     thread = open_thread_for_sender(session, sender_id)
     cleaned = text.strip()
     if thread is None or not cleaned:
         return None
-    now = now or utcnow()
     message = ThreadMessage(direction="from_person", text=cleaned[:4000], state="received",
                             attempts=0, next_attempt_at=now, created_at=now)
     thread.messages.append(message)
@@ -98,12 +95,12 @@ def record_reply(session: Session, sender_id: str, text: str,
 
 
 def close_thread(session: Session, sender_id: str, by: str,
-                 now: datetime | None = None) -> bool:
+                 now: datetime) -> bool:
     """End the person's open adviser conversation; False if none was open."""
     thread = open_thread_for_sender(session, sender_id)
     if thread is None:
         return False
-    thread.status, thread.closed_at, thread.closed_by = "closed", now or utcnow(), by
+    thread.status, thread.closed_at, thread.closed_by = "closed", now, by
     audit.record(session, "person", "thread.closed", f"lead:{thread.lead_id}", by=by)
     return True
 
@@ -117,13 +114,13 @@ def thread_view(session: Session, lead: Lead) -> list[ThreadMessage]:
                                                             ThreadMessage.id)))
 
 
-def mark_read(session: Session, lead: Lead, now: datetime | None = None) -> int:
+def mark_read(session: Session, lead: Lead, now: datetime) -> int:
     """Mark the person's replies as read now that an adviser has opened the lead."""
     if lead.thread is None:
         return 0
     result = session.execute(update(ThreadMessage).where(
         ThreadMessage.thread_id == lead.thread.id, ThreadMessage.direction == "from_person",
-        ThreadMessage.read_at.is_(None)).values(read_at=now or utcnow()))
+        ThreadMessage.read_at.is_(None)).values(read_at=now))
     return int(result.rowcount or 0)
 
 

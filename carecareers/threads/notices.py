@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from carecareers.catalogue import text
 from carecareers.delivery.outbox import Outgoing, enqueue
 from carecareers.models import Adviser, OutboxMessage, ThreadMessage
-from carecareers.models.base import utcnow
 
 KIND = "thread_reply_notice"
 LEAD_HEADER = "X-Care-Careers-Lead"
@@ -23,9 +22,8 @@ NOTICE_EVERY = timedelta(hours=1)
 
 
 def notify_advisers(session: Session, reply: ThreadMessage, dashboard_url: str,
-                    now: datetime | None = None) -> int:
+                    now: datetime) -> int:
     """Queue a notice to each active account that wrote in this thread; return how many."""
-    now = now or utcnow()
     lead_id = reply.thread.lead_id
     link = f"{dashboard_url.rstrip('/')}/advisers/leads/{lead_id}"
     writers = session.scalars(select(Adviser).join(

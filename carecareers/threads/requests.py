@@ -1,4 +1,4 @@
-"""Asking, in the Telegram chat, for an adviser to message you there."""
+"""Asking, in a chat that delivers later, for an adviser to message you there."""
 
 from __future__ import annotations
 
@@ -9,20 +9,18 @@ from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
 from carecareers.models import Lead
-from carecareers.models.base import utcnow
 
 
 def ask_for_adviser(session: Session, sender_id: str,
-                    now: datetime | None = None) -> Lead | None:
+                    now: datetime) -> Lead | None:
     """Mark this conversation's lead as asking for a person; None when there is no lead yet.
 
     Asking for a person, with a standing consent, is what lets an adviser write to them in
-    Telegram (carecareers/threads/rules.py).
+    the chat (carecareers/threads/rules.py).
     """
     lead = session.scalar(select(Lead).where(Lead.sender_id == sender_id))
     if lead is None or lead.status == "withdrawn":
         return None
-    now = now or utcnow()
     lead.wants_callback, lead.last_activity_at = True, now
     if lead.status == "closed":
         lead.status = "new"

@@ -1,4 +1,5 @@
-"""Adviser conversations in the centre: what advisers queued for a person goes with them.
+"""Adviser conversations in the centre: what advisers queued for a person goes with them,
+and what the person types while a thread is open goes to it (threads/replies.py).
 
 A thread and its messages belong to a lead and go when it does; what this topic erases is
 the adviser messages emailed to the lead. (What was queued for the chat advisers wrote to
@@ -13,6 +14,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from carecareers.models import Lead, OutboxMessage
+from carecareers.threads.replies import BACK_TO_ASSISTANT, END_THREAD, take_turn
 from carecareers.threads.web import EMAIL_KIND
 from carecareers.topics import Counts, Person, Retention, Topic, register
 
@@ -41,4 +43,5 @@ def _forget_emails(session: Session, leads: ColumnElement[bool]) -> int:
     return int(result.rowcount or 0)
 
 
-TOPIC = register(Topic("threads", erase=erase, purge=purge))
+TOPIC = register(Topic("threads", erase=erase, purge=purge, takes_turn=take_turn,
+                       turn_payloads=frozenset({BACK_TO_ASSISTANT, END_THREAD})))

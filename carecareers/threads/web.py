@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from carecareers.catalogue import text
 from carecareers.delivery.outbox import Outgoing, enqueue
 from carecareers.models import AdviserThread, Lead, OutboxMessage, ThreadMessage
-from carecareers.models.base import utcnow
 from carecareers.threads.rules import agreed_to_email
 
 WAITING = "waiting"
@@ -40,7 +39,7 @@ class Shown:
 
 
 def queue_email(session: Session, lead: Lead, message: ThreadMessage,
-                now: datetime | None = None) -> OutboxMessage | None:
+                now: datetime) -> OutboxMessage | None:
     """Queue the message by email when the person chose email and agreed; else None."""
     if not agreed_to_email(lead) or not lead.email:
         return None
@@ -67,13 +66,12 @@ def has_unseen(session: Session, sender_id: str) -> bool:
     return session.scalar(_waiting(sender_id).limit(1)) is not None
 
 
-def take_unseen(session: Session, sender_id: str, now: datetime | None = None) -> list[Shown]:
+def take_unseen(session: Session, sender_id: str, now: datetime) -> list[Shown]:
     """The adviser messages this browser has not seen yet, marked seen (each shown once).
 
     Each is taken with a conditional UPDATE, so two tabs opening at once never both show it.
     A person who withdrew their consent is not shown what was waiting.
     """
-    now = now or utcnow()
     waiting = session.scalars(
         _waiting(sender_id).order_by(ThreadMessage.created_at, ThreadMessage.id)).all()
     shown = []

@@ -25,9 +25,9 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from carecareers.clock import Clock
 from carecareers.geo import Gazetteer, default_gazetteer
 from carecareers.models import FeedImport, Vacancy
-from carecareers.models.base import utcnow
 from carecareers.vacancies.errors import FeedError, UnknownSource
 from carecareers.vacancies.fetch import local_copy, redact
 from carecareers.vacancies.normalise import NormalisedVacancy, Normaliser
@@ -76,7 +76,7 @@ class ImportSummary:
     cross_feed_duplicates: int = 0
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     skipped_examples: list[BadEntry] = field(default_factory=list)
-    started_at: datetime = field(default_factory=utcnow)
+    started_at: datetime = field(kw_only=True)
     finished_at: datetime | None = None
     feed_import_id: int | None = None
 
@@ -112,7 +112,7 @@ def import_source(
     location: str,
     *,
     complete: bool = False,
-    today: date | None = None,
+    clock: Clock,
     progress: Callable[[int], None] | None = None,
     headers: Mapping[str, str] | None = None,
     gazetteer: Gazetteer | None = None,
@@ -122,11 +122,12 @@ def import_source(
     """Import one feed (a file path or an http(s) URL) of a source; see the module notes.
 
     `complete=True` says the feed lists every open vacancy of the source, so open ones it
-    no longer lists expire. `progress` is called with the number of entries done so far.
+    no longer lists expire; vacancies that closed before the clock's day (the UK date)
+    expire too. `progress` is called with the number of entries done so far.
     """
     feed_format = format_of(source)
-    summary = ImportSummary(source=source, location=redact(location))
-    day = today or date.today()
+    summary = ImportSummary(source=source, location=redact(location), started_at=clock.now())
+    day = clock.today()
     normaliser = Normaliser(gazetteer or default_gazetteer(), roles or default_role_index(),
                             pay or default_pay_rates(), day)
     with local_copy(location, headers=headers) as path:
@@ -136,7 +137,7 @@ def import_source(
                 f"{summary.location} is one page of {info.total_pages}: a complete import "
                 "needs every vacancy in one feed"
             )
-        run = _ImportRun(session, source, day, normaliser, summary, progress)
+        run = _ImportRun(session, source, day, clock.now(), normaliser, summary, progress)
         if info.entries >= PRELOAD_ENTRIES:
             run.preload()
         run.import_entries(feed_format.records(path))
@@ -144,15 +145,16 @@ def import_source(
     if complete:
         run.expire_missing()
     _refresh_statistics(session, summary)
-    _record(session, summary)
+    _record(session, summary, clock.now())
     logger.info("imported %s: %s", source, _counts(summary))
     return summary
 
 
-def record_failed_import(session: Session, source: str, location: str, error: str) -> FeedImport:
+def record_failed_import(session: Session, source: str, location: str, error: str,
+                         now: datetime) -> FeedImport:
     """Record an import that failed (call it in a new transaction after the failed one)."""
     row = FeedImport(source=source[:64], location=redact(location)[:1000], error=error,
-                     finished_at=utcnow(), details={})
+                     started_at=now, finished_at=now, details={})
     session.add(row)
     session.flush()
     return row
@@ -164,8 +166,8 @@ def _refresh_statistics(session: Session, summary: ImportSummary) -> None:
         session.execute(text("ANALYZE vacancies"))
 
 
-def _record(session: Session, summary: ImportSummary) -> None:
-    summary.finished_at = utcnow()
+def _record(session: Session, summary: ImportSummary, now: datetime) -> None:
+    summary.finished_at = now
     summary.skipped_examples.sort(key=lambda entry: entry.index)
     row = FeedImport(
         source=summary.source,
@@ -229,15 +231,16 @@ class _Existing:
 class _ImportRun:
     """One import of one source: batches of entries written with bulk statements."""
 
-    def __init__(self, session: Session, source: str, today: date, normaliser: Normaliser,
-                 summary: ImportSummary, progress: Callable[[int], None] | None) -> None:
+    def __init__(self, session: Session, source: str, today: date, now: datetime,
+                 normaliser: Normaliser, summary: ImportSummary,
+                 progress: Callable[[int], None] | None) -> None:
         self.session = session
         self.source = source
         self.today = today
         self.normaliser = normaliser
         self.summary = summary
         self.progress = progress
-        self.now = utcnow()
+        self.now = now
         # What the feed listed so far, kept small for feeds of a million entries: a 128-bit
         # digest of each id mapped to 96 bits of its content hash (0 for an unreadable
         # entry), and the content hashes' 96 bits. About 170 bytes an entry, not 330.

@@ -142,12 +142,14 @@ def search_vacancies(
     closing_within_days: int | None = None,
     limit: int = 10,
     offset: int = 0,
-    today: date | None = None,
+    today: date,
     gazetteer: Gazetteer | None = None,
     roles: RoleIndex | None = None,
 ) -> SearchResult:
-    """Return open vacancies matching the filters, best first; UnknownPlace for `near`."""
-    today = today or date.today()
+    """Return vacancies open on `today` (the UK date) matching the filters, best first.
+
+    A vacancy closing on `today` is still open. UnknownPlace for `near`.
+    """
     limit = max(0, min(limit, MAX_LIMIT))
     offset = max(0, offset)
     query = parse_query(q, role, roles or default_role_index())

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from carecareers.clock import clock_for
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.runtime.demo import seed_demo
@@ -75,7 +76,7 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     upgrade(settings.database_url)
     factory = session_factory(make_engine(settings.database_url))
     with factory() as session, session.begin():
-        seed_demo(session, settings)
+        seed_demo(session, settings, clock_for(settings))
     env = stack_environment(settings)
     processes: dict[str, Running] = {}
     stack = Stack(settings, env, settings.rasa_url, f"http://127.0.0.1:{web_port}", logs,

@@ -116,9 +116,11 @@ def seed(sessions) -> None:  # type: ignore[no-untyped-def]
                          phone=None, telegram_username="@cara", chat="4001",
                          created_at=day)
         for text in ("Hi Cara, would you like to visit a care home?", "Are you free on Friday?"):
-            send_message(session, cara, admin, text, "the Care Careers Partnership")
+            send_message(session, cara, admin, text, "the Care Careers Partnership",
+                         datetime.now(timezone.utc))
         cara.thread.messages[0].state = "sent"  # a delivered one, a waiting one, and a reply
-        record_reply(session, cara.sender_id, "Yes please, after school")
+        record_reply(session, cara.sender_id, "Yes please, after school",
+                     datetime.now(timezone.utc))
         make_vacancy(session, "Healthcare assistant", employer="Royal Stoke")
         make_question(session, "can i work nights at 16")
         make_feed_import(session, "nhs_jobs")

@@ -2,8 +2,9 @@
 
 A visitor opens the web chat in headless Chromium (their cookie names the conversation);
 an adviser writes to their lead from the dashboard; the next time the same browser opens
-the chat the message is there, named as the adviser's, once; `alerts send` emails a copy
-to the local SMTP server.
+the chat the message is there, named as the adviser's, once; what the visitor types then
+reaches the adviser, until a button takes them back to the assistant; `alerts send` emails
+a copy to the local SMTP server.
 """
 
 # The fixtures are imported, so naming them as arguments "redefines" them:
@@ -37,6 +38,7 @@ CLI = ROOT / ".venv" / "bin" / "carecareers"
 ADVISER = "sam.okafor@example.org"
 EMAIL = "ola.web@example.net"
 TEXT = "Hi Ola, I'm Sam. Would you like to come to our open day on Saturday?"
+REPLY = "Yes please, what time does it start?"
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +130,17 @@ def test_an_adviser_writes_and_the_same_browser_sees_it_once(
 
     desk.reload()
     expect(desk.locator("#thread .delivery-state")).to_have_text("Shown in their web chat")
+
+    # What the visitor types now reaches the thread, not the assistant; a button ends it.
+    chat.get_by_label("Your message").fill(REPLY)
+    chat.get_by_role("button", name="Send").click()
+    expect(chat.locator(".msg.bot").last).to_contain_text("passed that on to the adviser")
+    desk.reload()
+    expect(desk.locator("#thread li.from-person")).to_contain_text(REPLY)
+    chat.get_by_role("button", name="Talk to the assistant again").last.click()
+    expect(chat.locator(".msg.bot").last).to_contain_text("talking to the assistant again")
+    desk.reload()
+    expect(desk.locator("#thread-closed")).to_contain_text("Ola ended this chat")
 
     # The email copy goes out with `alerts send`.
     with FakeTelegram() as telegram:

@@ -29,9 +29,9 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from bot import buttons
+from bot.conversation import telegram_sender
 from carecareers import catalogue
 from carecareers.conversation.relay import UNAVAILABLE
-from carecareers.conversation.senders import telegram_sender
 from carecareers.models import Campaign, Lead
 from carecareers.runtime.demo import DEMO_CAMPAIGN_CODE
 from tests.e2e.conftest import Stack

@@ -18,10 +18,11 @@ from playwright.sync_api import Browser, Page, Route, expect
 from sqlalchemy import func, select
 
 from carecareers.campaigns.qr import PosterDetails, poster_html, qr_svg
-from carecareers.campaigns.service import create_campaign, get_campaign
+from carecareers.campaigns.service import channel_links, create_campaign, get_campaign
 from carecareers.db import make_engine, session_factory
 from carecareers.models import CampaignVisit, Conversation
 from carecareers.runtime.processes import free_port, start, stop, wait_ready, web_spec
+from tests.conftest import make_settings
 from tests.e2e.browser import chromium_browser, new_phone_page, page_errors, phone_page  # noqa: F401,E501
 from tests.e2e.conftest import Stack, stack_environment
 
@@ -237,8 +238,10 @@ def test_the_poster_scans_and_prints_on_one_a4_page(chromium_browser: Browser,
     poster = tmp_path / "poster.html"
     poster.write_text(poster_html(PosterDetails(
         url=url, place="Hanley food bank, Stoke-on-Trent", dates="3 May 2025 to 5 May 2025",
-        telegram_url="https://t.me/CareCareersBot?start=FOODBANK-HANLEY-MAY",
-        telegram_username="CareCareersBot", privacy_url="https://care.example.org/privacy")))
+        elsewhere=tuple(channel_links(
+            make_settings(tmp_path, telegram_bot_username="CareCareersBot"),
+            "FOODBANK-HANLEY-MAY")),
+        privacy_url="https://care.example.org/privacy")))
     page = new_phone_page(chromium_browser)
     try:
         page.goto(poster.as_uri())

@@ -26,6 +26,7 @@ from itsdangerous import URLSafeSerializer
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
+from carecareers.clock import clock_for
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Lead
@@ -179,7 +180,7 @@ def replicated_stack_for(config: pytest.Config,
     upgrade(app_db)
     engine = make_engine(app_db)
     with session_factory(engine)() as session, session.begin():
-        seed_demo(session, settings)
+        seed_demo(session, settings, clock_for(settings))
     engine.dispose()
     specs = {name: dataclasses.replace(rasa_spec(settings, port), name=name)
              for name, port in zip(RASA_NAMES, rasa_ports, strict=True)}

@@ -41,10 +41,12 @@ def responses(action: Any, t: Tracker) -> list[str]:
     return run(action, t)[0]
 
 
-def test_the_offer_is_made_in_telegram_only() -> None:
+def test_the_offer_is_made_only_where_advisers_can_write_in_the_chat() -> None:
     assert responses(ActionHumanHandoff(), tracker("telegram")) == [
-        "utter_human_handoff_telegram"]
+        "utter_human_handoff_in_chat"]
     assert responses(ActionHumanHandoff(), tracker("web")) == ["utter_human_handoff"]
+    # a channel nobody registered is not taken for one that delivers later
+    assert responses(ActionHumanHandoff(), tracker("carrier-pigeon")) == ["utter_human_handoff"]
 
 
 def test_asking_with_a_lead_marks_it_as_asking_for_a_person(database: Any) -> None:  # noqa: F811

@@ -20,6 +20,7 @@ from carecareers.migrate import upgrade
 from carecareers.settings import get_settings
 from tests.conftest import make_settings
 from tests.integration.test_actions_events import add_event
+from tests.support.responses import said
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def asked(text: str, said_age: str | None = None, shown: tuple[int, ...] = (),
 def answer(t: Tracker) -> list[dict[str, Any]]:
     dispatcher = CollectingDispatcher()
     assert ActionEventAge().run(dispatcher, t, {}) == []
-    return dispatcher.messages
+    return said(dispatcher.messages)
 
 
 def test_an_under_16_is_told_they_may_come_with_a_parent_or_school_and_nothing_is_booked(
@@ -96,9 +97,11 @@ def test_the_events_asked_about_are_those_shown_narrowed_to_the_one_named(
     hospital = add_event(database, "Hospital careers day")
     with database() as session:
         gazetteer = default_gazetteer()
-        both = events_asked_about(session, gazetteer, (hospice, hospital), None, "can i come")
+        now = common.clock().now()  # the actions' clock, which add_event's times follow
+        both = events_asked_about(session, gazetteer, (hospice, hospital), None, "can i come",
+                                  now)
         named = events_asked_about(session, gazetteer, (hospice, hospital), None,
-                                   "can i go to the hospital one")
+                                   "can i go to the hospital one", now)
         assert [e.id for e in both] == [hospice, hospital]
         assert [e.id for e in named] == [hospital]
         event = get_event(session, hospice)

@@ -16,6 +16,7 @@ from actions import common
 from actions.interest import ActionAskLeadConsent, ActionSubmitInterest, ValidateInterestForm
 from actions.privacy import ActionClarify, ActionEraseMyData
 from actions.vacancies import ActionMoreVacancies, ActionSearchVacancies, ActionWidenSearch
+from carecareers.clock import clock_for
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Consent, Lead, LeadRoute, UnansweredQuestion
@@ -36,7 +37,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     upgrade(settings.database_url)
     factory = session_factory(make_engine(settings.database_url))
     with factory() as session, session.begin():
-        seed_demo(session, settings)
+        seed_demo(session, settings, clock_for(settings))
     yield factory
     get_settings.cache_clear()
     common._factory.cache_clear()

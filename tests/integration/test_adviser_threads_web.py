@@ -63,7 +63,7 @@ def test_the_thread_shows_newest_last_with_delivery_states(dash: Dashboard) -> N
         assert dash.post(f"/advisers/leads/{lead.id}/messages", {"text": text}).status_code == 303
     first, second = messages(dash)
     first.state, second.state = "sent", "blocked"
-    record_reply(dash.session, lead.sender_id, "a reply from Jade")
+    record_reply(dash.session, lead.sender_id, "a reply from Jade", dash.clock.now())
     page = dash.client.get(f"/advisers/leads/{lead.id}").text
     assert page.index("first from us") < page.index("second from us") < page.index(
         "a reply from Jade")
@@ -129,9 +129,9 @@ def test_unread_replies_are_counted_until_the_lead_is_opened(dash: Dashboard) ->
     jade, ben = telegram_lead(dash), telegram_lead(dash, "Ben", chat="5550003")
     for lead in (jade, ben):
         dash.post(f"/advisers/leads/{lead.id}/messages", {"text": "Hello"})
-    record_reply(dash.session, jade.sender_id, "yes")
-    record_reply(dash.session, jade.sender_id, "when?")
-    record_reply(dash.session, ben.sender_id, "ok")
+    record_reply(dash.session, jade.sender_id, "yes", dash.clock.now())
+    record_reply(dash.session, jade.sender_id, "when?", dash.clock.now())
+    record_reply(dash.session, ben.sender_id, "ok", dash.clock.now())
     listing = dash.client.get("/advisers/leads").text
     assert unread_in_nav(listing) == "3"
     assert "2 unread replies" in listing and "1 unread reply" in listing
@@ -147,7 +147,7 @@ def test_the_lead_page_says_when_the_person_ended_the_chat(dash: Dashboard) -> N
     lead = telegram_lead(dash)
     dash.post(f"/advisers/leads/{lead.id}/messages", {"text": "Hello"})
     assert 'id="thread-closed"' not in dash.client.get(f"/advisers/leads/{lead.id}").text
-    close_thread(dash.session, lead.sender_id, "person")
+    close_thread(dash.session, lead.sender_id, "person", dash.clock.now())
     dash.session.flush()
     page = dash.client.get(f"/advisers/leads/{lead.id}").text
     assert 'id="thread-closed"' in page and "Jade ended this chat" in page

@@ -12,14 +12,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
+from carecareers.conversation.relay import Relay
 from carecareers.delivery.outbox import suppress
 from carecareers.leads.erasure import erase_person, purge_expired
-from carecareers.models import AuditEvent, Lead, OutboxMessage, ThreadMessage
+from carecareers.models import AdviserThread, AuditEvent, Lead, OutboxMessage, ThreadMessage
 from carecareers.threads import NotAllowed, TooManyMessages, send_message
 from carecareers.threads.rules import PER_LEAD_PER_HOUR
 from carecareers.threads.web import EMAIL_KIND, MESSAGE_HEADER, take_unseen
 from tests.conftest import make_settings
 from tests.factories import RETENTION, Dashboard, dashboard, make_adviser, make_lead, make_provider
+from tests.support.fake_rasa import FakeRasa, echo
 from tests.support.sessions import rolled_back
 from web.session import COOKIE_NAME, _serializer
 
@@ -204,8 +206,11 @@ def test_the_same_browser_sees_the_message_once(dash: Dashboard) -> None:
     other, _ = visitor(dash)
     assert opened(other) == []
     assert opened(TestClient(dash.client.app)) == []  # no cookie: nothing
-    assert opened(browser) == [{"from": "adviser", "by": "Priya at Stoke Care Careers",
-                                "text": "See you Tuesday?"}]
+    [shown] = opened(browser)
+    assert {k: shown[k] for k in ("from", "by", "text")} == {
+        "from": "adviser", "by": "Priya at Stoke Care Careers", "text": "See you Tuesday?"}
+    assert [b["title"] for b in shown["buttons"]] == ["Talk to the assistant again",
+                                                      "End chat with adviser"]
     assert opened(browser) == []
     page = dash.client.get(f"/advisers/leads/{lead.id}").text
     assert 'data-state="seen"' in page and "Shown in their web chat" in page
@@ -276,3 +281,53 @@ def test_no_message_text_in_logs(db: tuple[Connection, Session],
                  NOW)
     take_unseen(session, lead.sender_id, NOW)
     assert "Hanley" not in caplog.text and "ola@example.net" not in caplog.text
+
+
+def test_a_visitor_replies_into_the_thread_and_goes_back_to_the_assistant(
+        dash: Dashboard, tmp_path: Path) -> None:
+    app = dash.client.app
+    rasa = FakeRasa(echo)
+    app.state.relay = Relay(rasa.client(), f"sqlite:///{tmp_path / 'tracker.db'}",  # type: ignore[attr-defined]
+                            app.state.session_factory,  # type: ignore[attr-defined]
+                            "https://care.example.org")
+    browser, sender = visitor(dash)
+    lead = web_lead(dash.session, sender=sender)
+    dash.post(f"/advisers/leads/{lead.id}/messages", {"text": "See you Tuesday?"})
+    [shown] = opened(browser)
+
+    answer = browser.post("/api/chat", json={"message": "Tuesday works, after school"})
+    assert answer.status_code == 200 and rasa.requests == []  # the assistant stays quiet
+    [passed_on] = answer.json()["messages"]
+    assert "passed that on to the adviser" in passed_on["text"]
+    assert [b["title"] for b in passed_on["buttons"]] == [b["title"] for b in shown["buttons"]]
+    session = dash.fresh()
+    assert session.scalars(select(ThreadMessage.text).where(
+        ThreadMessage.direction == "from_person")).all() == ["Tuesday works, after school"]
+    [notice] = session.scalars(select(OutboxMessage).where(
+        OutboxMessage.kind == "thread_reply_notice")).all()
+    assert notice.address == "priya.shah@example.org"
+    assert f"https://care.example.org/advisers/leads/{lead.id}" in notice.body
+    assert "Tuesday" not in notice.body
+    page = dash.client.get(f"/advisers/leads/{lead.id}").text
+    assert "Tuesday works, after school" in page
+
+    ended = browser.post("/api/chat", json={"button": shown["buttons"][0]["payload"]})
+    assert "talking to the assistant again" in ended.json()["messages"][0]["text"]
+    assert dash.fresh().scalar(select(AdviserThread.status)) == "closed"
+    assert rasa.requests == []
+    browser.post("/api/chat", json={"message": "what does a nurse earn"})
+    assert rasa.messages == ["what does a nurse earn"]
+
+
+def test_without_an_open_thread_what_a_visitor_types_goes_to_the_assistant(
+        dash: Dashboard, tmp_path: Path) -> None:
+    app = dash.client.app
+    rasa = FakeRasa(echo)
+    app.state.relay = Relay(rasa.client(), f"sqlite:///{tmp_path / 'tracker.db'}",  # type: ignore[attr-defined]
+                            app.state.session_factory)  # type: ignore[attr-defined]
+    browser, sender = visitor(dash)
+    web_lead(dash.session, sender=sender)
+    dash.session.flush()
+    answer = browser.post("/api/chat", json={"message": "any jobs in Leek"})
+    assert answer.json()["messages"][0]["text"] == "echo: any jobs in Leek"
+    assert dash.fresh().scalars(select(ThreadMessage)).all() == []

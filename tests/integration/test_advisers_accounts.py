@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,8 @@ from carecareers.models import AuditEvent
 from carecareers.models.base import utcnow
 from carecareers.settings import get_settings
 from tests.factories import PASSWORD, make_adviser, make_provider
+
+NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
 
 
 def events(session: Session, action: str) -> list[AuditEvent]:
@@ -73,7 +75,7 @@ def test_a_provider_user_belongs_to_their_provider(session: Session) -> None:
 
 def test_the_right_password_logs_in_and_is_audited(session: Session) -> None:
     adviser = make_adviser(session, "jo@example.org")
-    assert authenticate(session, " JO@example.org ", PASSWORD) is adviser
+    assert authenticate(session, " JO@example.org ", PASSWORD, NOW) is adviser
     (event,) = events(session, "login.succeeded")
     assert event.actor == "jo@example.org" and event.subject == f"adviser:{adviser.id}"
 
@@ -81,7 +83,7 @@ def test_the_right_password_logs_in_and_is_audited(session: Session) -> None:
 def test_a_wrong_password_is_refused_and_counted_without_storing_it(session: Session) -> None:
     adviser = make_adviser(session, "jo@example.org")
     with pytest.raises(LoginRefused):
-        authenticate(session, "jo@example.org", "guess-number-one")
+        authenticate(session, "jo@example.org", "guess-number-one", NOW)
     assert adviser.failed_logins == 1
     (event,) = events(session, "login.failed")
     assert "guess-number-one" not in repr(event.detail)
@@ -89,7 +91,7 @@ def test_a_wrong_password_is_refused_and_counted_without_storing_it(session: Ses
 
 def test_an_unknown_email_is_refused_like_a_wrong_password(session: Session) -> None:
     with pytest.raises(LoginRefused) as refused:
-        authenticate(session, "nobody@example.org", PASSWORD)
+        authenticate(session, "nobody@example.org", PASSWORD, NOW)
     assert not isinstance(refused.value, AccountLocked)
     assert events(session, "login.failed")[0].detail == {"reason": "unknown or disabled account"}
 
@@ -98,10 +100,10 @@ def test_a_disabled_account_cannot_log_in(session: Session) -> None:
     adviser = make_adviser(session, "jo@example.org")
     adviser.active = False
     with pytest.raises(LoginRefused):
-        authenticate(session, "jo@example.org", PASSWORD)
+        authenticate(session, "jo@example.org", PASSWORD, NOW)
 
 
-def fail(session: Session, times: int, now=None) -> None:  # type: ignore[no-untyped-def]
+def fail(session: Session, times: int, now: datetime = NOW) -> None:
     for _ in range(times):
         with pytest.raises(LoginRefused):
             authenticate(session, "jo@example.org", "wrong password!", now=now)
@@ -125,7 +127,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(session: Session) ->
 def test_a_success_resets_the_count_of_failures(session: Session) -> None:
     adviser = make_adviser(session, "jo@example.org")
     fail(session, MAX_FAILED_LOGINS - 1)
-    authenticate(session, "jo@example.org", PASSWORD)
+    authenticate(session, "jo@example.org", PASSWORD, NOW)
     fail(session, MAX_FAILED_LOGINS - 1)
     assert adviser.locked_until is None
 
@@ -136,14 +138,14 @@ def test_the_lock_survives_a_reload_from_the_database(session: Session) -> None:
     session.flush()
     session.expire_all()
     with pytest.raises(AccountLocked):
-        authenticate(session, "jo@example.org", PASSWORD)
+        authenticate(session, "jo@example.org", PASSWORD, NOW)
 
 
 def test_reset_password_lifts_the_lock(session: Session) -> None:
     make_adviser(session, "jo@example.org")
     fail(session, MAX_FAILED_LOGINS)
     reset_password(session, "jo@example.org", "a brand new passphrase")
-    adviser = authenticate(session, "jo@example.org", "a brand new passphrase")
+    adviser = authenticate(session, "jo@example.org", "a brand new passphrase", NOW)
     assert adviser.locked_until is None
     with pytest.raises(AccountError, match="no account"):
         reset_password(session, "nobody@example.org", "a brand new passphrase")
@@ -181,7 +183,7 @@ def test_cli_adds_accounts_and_resets_passwords(cli_database: str) -> None:
     with factory() as session:
         provider_user = find_adviser(session, "hr@dm.example")
         assert provider_user is not None and provider_user.role == "provider"
-        assert authenticate(session, "hr@dm.example", "another long passphrase")
+        assert authenticate(session, "hr@dm.example", "another long passphrase", NOW)
 
 
 @pytest.mark.parametrize("args, message", [

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecareers.alerts import send_alerts
+from carecareers.clock import FixedClock
 from carecareers.delivery import Outgoing, RetryPolicy, deliver_due, enqueue, senders_for
 from carecareers.models import AlertRecipient, OutboxMessage, SuppressedAddress
 from carecareers.settings import Settings
@@ -71,7 +72,7 @@ def run(factory: sessionmaker[Session], settings: Settings, hours: float,
         policy: RetryPolicy = RetryPolicy()):  # type: ignore[no-untyped-def]
     senders = senders_for(settings)
     try:
-        return send_alerts(factory, settings, senders, now=later(hours), policy=policy)
+        return send_alerts(factory, settings, senders, FixedClock(later(hours)), policy=policy)
     finally:
         for sender in senders.values():
             sender.close()

@@ -143,7 +143,7 @@ def test_email_alert_waits_for_its_confirmation_link(session: Session) -> None:
 
     assert len(messages(session)) == 1  # the vacancy found since the alert was asked for
     with pytest.raises(UnknownToken):
-        confirm_alert(session, "no-such-token")
+        confirm_alert(session, "no-such-token", later(2))
 
 
 def test_a_confirmed_address_needs_no_new_link_in_the_same_conversation(
@@ -198,17 +198,17 @@ def test_unsubscribe_link_stops_everything_at_once(session: Session) -> None:
     queue(session, hours=3)
     assert messages(session) == []
     assert all(c.withdrawn_at is not None for c in recipient.consents)
-    assert unsubscribe(session, recipient.unsubscribe_token) == 0  # a second click is fine
+    assert unsubscribe(session, recipient.unsubscribe_token, later(1)) == 0  # a 2nd click: fine
     with pytest.raises(UnknownToken):
-        unsubscribe(session, "not-a-token")
+        unsubscribe(session, "not-a-token", later(1))
 
 
 def test_stop_alerts_in_the_chat_and_my_alerts(session: Session) -> None:
     telegram_alert(session, sender="tg-5", what="HCA")
     telegram_alert(session, sender="tg-5", what="nurse")
-    assert len(alerts_for_sender(session, "tg-5")) == 2
+    assert len(alerts_for_sender(session, "tg-5", later(1))) == 2
     assert stop_alerts_for_sender(session, "tg-5", later(1)) == 2
-    assert alerts_for_sender(session, "tg-5") == []
+    assert alerts_for_sender(session, "tg-5", later(1)) == []
     vacancy(session, "Healthcare Support Worker", hours=2)
     queue(session, hours=3)
     assert messages(session) == []
@@ -243,14 +243,14 @@ def test_a_chat_alert_reaches_the_chat_the_person_writes_from(session: Session) 
 
 def test_a_blocked_bot_or_dead_mailbox_stops_the_recipient(session: Session) -> None:
     alert = telegram_alert(session, chat_id=555)
-    suppress(session, "telegram", "555", "the bot was blocked")
+    suppress(session, "telegram", "555", "the bot was blocked", NOW)
     assert stop_failed_recipients(session) == 1
     session.refresh(alert.recipient)
     assert alert.recipient.status == "failed"
     vacancy(session, "Healthcare Support Worker")
     queue(session)
     assert messages(session) == []
-    suppress(session, "email", "gone@example.org", "mailbox unknown")
+    suppress(session, "email", "gone@example.org", "mailbox unknown", NOW)
     with pytest.raises(AlertNotAllowed):
         email_alert(session, email="gone@example.org")
 

@@ -27,7 +27,6 @@ from carecareers.campaigns.service import (
     list_campaigns,
     record_landing,
     record_message,
-    telegram_start_link,
 )
 from carecareers.cli.main import app
 from carecareers.db import make_engine, session_factory
@@ -37,6 +36,7 @@ from carecareers.settings import get_settings
 from tests.conftest import use_test_secrets
 
 _senders = count()
+NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
 
 
 def add_lead(session: Session, campaign: Campaign | None, status: str = "new",
@@ -98,13 +98,8 @@ def test_list_campaigns_newest_first(session: Session) -> None:
     assert codes.index("NEW") < codes.index("OLD")
 
 
-def test_links_for_posters_and_telegram() -> None:
+def test_links_for_posters() -> None:  # links to the other channels: tests/unit/test_channels.py
     assert campaign_url("https://care.example.org/", "FB1") == "https://care.example.org/c/FB1"
-    assert telegram_start_link("@CareBot", "fb1") == "https://t.me/CareBot?start=FB1"
-    assert telegram_start_link("CareBot") == "https://t.me/CareBot"
-    assert telegram_start_link("CareBot", "not a code!") == "https://t.me/CareBot"
-    assert telegram_start_link("") is None
-    assert telegram_start_link("bad/name?x=") is None
     assert describe_dates(date(2025, 5, 3), date(2025, 5, 3)) == "3 May 2025"
     assert describe_dates(None, None) is None
 
@@ -114,10 +109,10 @@ def test_links_for_posters_and_telegram() -> None:
 
 def test_a_landing_counts_once_per_browser_and_campaign(session: Session) -> None:
     campaign = create_campaign(session, "FB1", "Food bank", kind="food_bank")
-    assert record_landing(session, "fb1", None) is campaign
-    assert record_landing(session, "FB1", "FB1") is campaign  # the same browser reloading
-    assert record_landing(session, "FB1", "OTHER") is campaign
-    assert record_landing(session, "UNKNOWN", None) is None
+    assert record_landing(session, "fb1", None, now=NOW) is campaign
+    assert record_landing(session, "FB1", "FB1", now=NOW) is campaign  # the same browser again
+    assert record_landing(session, "FB1", "OTHER", now=NOW) is campaign
+    assert record_landing(session, "UNKNOWN", None, now=NOW) is None
     session.flush()
     visits = session.scalars(select(CampaignVisit).where(
         CampaignVisit.campaign_id == campaign.id)).all()
@@ -129,13 +124,13 @@ def test_the_funnel_counts_what_each_campaign_brought(session: Session) -> None:
     school = create_campaign(session, "FUNNEL-SCHOOL", "School", kind="school")
     create_campaign(session, "FUNNEL-QUIET", "Nobody came", kind="online")
     for _ in range(3):
-        record_landing(session, "FUNNEL-FB", None)
-    record_landing(session, "FUNNEL-SCHOOL", None)
-    record_message(session, "web-f1", "web", "FUNNEL-FB")
-    record_message(session, "web-f1", "web", "FUNNEL-FB")  # one conversation, two messages
-    record_message(session, "web-f2", "web", "FUNNEL-FB")
-    record_message(session, "tg-f3", "telegram", "FUNNEL-SCHOOL")
-    record_message(session, "web-f4", "web", None)
+        record_landing(session, "FUNNEL-FB", None, now=NOW)
+    record_landing(session, "FUNNEL-SCHOOL", None, now=NOW)
+    record_message(session, "web-f1", "web", "FUNNEL-FB", now=NOW)
+    record_message(session, "web-f1", "web", "FUNNEL-FB", now=NOW)  # one conversation, 2 messages
+    record_message(session, "web-f2", "web", "FUNNEL-FB", now=NOW)
+    record_message(session, "tg-f3", "telegram", "FUNNEL-SCHOOL", now=NOW)
+    record_message(session, "web-f4", "web", None, now=NOW)
     for status in ("new", "contacted", "closed", "withdrawn"):
         add_lead(session, food_bank, status)
     add_lead(session, school, "new")
@@ -169,9 +164,9 @@ def test_the_funnel_by_day_uses_uk_dates_and_shows_empty_days(session: Session) 
         DayRow(date(2025, 6, 3), 1, 0, 1),
         DayRow(date(2025, 6, 4), 0, 0, 0),
     ]
-    assert len(funnel_by_day(session, "DAYS")) == 30
+    assert len(funnel_by_day(session, "DAYS", today=date(2025, 6, 4))) == 30
     with pytest.raises(CampaignError):
-        funnel_by_day(session, "NOPE")
+        funnel_by_day(session, "NOPE", today=date(2025, 6, 4))
 
 
 # --- The command line -------------------------------------------------------------------

@@ -95,9 +95,8 @@ def test_the_fixed_day_is_honoured_only_in_development_and_test(tmp_path: Path) 
     day = date(2027, 5, 1)
     assert make_settings(tmp_path, carecareers_today=day).fixed_today == day
     secrets = {name: "s" * 40 for name in ("secret_key", "rasa_token", "action_server_token")}
-    production = make_settings(tmp_path, carecareers_today=day, environment="production",
-                               **secrets)
-    assert production.fixed_today is None
+    with pytest.raises(ValueError, match="CARECAREERS_TODAY"):  # production refuses it
+        make_settings(tmp_path, carecareers_today=day, environment="production", **secrets)
 
 
 def test_admins_see_the_coming_change_as_a_warning(engine: Engine, tmp_path: Path) -> None:

@@ -166,7 +166,7 @@ def test_a_session_ends_after_8_hours_even_when_active(dash: Dashboard) -> None:
 
 def test_ended_sessions_are_purged(dash: Dashboard) -> None:
     dash.log_in_as(make_adviser(dash.session, "jo@example.org"))
-    assert purge_ended_sessions(dash.fresh()) == 0
+    assert purge_ended_sessions(dash.fresh(), dash.clock.now()) == 0
     assert purge_ended_sessions(dash.session, utcnow() + timedelta(minutes=31)) == 1
 
 

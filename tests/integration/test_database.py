@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +19,8 @@ from carecareers.campaigns.service import (
 from carecareers.db import DatabaseUnavailable, check_database, make_engine
 from carecareers.migrate import upgrade
 from carecareers.models import Base, CampaignVisit, Consent, Conversation, FollowUp, Lead
+
+NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
 
 
 def test_migrations_create_every_table_of_the_model(engine) -> None:
@@ -54,10 +58,10 @@ def test_one_lead_per_sender(session: Session) -> None:
 def test_campaign_visits_and_conversations_are_attributed(session: Session) -> None:
     campaign = create_campaign(session, "stoke-fb", "Stoke food bank", kind="food_bank")
     assert campaign.code == "STOKE-FB"
-    assert record_landing(session, "Stoke-FB", None) is campaign
-    assert record_landing(session, "unknown-code", None) is None
-    conversation = record_message(session, "web-3", "web", "stoke-fb")
-    record_message(session, "web-3", "web", "stoke-fb")
+    assert record_landing(session, "Stoke-FB", None, now=NOW) is campaign
+    assert record_landing(session, "unknown-code", None, now=NOW) is None
+    conversation = record_message(session, "web-3", "web", "stoke-fb", now=NOW)
+    record_message(session, "web-3", "web", "stoke-fb", now=NOW)
     session.flush()
     visits = session.scalars(select(CampaignVisit)).all()
     assert [v.campaign_id for v in visits] == [campaign.id]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from carecareers.clock import UK, FixedClock
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Vacancy
@@ -26,7 +27,7 @@ def test_seeded_samples_are_open_and_paid_at_least_the_floor(
     upgrade(settings.database_url)
     factory = session_factory(make_engine(settings.database_url))
     with factory() as session, session.begin():
-        report = seed_demo(session, settings, today=seeded)
+        report = seed_demo(session, settings, FixedClock(datetime.combine(seeded, time(12), UK)))
         vacancies = session.scalars(select(Vacancy)).all()
     assert report.vacancies["created"] == len(vacancies) >= 20
     for vacancy in vacancies:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from carecareers.cli.main import app
+from carecareers.clock import FixedClock
 from carecareers.delivery import note_address, senders_for
 from carecareers.events import cancel_event
 from carecareers.events.notices import queue_cancel_notices
@@ -55,7 +56,7 @@ def factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
 def run(factory: sessionmaker[Session], settings: Settings, hours: float):  # type: ignore[no-untyped-def]
     senders = senders_for(settings)
     try:
-        return send_reminders(factory, BASE_URL, senders, NOW + timedelta(hours=hours))
+        return send_reminders(factory, BASE_URL, senders, FixedClock(NOW + timedelta(hours=hours)))
     finally:
         for sender in senders.values():
             sender.close()
@@ -68,7 +69,7 @@ def test_reminders_arrive_the_day_before_by_email_and_telegram_once(
         event = an_event(session, "Hospice open day", days=1.25)  # Friday 11 December, 3pm
         book(session, event)
         book(session, event, "Tia", sender="t-1", method="telegram", detail=None)
-        note_address(session, "t-1", "telegram", "4242")  # Tia writes from chat 4242
+        note_address(session, "t-1", "telegram", "4242", NOW)  # Tia writes from chat 4242
         event_id = event.id
     assert run(factory, settings_with_senders, -12).queued == 0  # two days before: not yet
     report = run(factory, settings_with_senders, 0)
@@ -92,8 +93,8 @@ def test_a_cancelled_event_notice_reaches_everyone_booked(
         event = an_event(session, "Care home taster", days=5)
         book(session, event)
         book(session, event, "Tia", sender="t-1", method="telegram", detail=None)
-        note_address(session, "t-1", "telegram", "4242")  # Tia writes from chat 4242
-        cancel_event(session, event, "adviser@example.org")
+        note_address(session, "t-1", "telegram", "4242", NOW)  # Tia writes from chat 4242
+        cancel_event(session, event, "adviser@example.org", NOW)
         assert queue_cancel_notices(session, event, BASE_URL, NOW) == 2
     report = run(factory, settings_with_senders, 0)
     assert report.queued == 0 and report.delivered.sent == 2

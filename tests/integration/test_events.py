@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import campaign_funnel
+from carecareers.clock import uk_date
 from carecareers.delivery import note_address
 from carecareers.events import (
     AlreadyBooked,
@@ -47,7 +48,7 @@ def test_only_upcoming_active_events_near_the_place_are_listed(session: Session)
     soon = an_event(session, "Care home taster", days=1)
     later = an_event(session, "Hospice open day", days=5)
     an_event(session, "Yesterday's open day", days=-1)
-    cancel_event(session, an_event(session, "Called off", days=3), "adviser@example.org")
+    cancel_event(session, an_event(session, "Called off", days=3), "adviser@example.org", NOW)
     an_event(session, "Leeds open day", days=2, at=LEEDS)
     listed = events_near(session, GAZETTEER, "ST4", now=NOW, limit=10)
     assert [e.title for e in listed] == [soon.title, later.title]
@@ -86,7 +87,7 @@ def test_no_second_booking_and_no_booking_once_started_or_cancelled(session: Ses
         book(session, event)
     with pytest.raises(EventClosed, match="already started"):
         book(session, event, sender="s-2", now=NOW + timedelta(days=2, hours=1))
-    cancel_event(session, event, "adviser@example.org")
+    cancel_event(session, event, "adviser@example.org", NOW)
     with pytest.raises(EventClosed, match="was cancelled"):
         book(session, event, sender="s-3")
 
@@ -105,16 +106,17 @@ def test_reminders_go_the_day_before_once_each_by_email_or_telegram(session: Ses
     next_week = an_event(session, "Next week", days=7)
     book(session, tomorrow)
     book(session, tomorrow, "Tia", sender="t-1", method="telegram", detail=None)
-    note_address(session, "t-1", "telegram", "4242")  # Tia writes from chat 4242
+    note_address(session, "t-1", "telegram", "4242", NOW)  # Tia writes from chat 4242
     book(session, tomorrow, "Pat", sender="p-1", method="phone", detail="07700 900123")
     book(session, next_week)
-    assert queue_reminders(session, BASE_URL, NOW) == 2
+    assert queue_reminders(session, BASE_URL, NOW, uk_date(NOW)) == 2
     messages = outbox(session, "event_reminder")
     assert {(m.channel, m.address) for m in messages} == {
         ("email", "sam@example.org"), ("telegram", "4242")}
     assert "Friday 11 December, 9am to 12 noon" in messages[0].body
     assert "Community hall, Church Street, ST4 1AA" in messages[0].body
-    assert queue_reminders(session, BASE_URL, NOW + timedelta(hours=2)) == 0  # once only
+    assert queue_reminders(session, BASE_URL, NOW + timedelta(hours=2),
+                           uk_date(NOW)) == 0  # once only
 
 
 def test_changes_and_cancellations_tell_everyone_booked(session: Session):
@@ -128,7 +130,7 @@ def test_changes_and_cancellations_tell_everyone_booked(session: Session):
     [notice] = outbox(session, "event_changed")
     assert notice.address == "sam@example.org" and "Sunday 13 December" in notice.body
     assert not change_event(session, event, values(days=3), "adviser@example.org").matters
-    assert cancel_event(session, event, "adviser@example.org")
+    assert cancel_event(session, event, "adviser@example.org", NOW)
     assert queue_cancel_notices(session, event, BASE_URL, NOW) == 1
     assert "is cancelled" in outbox(session, "event_cancelled")[0].body
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("event.%")))
@@ -167,7 +169,7 @@ def test_erasure_deletes_bookings_and_their_messages_but_keeps_arrival_counts(
     event = an_event(session, days=1)
     booking = book(session, event)
     mark_attended(session, booking, "adviser@example.org", NOW)
-    queue_reminders(session, BASE_URL, NOW)
+    queue_reminders(session, BASE_URL, NOW, uk_date(NOW))
     erasure = erase_person(session, actor="test", via="test", email="sam@example.org")
     assert erasure.erased["event_bookings"] == 1
     session.expire_all()
@@ -214,7 +216,7 @@ def test_erasure_by_conversation_deletes_its_bookings_only(session: Session):
 
 def test_a_cancelled_event_closes_its_check_in(session: Session):
     event = an_event(session, days=0.2)
-    cancel_event(session, event, "adviser@example.org")
+    cancel_event(session, event, "adviser@example.org", NOW)
     with pytest.raises(CheckInClosed, match="was cancelled"):
         check_in(session, event, None, now=NOW + timedelta(hours=5))
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
 from carecareers import catalogue
+from carecareers.clock import clock_for
 from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS
 from carecareers.conversation.relay import NO_REPLY, UNAVAILABLE
 from carecareers.db import make_engine, session_factory
@@ -94,7 +95,7 @@ def _api(root: Path, url: str) -> Iterator[Api]:
     upgrade(url)
     engine = make_engine(url)
     with session_factory(engine)() as session, session.begin():
-        seed_demo(session, settings_)
+        seed_demo(session, settings_, clock_for(settings_))
     rasa = FakeRasa(lambda body: [{"recipient_id": body["sender"],
                                    "text": f"You said: {body['message']}"}])
     app = create_app(settings_, rasa=rasa.client())

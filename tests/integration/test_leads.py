@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -21,12 +21,13 @@ from carecareers.leads.erasure import (
 )
 from carecareers.leads.recording import covers, matching_providers
 from carecareers.models import AuditEvent, Consent, Conversation, FollowUp, Lead, Provider
-from carecareers.models.base import utcnow
 from carecareers.questions.unanswered import record_unanswered
 from carecareers.settings import PROJECT_ROOT
 from tests.factories import RETENTION
 
 CONTENT = PROJECT_ROOT / "content"
+
+NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def test_area_matching() -> None:
 def test_recording_interest_stores_the_lead_its_consent_and_routes(
         session: Session, providers: dict[str, Provider]) -> None:
     campaign = create_campaign(session, "FB1", "Food bank", kind="food_bank")
-    lead = record_interest(session, details(campaign_code="fb1"), wording())
+    lead = record_interest(session, details(campaign_code="fb1"), wording(), NOW)
     session.flush()
     stored = session.get(Lead, lead.id)
     assert stored is not None
@@ -95,9 +96,9 @@ def test_general_interest_routes_to_every_local_provider(
 
 
 def test_registering_again_updates_the_same_lead(session: Session, providers) -> None:
-    first = record_interest(session, details(), wording())
+    first = record_interest(session, details(), wording(), NOW)
     second = record_interest(session, details(first_name="Samantha", contact_method="phone",
-                                              contact_detail="07700 900123"), wording("phone"))
+                                              contact_detail="07700 900123"), wording("phone"), NOW)
     assert first.id == second.id
     assert session.scalars(select(Lead)).all() == [first]
     assert (second.first_name, second.phone, second.email) == ("Samantha", "07700 900123", None)
@@ -106,12 +107,12 @@ def test_registering_again_updates_the_same_lead(session: Session, providers) ->
 
 def test_someone_elses_email_never_overwrites_or_reroutes_their_lead(session: Session,
                                                                       providers) -> None:
-    first = record_interest(session, details(), wording())
+    first = record_interest(session, details(), wording(), NOW)
     routed = sorted(route.provider_id for route in first.routes)
     other = record_interest(session, details(sender_id="tg-xyz", channel="telegram",
                                              first_name="Mallory", outcode="M1",
                                              postcode="M1 1AA", interests=["nurse"]),
-                            wording())
+                            wording(), NOW)
     assert other.id != first.id and other.duplicate_of_id == first.id  # flagged for advisers
     session.refresh(first)
     assert (first.first_name, first.outcode, first.sender_id) == ("Sam", "ST4", "web-abc")
@@ -120,22 +121,22 @@ def test_someone_elses_email_never_overwrites_or_reroutes_their_lead(session: Se
 
 
 def test_the_same_conversation_updates_its_own_lead(session: Session, providers) -> None:
-    first = record_interest(session, details(), wording())
-    again = record_interest(session, details(first_name="Samuel"), wording())
+    first = record_interest(session, details(), wording(), NOW)
+    again = record_interest(session, details(first_name="Samuel"), wording(), NOW)
     assert again.id == first.id and again.first_name == "Samuel" and len(again.consents) == 2
 
 
 def test_under_16_is_never_stored(session: Session, providers) -> None:
     with pytest.raises(InvalidAnswer):
-        record_interest(session, details(age=parse_age("15")), wording())
+        record_interest(session, details(age=parse_age("15")), wording(), NOW)
     assert session.scalars(select(Lead)).all() == []
 
 
 def test_erasure_removes_lead_consents_and_follow_ups_and_audits_only_the_fact(
         session: Session, providers) -> None:
-    lead = record_interest(session, details(), wording())
+    lead = record_interest(session, details(), wording(), NOW)
     lead.follow_ups.append(FollowUp(outcome="contacted", note="called Sam"))
-    record_message(session, "web-abc", "web", None)
+    record_message(session, "web-abc", "web", None, now=NOW)
     session.flush()
     for found in find_leads(session, email="sam@example.org"):
         erase_lead(session, found, "cli", via="cli")
@@ -158,7 +159,7 @@ def _tracker_store(tmp_path: Path) -> str:
         connection.execute(text(
             "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
             "type_name VARCHAR(255), timestamp FLOAT, data TEXT)"))
-        now = utcnow().timestamp()
+        now = NOW.timestamp()
         for sender, age_days in (("web-abc", 0), ("web-abc", 0), ("web-old", 400), ("web-new", 1)):
             connection.execute(text(
                 "INSERT INTO events (sender_id, type_name, timestamp, data) "
@@ -186,15 +187,15 @@ def test_retention_purges_inactive_leads_questions_and_old_events(
         session: Session, providers, tmp_path: Path) -> None:
     url = _tracker_store(tmp_path)
     old = record_interest(session, details(sender_id="web-old", contact_detail="o@example.org"),
-                          wording())
+                          wording(), NOW)
     recent = record_interest(session, details(sender_id="web-new", contact_detail="n@example.org"),
-                             wording())
-    old.last_activity_at = utcnow() - timedelta(days=400)
+                             wording(), NOW)
+    old.last_activity_at = NOW - timedelta(days=400)
     question = record_unanswered(session, "can i bring my dog to work, call 07700 900123")
     assert question is not None and "07700" not in question.text
-    question.asked_at = utcnow() - timedelta(days=400)
+    question.asked_at = NOW - timedelta(days=400)
     session.flush()
-    report = purge_expired(session, url, RETENTION)
+    report = purge_expired(session, url, RETENTION, NOW)
     assert (report.leads, report.unanswered_questions, report.conversation_events) == (1, 1, 1)
     assert [lead.id for lead in session.scalars(select(Lead))] == [recent.id]
     assert _senders(url) == ["web-abc", "web-abc", "web-new"]

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from carecareers.cli.main import app
+from carecareers.clock import clock_for
 from carecareers.db import make_engine, session_factory
 from carecareers.forms.validation import parse_age
 from carecareers.leads import InterestDetails, consent_wording, record_interest
@@ -32,14 +33,16 @@ def factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
     upgrade(settings.database_url)
     made = session_factory(make_engine(settings.database_url))
     with made() as session, session.begin():
-        seed_demo(session, settings)
+        clock = clock_for(settings)  # the command's clock
+        seed_demo(session, settings, clock)
         for n, (name, detail) in enumerate([("Sam", "sam@example.org"),
                                            ("=HYPERLINK(\"x\")", "eve@example.org")]):
             record_interest(session, InterestDetails(
                 sender_id=f"web-{n}", first_name=name, age=parse_age("19"),
                 contact_method="email", contact_detail=detail, outcode="ST4", channel="web",
                 interests=["apprenticeships"]),
-                consent_wording(settings.content_dir, "email", [], "http://x/privacy", 365))
+                consent_wording(settings.content_dir, "email", [], "http://x/privacy", 365),
+                clock.now())
     yield made
     get_settings.cache_clear()
 

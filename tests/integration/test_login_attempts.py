@@ -22,6 +22,7 @@ from carecareers.advisers.accounts import (
     authenticate,
     find_adviser,
 )
+from carecareers.clock import Clock
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import AuditEvent
@@ -29,6 +30,9 @@ from tests.conftest import create_postgres_database, drop_postgres_database, mak
 from tests.factories import PASSWORD, log_in, make_adviser
 from web.app import create_app
 from web.ratelimit import LOGIN_ATTEMPTS_PER_ADDRESS
+
+# The lock runs from the real time: the web app's login (tested here too) reads the clock.
+NOW = Clock().now()
 
 EMAIL = "jo@example.org"
 GUESSES = 12
@@ -84,7 +88,7 @@ def test_twelve_parallel_wrong_passwords_are_all_counted_and_lock_at_the_thresho
     def guess() -> None:
         with postgres() as session, session.begin():
             try:  # a refusal is committed, as the login page does
-                authenticate(session, EMAIL, "a wrong guess")
+                authenticate(session, EMAIL, "a wrong guess", NOW)
             except LoginRefused as refused:
                 failed = refused
         raise failed
@@ -98,7 +102,7 @@ def test_twelve_parallel_wrong_passwords_are_all_counted_and_lock_at_the_thresho
     # The lock engaged at the threshold: only that many passwords were ever checked.
     assert wrong_reasons(postgres).count("wrong password") == MAX_FAILED_LOGINS
     with postgres() as session, session.begin(), pytest.raises(AccountLocked):
-        authenticate(session, EMAIL, PASSWORD)
+        authenticate(session, EMAIL, PASSWORD, NOW)
 
 
 def test_parallel_guesses_through_the_login_form_are_all_counted(

@@ -158,8 +158,8 @@ def test_erasure_says_honestly_when_there_was_no_lead(session: Session) -> None:
 
 def test_retention_reaches_conversations_and_login_records(session: Session,
                                                            tracker_url: str) -> None:
-    record_message(session, "web-long-ago", "web", None)
-    record_message(session, "web-today", "web", None)
+    record_message(session, "web-long-ago", "web", None, now=NOW)
+    record_message(session, "web-today", "web", None, now=NOW)
     audit.record(session, "typed-by-someone@example.org", "login.failed", None)
     audit.record(session, "adviser@example.org", "lead.viewed", "lead:1")
     session.flush()

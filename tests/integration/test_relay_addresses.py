@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecareers.alerts import queue_alerts, request_chat_alert
+from carecareers.clock import FixedClock, uk_date
 from carecareers.conversation.payloads import ERASED_MARKER
 from carecareers.conversation.rasa_client import BotMessage
 from carecareers.conversation.relay import Relay, Turn
@@ -61,7 +62,7 @@ def factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
 
 
 def relay(rasa: ActingRasa, factory: sessionmaker[Session], tmp_path: Path) -> Relay:
-    return Relay(rasa, f"sqlite:///{tmp_path / 'tracker.db'}", factory)
+    return Relay(rasa, f"sqlite:///{tmp_path / 'tracker.db'}", factory, clock=FixedClock(later(0)))
 
 
 def queued(factory: sessionmaker[Session], kind: str) -> list[tuple[str, str]]:
@@ -116,7 +117,8 @@ async def test_a_place_booked_in_telegram_is_reminded_in_the_chat(
 
     assert [r.text for r in result.replies] == ["You're booked, Tia!"]
     with factory() as session, session.begin():
-        assert queue_reminders(session, BASE_URL, event_helpers.NOW) == 1
+        assert queue_reminders(session, BASE_URL, event_helpers.NOW,
+                               uk_date(event_helpers.NOW)) == 1
     assert queued(factory, "event_reminder") == [("telegram", "4242")]
 
 
@@ -141,7 +143,7 @@ async def test_an_erasure_in_the_turn_leaves_no_address_behind(
             erase_person(session, actor="assistant", via="telegram", sender_id=sender)
 
     rasa = ActingRasa([BotMessage(text="Done."), BotMessage(custom=dict(ERASED_MARKER))], erase)
-    result = await Relay(rasa, tracker, factory).take(
+    result = await Relay(rasa, tracker, factory, clock=FixedClock(later(0))).take(
         Turn("tg-forget", "yes, delete", "telegram", address=CHAT))
 
     assert result.erased and events_of(tracker, "tg-forget") == 0

@@ -3,7 +3,8 @@
 A throwaway topic, "notes", keeps what a person wrote in its own table (created in the test
 database and rolled back with it). Registered at run time, it is erased with the person,
 purged after its own retention period, its form's slots are blanked out of the tracker
-store, and a "yes" to its offer runs its action: the same paths every real topic takes.
+store, a "yes" to its offer runs its action, and it can take a person's turn before Rasa:
+the same paths every real topic takes.
 """
 
 from __future__ import annotations
@@ -35,20 +36,25 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from actions.context import ActionFollowOffer
+from carecareers.conversation.relay import Relay, Turn
 from carecareers.conversation.tracker_events import REMOVED, redact_form_answers
+from carecareers.db import make_engine, session_factory
 from carecareers.leads.erasure import erase_person, purge_expired
 from carecareers.settings import PROJECT_ROOT
 from carecareers.topics import (
     Counts,
     Person,
+    PersonTurn,
     Retention,
     Topic,
+    TurnAnswer,
     answering,
     installed,
     register,
     unregister,
 )
 from tests.factories import RETENTION, make_lead
+from tests.support.fake_rasa import FakeRasa
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
 NOTES = Table("throwaway_notes", MetaData(),
@@ -180,6 +186,32 @@ def test_a_yes_to_the_topics_offer_runs_the_action_it_registered(notes: Topic) -
     asyncio.run(ActionFollowOffer().run(dispatcher, tracker, {}))
 
     assert [m["text"] for m in dispatcher.messages] == ["notes for ask_notes"]
+
+
+def take_a_note(session: Session, turn: PersonTurn) -> TurnAnswer | None:
+    """The throwaway topic takes typed 'note: ...' and its own button, before Rasa."""
+    if turn.message == "notes:done":
+        return TurnAnswer("Notes closed.")
+    if turn.said is not None and turn.said.startswith("note:"):
+        return TurnAnswer("Noted.", ({"title": "Done", "payload": "notes:done"},))
+    return None
+
+
+async def test_a_topic_takes_a_persons_turn_before_rasa(tmp_path: Path) -> None:
+    register(Topic("notes", takes_turn=take_a_note, turn_payloads=frozenset({"notes:done"})))
+    rasa = FakeRasa()
+    relay = Relay(rasa.client(), f"sqlite:///{tmp_path / 'tracker.db'}",
+                  session_factory(make_engine(f"sqlite:///{tmp_path / 'app.db'}")))
+    try:
+        noted = await relay.take(Turn("web-me", "note: call Priya", "web", said="note: call Priya"))
+        closed = await relay.take(Turn("web-me", "notes:done", "web"))
+        typed_otherwise = await relay.take(Turn("web-me", "hello", "web", said="hello"))
+    finally:
+        unregister("notes")
+    assert noted.taken_by_topic and [(r.text, r.buttons) for r in noted.replies] == [
+        ("Noted.", [{"title": "Done", "payload": "notes:done"}])]
+    assert closed.taken_by_topic and [r.text for r in closed.replies] == ["Notes closed."]
+    assert not typed_otherwise.taken_by_topic and rasa.messages == ["hello"]
 
 
 def test_the_topics_of_this_package_are_found_without_a_list() -> None:

@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import Engine, select
 from vacancy_helpers import (
     FEEDS,
+    TODAY,
     count_vacancies,
     factory_for,
     import_feed,
     nhs_job,
+    noon_on,
     vacancies,
     write_nhs_feed,
 )
@@ -262,7 +264,7 @@ def test_a_failed_import_can_be_recorded_in_its_own_transaction(vacancy_engine: 
         import_feed(vacancy_engine, "nhs_jobs", FEEDS / "nhs_jobs_truncated.xml")
     with factory_for(vacancy_engine)() as session, session.begin():
         record_failed_import(session, "nhs_jobs", "https://example.org/f?app_key=SECRET",
-                             str(failure.value))
+                             str(failure.value), noon_on(TODAY).now())
 
     with factory_for(vacancy_engine)() as session:
         row = session.scalars(select(FeedImport)).one()

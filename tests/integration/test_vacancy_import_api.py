@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,10 @@ from sqlalchemy import Engine
 from vacancy_helpers import (
     CONTENT,
     FEEDS,
+    TODAY,
     import_feed,
     nhs_job,
+    noon_on,
     write_nhs_feed,
 )
 
@@ -26,8 +28,8 @@ pytest_plugins = ["vacancy_fixtures"]
 
 @pytest.fixture
 def client(vacancy_engine: Engine, tmp_path: Path) -> TestClient:
-    # The route searches as of the real today, so these jobs close relative to it.
-    closes = (date.today() + timedelta(days=60)).isoformat()
+    # The route searches as of its clock's day, so these jobs close relative to it.
+    closes = (TODAY + timedelta(days=60)).isoformat()
     jobs = [
         nhs_job(1, closeDate=closes),
         nhs_job(2, title="Apprentice Care Worker", closeDate=closes,
@@ -37,9 +39,10 @@ def client(vacancy_engine: Engine, tmp_path: Path) -> TestClient:
         nhs_job(4, title="Senior Carer", closeDate=closes, locations="Hanley, ST1 3EE"),
     ]
     feed = write_nhs_feed(tmp_path / "nhs.xml", jobs)
-    import_feed(vacancy_engine, "nhs_jobs", feed, today=date.today())
-    import_feed(vacancy_engine, "adzuna", FEEDS / "adzuna.json", today=date.today())
+    import_feed(vacancy_engine, "nhs_jobs", feed, today=TODAY)
+    import_feed(vacancy_engine, "adzuna", FEEDS / "adzuna.json", today=TODAY)
     app = FastAPI()
+    app.state.clock = noon_on(TODAY)
     app.state.session_factory = session_factory(vacancy_engine)
     app.state.settings = Settings(database_url=str(vacancy_engine.url), content_dir=CONTENT)
     app.include_router(router)

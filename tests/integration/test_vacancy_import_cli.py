@@ -31,12 +31,9 @@ pytest_plugins = ["vacancy_fixtures"]
 
 @pytest.fixture
 def env(vacancy_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Point the CLI's settings at the test database and a small content folder."""
+    """Point the CLI's settings at the test database and a copy of the content folder."""
     content = tmp_path / "content"
-    (content / "geo").mkdir(parents=True)
-    (content / "careers").mkdir()
-    shutil.copy(CONTENT / "geo" / "uk_outcodes.csv", content / "geo" / "uk_outcodes.csv")
-    shutil.copy(CONTENT / "careers" / "roles.yml", content / "careers" / "roles.yml")
+    shutil.copytree(CONTENT, content)
     monkeypatch.setenv("DATABASE_URL", vacancy_engine.url.render_as_string(hide_password=False))
     monkeypatch.setenv("CONTENT_DIR", str(content))
     get_settings.cache_clear()

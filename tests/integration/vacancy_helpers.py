@@ -6,7 +6,7 @@ Test modules import these; the fixtures live in vacancy_fixtures.py, loaded with
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from carecareers.clock import UK, FixedClock
 from carecareers.db import session_factory
 from carecareers.geo import Gazetteer, gazetteer_for
 from carecareers.models import Vacancy
@@ -47,9 +48,14 @@ def factory_for(engine: Engine) -> sessionmaker[Session]:
     return session_factory(engine)
 
 
+def noon_on(day: date) -> FixedClock:
+    """A clock stopped at noon (UK time) on `day`."""
+    return FixedClock(datetime.combine(day, time(12), UK))
+
+
 def import_feed(engine: Engine, source: str, location: str | Path, **options: Any) -> ImportSummary:
-    """Import a feed in its own transaction, as an entry point would."""
-    options.setdefault("today", TODAY)
+    """Import a feed in its own transaction, as an entry point would (`today=`: on that day)."""
+    options.setdefault("clock", noon_on(options.pop("today", TODAY)))
     options.setdefault("gazetteer", gazetteer())
     options.setdefault("roles", roles())
     with factory_for(engine)() as session, session.begin():

@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from bot import adviser_messages, buttons
 from bot.adviser_messages import drain_once
-from carecareers.conversation.senders import telegram_sender
+from bot.conversation import telegram_sender
+from bot.services import SERVICES_KEY
+from carecareers.clock import Clock
 from carecareers.delivery import addresses_of
 from carecareers.models import AdviserThread, Lead, ThreadMessage
 from carecareers.threads import send_message
@@ -25,6 +27,12 @@ from tests.unit.test_bot_flows import (  # noqa: F401 (the `bot` fixture)
 SENDER = telegram_sender(SECRET, USER_ID)
 
 
+def clock_of(harness: Harness) -> Clock:
+    """The bot's own clock: what the adviser writes is due when the bot looks."""
+    found: Clock = harness.app.bot_data[SERVICES_KEY].clock
+    return found
+
+
 def lead_with_message(harness: Harness, text: str = "Hi Sam, <b>it's</b> Priya",
                       chat_id: str | None = str(USER_ID)) -> None:
     with harness.sessions() as session, session.begin():
@@ -33,7 +41,7 @@ def lead_with_message(harness: Harness, text: str = "Hi Sam, <b>it's</b> Priya",
                          chat=chat_id)
         if chat_id is not None:
             send_message(session, lead, make_adviser(session, "priya.shah@example.org"), text,
-                         "Stoke Care Careers")
+                         "Stoke Care Careers", clock_of(harness).now())
 
 
 def states(harness: Harness) -> list[str]:
@@ -50,7 +58,7 @@ def thread_status(harness: Harness) -> str | None:
 async def test_an_adviser_message_arrives_from_a_named_person_with_two_buttons(
         bot: Harness) -> None:  # noqa: F811
     lead_with_message(bot)
-    assert await drain_once(bot.app.bot, bot.sessions) == 1
+    assert await drain_once(bot.app.bot, bot.sessions, clock_of(bot)) == 1
     [sent] = bot.api.of("sendMessage")
     assert sent["chat_id"] == USER_ID
     assert "<b>Priya</b> from <b>Stoke Care Careers</b>" in sent["text"]
@@ -59,26 +67,26 @@ async def test_an_adviser_message_arrives_from_a_named_person_with_two_buttons(
     assert [b["callback_data"] for row in keyboard for b in row] == [
         buttons.THREAD_ASSISTANT, buttons.THREAD_END]
     assert states(bot) == ["sent"]
-    assert await drain_once(bot.app.bot, bot.sessions) == 0  # sent once only
+    assert await drain_once(bot.app.bot, bot.sessions, clock_of(bot)) == 0  # sent once only
 
 
 async def test_a_blocked_bot_marks_the_message_blocked(bot: Harness) -> None:  # noqa: F811
     lead_with_message(bot)
     bot.api.refuse["sendMessage"] = (403, "Forbidden: bot was blocked by the user")
-    await drain_once(bot.app.bot, bot.sessions)
+    await drain_once(bot.app.bot, bot.sessions, clock_of(bot))
     assert states(bot) == ["blocked"]
 
 
 async def test_a_passing_failure_is_retried_later(bot: Harness) -> None:  # noqa: F811
     lead_with_message(bot)
     bot.api.refuse["sendMessage"] = (500, "Internal Server Error")
-    await drain_once(bot.app.bot, bot.sessions)
+    await drain_once(bot.app.bot, bot.sessions, clock_of(bot))
     assert states(bot) == ["pending"]
 
 
 async def test_replies_go_to_the_open_thread_not_to_the_assistant(bot: Harness) -> None:  # noqa: F811
     lead_with_message(bot)
-    await drain_once(bot.app.bot, bot.sessions)
+    await drain_once(bot.app.bot, bot.sessions, clock_of(bot))
     await bot.send(message("yes please, thursday works"))
     assert bot.rasa.messages == []
     with bot.sessions() as session:
@@ -90,7 +98,7 @@ async def test_replies_go_to_the_open_thread_not_to_the_assistant(bot: Harness) 
 async def test_ending_the_chat_sends_what_they_type_to_the_assistant_again(
         bot: Harness) -> None:  # noqa: F811
     lead_with_message(bot)
-    await drain_once(bot.app.bot, bot.sessions)
+    await drain_once(bot.app.bot, bot.sessions, clock_of(bot))
     keyboard = bot.api.of("sendMessage")[0]["reply_markup"]["inline_keyboard"]
     await bot.send(press(buttons.THREAD_END, keyboard))
     assert thread_status(bot) == "closed"
@@ -101,7 +109,7 @@ async def test_ending_the_chat_sends_what_they_type_to_the_assistant_again(
 
 async def test_talk_to_the_assistant_again_closes_the_thread(bot: Harness) -> None:  # noqa: F811
     lead_with_message(bot)
-    await drain_once(bot.app.bot, bot.sessions)
+    await drain_once(bot.app.bot, bot.sessions, clock_of(bot))
     keyboard = bot.api.of("sendMessage")[0]["reply_markup"]["inline_keyboard"]
     await bot.send(press(buttons.THREAD_ASSISTANT, keyboard))
     assert thread_status(bot) == "closed"
@@ -116,8 +124,8 @@ async def test_the_relay_notes_the_chat_so_an_adviser_can_write_to_it(
         assert addresses_of(session, SENDER) == {"telegram": str(USER_ID)}
         lead = session.scalars(select(Lead)).one()
         send_message(session, lead, make_adviser(session, "priya.shah@example.org"),
-                     "Hi Sam", "Stoke Care Careers")
-    assert await drain_once(bot.app.bot, bot.sessions) == 1
+                     "Hi Sam", "Stoke Care Careers", clock_of(bot).now())
+    assert await drain_once(bot.app.bot, bot.sessions, clock_of(bot)) == 1
     assert bot.api.of("sendMessage")[-1]["chat_id"] == USER_ID
 
 
@@ -145,14 +153,14 @@ async def test_the_bot_delivers_on_its_own_once_started(bot: Harness) -> None:  
 async def test_delivery_goes_on_after_an_unexpected_error(monkeypatch) -> None:
     rounds: list[int] = []
 
-    async def flaky(telegram_bot: object, sessions: object) -> int:
+    async def flaky(telegram_bot: object, sessions: object, clock: object) -> int:
         rounds.append(1)
         if len(rounds) == 1:
             raise RuntimeError("a message the code did not expect")
         return 0
 
     monkeypatch.setattr(adviser_messages, "drain_once", flaky)
-    task = asyncio.create_task(adviser_messages.drain_forever(None, None, every=0.01))
+    task = asyncio.create_task(adviser_messages.drain_forever(None, None, None, every=0.01))
     try:
         for _ in range(200):
             if len(rounds) >= 3:

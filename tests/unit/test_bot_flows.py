@@ -18,11 +18,11 @@ from telegram.request import BaseRequest, RequestData
 
 from bot import buttons, commands
 from bot.app import build_application
+from bot.conversation import telegram_sender
 from carecareers import catalogue
 from carecareers.campaigns.service import create_campaign
 from carecareers.catalogue import text
 from carecareers.conversation.relay import UNAVAILABLE
-from carecareers.conversation.senders import telegram_sender
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Conversation

@@ -41,19 +41,6 @@ def test_escape_leaves_no_markup() -> None:
     assert render.escape('<a href="x">&</a>') == '&lt;a href="x"&gt;&amp;&lt;/a&gt;'
 
 
-@pytest.mark.parametrize(("url", "safe"), [
-    ("https://jobs.example.org/1?a=b", True),
-    ("http://example.org", True),
-    ("javascript:alert(1)", False),
-    ("tg://resolve?domain=x", False),
-    ("https://", False),
-    ("https://exa mple.org", False),
-    (None, False),
-])
-def test_safe_url(url: object, safe: bool) -> None:
-    assert (render.safe_url(url) is not None) is safe
-
-
 def test_keyboard_pairs_short_titles_and_links_urls() -> None:
     markup = render.keyboard(
         [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"},

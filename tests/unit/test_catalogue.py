@@ -23,7 +23,8 @@ from carecareers.catalogue import (
     placeholders,
     text,
 )
-from carecareers.forms.consent import KINDS
+from carecareers.events import Welcome
+from carecareers.forms.consent import KINDS, consent_question
 from tests.support import catalogue_scan as scan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,16 +92,14 @@ def test_lists_are_joined_in_the_catalogues_words() -> None:
 def test_templates_get_escaped_text_that_can_wrap_a_link() -> None:
     assert markup("web.alerts_page.confirmed_message", watch="<b>x</b>").startswith(
         "We'll email you new &lt;b&gt;x&lt;/b&gt;")
-    link = markup("web.chat.telegram_instead", link_start=Markup('<a href="/t">'),
+    link = markup("web.channels.telegram.elsewhere", link_start=Markup('<a href="/t">'),
                   link_end=Markup("</a>"))
     assert link == 'You can also <a href="/t">chat with us on Telegram</a>.'
     with pytest.raises(CatalogueError, match="link_end"):
-        markup("web.chat.telegram_instead", link_start="")
+        markup("web.channels.telegram.elsewhere", link_start="")
 
 
 def test_the_consent_questions_are_worded_once_for_every_method() -> None:
-    from carecareers.forms.consent import consent_question
-
     for kind in KINDS:
         for method in METHODS[kind]:
             wording = consent_question(CONTENT, kind, method, privacy_url="https://x/privacy",
@@ -208,6 +207,15 @@ def test_ids_built_at_run_time_are_all_defined() -> None:
                                                 "check_in_closed")]
     assert len(per_method) == 6 and len(built) == 6 + 5 + 15 + 4 + 4
     assert [text_id for text_id in built if text_id not in defined] == []
+
+
+def test_responses_named_at_run_time_are_all_in_the_domain() -> None:
+    responses = scan.domain_responses(ROOT / "domain")
+    built = [f"utter_event_{welcome.value}" for welcome in Welcome]
+    assert len(built) == len(Welcome) >= 5
+    assert [name for name in built if name not in responses] == []
+    assert {"event", "age"} >= {name for name in built
+                                for name in scan.response_placeholders(responses[name])}
 
 
 def test_domain_responses_have_plain_placeholders_and_escaped_braces() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +13,18 @@ from sqlalchemy.exc import OperationalError
 from telegram import Update
 
 from bot.app import build_application
+from bot.conversation import telegram_sender
 from carecareers import catalogue
 from carecareers.campaigns.service import create_campaign
+from carecareers.clock import FixedClock
 from carecareers.conversation.payloads import ERASED_MARKER
 from carecareers.conversation.relay import NO_REPLY, UNAVAILABLE, Relay, Turn
-from carecareers.conversation.senders import new_web_sender, telegram_sender
+from carecareers.conversation.senders import new_web_sender
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Campaign, Conversation
 from carecareers.settings import Settings
+from carecareers.threads.replies import BACK_TO_ASSISTANT
 from tests.conftest import TEST_SECRET_KEY, make_settings
 from tests.support.fake_rasa import FakeRasa
 from tests.unit.test_bot_flows import BotApiLog, RecordingRequest, message
@@ -31,6 +35,7 @@ UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
 
 Json = dict[str, Any]
 CAMPAIGN = "FOODBANK-1"
+CLOCK = FixedClock(datetime(2026, 11, 30, 12, tzinfo=timezone.utc))
 # What the person types, in order, and what the scripted Rasa answers to each.
 SCRIPT: dict[str, list[Json]] = {
     "hello": [{"text": "Hi! Ask me about care jobs.",
@@ -103,7 +108,7 @@ def relay_setup(tmp_path: Path) -> tuple[Relay, FakeRasa, Settings]:
     rasa = scripted_rasa()
     client = rasa.client()
     relay = Relay(client, settings.tracker_store_url,
-                  session_factory(make_engine(settings.database_url)))
+                  session_factory(make_engine(settings.database_url)), clock=CLOCK)
     return relay, rasa, settings
 
 
@@ -146,7 +151,8 @@ async def test_the_erasure_marker_deletes_the_events_and_is_not_shown(tmp_path: 
     relay, rasa, settings = relay_setup
     tracker = tracker_with_events(tmp_path / "events.db", "s1", "s2")
     client = rasa.client()
-    relay = Relay(client, tracker, session_factory(make_engine(settings.database_url)))
+    relay = Relay(client, tracker, session_factory(make_engine(settings.database_url)),
+                  clock=CLOCK)
     result = await relay.take(Turn("s1", "forget me", "web"))
     assert result.erased
     assert [r.text for r in result.replies] == ["Done. I've deleted your details."]
@@ -157,11 +163,23 @@ async def test_attribution_failing_never_stops_the_turn(tmp_path: Path) -> None:
     rasa = scripted_rasa()
     client = rasa.client()
     broken = session_factory(make_engine(f"sqlite:///{tmp_path / 'never-migrated.db'}"))
-    relay = Relay(client, f"sqlite:///{tmp_path / 't.db'}", broken)
+    relay = Relay(client, f"sqlite:///{tmp_path / 't.db'}", broken, clock=CLOCK)
     with pytest.raises(OperationalError), broken() as session:  # no tables: writes fail
         session.execute(text("SELECT count(*) FROM conversations"))
     result = await relay.take(Turn("s1", "hello", "web", CAMPAIGN))
     assert result.answered and result.replies[0].text == "Hi! Ask me about care jobs."
+
+
+async def test_a_database_failure_leaves_typed_text_to_rasa_and_a_thread_button_answered(
+        tmp_path: Path) -> None:
+    rasa = scripted_rasa()
+    broken = session_factory(make_engine(f"sqlite:///{tmp_path / 'never-migrated.db'}"))
+    relay = Relay(rasa.client(), f"sqlite:///{tmp_path / 't.db'}", broken)
+    typed = await relay.take(Turn("s1", "hello", "web", said="hello"))
+    assert not typed.taken_by_topic and typed.replies[0].text == "Hi! Ask me about care jobs."
+    pressed = await relay.take(Turn("s1", BACK_TO_ASSISTANT, "telegram"))
+    assert pressed.taken_by_topic and [r.text for r in pressed.replies] == [NO_REPLY_TEXT]
+    assert rasa.messages == ["hello"]  # a thread button never reaches Rasa
 
 
 def test_senders_are_stable_keyed_and_opaque() -> None:

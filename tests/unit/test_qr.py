@@ -23,6 +23,8 @@ from carecareers.campaigns.qr import (
     qr_png,
     qr_svg,
 )
+from carecareers.campaigns.service import channel_link
+from carecareers.channels import Channel, channel_named
 from carecareers.models import Campaign
 from tests.conftest import make_settings
 
@@ -113,9 +115,25 @@ def test_poster_has_the_qr_inline_a_headline_and_what_the_chat_does() -> None:
 
 
 def test_poster_offers_telegram_when_a_bot_is_configured() -> None:
-    page = poster_html(PosterDetails(url=URLS[0], telegram_url="https://t.me/CareBot?start=DEMO",
-                                     telegram_username="CareBot"))
-    assert "@CareBot" in page and 'href="https://t.me/CareBot?start=DEMO"' in page
+    link = channel_link(telegram(), "@CareBot", "demo")
+    assert link is not None
+    page = poster_html(PosterDetails(url=URLS[0], elsewhere=(link,)))
+    assert "Prefer Telegram? Search for <strong>@CareBot</strong> or open" in page
+    assert '<a href="https://t.me/CareBot?start=DEMO">t.me/CareBot?start=DEMO</a>' in page
+
+
+def test_a_campaign_poster_links_each_channel_whose_account_is_set(tmp_path: Path) -> None:
+    campaign = Campaign(code="FB1", name="Food bank", kind="food_bank")
+    without = campaign_poster(campaign, make_settings(tmp_path))
+    named = campaign_poster(campaign, make_settings(tmp_path, telegram_bot_username="CareBot"))
+    assert "t.me" not in without
+    assert 'href="https://t.me/CareBot?start=FB1"' in named
+
+
+def telegram() -> Channel:
+    found = channel_named("telegram")
+    assert found is not None
+    return found
 
 
 def test_poster_escapes_what_advisers_typed() -> None:

@@ -250,11 +250,11 @@ def test_health_reads_the_status_only_from_its_own_launcher(tmp_path: Path) -> N
     status.write_json(tmp_path / status.STATUS_FILE, {"launcher_pid": 41, "parts": {
         "actions": {"state": "restarting", "pid": None},
         "bot": {"state": "running", "pid": 77}}})
-    status.write_json(tmp_path / status.TELEGRAM_FILE, {"pid": 77, "state": "retrying"})
+    status.write_json(tmp_path / status.link_file("telegram"), {"pid": 77, "state": "retrying"})
     assert status.supervisor_report(tmp_path, 41) == {
         "parts": {"actions": "restarting", "bot": "running"}, "telegram": "retrying"}
     assert status.supervisor_report(tmp_path, 42) is None  # someone else's launcher
-    status.write_json(tmp_path / status.TELEGRAM_FILE, {"pid": 78, "state": "ok"})
+    status.write_json(tmp_path / status.link_file("telegram"), {"pid": 78, "state": "ok"})
     assert "telegram" not in status.supervisor_report(tmp_path, 41)  # an older bot's
 
 
@@ -265,7 +265,7 @@ def test_healthz_names_the_part_that_is_restarting(tmp_path: Path) -> None:
                                                                      "pid": 12}}
     status.write_json(run_dir / status.STATUS_FILE,
                       {"launcher_pid": os.getppid(), "parts": parts})  # our "launcher"
-    status.write_json(run_dir / status.TELEGRAM_FILE, {"pid": 12, "state": "retrying"})
+    status.write_json(run_dir / status.link_file("telegram"), {"pid": 12, "state": "retrying"})
     with make_client(tmp_path, FakeRasa(), run_dir=run_dir) as client:
         health = client.get("/healthz")
         assert health.status_code == 200  # the optional bot's link does not count

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from carecareers.alerts import UnknownToken, confirm_alert, criteria_of, unsubscribe
 from carecareers.catalogue import text
-from web.deps import get_session
+from web.deps import get_clock, get_session
 
 router = APIRouter(prefix="/alerts")
 MAX_TOKEN = 64
@@ -39,7 +39,7 @@ def confirm_page(request: Request, token: str) -> HTMLResponse:
 def confirm(request: Request, token: str,
             session: Session = Depends(get_session)) -> HTMLResponse:
     try:
-        alert = confirm_alert(session, token[:MAX_TOKEN])
+        alert = confirm_alert(session, token[:MAX_TOKEN], get_clock(request).now())
     except UnknownToken as exc:
         return _not_found(request, str(exc))
     return _page(request, heading=text("web.alerts_page.confirmed_heading"),
@@ -54,7 +54,7 @@ def confirm(request: Request, token: str,
              operation_id="stop_alerts_one_click")
 def stop(request: Request, token: str, session: Session = Depends(get_session)) -> HTMLResponse:
     try:
-        unsubscribe(session, token[:MAX_TOKEN])
+        unsubscribe(session, token[:MAX_TOKEN], get_clock(request).now())
     except UnknownToken as exc:
         return _not_found(request, str(exc))
     return _page(request, heading=text("web.alerts_page.stopped_heading"),

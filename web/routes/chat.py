@@ -11,14 +11,15 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
-from carecareers.campaigns.service import record_landing, telegram_start_link
+from carecareers.campaigns.service import channel_links, record_landing
 from carecareers.catalogue import for_language, text
 from carecareers.conversation.payloads import BOOKINGS_PAUSED
 from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, clean_user_text
 from carecareers.conversation.relay import UNAVAILABLE, Relay, Turn
 from carecareers.settings import Settings
+from carecareers.threads.replies import thread_buttons
 from carecareers.threads.web import has_unseen, take_unseen
-from web.deps import get_session, get_settings
+from web.deps import get_clock, get_session, get_settings
 from web.ratelimit import AddressLimiter, ChatLimiter
 from web.session import (
     ButtonSigner,
@@ -33,6 +34,7 @@ from web.session import (
 logger = logging.getLogger(__name__)
 router = APIRouter()
 
+CHANNEL = "web"
 MAX_BODY_BYTES = 16 * 1024
 # Opening the page asks Rasa for its greeting; the server, not the visitor, picks the intent,
 # and it is not counted as a conversation until the visitor says or taps something.
@@ -68,7 +70,7 @@ def trusts_proxy(settings: Settings) -> bool:
 def _page(request: Request, settings: Settings, chat: ChatSession) -> HTMLResponse:
     templates = request.app.state.templates
     response = templates.TemplateResponse(request, "chat.html", {
-        "telegram_link": telegram_start_link(settings.telegram_bot_username, chat.campaign),
+        "elsewhere": channel_links(settings, chat.campaign),
         "conversation": conversation_tag(settings.secret_key, chat.sender_id),
         "script_texts": for_language().section("web.chat.script"),
     })
@@ -92,7 +94,8 @@ def campaign_landing(code: str, request: Request, settings: Settings = Depends(g
     campaign that started it (first-touch attribution).
     """
     current = read_session(request, settings.secret_key)
-    campaign = record_landing(session, code, current.visited if current else None)
+    campaign = record_landing(session, code, current.visited if current else None,
+                              now=get_clock(request).now())
     tag = campaign.code if campaign else None
     if current is None:
         chat = ChatSession(new_session().sender_id, tag, tag)
@@ -133,8 +136,9 @@ async def adviser_messages(request: Request, settings: Settings = Depends(get_se
                            session: Session = Depends(get_session)) -> JSONResponse:
     """Messages advisers wrote to this browser's visitor since they last opened the chat.
 
-    The chat page asks once on each load; each message is shown once (then marked seen). A
-    request without a valid chat cookie gets nothing, and no new cookie.
+    The chat page asks once on each load; each message is shown once (then marked seen), the
+    last with the two buttons that end the adviser chat. A request without a valid chat
+    cookie gets nothing, and no new cookie.
 
     The cookie lasts 30 days, so that a person who comes back finds their messages; on a
     shared browser (a school's, a food bank's) the next person may open the chat. So unless
@@ -154,8 +158,12 @@ async def adviser_messages(request: Request, settings: Settings = Depends(get_se
     if chat is not None and body.not_me:
         content["restart"] = True
     elif chat is not None and (body.in_this_tab or body.show):
-        content["messages"] = [m.as_dict() for m in await run_in_threadpool(
-            take_unseen, session, chat.sender_id)]
+        shown = [m.as_dict() for m in await run_in_threadpool(
+            take_unseen, session, chat.sender_id, get_clock(request).now())]
+        if shown:
+            shown[-1] = ButtonSigner(settings.secret_key, chat.sender_id, chat.turn).seal(
+                {**shown[-1], "buttons": thread_buttons()})
+        content["messages"] = shown
     elif chat is not None and await run_in_threadpool(has_unseen, session, chat.sender_id):
         content["ask"] = True
     response = JSONResponse(content)
@@ -184,19 +192,20 @@ async def _answer(request: Request, settings: Settings, chat: ChatSession) -> JS
                 body.button or ""))
     if not said:
         return _error(422, "web.chat_api.empty_or_expired")
-    return await _ask_rasa(request, settings, chat, said)
+    return await _ask_rasa(request, settings, chat, said, typed=body.message)
 
 
 async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, said: str,
-                    from_visitor: bool = True) -> JSONResponse:
+                    from_visitor: bool = True, typed: str | None = None) -> JSONResponse:
+    """Take the turn through the relay (`typed`: the visitor's typed text, as typed)."""
     relay: Relay = request.app.state.relay
     bookings: AddressLimiter = request.app.state.booking_limiter
     address = request.state.address
     # The actions never see addresses: an address that booked its day's places says so.
     paused = {} if bookings.has_room(address) else {BOOKINGS_PAUSED: True}
-    result = await relay.take(Turn(chat.sender_id, said, "web", chat.campaign,
-                                   from_person=from_visitor, address=chat.sender_id,
-                                   extra_metadata=paused))
+    result = await relay.take(Turn(chat.sender_id, said, CHANNEL, chat.campaign,
+                                   from_person=from_visitor, said=typed,
+                                   address=chat.sender_id, extra_metadata=paused))
     if result.booked:
         bookings.attempt(address)
     if not result.answered:

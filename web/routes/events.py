@@ -28,8 +28,7 @@ from carecareers.events.catalogue import PENDING_HOLD
 from carecareers.events.checkin import TooManyWalkIns, check_in, event_by_checkin_token
 from carecareers.events.notices import where_words
 from carecareers.models import Event
-from carecareers.models.base import utcnow
-from web.deps import get_session
+from web.deps import get_clock, get_session
 from web.ratelimit import AddressLimiter
 from web.security import secure_cookies
 from web.session import client_address, read_session, request_is_https
@@ -58,7 +57,7 @@ def calendar_file(request: Request, event_id: int,
     event = get_event(session, event_id)
     if event is None:
         return _missing(request)
-    ics = event_ics(event, request.app.state.settings.public_base_url, utcnow())
+    ics = event_ics(event, request.app.state.settings.public_base_url, get_clock(request).now())
     return Response(ics.encode("utf-8"), media_type="text/calendar; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="care-careers-event-{event.id}.ics"'})
 
@@ -88,7 +87,7 @@ def booking_page(request: Request, token: str,
 def confirm(request: Request, token: str,
             session: Session = Depends(get_session)) -> HTMLResponse:
     try:
-        booking = confirm_booking(session, token[:MAX_TOKEN])
+        booking = confirm_booking(session, token[:MAX_TOKEN], get_clock(request).now())
     except BookingNotConfirmable:
         return _booking(request, "gone", None, 404)
     except EventFull as full:
@@ -135,7 +134,7 @@ def here(request: Request, token: str, session: Session = Depends(get_session)) 
     address = client_address(request, settings.trust_proxy_headers)
     try:
         arrival = check_in(session, event, chat.sender_id if chat else None,
-                           already_here=str(event.id) in seen,
+                           already_here=str(event.id) in seen, now=get_clock(request).now(),
                            walk_in_allowed=lambda: limiter.attempt(str(event.id), address))
     except TooManyWalkIns:
         return _page(request, "event_door_busy.html", 429, event=event)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from carecareers.db import DatabaseUnavailable, check_database
-from carecareers.runtime.status import supervisor_report
+from carecareers.runtime.status import optional_parts, supervisor_report
 
 router = APIRouter()
 
@@ -24,8 +24,9 @@ async def healthz(request: Request) -> JSONResponse:
     """200 only when the database and Rasa answer and no part of `make run` is down.
 
     Under `make run`, "parts" gives the state of each process the launcher supervises
-    (for example "actions": "restarting"), and "telegram" the bot's link to the Bot API;
-    the bot is optional, so neither its state nor its link makes the web app unhealthy.
+    (for example "actions": "restarting"), and each channel with a process of its own its
+    link to its service (content/channels.yml); those are optional, so neither their
+    state nor their link makes the web app unhealthy.
     """
     checks: dict[str, str] = {}
     try:
@@ -37,7 +38,8 @@ async def healthz(request: Request) -> JSONResponse:
     healthy = all(value == "ok" for value in checks.values())
     report = supervisor_report(request.app.state.settings.run_dir, os.getppid())
     if report is not None:
-        essential = [s for name, s in report["parts"].items() if name != "bot"]
+        optional = optional_parts()
+        essential = [s for name, s in report["parts"].items() if name not in optional]
         healthy = healthy and all(state == "running" for state in essential)
     return JSONResponse(status_code=200 if healthy else 503,
                         content={"status": "ok" if healthy else "degraded", **checks,

@@ -12,7 +12,7 @@ from carecareers.geo import UnknownPlace, gazetteer_for
 from carecareers.settings import Settings
 from carecareers.vacancies.roles import role_index_for
 from carecareers.vacancies.search import search_vacancies
-from web.deps import get_session, get_settings
+from web.deps import AppClock, get_session, get_settings
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -24,6 +24,7 @@ MAX_PAGE = 50
 def list_vacancies(
     session: Annotated[Session, Depends(get_session)],
     settings: Annotated[Settings, Depends(get_settings)],
+    clock: AppClock,
     q: Annotated[str | None, Query(max_length=200)] = None,
     near: Annotated[str | None, Query(max_length=100)] = None,
     radius_miles: Annotated[float | None, Query(gt=0, le=100)] = None,
@@ -47,6 +48,7 @@ def list_vacancies(
             closing_within_days=closing_within_days,
             limit=limit,
             offset=offset,
+            today=clock.today(),
             gazetteer=gazetteer_for(settings.content_dir),
             roles=role_index_for(settings.content_dir),
         )

@@ -182,6 +182,7 @@
       add(bubble("user", str(entry.text)));
     } else if (entry.from === "adviser") {
       add(fromAdviser(entry));
+      if (live && entry.buttons && entry.buttons.length) { add(chips(entry.buttons)); }
     } else {
       if (str(entry.text)) { add(bubble("bot", str(entry.text))); }
       if (entry.custom && entry.custom.type === "vacancy") { add(card(entry.custom)); }
@@ -309,7 +310,8 @@
   });
   if (!history.length) { send({ start: true }, null, false); }
 
-  // What advisers wrote since this browser last opened the chat: shown once, and announced.
+  // What advisers wrote since this browser last opened the chat: shown once, and announced;
+  // the last carries the buttons that end the adviser chat (what is typed goes to it).
   function adviserMessages(body) {
     return fetch("/api/chat/adviser-messages", {
       method: "POST", credentials: "same-origin",
@@ -320,9 +322,9 @@
   function showAdviserMessages(data) {
     var shown = (data && data.messages) || [];
     shown.forEach(function (m) {
-      var entry = { from: "adviser", by: m.by, text: m.text };
+      var entry = { from: "adviser", by: m.by, text: m.text, buttons: m.buttons };
       history.push(entry);
-      render(entry, false);
+      render(entry, true);
       announce(spoken(entry));
     });
     if (shown.length) { save(); scrollDown(); }

@@ -22,6 +22,7 @@ from carecareers.dashboard.campaigns import (
 )
 from carecareers.models import Campaign
 from web.auth import DbSession, StaffViewer, Viewer
+from web.deps import get_clock
 from web.routes.advisers.charts import day_chart, funnel_bars, funnel_height, percent
 from web.routes.advisers.common import CheckedForm, PageNotFound, dashboard_router, render
 
@@ -74,7 +75,7 @@ def campaign_page(request: Request, code: str, session: DbSession,
     days = int(request.query_params.get("days", "30")) \
         if request.query_params.get("days", "30") in {str(p) for p in PERIODS} else 30
     row = campaign_funnel(session, campaign.code)[0]
-    history = funnel_by_day(session, campaign.code, days)
+    history = funnel_by_day(session, campaign.code, days, today=get_clock(request).today())
     dates = [d.day for d in history]
     charts = [day_chart(title, dates, [getattr(d, name) for d in history])
               for name, title in (("visits", "Visits"), ("conversations", "Conversations"),

@@ -8,7 +8,6 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -17,13 +16,13 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from carecareers.catalogue import template_globals
+from carecareers.clock import UK
 from carecareers.dashboard import LeadNotFound
 from carecareers.leads.form import age_label
 from web.auth import CurrentViewer, Forbidden, NotLoggedIn, Unauthenticated, Viewer
 from web.csrf import CSRF_FIELD, CsrfError, check_token
 
 logger = logging.getLogger(__name__)
-UK = ZoneInfo("Europe/London")
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 LOGIN_PATH = "/advisers/login"
 CONTENT_SECURITY_POLICY = (

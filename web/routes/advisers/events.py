@@ -35,9 +35,10 @@ from carecareers.events.notices import queue_cancel_notices, queue_change_notice
 from carecareers.events.wording import when_words
 from carecareers.geo import gazetteer_for
 from carecareers.models import Event
-from carecareers.models.base import as_utc, utcnow
+from carecareers.models.base import as_utc
 from web.auth import CurrentViewer as AnyViewer
 from web.auth import DbSession, Forbidden, Viewer
+from web.deps import get_clock
 from web.routes.advisers.charts import funnel_bars, funnel_height
 from web.routes.advisers.common import CheckedForm, PageNotFound, dashboard_router, render
 
@@ -62,9 +63,9 @@ def _event(session: DbSession, viewer: Viewer, event_id: int) -> Event:
 
 @router.get("/events", response_class=HTMLResponse)
 def events_page(request: Request, session: DbSession, viewer: AnyViewer) -> Response:
-    now = utcnow()
+    now = get_clock(request).now()
     events = events_managed_by(session, viewer.adviser)
-    rows = [(e, when_words(e.starts_at, e.ends_at), _state(e, now), spaces_left(session, e),
+    rows = [(e, when_words(e.starts_at, e.ends_at), _state(e, now), spaces_left(session, e, now),
              arrivals(session, e)) for e in events]
     return render(request, "events.html", viewer, rows=rows,
                   done=request.query_params.get("done"))
@@ -125,7 +126,8 @@ def event_page(request: Request, event_id: int, session: DbSession,
     funnel = event_funnel(session, event)
     return render(request, "event.html", viewer, event=event, bookings=bookings,
                   when=when_words(event.starts_at, event.ends_at),
-                  spaces=spaces_left(session, event), counts=arrivals(session, event),
+                  spaces=spaces_left(session, event, get_clock(request).now()),
+                  counts=arrivals(session, event),
                   bars=funnel_bars(funnel), funnel_height=funnel_height(),
                   public_url=event_url(request.app.state.settings.public_base_url, event),
                   checkin=checkin_url(request, event), done=request.query_params.get("done"))
@@ -148,7 +150,8 @@ def edit(request: Request, event_id: int, session: DbSession, viewer: AnyViewer,
         change = change_event(session, event, values, viewer.adviser.email)
     except EventFormError as exc:
         return _form_page(request, session, viewer, event, form, exc.errors)
-    told = queue_change_notices(session, event, request.app.state.settings.public_base_url) \
+    told = queue_change_notices(session, event, request.app.state.settings.public_base_url,
+                                get_clock(request).now()) \
         if change.matters and event.status == "active" else 0
     return RedirectResponse(f"/advisers/events/{event.id}?done=saved&told={told}",
                             status_code=303)
@@ -159,8 +162,10 @@ def cancel(request: Request, event_id: int, session: DbSession, viewer: AnyViewe
            form: CheckedForm) -> Response:
     event = _event(session, viewer, event_id)
     told = 0
-    if cancel_event(session, event, viewer.adviser.email):
-        told = queue_cancel_notices(session, event, request.app.state.settings.public_base_url)
+    now = get_clock(request).now()
+    if cancel_event(session, event, viewer.adviser.email, now):
+        told = queue_cancel_notices(session, event, request.app.state.settings.public_base_url,
+                                    now)
     return RedirectResponse(f"/advisers/events/{event.id}?done=cancelled&told={told}",
                             status_code=303)
 
@@ -172,7 +177,7 @@ def arrived(request: Request, event_id: int, booking_id: int, session: DbSession
     booking = open_booking(session, event, booking_id)
     if booking is None:
         raise PageNotFound("There is no such booking.")
-    mark_attended(session, booking, viewer.adviser.email)
+    mark_attended(session, booking, viewer.adviser.email, get_clock(request).now())
     return RedirectResponse(f"/advisers/events/{event.id}?done=arrived", status_code=303)
 
 
@@ -180,7 +185,7 @@ def arrived(request: Request, event_id: int, booking_id: int, session: DbSession
 def export(request: Request, event_id: int, session: DbSession, viewer: AnyViewer) -> Response:
     event = _event(session, viewer, event_id)
     text = attendees_csv(session, event, viewer.adviser.email)
-    stamp = datetime.now().strftime("%Y%m%d")
+    stamp = get_clock(request).today().strftime("%Y%m%d")
     return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="event-{event.id}-attendees-{stamp}.csv"'})
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from carecareers import threads
+from carecareers.channels import label_of
 from carecareers.dashboard import (
     FilterChoices,
     LeadDetail,
@@ -31,6 +31,7 @@ from carecareers.threads.rules import MAX_TEXT_LENGTH, agreed_to_email, came_thr
 from carecareers.threads.web import email_states
 from carecareers.vacancies.roles import role_index_for
 from web.auth import CurrentViewer, DataViewer, DbSession, StaffViewer, Viewer
+from web.deps import get_clock
 from web.routes.advisers.common import (
     CheckedForm,
     dashboard_router,
@@ -46,7 +47,7 @@ DONE_MESSAGES = {
     "note": "Note added.",
     "close": "Lead closed.",
     "reassign": "Lead reassigned.",
-    "message": "Message queued: it shows as sent once Telegram has it.",
+    "message": "Message queued: its state shows under it in the conversation.",
 }
 STATE_LABELS = {
     "pending": "Waiting to send", "sending": "Sending", "sent": "Sent",
@@ -107,7 +108,7 @@ def _export(request: Request, session: DbSession, viewer: Viewer, export_format:
     rows = export_leads(session, viewer.adviser, filters, export_format)
     buffer = io.StringIO()
     write(rows, buffer)
-    filename = f"leads-{date.today().isoformat()}.{export_format}"
+    filename = f"leads-{get_clock(request).today().isoformat()}.{export_format}"
     return Response(buffer.getvalue().encode("utf-8"), media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -117,7 +118,7 @@ def lead_page(request: Request, lead_id: int, session: DbSession,
               viewer: CurrentViewer) -> Response:
     detail = view_lead(session, viewer.adviser, lead_id)
     done = DONE_MESSAGES.get(request.query_params.get("done", ""))
-    read = threads.mark_read(session, detail.lead)
+    read = threads.mark_read(session, detail.lead, get_clock(request).now())
     viewer = replace(viewer, unread_replies=max(0, viewer.unread_replies - read))
     return _lead_response(request, session, viewer, detail, done=done)
 
@@ -144,6 +145,7 @@ def _thread_context(session: DbSession, viewer: Viewer, detail: LeadDetail,
             "cannot_message": threads.refusal(session, lead, viewer.adviser),
             "state_labels": STATE_LABELS, "max_message": MAX_TEXT_LENGTH,
             "on_web": on_web, "emails_to_lead": on_web and agreed_to_email(lead),
+            "channel_label": label_of(lead.channel),
             "email_states": email_states(session, lead) if on_web else {},
             "email_labels": EMAIL_LABELS}
 
@@ -168,7 +170,8 @@ def mark_contacted(request: Request, lead_id: int, session: DbSession, viewer: C
                    form: CheckedForm) -> Response:
     return _act(request, session, viewer, lead_id, "contacted", form,
                 lambda lead: followups.mark_contacted(session, lead, viewer.adviser,
-                                                      form.get("note", "")))
+                                                      form.get("note", ""),
+                                                      now=get_clock(request).now()))
 
 
 @router.post("/leads/{lead_id}/note")
@@ -176,7 +179,8 @@ def add_note(request: Request, lead_id: int, session: DbSession, viewer: Current
              form: CheckedForm) -> Response:
     return _act(request, session, viewer, lead_id, "note", form,
                 lambda lead: followups.add_note(session, lead, viewer.adviser,
-                                                form.get("outcome", ""), form.get("note", "")))
+                                                form.get("outcome", ""), form.get("note", ""),
+                                                get_clock(request).now()))
 
 
 @router.post("/leads/{lead_id}/close")
@@ -184,7 +188,8 @@ def close(request: Request, lead_id: int, session: DbSession, viewer: CurrentVie
           form: CheckedForm) -> Response:
     return _act(request, session, viewer, lead_id, "close", form,
                 lambda lead: followups.close_lead(session, lead, viewer.adviser,
-                                                  form.get("reason", ""), form.get("note", "")))
+                                                  form.get("reason", ""), form.get("note", ""),
+                                                  now=get_clock(request).now()))
 
 
 @router.post("/leads/{lead_id}/reassign")
@@ -192,18 +197,21 @@ def reassign(request: Request, lead_id: int, session: DbSession, viewer: StaffVi
              form: CheckedForm) -> Response:
     return _act(request, session, viewer, lead_id, "reassign", form,
                 lambda lead: followups.reassign(session, lead, viewer.adviser,
-                                                form.get("provider", ""), form.get("note", "")))
+                                                form.get("provider", ""), form.get("note", ""),
+                                                now=get_clock(request).now()))
 
 
 @router.post("/leads/{lead_id}/messages")
 def write_message(request: Request, lead_id: int, session: DbSession, viewer: CurrentViewer,
                   form: CheckedForm) -> Response:
-    """Queue a message to the person: the bot delivers it in Telegram; a web chat visitor
-    sees it when they next open the chat (and by email, if they chose email)."""
+    """Queue a message to the person: in a channel that delivers later, its front end sends
+    it into the chat; a web chat visitor sees it when they next open the chat (and by email,
+    if they chose email)."""
     lead = find_visible_lead(session, viewer.adviser, lead_id)
     organisation = request.app.state.settings.adviser_organisation
     try:
-        threads.send_message(session, lead, viewer.adviser, form.get("text", ""), organisation)
+        threads.send_message(session, lead, viewer.adviser, form.get("text", ""), organisation,
+                             get_clock(request).now())
     except threads.ThreadError as exc:
         status = 429 if isinstance(exc, threads.TooManyMessages) else 400
         detail = lead_detail(session, viewer.adviser, lead_id)

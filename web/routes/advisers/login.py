@@ -16,6 +16,7 @@ from web.csrf import (
     new_token,
     set_login_token,
 )
+from web.deps import get_clock
 from web.ratelimit import LoginLimiter
 from web.routes.advisers.common import LOGIN_PATH, dashboard_router, render, safe_next
 from web.session import client_address
@@ -87,12 +88,13 @@ def _log_in(request: Request, response: Response, email: str, password: str) -> 
     SQLite it would hold the one write lock).
     """
     sessions = request.app.state.session_factory
+    now = get_clock(request).now()
     with sessions() as session, session.begin():
-        attempt = start_attempt(session, email)
+        attempt = start_attempt(session, email, now)
     correct = attempt.check(password)
     with sessions() as session, session.begin():
         try:
-            adviser = finish_attempt(session, attempt, password, correct)
+            adviser = finish_attempt(session, attempt, password, correct, now)
         except LoginRefused:
             return False
         start_session(request, response, session, adviser)

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from carecareers.dashboard import group_unanswered
 from carecareers.dashboard.audit_log import audit_page
-from carecareers.models.base import utcnow
 from web.auth import AdminViewer, DbSession, StaffViewer
+from web.deps import get_clock
 from web.routes.advisers.common import dashboard_router, query_string, render
 from web.routes.advisers.leads import page_number
 
@@ -22,7 +22,7 @@ QUESTION_PERIODS = (7, 30, 90, 365)
 def questions_page(request: Request, session: DbSession, viewer: StaffViewer) -> Response:
     raw = request.query_params.get("days", "30")
     days = int(raw) if raw in {str(p) for p in QUESTION_PERIODS} else 30
-    groups = group_unanswered(session, since=utcnow() - timedelta(days=days))
+    groups = group_unanswered(session, since=get_clock(request).now() - timedelta(days=days))
     return render(request, "questions.html", viewer, groups=groups, days=days,
                   periods=QUESTION_PERIODS, total=sum(g.count for g in groups))
 

@@ -13,6 +13,7 @@ from carecareers.geo import UnknownPlace, gazetteer_for
 from carecareers.vacancies.roles import role_index_for
 from carecareers.vacancies.search import SearchResult, search_vacancies
 from web.auth import CurrentViewer, DbSession
+from web.deps import get_clock
 from web.routes.advisers.common import dashboard_router, render
 
 router = dashboard_router()
@@ -62,6 +63,7 @@ def _search(request: Request, session: DbSession, values: dict[str, Any],
     settings = request.app.state.settings
     try:
         return search_vacancies(session, **values, limit=PER_PAGE,
+                                today=get_clock(request).today(),
                                 gazetteer=gazetteer_for(settings.content_dir),
                                 roles=role_index_for(settings.content_dir))
     except UnknownPlace as exc:
