@@ -30,6 +30,7 @@ from actions.common import (
 from carecareers.alerts import (
     AlertAsked,
     AlertError,
+    ConfirmationPending,
     alerts_for_sender,
     consent_question,
     criteria_for,
@@ -197,6 +198,9 @@ class ActionSetJobAlert(Action):
             with db_session() as session:
                 request = set_up_alert(session, get_settings(), asked, clock().now())
                 watch = criteria_of(request.alert).describe()
+        except ConfirmationPending:
+            dispatcher.utter_message(response="utter_alert_confirmation_pending")
+            return forget(dispatcher, clear)
         except AlertError as error:
             dispatcher.utter_message(text=str(error))
             return forget(dispatcher, clear)
@@ -204,7 +208,11 @@ class ActionSetJobAlert(Action):
             logger.error("could not save a job alert: %s", type(exc).__name__)
             dispatcher.utter_message(response="utter_alerts_unavailable")
             return forget(dispatcher, clear)
-        self.confirm(dispatcher, asked, watch, request.needs_confirmation)
+        if request.link_sent_before:
+            dispatcher.utter_message(response="utter_alert_link_sent_before",
+                                     email=asked.email, watch=watch)
+        else:
+            self.confirm(dispatcher, asked, watch, request.needs_confirmation)
         return clear
 
     @staticmethod

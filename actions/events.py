@@ -28,10 +28,11 @@ from actions.common import (
     db_session,
     delivers_later,
     latest_entity,
+    message_metadata,
     typed_answer_of,
 )
 from carecareers.catalogue import text
-from carecareers.conversation.payloads import FORM_ANSWERS_FORGOTTEN
+from carecareers.conversation.payloads import BOOKED_MARKER, BOOKINGS_PAUSED, FORM_ANSWERS_FORGOTTEN
 from carecareers.events import (
     BookingRequest,
     EventClosed,
@@ -47,6 +48,7 @@ from carecareers.events import (
     ics_url,
     when_words,
 )
+from carecareers.events.catalogue import PENDING_HOLD
 from carecareers.events.notices import where_words
 from carecareers.forms.consent import ConsentWording
 from carecareers.forms.validation import (
@@ -91,6 +93,13 @@ class Booked(NamedTuple):
     first_name: str
     event: str
     calendar_url: str
+    email: str | None = None  # an email booking waits for the link emailed there
+    hold_hours: int = 0
+
+
+def bookings_paused(tracker: Tracker) -> bool:
+    """The web app says this message's address has booked as many places as it may today."""
+    return message_metadata(tracker).get(BOOKINGS_PAUSED) is True
 
 
 def _event_id(tracker: Tracker) -> int | None:
@@ -135,6 +144,9 @@ class ActionStartBooking(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
+        if bookings_paused(tracker):
+            dispatcher.utter_message(response="utter_booking_paused")
+            return clear
         event_id = latest_entity(tracker, "event_id")
         try:
             with db_session() as session:
@@ -366,6 +378,9 @@ class ActionBookEvent(Action):
         if tracker.get_slot("booking_consent") != "given":
             dispatcher.utter_message(response="utter_booking_refused")
             return forget(dispatcher)
+        if bookings_paused(tracker):
+            dispatcher.utter_message(response="utter_booking_paused")
+            return forget(dispatcher)
         try:
             with db_session() as session:
                 booked = self._book(session, tracker)
@@ -382,27 +397,36 @@ class ActionBookEvent(Action):
         if booked is None:
             dispatcher.utter_message(response="utter_event_gone")
             return forget(dispatcher)
+        if channel_name(tracker) == "web":  # the web app counts it against the address
+            dispatcher.utter_message(json_message=dict(BOOKED_MARKER))
         dispatcher.utter_message(response=booked.response, first_name=booked.first_name,
-                                 event=booked.event, calendar_url=booked.calendar_url)
+                                 event=booked.event, calendar_url=booked.calendar_url,
+                                 email=booked.email, hold_hours=booked.hold_hours)
         return clear
 
     @staticmethod
     def _book(session: Any, tracker: Tracker) -> Booked | None:
-        """Book the place and say what was booked; None if the event is gone."""
+        """Book the place and say what was booked; None if the event is gone.
+
+        A place booked with an email address waits for the link emailed there (the reply
+        says so); the web app counts every booking against the address it came from.
+        """
         found = consent_wording(session, tracker)
         if found is None:
             return None
         event, wording = found
         method, in_chat = method_of(tracker), delivers_later(tracker)
+        settings = get_settings()
         booking = book_place(session, BookingRequest(
             event_id=event.id, first_name=str(tracker.get_slot("booking_first_name")),
             contact_method=method, contact_detail=None if in_chat else
             tracker.get_slot("booking_contact_detail"), consent=wording,
             channel=channel_name(tracker), sender_id=tracker.sender_id,
-            campaign=campaign_of(tracker)), clock().now())
+            campaign=campaign_of(tracker)), clock().now(), base_url=settings.public_base_url)
         return Booked("utter_booked_in_chat" if in_chat else BOOKED[method],
                       booking.first_name, describe(event),
-                      ics_url(get_settings().public_base_url, event))
+                      ics_url(settings.public_base_url, event), booking.contact_detail,
+                      int(PENDING_HOLD.total_seconds() // 3600))
 
 
 class ActionStopBookingForm(Action):

@@ -143,7 +143,7 @@ def measure(messages: int, database_url: str) -> list[float]:
                             database_url=database_url or f"sqlite:///{root}/app.db",
                             tracker_store_url=f"sqlite:///{root}/tracker.db",
                             secret_key=secrets.token_urlsafe(32),
-                            rasa_token=secrets.token_urlsafe(16),
+                            rasa_token=secrets.token_urlsafe(32),
                             web_port=port, public_base_url=f"http://127.0.0.1:{port}")
         chats = seed(settings, -(-messages // PER_LEAD_PER_HOUR))
         server = serve_web(settings)

@@ -117,7 +117,7 @@ def real_stack(keep_logs: bool = False) -> Iterator[RasaTarget]:
         _env_file=None, environment="development",
         database_url=f"sqlite:///{root / 'app.db'}",
         tracker_store_url=f"sqlite:///{root / 'tracker.db'}",
-        rasa_url=f"http://127.0.0.1:{rasa_port}", rasa_token=secrets.token_hex(8),
+        rasa_url=f"http://127.0.0.1:{rasa_port}", rasa_token=secrets.token_hex(16),
         action_server_url=f"http://127.0.0.1:{action_port}/webhook",
         secret_key=secrets.token_hex(16), public_base_url="https://care.example.org",
     )

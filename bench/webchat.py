@@ -147,7 +147,7 @@ def bench_stack(keep_logs: bool) -> Iterator[BenchStack]:
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, environment="development", database_url=app_db,
         tracker_store_url=tracker_db, redis_url=f"redis://{REDIS[0]}:{REDIS[1]}/1"
-        if production else "", rasa_token=secrets.token_hex(12),
+        if production else "", rasa_token=secrets.token_hex(16),
         action_server_url=f"http://127.0.0.1:{action_port}/webhook",
         secret_key=secrets.token_hex(16), web_port=web_port, trust_proxy_headers=True,
         public_base_url=f"http://127.0.0.1:{web_port}")

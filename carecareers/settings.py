@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -91,6 +92,13 @@ class Settings(BaseSettings):
                 "would open the app to the network: listen on 127.0.0.1, or set "
                 f"random values of at least {MIN_SECRET_BYTES} bytes"
             )
+        public = public_settings(self)
+        if weak and public:
+            raise ValueError(
+                f"{', '.join(public)} make the app reachable by other people, so development "
+                f"secrets ({', '.join(weak)}) would let them forge chat cookies: set random "
+                f"values of at least {MIN_SECRET_BYTES} bytes"
+            )
         return self
 
     @model_validator(mode="after")
@@ -141,6 +149,23 @@ def weak_secrets(settings: Settings) -> list[str]:
     if settings.telegram_webhook_url or settings.telegram_webhook_secret:
         secrets["TELEGRAM_WEBHOOK_SECRET"] = settings.telegram_webhook_secret
     return [name for name, value in secrets.items() if is_weak_secret(value)]
+
+
+def public_settings(settings: Settings) -> list[str]:
+    """The settings that put the product in front of other people (empty: this machine only).
+
+    A Telegram bot (polling or webhook) talks to anyone on Telegram; proxy headers, HTTPS
+    and a public base URL mean a reverse proxy or a network serves the web app.
+    """
+    host = urlsplit(settings.public_base_url).hostname or ""
+    found = {
+        "TELEGRAM_BOT_TOKEN": bool(settings.telegram_bot_token),
+        "TELEGRAM_WEBHOOK_URL": bool(settings.telegram_webhook_url),
+        "TRUST_PROXY_HEADERS": settings.trust_proxy_headers,
+        "HTTPS_ONLY": settings.https_only,
+        "PUBLIC_BASE_URL": host not in LOOPBACK_HOSTS,
+    }
+    return [name for name, public in found.items() if public]
 
 
 def refuse_exposed_development(settings: Settings, host: str, what: str) -> None:

@@ -33,12 +33,23 @@ def service_missing(message: str) -> NoReturn:
                 pytrace=False)
 
 
+# Test secrets long enough for any configuration (a bot token, a public base URL, a proxy).
+TEST_SECRET_KEY = "test-secret-key-0123456789-abcdef"
+TEST_RASA_TOKEN = "test-rasa-token-0123456789-abcdef"
+
+
+def use_test_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Put the test secrets in the environment, for settings read with `get_settings()`."""
+    monkeypatch.setenv("SECRET_KEY", TEST_SECRET_KEY)
+    monkeypatch.setenv("RASA_TOKEN", TEST_RASA_TOKEN)
+
+
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": f"sqlite:///{tmp_path / 'app.db'}",
         "tracker_store_url": f"sqlite:///{tmp_path / 'tracker.db'}",
-        "secret_key": "test-secret-key-0123456789",
-        "rasa_token": "test-token",
+        "secret_key": TEST_SECRET_KEY,
+        "rasa_token": TEST_RASA_TOKEN,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

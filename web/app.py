@@ -24,7 +24,7 @@ from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for
 from carecareers.conversation.relay import Relay
 from carecareers.db import make_engine, session_factory
 from carecareers.settings import Settings, get_settings
-from web.ratelimit import ChatLimiter, LoginLimiter
+from web.ratelimit import ChatLimiter, LoginLimiter, booking_limiter, walk_in_limiter
 from web.routes import advisers, alerts, chat, events, health, pages, vacancies
 from web.security import SecurityHeaders
 
@@ -61,6 +61,8 @@ def create_app(settings: Settings | None = None,
                             settings.public_base_url, clock=clock)
     app.state.chat_limiter = ChatLimiter.for_redis(settings.redis_url)  # web/ratelimit.py
     app.state.login_limiter = LoginLimiter(storage_url=settings.redis_url)
+    app.state.walk_in_limiter = walk_in_limiter(settings.redis_url)
+    app.state.booking_limiter = booking_limiter(settings.redis_url)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.globals.update(template_globals())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -1,11 +1,12 @@
-"""The web chat's rate limits: per chat session first, per address only for new sessions.
+"""The web chat's rate limits: per chat session first, then per address.
 
 A class of 30 on a school's or food bank's Wi-Fi shares one address, so the address
-limit must not hold back people who are already chatting: a message from a session the
-limiter has seen within the window counts against that session only. A request with
-no session, or from a session not seen within the window (a browser without the
-cookie gets a fresh one on every request), counts against its address as well, so
-one address cannot flood the chat by dropping its cookie.
+limits must not hold back people who are already chatting. A request with no session,
+or from a session not seen within the window (a browser without the cookie gets a fresh
+one on every request), counts against its address's limit of new sessions, so one address
+cannot flood the chat by dropping its cookie. Every message also counts against its
+address's ceiling, which a class typing as fast as each session may never reaches, so
+that minting sessions (each within the new-session limit) does not multiply the rate.
 
 The `limits` library keeps moving windows in memory, or in Redis when REDIS_URL is
 set, so that several web processes enforce one limit. If Redis stops answering, the
@@ -42,18 +43,23 @@ class Limit:
 # only new sessions, so it bounds how fast one address can start conversations.
 SESSION_LIMIT = Limit(requests=20, window_seconds=60.0)
 ADDRESS_LIMIT = Limit(requests=120, window_seconds=60.0)
+# Every message from one address: 40 sessions at their own limit, so a class of 30 typing
+# as fast as they may (with a few new tabs) never meets it; a script minting sessions does.
+ADDRESS_CEILING = Limit(requests=40 * SESSION_LIMIT.requests, window_seconds=60.0)
 MEMORY = "memory://"
 
 
 class ChatLimiter:
-    """Admit a chat message if its session is under limit (and, for a new one, its address)."""
+    """Admit a chat message if its session, and its address, are under their limits."""
 
     def __init__(self, session_limit: Limit = SESSION_LIMIT,
                  address_limit: Limit = ADDRESS_LIMIT, storage_url: str = MEMORY,
-                 namespace: str = "chat", clock: Callable[[], float] = time.time) -> None:
+                 namespace: str = "chat", clock: Callable[[], float] = time.time,
+                 address_ceiling: Limit = ADDRESS_CEILING) -> None:
         self._clock = clock  # the storage's clock too (tests replace both)
         self._session = session_limit.item()
         self._address = address_limit.item()
+        self._ceiling = address_ceiling.item()
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url))
         self._namespace = namespace
 
@@ -80,6 +86,7 @@ class ChatLimiter:
             checks.append((self._session, "session", session_key))
         if session_key is None or self._is_new(session_key):
             checks.append((self._address, "address", address))
+        checks.append((self._ceiling, "address-all", address))
         for item, kind, key in checks:
             if not self._limiter.test(item, self._namespace, kind, key):
                 return self._wait_seconds(item, kind, key)
@@ -101,29 +108,62 @@ class ChatLimiter:
         return max(math.ceil(round(reset - self._clock(), 3)), 1)  # 10.0000001 s is 10 s
 
 
-# Failed dashboard logins per address: enough for typos in a shared office, too few for
-# guessing. Each account also locks after five failures in a row (advisers/accounts.py).
-LOGIN_FAILURES_PER_ADDRESS = Limit(requests=20, window_seconds=15 * 60)
+# Dashboard login attempts per address: enough for typos in a shared office, too few for
+# guessing. Each is counted before its password is checked, so parallel guesses are all
+# counted. Each account also locks after five failures in a row (advisers/accounts.py).
+LOGIN_ATTEMPTS_PER_ADDRESS = Limit(requests=20, window_seconds=15 * 60)
 
 
-class LoginLimiter:
-    """Count failed logins per address; past the limit, refuse before checking a password."""
+class AddressLimiter:
+    """At most `limit` of something per key (an address, with what it is about)."""
 
-    def __init__(self, limit: Limit = LOGIN_FAILURES_PER_ADDRESS, storage_url: str = MEMORY,
-                 namespace: str = "login") -> None:
+    def __init__(self, limit: Limit, storage_url: str = MEMORY, namespace: str = "address",
+                 ) -> None:
         self._item = limit.item()
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url or MEMORY))
         self._namespace = namespace
 
-    def blocked(self, address: str) -> bool:
+    def has_room(self, *key: str) -> bool:
+        """Whether one more would be within the limit (nothing is counted)."""
         try:
-            return not self._limiter.test(self._item, self._namespace, address)
-        except Exception as exc:  # noqa: BLE001 - the account lock-out still holds
-            logger.warning("login limit storage failed (%s)", type(exc).__name__)
-            return False
+            return self._limiter.test(self._item, self._namespace, *key)
+        except Exception as exc:  # noqa: BLE001 - an outage must not stop the product
+            logger.warning("%s limit storage failed (%s)", self._namespace,
+                           type(exc).__name__)
+            return True
 
-    def failed(self, address: str) -> None:
+    def attempt(self, *key: str) -> bool:
+        """Count one for this key (one atomic step); False, and not counted, past the limit."""
         try:
-            self._limiter.hit(self._item, self._namespace, address)
-        except Exception as exc:  # noqa: BLE001
-            logger.warning("login limit storage failed (%s)", type(exc).__name__)
+            return self._limiter.hit(self._item, self._namespace, *key)
+        except Exception as exc:  # noqa: BLE001 - an outage must not stop the product
+            logger.warning("%s limit storage failed (%s)", self._namespace,
+                           type(exc).__name__)
+            return True
+
+
+class LoginLimiter(AddressLimiter):
+    """Count login attempts per address; past the limit, refuse before checking a password."""
+
+    def __init__(self, limit: Limit = LOGIN_ATTEMPTS_PER_ADDRESS, storage_url: str = MEMORY,
+                 namespace: str = "login") -> None:
+        super().__init__(limit, storage_url, namespace)
+
+
+# Walk-ins counted at one event from one address: a school group arriving on the venue's
+# Wi-Fi, with room to spare. More is a script posting to the check-in link.
+WALK_INS_PER_ADDRESS = Limit(requests=40, window_seconds=24 * 60 * 60)
+
+
+def walk_in_limiter(storage_url: str = MEMORY) -> AddressLimiter:
+    return AddressLimiter(WALK_INS_PER_ADDRESS, storage_url, "walk-in")
+
+
+# Places booked at events from one address in a day: a class of 30 on a school's Wi-Fi may
+# each book one. More is a script booking with made-up phone numbers (email bookings must
+# also be confirmed from the mailbox, and each phone number or address books once an event).
+BOOKINGS_PER_ADDRESS = Limit(requests=30, window_seconds=24 * 60 * 60)
+
+
+def booking_limiter(storage_url: str = MEMORY) -> AddressLimiter:
+    return AddressLimiter(BOOKINGS_PER_ADDRESS, storage_url, "booking")

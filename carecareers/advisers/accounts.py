@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
@@ -125,39 +126,90 @@ def reset_password(session: Session, email: str, password: str) -> Adviser:
     return adviser
 
 
-def authenticate(session: Session, email: str, password: str,
-                 now: datetime) -> Adviser:
-    """Return the adviser whose credentials these are; count failures and lock out.
+@dataclass(frozen=True)
+class LoginAttempt:
+    """One login attempt, counted against its account before any password is checked."""
 
-    Every attempt is audited (never with the password) and takes one password check,
-    whatever the reason it fails. Raises LoginRefused, or AccountLocked while the account
-    is locked. Slow (Argon2): call it off the event loop.
+    email: str
+    adviser_id: int | None  # None: no such account, or a disabled one
+    password_hash: str  # the account's, or a dummy one: every attempt costs one check
+    failures: int = 0  # attempts since the last success, this one included
+    locked_until: datetime | None = None
+
+    def check(self, password: str) -> bool:
+        """Check the password (Argon2: slow; call it off the event loop, in no transaction)."""
+        return _verify(self.password_hash, password)
+
+
+def start_attempt(session: Session, email: str, now: datetime) -> LoginAttempt:
+    """Count an attempt on the account in one atomic statement; commit before checking.
+
+    The count goes up before the password is checked, so parallel guesses are all counted
+    and, past MAX_FAILED_LOGINS, lock the account before any more passwords are checked.
+    A lock that has run out starts the count again.
     """
     adviser = find_adviser(session, email)
     if adviser is None or not adviser.active:
-        _verify(_dummy_hash(), password)
-        audit.record(session, normalise_email(email)[:254], "login.failed", None,
+        return LoginAttempt(normalise_email(email)[:254], None, _dummy_hash())
+    expired = and_(Adviser.locked_until.is_not(None), Adviser.locked_until <= now)
+    lock = literal(now + LOCKOUT, Adviser.locked_until.type)
+    failures, locked_until = session.execute(
+        update(Adviser).where(Adviser.id == adviser.id).values(
+            failed_logins=case((expired, 1), else_=Adviser.failed_logins + 1),
+            locked_until=case(
+                (expired, None),
+                (and_(Adviser.locked_until.is_(None),
+                      Adviser.failed_logins + 1 > MAX_FAILED_LOGINS), lock),
+                else_=Adviser.locked_until))
+        .returning(Adviser.failed_logins, Adviser.locked_until)
+        .execution_options(synchronize_session="fetch")).one()
+    locked_until = as_utc(locked_until)
+    locked = locked_until is not None and locked_until > now
+    # A locked account's own hash is not checked; the dummy one takes as long.
+    return LoginAttempt(adviser.email, adviser.id,
+                        _dummy_hash() if locked else adviser.password_hash, failures,
+                        locked_until)
+
+
+def finish_attempt(session: Session, attempt: LoginAttempt, password: str, correct: bool,
+                   now: datetime) -> Adviser:
+    """Record how the attempt ended; return the adviser, or raise LoginRefused.
+
+    Every attempt is audited (never with the password). Raises AccountLocked while the
+    account is locked: the password was not checked against it.
+    """
+    adviser = session.get(Adviser, attempt.adviser_id) if attempt.adviser_id else None
+    if adviser is None or not adviser.active:
+        audit.record(session, attempt.email, "login.failed", None,
                      reason="unknown or disabled account")
         raise LoginRefused()
-    locked_until = as_utc(adviser.locked_until)
-    if locked_until is not None and locked_until > now:
-        _verify(_dummy_hash(), password)  # as long as any other answer
+    if attempt.locked_until is not None and attempt.locked_until > now:
         audit.record(session, adviser.email, "login.failed", f"adviser:{adviser.id}",
                      reason="locked")
-        raise AccountLocked(locked_until)
-    if not _verify(adviser.password_hash, password):
-        _count_failure(session, adviser, now)
+        raise AccountLocked(attempt.locked_until)
+    if not correct:
+        _count_failure(session, adviser, attempt.failures, now)
         raise LoginRefused()
     _succeed(session, adviser, password)
     return adviser
 
 
-def _count_failure(session: Session, adviser: Adviser, now: datetime) -> None:
-    adviser.failed_logins = (adviser.failed_logins or 0) + 1
-    detail: dict[str, object] = {"reason": "wrong password", "failures": adviser.failed_logins}
-    if adviser.failed_logins >= MAX_FAILED_LOGINS:
+def authenticate(session: Session, email: str, password: str,
+                 now: datetime) -> Adviser:
+    """Return the adviser whose credentials these are; count failures and lock out.
+
+    One transaction for the whole attempt (the CLI, tests): the web app commits the count
+    before checking the password instead (`start_attempt`, `LoginAttempt.check`,
+    `finish_attempt`), so that no write lock is held while Argon2 runs.
+    """
+    attempt = start_attempt(session, email, now)
+    return finish_attempt(session, attempt, password, attempt.check(password), now)
+
+
+def _count_failure(session: Session, adviser: Adviser, failures: int, now: datetime) -> None:
+    detail: dict[str, object] = {"reason": "wrong password", "failures": failures}
+    if failures >= MAX_FAILED_LOGINS:
         adviser.locked_until = now + LOCKOUT
-        adviser.failed_logins = 0
         detail["locked_minutes"] = int(LOCKOUT.total_seconds() // 60)
     audit.record(session, adviser.email, "login.failed", f"adviser:{adviser.id}", **detail)
 

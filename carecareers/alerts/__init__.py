@@ -9,7 +9,13 @@ from carecareers.alerts.conversation import (
 )
 from carecareers.alerts.criteria import AlertCriteria, build_criteria
 from carecareers.alerts.dashboard import AlertCount, active_alert_counts
-from carecareers.alerts.errors import AlertError, AlertNotAllowed, InvalidAlert, UnknownToken
+from carecareers.alerts.errors import (
+    AlertError,
+    AlertNotAllowed,
+    ConfirmationPending,
+    InvalidAlert,
+    UnknownToken,
+)
 from carecareers.alerts.queueing import QueueReport, criteria_of, queue_alerts
 from carecareers.alerts.retention import erase_alerts_for, expire_alerts, stop_failed_recipients
 from carecareers.alerts.sending import SendReport, send_alerts
@@ -30,6 +36,7 @@ __all__ = [
     "AlertError",
     "AlertNotAllowed",
     "AlertRequest",
+    "ConfirmationPending",
     "InvalidAlert",
     "QueueReport",
     "SendReport",

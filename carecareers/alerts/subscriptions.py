@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carecareers import catalogue
 from carecareers.alerts.criteria import AlertCriteria
-from carecareers.alerts.errors import AlertNotAllowed, InvalidAlert, UnknownToken
+from carecareers.alerts.errors import (
+    AlertNotAllowed,
+    ConfirmationPending,
+    InvalidAlert,
+    UnknownToken,
+)
 from carecareers.alerts.messages import confirmation_email
 from carecareers.delivery import enqueue, is_suppressed
 from carecareers.forms.consent import ConsentWording
@@ -22,10 +27,15 @@ LIVE = ("pending", "active")
 MAX_ALERTS_PER_SENDER = 10
 
 
+# One confirmation email per address a day: anyone can type anyone's address.
+CONFIRMATION_EVERY = timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class AlertRequest:
     alert: JobAlert
     needs_confirmation: bool = False
+    link_sent_before: bool = False  # the link already emailed today starts this alert too
 
 
 def new_token() -> str:
@@ -36,7 +46,12 @@ def request_email_alert(session: Session, *, sender_id: str, email: str,
                         criteria: AlertCriteria, consent: ConsentWording, base_url: str,
                         now: datetime) -> AlertRequest:
     """Record an email alert and its consent; unless the address is already proven for
-    this conversation, queue a confirmation email and keep the alert pending."""
+    this conversation, keep the alert pending until its confirmation link is followed.
+
+    One confirmation email goes to an address a day: a second alert from the same
+    conversation joins the link already sent; from another conversation (or after the
+    first was stopped) it raises ConfirmationPending.
+    """
     address = _email(email)
     if is_suppressed(session, "email", address):
         raise AlertNotAllowed(catalogue.text("chat.alert_errors.email_bounces"))
@@ -44,15 +59,18 @@ def request_email_alert(session: Session, *, sender_id: str, email: str,
     recipient = _recipient(session, "email", address, sender_id, now)
     trusted = (recipient.confirmed_at is not None and recipient.status == "active"
                and recipient.sender_id == sender_id)
+    sent = None if trusted else _confirmation_sent(session, recipient, now)
+    if sent is not None and (sent.sender_id != sender_id or sent.status != "pending"):
+        raise ConfirmationPending()
     alert = _add_alert(session, recipient, sender_id, criteria, now,
                        "active" if trusted else "pending")
     _record_consent(session, recipient, consent, now)
-    if not trusted:
+    if not trusted and sent is None:
         alert.confirm_token = new_token()
         enqueue(session, confirmation_email(address, alert.confirm_token, criteria.describe(),
                                             base_url), now)
     session.flush()
-    return AlertRequest(alert, needs_confirmation=not trusted)
+    return AlertRequest(alert, needs_confirmation=not trusted, link_sent_before=sent is not None)
 
 
 def request_chat_alert(session: Session, *, sender_id: str, channel: str,
@@ -80,12 +98,18 @@ def request_chat_alert(session: Session, *, sender_id: str, channel: str,
 
 
 def confirm_alert(session: Session, token: str, now: datetime) -> JobAlert:
-    """Start a pending email alert from its confirmation link."""
+    """Start a pending email alert from its confirmation link, and the alerts the same
+    conversation asked for at this address meanwhile (they reuse the link)."""
     alert = session.scalar(select(JobAlert).where(JobAlert.confirm_token == token)) \
         if token else None
     if alert is None or alert.status != "pending":
         raise UnknownToken(catalogue.text("chat.alert_errors.confirm_link_used"))
-    alert.status, alert.confirm_token, alert.last_activity_at = "active", None, now
+    joined = session.scalars(select(JobAlert).where(
+        JobAlert.recipient_id == alert.recipient_id, JobAlert.sender_id == alert.sender_id,
+        JobAlert.status == "pending", JobAlert.confirm_token.is_(None)))
+    for started in (alert, *joined):
+        started.status, started.last_activity_at = "active", now
+    alert.confirm_token = None
     recipient = alert.recipient
     recipient.status, recipient.confirmed_at = "active", now
     recipient.sender_id, recipient.last_activity_at = alert.sender_id, now
@@ -108,7 +132,8 @@ def stop_alerts_for_sender(session: Session, sender_id: str,
     stopped = 0
     for alert in session.scalars(select(JobAlert).where(
             JobAlert.sender_id == sender_id, JobAlert.status.in_(LIVE))):
-        alert.status, alert.stopped_at, alert.confirm_token = "stopped", now, None
+        # The token stays (its link then says it has expired): see _confirmation_sent.
+        alert.status, alert.stopped_at = "stopped", now
         stopped += 1
     session.flush()
     recipients = session.scalars(select(AlertRecipient).where(
@@ -142,6 +167,16 @@ def _check_room(session: Session, sender_id: str) -> None:
         JobAlert.sender_id == sender_id, JobAlert.status.in_(LIVE))).all())
     if count >= MAX_ALERTS_PER_SENDER:
         raise AlertNotAllowed(catalogue.text("chat.alert_errors.too_many", count=count))
+
+
+def _confirmation_sent(session: Session, recipient: AlertRecipient,
+                       now: datetime) -> JobAlert | None:
+    """The alert whose confirmation link went to this address within the last day and was
+    not followed (pending, or stopped since: a stopped alert keeps its token)."""
+    return session.scalar(select(JobAlert).where(
+        JobAlert.recipient_id == recipient.id, JobAlert.confirm_token.is_not(None),
+        JobAlert.created_at > now - CONFIRMATION_EVERY)
+        .order_by(JobAlert.created_at.desc(), JobAlert.id.desc()).limit(1))
 
 
 def _recipient(session: Session, channel: str, address: str, sender_id: str,
@@ -182,7 +217,7 @@ def _live_alerts(recipient: AlertRecipient) -> list[JobAlert]:
 def _stop_recipient(recipient: AlertRecipient, now: datetime) -> int:
     stopped = 0
     for alert in _live_alerts(recipient):
-        alert.status, alert.stopped_at, alert.confirm_token = "stopped", now, None
+        alert.status, alert.stopped_at = "stopped", now  # the token stays: _confirmation_sent
         stopped += 1
     recipient.status = "stopped"
     for consent in recipient.consents:

@@ -16,7 +16,11 @@ from carecareers.conversation.buttons import ANSWER_PREFIX
 VACANCY = "vacancy"
 ERASED_MARKER: Mapping[str, str] = {"type": "conversation_erased"}
 FORM_ANSWERS_FORGOTTEN: Mapping[str, str] = {"type": "form_answers_forgotten"}
-MARKERS = frozenset({ERASED_MARKER["type"], FORM_ANSWERS_FORGOTTEN["type"]})
+BOOKED_MARKER: Mapping[str, str] = {"type": "event_booked"}
+MARKERS = frozenset({ERASED_MARKER["type"], FORM_ANSWERS_FORGOTTEN["type"],
+                     BOOKED_MARKER["type"]})
+# Metadata the web app adds to a message from an address that booked too many places today.
+BOOKINGS_PAUSED = "bookings_paused"
 
 
 def vacancy_card(*, title: str, employer: str | None, place: str | None,
@@ -54,6 +58,12 @@ def forgets_form_answers(custom: Mapping[str, Any] | None) -> bool:
     16), so that "nothing will be saved" is true of Rasa's tracker store as well.
     """
     return bool(custom) and custom.get("type") == FORM_ANSWERS_FORGOTTEN["type"]  # type: ignore[union-attr]
+
+
+def is_booked_marker(custom: Mapping[str, Any] | None) -> bool:
+    """True for the reply that says a place was booked: the web app counts it for the
+    address the message came from (the actions never see addresses)."""
+    return bool(custom) and custom.get("type") == BOOKED_MARKER["type"]  # type: ignore[union-attr]
 
 
 def is_marker(custom: Mapping[str, Any] | None) -> bool:

@@ -21,7 +21,12 @@ from carecareers.campaigns.service import record_message
 from carecareers.catalogue import text
 from carecareers.channels import channel_named
 from carecareers.clock import Clock
-from carecareers.conversation.payloads import forgets_form_answers, is_erasure_marker, is_marker
+from carecareers.conversation.payloads import (
+    forgets_form_answers,
+    is_booked_marker,
+    is_erasure_marker,
+    is_marker,
+)
 from carecareers.conversation.pending import CHANGES, remember_failed
 from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
 from carecareers.conversation.tracker_events import ErasureFailed
@@ -77,6 +82,7 @@ class TurnResult:
     answered: bool = True  # False when Rasa could not be reached
     erased: bool = False  # the conversation was erased: a front end forgets what it holds
     fell_back: bool = False  # Rasa answered nothing; the replies are the relay's own
+    booked: bool = False  # a place at an event was booked (the web app counts its address)
     taken_by_topic: bool = False  # a topic took the turn (an adviser thread), not Rasa
 
     @property
@@ -122,9 +128,11 @@ class Relay:
             await self._change_tracker("erase", turn.sender_id)
         elif any(forgets_form_answers(reply.custom) for reply in replies):
             await self._change_tracker("redact", turn.sender_id)
+        booked = any(is_booked_marker(reply.custom) for reply in replies)
         if not shown and (turn.from_person or turn.if_silent):
-            return TurnResult([self._fallback(turn)], erased=erased, fell_back=not erased)
-        return TurnResult(shown, erased=erased)
+            return TurnResult([self._fallback(turn)], erased=erased, fell_back=not erased,
+                              booked=booked)
+        return TurnResult(shown, erased=erased, booked=booked)
 
     def _to_topics(self, turn: Turn, delivers_later: bool) -> TurnAnswer | None:
         """Offer the turn to the topics that take turns before Rasa (an open adviser thread

@@ -7,6 +7,7 @@ from carecareers.events.bookings import (
     booking_consent,
     bookings_for_sender,
     cancel_bookings_for_sender,
+    confirm_booking,
 )
 from carecareers.events.calendar import event_ics, event_url, ics_url
 from carecareers.events.catalogue import (
@@ -25,6 +26,7 @@ from carecareers.events.catalogue import (
 from carecareers.events.choosing import Choice, choose_event
 from carecareers.events.errors import (
     AlreadyBooked,
+    BookingNotConfirmable,
     EventClosed,
     EventError,
     EventFormError,
@@ -35,6 +37,7 @@ from carecareers.events.wording import when_words
 
 __all__ = [
     "AlreadyBooked",
+    "BookingNotConfirmable",
     "BookingRequest",
     "Choice",
     "EventClosed",
@@ -49,6 +52,7 @@ __all__ = [
     "bookings_for_sender",
     "cancel_bookings_for_sender",
     "cancel_event",
+    "confirm_booking",
     "change_event",
     "choose_event",
     "create_event",

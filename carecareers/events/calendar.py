@@ -10,8 +10,9 @@ from carecareers.models.base import as_utc
 
 
 def _escape(text: str) -> str:
+    """Escape a TEXT value; every line break (CRLF, a lone CR or LF) becomes \\n."""
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+            .replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n"))
 
 
 def _fold(line: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from carecareers.advisers import audit
@@ -18,6 +18,15 @@ from carecareers.models.events import Booking, event_providers
 
 NEAR_MILES = 25.0
 TAKING_PLACES = ("booked", "attended")
+# An email booking holds its place this long while the person opens the link we emailed;
+# after that the place is free again (and confirming takes one only if one is left).
+PENDING_HOLD = timedelta(hours=2)
+
+
+def takes_a_place(now: datetime) -> ColumnElement[bool]:
+    """Bookings that take a place: booked, attended, or pending within their hold."""
+    return or_(Booking.status.in_(TAKING_PLACES),
+               and_(Booking.status == "pending", Booking.created_at > now - PENDING_HOLD))
 
 
 @dataclass(frozen=True)
@@ -98,16 +107,16 @@ def get_event(session: Session, event_id: int) -> Event | None:
     return session.get(Event, event_id)
 
 
-def places_taken(session: Session, event: Event) -> int:
+def places_taken(session: Session, event: Event, now: datetime) -> int:
     return int(session.scalar(select(func.count(Booking.id)).where(
-        Booking.event_id == event.id, Booking.status.in_(TAKING_PLACES))) or 0)
+        Booking.event_id == event.id, takes_a_place(now))) or 0)
 
 
-def spaces_left(session: Session, event: Event) -> int | None:
+def spaces_left(session: Session, event: Event, now: datetime) -> int | None:
     """Places still free, or None when the event has no limit."""
     if event.capacity is None:
         return None
-    return max(0, event.capacity - places_taken(session, event))
+    return max(0, event.capacity - places_taken(session, event, now))
 
 
 def is_upcoming(event: Event, now: datetime) -> bool:
@@ -167,7 +176,7 @@ def next_with_space(session: Session, event: Event, now: datetime,
                     ) -> Event | None:
     """The soonest other upcoming event with a free place, sharing a provider if one does."""
     others = [e for e in upcoming_events(session, now) if e.id != event.id
-              and spaces_left(session, e) != 0]
+              and spaces_left(session, e, now) != 0]
     mine = {p.id for p in event.providers}
     same = [e for e in others if mine & {p.id for p in e.providers}]
     return (same or others or [None])[0]

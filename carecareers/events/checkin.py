@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,6 +24,14 @@ class CheckInClosed(EventError):
         self.event = event
         why = "check_in_cancelled" if event.status == "cancelled" else "check_in_closed"
         super().__init__(catalogue.text(f"chat.event_errors.{why}", title=event.title))
+
+
+class TooManyWalkIns(EventError):
+    """More walk-ins than one address may count (a script, not people at the door)."""
+
+    def __init__(self, event: Event) -> None:
+        self.event = event
+        super().__init__(f"too many walk-ins from one address at event {event.id}")
 
 
 @dataclass(frozen=True)
@@ -51,10 +60,13 @@ def event_by_checkin_token(session: Session, token: str) -> Event:
 
 
 def check_in(session: Session, event: Event, sender_id: str | None,
-             already_here: bool = False, *, now: datetime) -> Arrival:
+             already_here: bool = False, *, now: datetime,
+             walk_in_allowed: Callable[[], bool] = lambda: True) -> Arrival:
     """Count an arrival: this conversation's booking if it has one, else a walk-in.
 
     `already_here` (the browser checked in to this event before) counts nothing again.
+    `walk_in_allowed` is asked (and counts) only before a walk-in is counted; when it says
+    no, TooManyWalkIns is raised.
     """
     starts, ends = as_utc(event.starts_at), as_utc(event.ends_at)
     if event.status != "active" or not (starts - OPENS_BEFORE <= now <= ends + CLOSES_AFTER):  # type: ignore[operator]
@@ -66,6 +78,8 @@ def check_in(session: Session, event: Event, sender_id: str | None,
         return Arrival(event, booking, _attend(session, booking, now))
     if already_here:
         return Arrival(event, None, False)
+    if not walk_in_allowed():
+        raise TooManyWalkIns(event)
     session.add(CheckIn(event_id=event.id, walk_in=True, checked_in_at=now))
     session.flush()
     return Arrival(event, None, True)

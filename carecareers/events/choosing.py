@@ -44,6 +44,6 @@ def choose_event(session: Session, gazetteer: Gazetteer, *, event_id: int | None
         raise EventNotFound()
     if not is_upcoming(event, now):
         raise EventClosed(event)
-    if spaces_left(session, event) == 0:
+    if spaces_left(session, event, now) == 0:
         raise EventFull(event, next_with_space(session, event, now))
     return Choice(event=event)

@@ -39,6 +39,13 @@ class AlreadyBooked(EventError):
         super().__init__(catalogue.text("chat.event_errors.already_booked", title=event.title))
 
 
+class BookingNotConfirmable(EventError):
+    """A booking's confirmation link that was used already, or whose booking is gone."""
+
+    def __init__(self) -> None:
+        super().__init__("no pending booking has this confirmation link")
+
+
 class EventFormError(ValueError):
     """The dashboard form's answers, field by field, that need fixing."""
 

@@ -18,7 +18,10 @@ COLUMNS = ("first_name", "status", "contact_method", "contact", "with_parent_or_
 
 
 def attendee_rows(session: Session, event: Event) -> list[dict[str, str]]:
-    bookings = session.scalars(select(Booking).where(Booking.event_id == event.id)
+    """The event's bookings; not those still waiting for their email link (the address may
+    be someone else's, typed by anyone)."""
+    bookings = session.scalars(select(Booking).where(Booking.event_id == event.id,
+                                                     Booking.status != "pending")
                                .order_by(Booking.created_at, Booking.id))
     return [{
         "first_name": b.first_name, "status": b.status, "contact_method": b.contact_method,

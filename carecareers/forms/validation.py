@@ -36,7 +36,7 @@ class Age:
 
 def parse_first_name(text: str) -> str:
     name = _NAME_PREFIX.sub("", text.strip()).strip(" .!")
-    if not name or len(name) > 50 or not _NAME.match(name):
+    if not name or len(name) > 50 or not _NAME.fullmatch(name):
         raise InvalidAnswer(catalogue.text("chat.answers.first_name"))
     return name[:1].upper() + name[1:]
 
@@ -94,14 +94,14 @@ def parse_phone(text: str) -> str:
 
 def parse_email(text: str) -> str:
     email = text.strip().strip("<>.,")
-    if len(email) > 254 or not _EMAIL.match(email):
+    if len(email) > 254 or not _EMAIL.fullmatch(email):
         raise InvalidAnswer(catalogue.text("chat.answers.email"))
     local, domain = email.rsplit("@", 1)
     return f"{local}@{domain.lower()}"
 
 
 def parse_telegram_username(text: str) -> str:
-    match = _TELEGRAM_USERNAME.match(text.strip())
+    match = _TELEGRAM_USERNAME.fullmatch(text.strip())
     if match is None:
         raise InvalidAnswer(catalogue.text("chat.answers.telegram_username"))
     return "@" + match.group(1)

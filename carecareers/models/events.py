@@ -12,7 +12,7 @@ from carecareers.models.campaigns import Campaign
 from carecareers.models.people import Provider
 
 EVENT_STATUSES = ("active", "cancelled")
-BOOKING_STATUSES = ("booked", "cancelled", "attended")
+BOOKING_STATUSES = ("pending", "booked", "cancelled", "attended")  # pending: email unconfirmed
 
 event_providers = Table(
     "event_providers", Base.metadata,
@@ -77,6 +77,8 @@ class Booking(Base):
     consent_wording: Mapped[str] = mapped_column(Text)
     consent_given_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16), default="booked", index=True)
+    # An email booking waits (pending) until the link emailed to the address is followed.
+    confirm_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     channel: Mapped[str] = mapped_column(String(16))
     campaign_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)

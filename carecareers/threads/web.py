@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from carecareers.catalogue import text
@@ -53,6 +53,19 @@ def queue_email(session: Session, lead: Lead, message: ThreadMessage,
         headers={MESSAGE_HEADER: str(message.id)}), now)
 
 
+def _waiting(sender_id: str) -> Select[tuple[ThreadMessage]]:
+    """Messages to this conversation not shown yet (not to a person who withdrew consent)."""
+    return (select(ThreadMessage).join(AdviserThread)
+            .join(Lead, Lead.id == AdviserThread.lead_id)
+            .where(Lead.sender_id == sender_id, Lead.status != "withdrawn",
+                   ThreadMessage.direction == "to_person", ThreadMessage.state == WAITING))
+
+
+def has_unseen(session: Session, sender_id: str) -> bool:
+    """Whether an adviser message waits for this conversation (nothing is marked seen)."""
+    return session.scalar(_waiting(sender_id).limit(1)) is not None
+
+
 def take_unseen(session: Session, sender_id: str, now: datetime) -> list[Shown]:
     """The adviser messages this browser has not seen yet, marked seen (each shown once).
 
@@ -60,10 +73,7 @@ def take_unseen(session: Session, sender_id: str, now: datetime) -> list[Shown]:
     A person who withdrew their consent is not shown what was waiting.
     """
     waiting = session.scalars(
-        select(ThreadMessage).join(AdviserThread).join(Lead, Lead.id == AdviserThread.lead_id)
-        .where(Lead.sender_id == sender_id, Lead.status != "withdrawn",
-               ThreadMessage.direction == "to_person", ThreadMessage.state == WAITING)
-        .order_by(ThreadMessage.created_at, ThreadMessage.id)).all()
+        _waiting(sender_id).order_by(ThreadMessage.created_at, ThreadMessage.id)).all()
     shown = []
     for message in waiting:
         taken = session.execute(

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from carecareers.geo import Gazetteer, Place, normalise_postcode
 from carecareers.vacancies.records import VacancyRecord
@@ -25,6 +26,7 @@ _APPRENTICE_RE = re.compile(r"\bapprentice(?:ship)?s?\b", re.IGNORECASE)
 _LEVEL_RE = re.compile(r"\b(?:level|lvl|l)\s*([2-7])\b", re.IGNORECASE)
 _LEVEL_NAMES = {"intermediate": 2, "advanced": 3, "higher": 4, "degree": 6}
 _LEVEL_NAME_RE = re.compile(r"\b(intermediate|advanced|higher|degree)\b", re.IGNORECASE)
+_UNSAFE_URL = re.compile(r"[\s\x00-\x1f\x7f<>\"'\\]")
 _EMPLOYER_NOISE = {"ltd", "limited", "plc", "the", "llp", "cic", "uk"}
 _HASHED_FIELDS = (
     "title", "employer", "description", "location_text", "postcode", "latitude", "longitude",
@@ -103,7 +105,7 @@ class Normaliser:
             "description": strip_html(record.description)[:MAX_DESCRIPTION_CHARS],
             "location_text": one_line(record.location_text)[:300],
             "contract_type": one_line(record.contract_type)[:64],
-            "url": record.url.strip() if len(record.url.strip()) <= 1000 else "",
+            "url": web_link(record.url),
             "posted_on": record.posted_on,
             "closes_on": record.closes_on,
         }
@@ -164,6 +166,19 @@ class Normaliser:
         )
         return {"is_apprenticeship": bool(is_apprenticeship), "level": level,
                 "role_code": role_code}
+
+
+def web_link(url: str) -> str:
+    """The link if it is a plain http(s) address of at most 1,000 characters, else ""."""
+    url = url.strip()
+    if len(url) > 1000 or _UNSAFE_URL.search(url):
+        return ""
+    try:
+        parts = urlsplit(url)
+        web = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # a malformed address, such as an unclosed [IPv6]
+        return ""
+    return url if web else ""
 
 
 def _valid_point(

@@ -17,11 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from carecareers.models import ThreadMessage
+from carecareers.models import Lead, ThreadMessage
+from carecareers.threads import send_message
 from tests.e2e.a11y import axe_violations, describe_violations
 from tests.e2e.browser import DEFAULT_TIMEOUT_MS, chromium_browser  # noqa: F401
 from tests.e2e.conftest import Stack
@@ -157,3 +158,51 @@ def test_an_adviser_writes_and_the_same_browser_sees_it_once(
     desk.reload()
     expect(desk.locator("#thread .email-state")).to_have_text("Emailed")
     laptop.close()
+
+
+def test_a_new_tab_on_a_shared_browser_is_asked_before_any_adviser_message(
+        rasa_stack: Stack, visitor: BrowserContext) -> None:
+    """A new tab of a browser someone chatted on (a school's or a food bank's) asks before it
+    shows an adviser's message, showing nothing of it: "Yes" shows it, "No" starts afresh."""
+    site = rasa_stack.web_url
+    first = visitor.new_page()
+    first.goto(f"{site}/chat")
+    expect(first.locator(".msg.bot").first).to_be_visible()
+    sender = sender_of(rasa_stack, visitor)
+    first.close()
+    engine = create_engine(rasa_stack.settings.database_url)
+
+    def adviser_writes(text: str) -> None:
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            lead = session.scalar(select(Lead).where(Lead.sender_id == sender)) or make_lead(
+                session, "Kemi", sender_id=sender, channel="web", contact_method="phone",
+                phone="07700 900125", email=None)
+            adviser = make_adviser(session, f"pat{len(text)}@example.org")
+            send_message(session, lead, adviser, text, "the Care Careers Partnership")
+
+    def new_tab_asks() -> Page:
+        page = visitor.new_page()  # the same cookie, a tab without the transcript
+        page.goto(f"{site}/chat")
+        expect(page.locator(".adviser-ask")).to_contain_text("Is that you?")
+        assert page.locator(".msg.adviser").count() == 0
+        assert "taster day" not in page.content()
+        return page
+
+    adviser_writes("Kemi, the taster day is on.")
+    returning = new_tab_asks()
+    violations = axe_violations(returning)
+    assert not violations, describe_violations(violations)
+    returning.get_by_role("button", name="Yes, show me").click()
+    expect(returning.locator(".msg.adviser")).to_contain_text("the taster day is on")
+    assert returning.locator(".adviser-ask").count() == 0
+    returning.close()
+
+    adviser_writes("Kemi, the taster day moved to Friday.")
+    someone_else = new_tab_asks()
+    someone_else.get_by_role("button", name="No, start a new chat").click()
+    someone_else.wait_for_load_state("networkidle")
+    expect(someone_else.locator(".msg.bot").first).to_be_visible()
+    assert sender_of(rasa_stack, visitor) != sender  # a new conversation for them
+    assert someone_else.locator(".adviser-ask").count() == 0
+    assert "taster day" not in someone_else.content()
+    engine.dispose()

@@ -25,6 +25,7 @@ import pytest
 from carecareers import catalogue
 from carecareers.catalogue import text
 from carecareers.conversation.relay import UNAVAILABLE
+from tests.conftest import TEST_RASA_TOKEN, TEST_SECRET_KEY
 from tests.e2e.fake_telegram import GREETING, Call, FakeTelegram, canned_fake_rasa
 from tests.support.fake_rasa import FakeRasa
 
@@ -35,6 +36,7 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 PUBLIC_BASE_URL = "https://care.example.org"
+HOOK_SECRET = "hook-secret_0123456789-abcdefghij"  # 32 bytes or more: a webhook is public
 START_TIMEOUT = 30.0
 
 
@@ -64,7 +66,7 @@ def bot_env(telegram: FakeTelegram, rasa_url: str, **extra: str) -> dict[str, st
     return {**os.environ, "TELEGRAM_BOT_TOKEN": telegram.token,
             "TELEGRAM_API_BASE_URL": telegram.base_url, "RASA_URL": rasa_url,
             "RASA_TIMEOUT_SECONDS": "5", "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-            "SECRET_KEY": "e2e-secret-key", "LOG_LEVEL": "INFO",
+            "SECRET_KEY": TEST_SECRET_KEY, "RASA_TOKEN": TEST_RASA_TOKEN, "LOG_LEVEL": "INFO",
             "TELEGRAM_WEBHOOK_URL": "", "TELEGRAM_WEBHOOK_SECRET": "",
             "PYTHONUNBUFFERED": "1", **extra}
 
@@ -253,19 +255,19 @@ def test_webhook_mode_checks_the_secret_token(rasa: RasaServer, tmp_path: Path) 
     url = f"http://127.0.0.1:{port}/telegram/hook"
     with FakeTelegram() as telegram:
         env = bot_env(telegram, rasa.url, TELEGRAM_WEBHOOK_URL=url,
-                      TELEGRAM_WEBHOOK_SECRET="hook-secret_123")
+                      TELEGRAM_WEBHOOK_SECRET=HOOK_SECRET)
         process = start_bot(env, tmp_path / "bot.log", "--port", str(port))
         try:
             registered = telegram.wait_for("setWebhook", timeout=START_TIMEOUT)
             assert registered.params["url"] == url
-            assert registered.params["secret_token"] == "hook-secret_123"
+            assert registered.params["secret_token"] == HOOK_SECRET
             update = {"update_id": 1, "message": {
                 "message_id": 1, "date": int(time.time()), "text": "hello",
                 "from": {"id": 2001, "is_bot": False, "first_name": "Sam"},
                 "chat": {"id": 2001, "type": "private"}}}
 
             assert _post_when_listening(url, update, "wrong-secret") == 403
-            assert post_update(url, update, "hook-secret_123") == 200
+            assert post_update(url, update, HOOK_SECRET) == 200
             assert replies_to(telegram, 2001, 0)[0].params["text"]
         finally:
             assert stop_bot(process) == 0, (tmp_path / "bot.log").read_text()

@@ -102,8 +102,8 @@ def prepare(root: Path, telegram: FakeTelegram | None) -> tuple[dict[str, str], 
     ports = {name: free_port() for name in ("rasa", "actions", "web")}
     env = {
         **os.environ,
-        "ENVIRONMENT": "development", "SECRET_KEY": "supervisor-test-secret-key",
-        "RASA_TOKEN": "supervisor-test-token",
+        "ENVIRONMENT": "development", "SECRET_KEY": "supervisor-test-secret-key-0123456789",
+        "RASA_TOKEN": "supervisor-test-token-0123456789-abcd",
         "DATABASE_URL": f"sqlite:///{root / 'app.db'}",
         "TRACKER_STORE_URL": f"sqlite:///{root / 'tracker.db'}", "REDIS_URL": "",
         "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from carecareers.events import BookingRequest, EventValues, book_place, create_event
+from carecareers.events import (
+    BookingRequest,
+    EventValues,
+    book_place,
+    confirm_booking,
+    create_event,
+)
 from carecareers.forms.consent import ConsentWording
-from carecareers.models import Booking, Event, Provider
+from carecareers.models import Booking, Event, OutboxMessage, Provider
 
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=timezone.utc)  # a Thursday
 BASE_URL = "https://care.example.org"
@@ -34,7 +41,16 @@ def an_event(session: Session, title: str = "Hospice open day", **extra: object)
 
 def book(session: Session, event: Event, name: str = "Sam", sender: str | None = "s-1",
          method: str = "email", detail: str | None = "sam@example.org", now: datetime = NOW,
-         **extra: object) -> Booking:
-    return book_place(session, BookingRequest(
+         confirm: bool = True, **extra: object) -> Booking:
+    """Book as the chat does; an email booking is confirmed by its link too, unless told not."""
+    booking = book_place(session, BookingRequest(
         event_id=event.id, first_name=name, contact_method=method, contact_detail=detail,
-        consent=CONSENT, channel="web", sender_id=sender, **extra), now)  # type: ignore[arg-type]
+        consent=CONSENT, channel="web", sender_id=sender, **extra),  # type: ignore[arg-type]
+        now, base_url=BASE_URL)
+    if confirm and booking.status == "pending":
+        for email in session.scalars(select(OutboxMessage).where(
+                OutboxMessage.kind == "booking_confirmation", OutboxMessage.status == "pending",
+                OutboxMessage.address == detail)):
+            email.status, email.sent_at = "sent", now  # delivered, and its link followed
+        confirm_booking(session, booking.confirm_token or "", now)
+    return booking

@@ -25,7 +25,7 @@ from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import AlertConsent, JobAlert, OutboxMessage
 from carecareers.settings import get_settings
-from tests.conftest import make_settings
+from tests.conftest import make_settings, use_test_secrets
 from tests.support.responses import said
 
 FORM_DOMAIN = {"forms": {"job_alert_form": {"required_slots": [
@@ -40,6 +40,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessio
     settings = make_settings(tmp_path)
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://care.example.org")
+    use_test_secrets(monkeypatch)
     get_settings.cache_clear()
     common._factory.cache_clear()
     upgrade(settings.database_url)
@@ -152,6 +153,22 @@ def test_web_alert_is_saved_with_consent_and_waits_for_the_link(database: Any) -
         [confirmation] = session.scalars(select(OutboxMessage)).all()
         assert confirmation.address == "sam@example.org"
         assert "https://care.example.org/alerts/confirm/" in confirmation.body
+
+
+def test_a_second_request_for_an_address_the_same_day_sends_no_second_email(
+        database: Any) -> None:
+    run(ActionSetJobAlert(), tracker(WEB_SLOTS, sender="web-first"))
+    _, again = run(ActionSetJobAlert(), tracker({**WEB_SLOTS, "alert_what": "nurse"},
+                                                sender="web-first"))
+    assert again == [{**again[0], "response": "utter_alert_link_sent_before",
+                      "email": "sam@example.org",
+                      "watch": "registered nurse jobs within 10 miles of ST4"}]
+    _, other = run(ActionSetJobAlert(), tracker(WEB_SLOTS, sender="web-someone-else"))
+    assert other[0]["response"] == "utter_alert_confirmation_pending"
+    assert other[-1]["custom"] == {"type": "form_answers_forgotten"}
+    with database() as session:
+        assert len(session.scalars(select(OutboxMessage)).all()) == 1
+        assert len(session.scalars(select(JobAlert)).all()) == 2
 
 
 def test_a_telegram_alert_starts_at_once_for_the_persons_chat(database: Any) -> None:

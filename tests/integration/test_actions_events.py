@@ -26,10 +26,10 @@ from actions.events import (
 from carecareers.db import make_engine, session_factory
 from carecareers.events import create_event
 from carecareers.migrate import upgrade
-from carecareers.models import Booking, Event
+from carecareers.models import Booking, Event, OutboxMessage
 from carecareers.models.base import utcnow
 from carecareers.settings import get_settings
-from tests.conftest import make_settings
+from tests.conftest import make_settings, use_test_secrets
 from tests.factories import make_provider
 from tests.integration.event_helpers import values
 from tests.support.responses import said
@@ -45,6 +45,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessio
     settings = make_settings(tmp_path)
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://care.example.org")
+    use_test_secrets(monkeypatch)
     get_settings.cache_clear()
     common._factory.cache_clear()
     upgrade(settings.database_url)
@@ -66,12 +67,13 @@ def add_event(factory: sessionmaker[Session], title: str = "Hospice open day",
 
 def tracker(slots: dict[str, Any] | None = None, text: str = "", channel: str = "web",
             sender: str = "web-booker", entities: list[dict[str, Any]] | None = None,
-            intent: str = "book_event") -> Tracker:
+            intent: str = "book_event", metadata: dict[str, Any] | None = None) -> Tracker:
     return Tracker(
         sender_id=sender, slots=slots or {},
         latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9},
                         "entities": entities or []},
-        events=[{"event": "user", "text": text, "metadata": {"channel": channel}}],
+        events=[{"event": "user", "text": text,
+                 "metadata": metadata or {"channel": channel}}],
         paused=False, followup_action=None, active_loop={"name": "booking_form"},
         latest_action_name="action_listen")
 
@@ -137,13 +139,49 @@ def test_a_web_booking_keeps_the_consent_words_and_confirms_with_a_calendar_link
     question = texts(asked)
     assert "Douglas Macmillan Hospice" in question and "email address" in question
     _, messages = run(ActionBookEvent(), tracker({**answers, "booking_consent": "given"}))
-    reply = texts(messages)
-    assert "You're booked, Jordan!" in reply
-    assert f"https://care.example.org/events/{event_id}.ics" in reply
+    [reply] = [m for m in messages if m.get("response")]
+    assert reply["response"] == "utter_booked_email"  # waiting for the link emailed
+    assert (reply["first_name"], reply["email"], reply["hold_hours"]) == (
+        "Jordan", "jordan@example.org", 2)
+    assert "Hospice open day" in reply["event"]
+    assert {"type": "event_booked"} in [m.get("custom") for m in messages]
     with database() as session:
         booking = session.scalars(select(Booking)).one()
         assert booking.consent_wording == question and booking.contact_detail == \
             "jordan@example.org" and booking.sender_id == "web-booker"
+        assert booking.status == "pending"
+        [email] = session.scalars(select(OutboxMessage)).all()
+        assert f"https://care.example.org/events/bookings/confirm/{booking.confirm_token}" \
+            in email.body
+
+
+def test_a_phone_booking_is_booked_at_once_with_a_calendar_link(database):
+    event_id = add_event(database)
+    answers = {"booking_event_id": str(event_id), "booking_age": "18_24",
+               "booking_first_name": "Jordan", "booking_contact_method": "phone",
+               "booking_contact_detail": "07700 900123", "booking_consent": "given"}
+    _, messages = run(ActionBookEvent(), tracker(answers))
+    assert "You're booked, Jordan!" in texts(messages)
+    assert f"https://care.example.org/events/{event_id}.ics" in texts(messages)
+    _, again = run(ActionBookEvent(), tracker(answers, sender="web-script-2"))
+    assert "already" in texts(again)  # the same phone number, from another conversation
+
+
+def test_an_address_past_its_booking_limit_books_nothing(database):
+    """The web app says so in the metadata: the address booked too many places today."""
+    event_id = add_event(database)
+    answers = {"booking_event_id": str(event_id), "booking_age": "18_24",
+               "booking_first_name": "Jordan", "booking_contact_method": "phone",
+               "booking_contact_detail": "07700 900123", "booking_consent": "given"}
+    paused = {"channel": "web", "bookings_paused": True}
+    _, started = run(ActionStartBooking(), tracker(
+        text="/book_event", entities=[{"entity": "event_id", "value": str(event_id)}],
+        metadata=paused))
+    assert started[0]["response"] == "utter_booking_paused"
+    _, messages = run(ActionBookEvent(), tracker(answers, metadata=paused))
+    assert messages[0]["response"] == "utter_booking_paused"
+    with database() as session:
+        assert session.scalars(select(Booking)).all() == []
 
 
 def test_a_telegram_booking_is_reminded_in_the_persons_chat(database):

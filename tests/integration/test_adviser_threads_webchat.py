@@ -185,8 +185,9 @@ def visitor(dash: Dashboard) -> tuple[TestClient, str]:
     return browser, _serializer(secret).loads(browser.cookies[COOKIE_NAME])["s"]
 
 
-def opened(browser: TestClient) -> list[dict[str, str]]:
-    answer = browser.post("/api/chat/adviser-messages", json={})
+def opened(browser: TestClient, in_this_tab: bool = True) -> list[dict[str, str]]:
+    """What the chat page shows on opening (in the tab that holds the conversation)."""
+    answer = browser.post("/api/chat/adviser-messages", json={"in_this_tab": in_this_tab})
     assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
     return answer.json()["messages"]
 
@@ -213,6 +214,31 @@ def test_the_same_browser_sees_the_message_once(dash: Dashboard) -> None:
     assert opened(browser) == []
     page = dash.client.get(f"/advisers/leads/{lead.id}").text
     assert 'data-state="seen"' in page and "Shown in their web chat" in page
+
+
+def test_a_shared_browser_asks_before_showing_the_last_persons_adviser_message(
+        dash: Dashboard) -> None:
+    """The chat cookie lasts 30 days: on a school's or food bank's browser the next person
+    opens the chat in a new tab. They are asked first, and never shown the message."""
+    browser, sender = visitor(dash)
+    lead = web_lead(dash.session, sender=sender)
+    assert dash.post(f"/advisers/leads/{lead.id}/messages",
+                     {"text": "See you Tuesday?"}).status_code == 303
+    answer = browser.post("/api/chat/adviser-messages", json={})
+    assert answer.status_code == 200 and answer.json() == {"messages": [], "ask": True}
+    assert "Tuesday" not in answer.text and "Priya" not in answer.text
+    # The next person says it isn't them: a new conversation, the message still waits.
+    returning = TestClient(dash.client.app, cookies={COOKIE_NAME: browser.cookies[COOKIE_NAME]})
+    fresh = browser.post("/api/chat/adviser-messages", json={"not_me": True})
+    assert fresh.json() == {"messages": [], "restart": True}
+    secret = dash.client.app.state.settings.secret_key  # type: ignore[attr-defined]
+    assert _serializer(secret).loads(browser.cookies[COOKIE_NAME])["s"] != sender
+    assert opened(browser, in_this_tab=False) == [] and opened(browser) == []
+    # The person it was for comes back (their cookie) and says it is them: shown, once.
+    assert returning.post("/api/chat/adviser-messages", json={}).json()["ask"] is True
+    shown = returning.post("/api/chat/adviser-messages", json={"show": True}).json()
+    assert [m["text"] for m in shown["messages"]] == ["See you Tuesday?"]
+    assert opened(returning, in_this_tab=False) == []
 
 
 def test_the_route_wants_json(dash: Dashboard) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 
 from carecareers.advisers.accounts import MAX_FAILED_LOGINS, reset_password
 from carecareers.models import AdviserSession, AuditEvent, FollowUp
-from tests.conftest import make_settings
+from tests.conftest import TEST_SECRET_KEY, make_settings
 from tests.factories import (
     PASSWORD,
     Dashboard,
@@ -27,7 +27,7 @@ from web.routes.advisers.login import REFUSED
 
 LOGIN = "/advisers/login"
 
-SECRET = "test-secret-key-0123456789"
+SECRET = TEST_SECRET_KEY
 
 
 @pytest.fixture

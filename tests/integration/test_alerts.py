@@ -156,6 +156,39 @@ def test_a_confirmed_address_needs_no_new_link_in_the_same_conversation(
     assert len(messages(session, "alert_confirmation")) == 2
 
 
+def test_fifty_requests_for_someone_elses_address_send_one_confirmation_a_day(
+        session: Session) -> None:
+    """Anyone can type any address: its owner gets one confirmation email a day at most."""
+    for n in range(50):
+        try:
+            email_alert(session, email="victim@example.org", sender=f"web-{n}", confirm=False,
+                        now=NOW + timedelta(minutes=n))
+        except AlertNotAllowed:
+            pass
+    assert len(messages(session, "alert_confirmation")) == 1
+    for n in range(3):  # asking again and stopping in between sends nothing more either
+        stop_alerts_for_sender(session, f"web-{n}", NOW + timedelta(hours=1))
+        with pytest.raises(AlertNotAllowed):
+            email_alert(session, email="victim@example.org", sender=f"web-{n}", confirm=False,
+                        now=NOW + timedelta(hours=1, minutes=n))
+    assert len(messages(session, "alert_confirmation")) == 1
+    email_alert(session, email="victim@example.org", sender="web-99", confirm=False,
+                now=NOW + DAY + timedelta(minutes=1))  # a day later: one more
+    assert len(messages(session, "alert_confirmation")) == 2
+
+
+def test_a_second_alert_before_confirming_reuses_the_link_already_sent(
+        session: Session) -> None:
+    first = email_alert(session, sender="web-3", what="HCA", confirm=False)
+    second = email_alert(session, sender="web-3", what="nurse", confirm=False,
+                         now=NOW + timedelta(minutes=5))
+    [confirmation] = messages(session, "alert_confirmation")
+    assert second.status == "pending" and first.confirm_token
+    assert first.confirm_token in confirmation.body
+    confirm_alert(session, first.confirm_token, NOW + timedelta(minutes=10))
+    assert (first.status, second.status) == ("active", "active")
+
+
 def test_unsubscribe_link_stops_everything_at_once(session: Session) -> None:
     alert = email_alert(session)
     email_alert(session, what="nurse")

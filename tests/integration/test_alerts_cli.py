@@ -15,7 +15,7 @@ from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models.base import utcnow
 from carecareers.settings import get_settings
-from tests.conftest import make_settings
+from tests.conftest import make_settings, use_test_secrets
 from tests.factories import make_vacancy
 from tests.integration.alert_helpers import STOKE, email_alert
 from tests.mail_server import MailServer
@@ -29,6 +29,7 @@ def configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Mail
         for name, value in {"DATABASE_URL": settings.database_url, "SMTP_URL": mail.url,
                             "PUBLIC_BASE_URL": "https://care.example.org"}.items():
             monkeypatch.setenv(name, value)
+            use_test_secrets(monkeypatch)
         get_settings.cache_clear()
         factory = session_factory(make_engine(settings.database_url))
         with factory() as session, session.begin():

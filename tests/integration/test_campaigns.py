@@ -33,6 +33,7 @@ from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Campaign, CampaignVisit, Conversation, Lead
 from carecareers.settings import get_settings
+from tests.conftest import use_test_secrets
 
 _senders = count()
 NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
@@ -179,6 +180,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://care.example.org")
     monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "")
+    use_test_secrets(monkeypatch)
     get_settings.cache_clear()
     yield url
     get_settings.cache_clear()

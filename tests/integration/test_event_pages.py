@@ -15,15 +15,17 @@ from sqlalchemy import Engine, select
 from carecareers.events import create_event
 from carecareers.models import AuditEvent, Booking, CheckIn, Event, OutboxMessage
 from carecareers.models.base import utcnow
-from tests.conftest import make_settings
+from tests.conftest import TEST_SECRET_KEY, make_settings
 from tests.factories import Dashboard, dashboard, make_adviser, make_campaign, make_provider
 from tests.integration.event_helpers import book, values
+from web.ratelimit import WALK_INS_PER_ADDRESS as WALK_INS
 
 FORM = {"title": "Hospice open day", "day": "2027-03-06", "starts": "10:00", "ends": "13:00",
         "place": "Douglas Macmillan Hospice, Barlaston Road", "postcode": "st3 3nz",
         "what_to_expect": "Meet the nurses.", "accessibility": "Step-free.",
         "capacity": "20", "under_16s": "yes"}
-SECRET = "test-secret-key-0123456789"
+SECRET = TEST_SECRET_KEY
+WALK_INS_PER_ADDRESS = WALK_INS.requests  # a school group on the venue's Wi-Fi, and more
 
 
 @pytest.fixture
@@ -99,8 +101,8 @@ def test_changing_the_time_and_cancelling_tell_the_people_booked(dash: Dashboard
     response = dash.post(f"/advisers/events/{event.id}/cancel",
                          token=dash.token(f"/advisers/events/{event.id}"))
     assert "told=1" in response.headers["location"]
-    kinds = [m.kind for m in dash.fresh().scalars(select(OutboxMessage).order_by(
-        OutboxMessage.id))]
+    kinds = [m.kind for m in dash.fresh().scalars(select(OutboxMessage).where(
+        OutboxMessage.kind != "booking_confirmation").order_by(OutboxMessage.id))]
     assert kinds == ["event_changed", "event_cancelled"]
     assert dash.fresh().get(Event, event.id).status == "cancelled"  # type: ignore[union-attr]
 
@@ -175,6 +177,47 @@ def test_checking_in_counts_a_booking_once_then_walk_ins_and_staff_see_it(dash: 
     assert dash.fresh().get(Booking, ali.id).status == "attended"  # type: ignore[union-attr]
     assert "Attended: 3" in dash.client.get(f"/advisers/events/{event.id}").text
     assert dash.client.get("/events/here/not-a-token").status_code == 404
+
+
+def test_presses_without_cookies_from_one_address_count_a_bounded_number_of_walk_ins(
+        engine: Engine, tmp_path: Path) -> None:
+    """A script posting to the check-in link without cookies cannot make up arrivals."""
+    settings = make_settings(tmp_path, trust_proxy_headers=True, secret_key=SECRET)
+    with dashboard(engine, settings) as door:
+        event = soon_event(door, hours=0.5)
+        here = f"/events/here/{event.checkin_token}"
+        door.client.headers["X-Forwarded-For"] = "203.0.113.50"
+        answers = []
+        for _ in range(WALK_INS_PER_ADDRESS + 10):
+            door.client.cookies.clear()
+            answers.append(door.client.post(here))
+        walk_ins = door.fresh().scalars(select(CheckIn).where(CheckIn.walk_in)).all()
+        assert len(walk_ins) == WALK_INS_PER_ADDRESS
+        assert [a.status_code for a in answers].count(429) == 10
+        assert "tell the staff at the door" in answers[-1].text
+        door.client.headers["X-Forwarded-For"] = "203.0.113.51"  # someone else's phone
+        door.client.cookies.clear()
+        assert door.client.post(here).status_code == 200
+
+
+def test_an_email_booking_is_kept_by_pressing_confirm_on_its_link(dash: Dashboard):
+    """Opening the link changes nothing (mail scanners open links); pressing Confirm does."""
+    event = soon_event(dash, hours=48)
+    pending = book(dash.session, event, sender="web-sam", detail="sam@example.org",
+                   now=utcnow(), confirm=False)
+    link = f"/events/bookings/confirm/{pending.confirm_token}"
+    page = dash.client.get(link)
+    assert page.status_code == 200 and 'method="post"' in page.text
+    assert event.title in page.text
+    assert dash.fresh().get(Booking, pending.id).status == "pending"  # type: ignore[union-attr]
+    done = dash.client.post(link)
+    assert done.status_code == 200 and "You're booked" in done.text
+    assert f"/events/{event.id}.ics" in done.text
+    assert dash.fresh().get(Booking, pending.id).status == "booked"  # type: ignore[union-attr]
+    again = dash.client.post(link)
+    assert again.status_code == 404 and "used already" in again.text
+    assert dash.client.get("/events/bookings/confirm/not-a-token").status_code == 404
+    assert dash.client.post("/events/bookings/confirm/not-a-token").status_code == 404
 
 
 def test_the_check_in_qr_and_poster_are_printable(dash: Dashboard):

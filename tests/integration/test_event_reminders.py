@@ -21,7 +21,7 @@ from carecareers.events.notices import queue_cancel_notices
 from carecareers.events.sending import send_reminders
 from carecareers.migrate import upgrade
 from carecareers.settings import Settings, get_settings
-from tests.conftest import make_settings
+from tests.conftest import make_settings, use_test_secrets
 from tests.e2e.fake_telegram import TOKEN, FakeTelegram
 from tests.integration.alert_helpers import rolled_back_factory
 from tests.integration.event_helpers import BASE_URL, NOW, an_event, book
@@ -115,6 +115,7 @@ def test_the_command_runs_as_of_the_time_given(tmp_path: Path, mail: MailServer,
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("SMTP_URL", mail.url)
     monkeypatch.setenv("PUBLIC_BASE_URL", BASE_URL)
+    use_test_secrets(monkeypatch)
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(app, ["events", "remind", "--now", NOW.isoformat()])

@@ -219,3 +219,59 @@ def test_a_cancelled_event_closes_its_check_in(session: Session):
     cancel_event(session, event, "adviser@example.org", NOW)
     with pytest.raises(CheckInClosed, match="was cancelled"):
         check_in(session, event, None, now=NOW + timedelta(hours=5))
+
+
+def test_one_booking_per_phone_number_or_email_address_per_event(session: Session):
+    """Scripted bookings with the same made-up phone number cannot fill an event."""
+    event, other = an_event(session, capacity=10), an_event(session, "Care home taster", days=3)
+    book(session, event, sender="s-1", method="phone", detail="07700 900123")
+    for n in range(2, 6):
+        with pytest.raises(AlreadyBooked):
+            book(session, event, sender=f"s-{n}", method="phone", detail="07700 900123")
+    with pytest.raises(AlreadyBooked):
+        book(session, event, sender="s-9", method="phone", detail="07700900123")
+    assert book(session, other, sender="s-2", method="phone", detail="07700 900123")
+    book(session, event, sender="s-6", detail="sam@example.org")
+    with pytest.raises(AlreadyBooked):
+        book(session, event, sender="s-7", detail="Sam@Example.org")
+    cancel_bookings_for_sender(session, "s-1", now=NOW)
+    assert book(session, event, sender="s-8", method="phone", detail="07700 900123")
+    assert len([b for b in event.bookings if b.status != "cancelled"]) == 2
+
+
+def test_an_email_booking_waits_for_its_link_and_holds_its_place_for_two_hours(
+        session: Session):
+    from carecareers.events import BookingNotConfirmable, confirm_booking
+    from carecareers.events.bookings import PENDING_HOLD
+    from carecareers.events.exports import attendee_rows
+
+    event = an_event(session, capacity=1)
+    pending = book(session, event, sender="s-1", detail="sam@example.org", confirm=False)
+    assert pending.status == "pending" and pending.confirm_token
+    [email] = outbox(session, "booking_confirmation")
+    assert email.address == "sam@example.org"
+    assert f"{BASE_URL}/events/bookings/confirm/{pending.confirm_token}" in email.body
+    with pytest.raises(EventFull):  # the place is held for the person who is confirming
+        book(session, event, "Ali", sender="s-2", method="phone", detail="07700 900124",
+             now=NOW + PENDING_HOLD - timedelta(minutes=1))
+    assert queue_reminders(session, BASE_URL, NOW + timedelta(days=1)) == 0  # not yet
+    assert attendee_rows(session, event) == []  # nor passed on to the people running it
+    confirmed = confirm_booking(session, pending.confirm_token, NOW + timedelta(minutes=30))
+    assert confirmed.status == "booked" and confirmed.confirm_token is None
+    assert [b.event_id for b in bookings_for_sender(session, "s-1", NOW)] == [event.id]
+    with pytest.raises(BookingNotConfirmable):
+        confirm_booking(session, pending.confirm_token or "used", NOW)
+
+
+def test_an_unconfirmed_booking_frees_its_place_after_the_hold(session: Session):
+    from carecareers.events import confirm_booking
+    from carecareers.events.bookings import PENDING_HOLD
+
+    event = an_event(session, capacity=1)
+    pending = book(session, event, sender="s-1", detail="sam@example.org", confirm=False)
+    later = NOW + PENDING_HOLD + timedelta(minutes=1)
+    ali = book(session, event, "Ali", sender="s-2", method="phone", detail="07700 900124",
+               now=later)
+    assert ali.status == "booked"  # phone bookings need no link
+    with pytest.raises(EventFull):  # too late: the place went to someone else
+        confirm_booking(session, pending.confirm_token or "", later)

@@ -27,11 +27,12 @@ from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import Conversation
 from carecareers.settings import Settings
+from tests.conftest import TEST_RASA_TOKEN, TEST_SECRET_KEY
 from tests.support.fake_rasa import FakeRasa
 
 UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
 
-SECRET = "test-secret-key"
+SECRET = TEST_SECRET_KEY
 USER_ID = 4242
 BOT_USER = {"id": 1, "is_bot": True, "first_name": "Care Careers", "username": "carebot"}
 Json = dict[str, Any]
@@ -116,7 +117,7 @@ async def bot(tmp_path: Path) -> AsyncIterator[Harness]:
     api, rasa = BotApiLog(), FakeRasa()
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
-        telegram_bot_token="123:TEST", secret_key=SECRET,
+        telegram_bot_token="123:TEST", secret_key=SECRET, rasa_token=TEST_RASA_TOKEN,
         public_base_url="https://care.example.org",
         database_url=f"sqlite:///{tmp_path / 'bot.db'}",
     )

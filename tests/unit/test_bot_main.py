@@ -23,6 +23,7 @@ from bot.app import LinkStatus
 from bot.ordering import PerChatUpdateProcessor
 from carecareers.runtime.processes import free_port
 from carecareers.settings import Settings
+from tests.conftest import TEST_RASA_TOKEN, TEST_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     chosen = Settings(_env_file=None,  # type: ignore[call-arg]
-                      telegram_bot_token="123:TEST", secret_key="k")
+                      telegram_bot_token="123:TEST", secret_key=TEST_SECRET_KEY,
+                      rasa_token=TEST_RASA_TOKEN)
     monkeypatch.setattr(entry, "get_settings", lambda: chosen)
     monkeypatch.setattr(entry, "configure_logging", lambda level: None)
 
@@ -174,7 +176,8 @@ def test_the_bot_retries_an_unreachable_api_says_so_and_stops_at_once_on_sigterm
     port = free_port()  # nothing listens there
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123:TEST",
            "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{port}/bot",
-           "TELEGRAM_WEBHOOK_URL": "", "TELEGRAM_WEBHOOK_SECRET": "", "SECRET_KEY": "k",
+           "TELEGRAM_WEBHOOK_URL": "", "TELEGRAM_WEBHOOK_SECRET": "", "SECRET_KEY": TEST_SECRET_KEY,
+           "RASA_TOKEN": TEST_RASA_TOKEN,
            "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}", "PYTHONUNBUFFERED": "1"}
     status_file = tmp_path / "telegram.json"
     with (tmp_path / "bot.log").open("wb") as log:

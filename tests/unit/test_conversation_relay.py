@@ -25,7 +25,7 @@ from carecareers.migrate import upgrade
 from carecareers.models import Campaign, Conversation
 from carecareers.settings import Settings
 from carecareers.threads.replies import BACK_TO_ASSISTANT
-from tests.conftest import make_settings
+from tests.conftest import TEST_SECRET_KEY, make_settings
 from tests.support.fake_rasa import FakeRasa
 from tests.unit.test_bot_flows import BotApiLog, RecordingRequest, message
 from web.app import create_app
@@ -221,10 +221,10 @@ async def bot_transcript(tmp_path: Path) -> tuple[list[str], Settings, str, Fake
     """Run SCRIPT through the Telegram bot, arriving from the campaign's deep link."""
     (tmp_path / "bot").mkdir()
     tracker = tracker_with_events(tmp_path / "bot" / "events.db", "someone-else",
-                                  telegram_sender("test-secret-key-0123456789", 4242))
+                                  telegram_sender(TEST_SECRET_KEY, 4242))
     settings = make_settings(tmp_path / "bot", telegram_bot_token="123:TEST",
                              tracker_store_url=tracker)
-    assert settings.secret_key == "test-secret-key-0123456789"
+    assert settings.secret_key == TEST_SECRET_KEY
     with_campaign(settings)
     rasa, api = scripted_rasa(), BotApiLog()
     client = rasa.client()

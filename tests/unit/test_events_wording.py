@@ -70,3 +70,15 @@ def test_the_calendar_file_has_the_event_in_utc_with_escaped_text():
 def test_a_cancelled_event_says_so_in_the_calendar():
     assert "STATUS:CANCELLED" in unfold(event_ics(event(status="cancelled"),
                                                   "http://127.0.0.1:8000", NOW))
+
+
+def test_every_line_break_an_adviser_typed_is_escaped_in_the_description():
+    """A lone CR (as some browsers send) would end the line: calendars read it as a new one."""
+    typed = "Meet the nurses\rSTATUS:CANCELLED\r\nBring ID\nWear flat shoes"
+    text = event_ics(event(what_to_expect=typed, title="Open\rday"), "https://x.org", NOW)
+    lines = unfold(text)
+    assert "\r" not in text.replace("\r\n", "")
+    assert "STATUS:CANCELLED" not in lines and "SUMMARY:Open\\nday" in lines
+    description = next(line for line in lines if line.startswith("DESCRIPTION:"))
+    assert description.startswith(
+        "DESCRIPTION:Meet the nurses\\nSTATUS:CANCELLED\\nBring ID\\nWear flat shoes")

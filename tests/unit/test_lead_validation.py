@@ -71,6 +71,18 @@ def test_emails() -> None:
             parse_email(bad)
 
 
+@pytest.mark.parametrize("text", ["sam@example.org\n.", "<sam@example.org\n>",
+                                  "sam@example.org\n,", "sam@example.org\r\n."])
+def test_an_email_with_a_line_break_inside_is_refused(text: str) -> None:
+    """A newline kept after the address would reach the email's To: header."""
+    with pytest.raises(InvalidAnswer, match="name@example.com"):
+        parse_email(text)
+
+
+def test_spaces_and_line_breaks_around_an_email_are_dropped() -> None:
+    assert parse_email(" sam@example.org\r\n") == "sam@example.org"
+
+
 def test_contact_methods() -> None:
     assert parse_contact_method("email please", on_telegram=False) == "email"
     assert parse_contact_method("text me", on_telegram=False) == "phone"

@@ -19,9 +19,10 @@ from tests.conftest import make_settings
 from tests.support.clock import FakeClock, use_fake_clock
 from tests.support.fake_rasa import FakeRasa
 from web.app import create_app
-from web.ratelimit import ADDRESS_LIMIT, SESSION_LIMIT, ChatLimiter, Limit
+from web.ratelimit import ADDRESS_CEILING, ADDRESS_LIMIT, SESSION_LIMIT, ChatLimiter, Limit
 
 REDIS_URL = "redis://127.0.0.1:6379/1"
+CLASS_SIZE = 30  # pupils on one school's Wi-Fi
 
 
 @pytest.fixture
@@ -94,6 +95,33 @@ def test_a_storage_outage_admits_the_message_and_says_so(caplog: pytest.LogCaptu
     limiter = ChatLimiter(storage_url="redis://127.0.0.1:1/0")
     assert limiter.check("s1", "10.0.0.1") == 0
     assert "rate limit storage failed" in caplog.text and "10.0.0.1" not in caplog.text
+
+
+def test_an_address_minting_sessions_gets_no_more_through_than_a_class_could_send(
+        clock: FakeClock) -> None:
+    """Each new session counts against the address; every message counts too, with a ceiling."""
+    limiter = ChatLimiter(SESSION_LIMIT, ADDRESS_LIMIT, clock=clock)
+    admitted, session = 0, 0
+    for _ in range(6000):  # one minute, a hundred requests a second from one address
+        clock.now += 0.01
+        if limiter.check(f"minted-{session}", "203.0.113.9") == 0:
+            admitted += 1
+        else:
+            session += 1  # refused: mint a fresh cookie and carry on
+    assert admitted <= ADDRESS_CEILING.requests < 2400 / 2  # before: 2,400 in a minute
+
+
+def test_a_class_of_30_each_at_its_own_limit_never_meets_the_address_ceiling(
+        clock: FakeClock) -> None:
+    assert ADDRESS_CEILING.requests > CLASS_SIZE * SESSION_LIMIT.requests
+    limiter = ChatLimiter(SESSION_LIMIT, ADDRESS_LIMIT, clock=clock)
+    gap = SESSION_LIMIT.window_seconds / SESSION_LIMIT.requests + 0.01  # as fast as allowed
+    refused = 0
+    for _ in range(3 * SESSION_LIMIT.requests):  # three minutes
+        for pupil in range(CLASS_SIZE):
+            clock.now += gap / CLASS_SIZE
+            refused += limiter.check(f"pupil-{pupil}", "198.51.100.1") != 0
+    assert refused == 0
 
 
 # -- shared Wi-Fi through the web app -------------------------------------------------------

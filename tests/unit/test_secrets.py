@@ -130,3 +130,46 @@ def test_make_run_refuses_another_address_with_development_secrets(
         get_settings.cache_clear()
     assert started == []
     assert "WEB_HOST=0.0.0.0 with development secrets" in capsys.readouterr().err
+
+
+# Anything that makes the product reachable from outside this machine refuses development
+# secrets: a Telegram user's sender id is a keyed hash of their public user id, so with the
+# public SECRET_KEY anyone could forge their chat cookie.
+PUBLIC_SETTINGS = [
+    ("TELEGRAM_BOT_TOKEN", {"telegram_bot_token": "123456:ABC"}),
+    ("TELEGRAM_WEBHOOK_URL", {"telegram_webhook_url": "https://bot.example.org/hook",
+                              "telegram_webhook_secret": "w" * 32}),
+    ("TRUST_PROXY_HEADERS", {"trust_proxy_headers": True}),
+    ("HTTPS_ONLY", {"https_only": True}),
+    ("PUBLIC_BASE_URL", {"public_base_url": "https://care.example.org"}),
+    ("PUBLIC_BASE_URL", {"public_base_url": "http://192.168.1.20:8000"}),
+]
+
+
+@pytest.mark.parametrize(("setting", "values"), PUBLIC_SETTINGS)
+def test_development_secrets_are_refused_when_anything_public_is_configured(
+        setting: str, values: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match=setting) as refused:
+        Settings(_env_file=None, **values)  # type: ignore[arg-type]
+    assert "SECRET_KEY" in str(refused.value)
+    assert Settings(_env_file=None, **{**STRONG_SETTINGS, **values})  # type: ignore[arg-type]
+
+
+def test_a_bot_token_behind_a_proxy_without_environment_refuses_the_default_key() -> None:
+    """The README's Telegram example with a reverse proxy in front, ENVIRONMENT unset."""
+    with pytest.raises(ValueError, match="SECRET_KEY"):
+        Settings(_env_file=None, telegram_bot_token="123456:ABC",  # type: ignore[call-arg]
+                 trust_proxy_headers=True, public_base_url="https://care.example.org",
+                 rasa_token="r" * 32)
+
+
+def test_a_weak_webhook_secret_is_refused_in_development() -> None:
+    with pytest.raises(ValueError, match="TELEGRAM_WEBHOOK_SECRET"):
+        Settings(_env_file=None, telegram_webhook_url="https://bot.example.org/hook",  # type: ignore[call-arg]
+                 telegram_webhook_secret="short", **STRONG_SETTINGS)
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:8000", "http://localhost:8000/",
+                                      "http://[::1]:8000"])
+def test_a_loopback_public_base_url_is_not_public(base_url: str) -> None:
+    assert Settings(_env_file=None, public_base_url=base_url)  # type: ignore[call-arg]

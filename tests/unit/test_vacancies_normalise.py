@@ -218,3 +218,17 @@ def test_an_unknown_postcode_falls_back_to_the_location_text(normaliser: Normali
     values = normaliser.normalise(VacancyRecord("1", "Carer", postcode="ZZ9 9ZZ",
                                                 location_text="Leek, Staffordshire")).values
     assert (values["postcode"], values["outcode"]) == ("ZZ9 9ZZ", "ST13")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>x</script>",
+                                 "ftp://jobs.example.org/1", "//jobs.example.org/1",
+                                 "https://jobs.example.org/a b", "vbscript:msgbox(1)",
+                                 " JAVASCRIPT:alert(1)", "https:///nohost", "http://[::1"])
+def test_a_feed_link_that_is_not_a_web_page_is_dropped(normaliser: Normaliser,
+                                                       url: str) -> None:
+    assert normaliser.normalise(VacancyRecord("1", "Carer", url=url)).values["url"] == ""
+
+
+def test_a_web_link_is_kept(normaliser: Normaliser) -> None:
+    for url in ("https://jobs.example.org/apply?id=1", "http://jobs.example.org/1"):
+        assert normaliser.normalise(VacancyRecord("1", "Carer", url=url)).values["url"] == url

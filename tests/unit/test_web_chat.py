@@ -20,8 +20,11 @@ from tests.conftest import make_settings
 from tests.support.clock import FakeClock, use_fake_clock
 from tests.support.fake_rasa import FakeRasa, echo
 from web.app import create_app
+from web.ratelimit import BOOKINGS_PER_ADDRESS as BOOKINGS
 from web.ratelimit import ChatLimiter, Limit
 from web.routes import chat as chat_routes
+
+BOOKINGS_PER_ADDRESS = BOOKINGS.requests  # places one address may book in a day
 
 
 @pytest.fixture
@@ -547,3 +550,23 @@ def test_the_chat_cookie_is_secure_when_https_only_is_set(tmp_path: Path, fake_r
 def test_without_https_only_a_plain_http_cookie_is_not_marked_secure(client: TestClient):
     cookie = client.post("/api/chat", json={"message": "hello"}).headers["set-cookie"]
     assert "secure" not in cookie.lower()
+
+
+def test_an_address_that_booked_many_places_today_is_told_to_rasa(tmp_path: Path,
+                                                                   fake_rasa: FakeRasa):
+    """The actions never see addresses: the web app counts the bookings of each address
+    (scripted bookings with made-up phone numbers could fill an event) and says when to stop."""
+    fake_rasa.replies = [{"text": "You're booked!"}, {"custom": {"type": "event_booked"}}]
+    with make_client(tmp_path, fake_rasa, trust_proxy_headers=True) as client:
+        client.headers["X-Forwarded-For"] = "203.0.113.7"
+        for _ in range(BOOKINGS_PER_ADDRESS):
+            client.cookies.clear()  # a new conversation each time
+            answer = client.post("/api/chat", json={"message": "yes, book it"})
+            assert [m.get("custom") for m in answer.json()["messages"]] == [None]  # no marker
+        assert all("bookings_paused" not in r["metadata"] for r in fake_rasa.requests)
+        client.cookies.clear()
+        client.post("/api/chat", json={"message": "yes, book it"})
+        assert fake_rasa.requests[-1]["metadata"] == {"channel": "web", "bookings_paused": True}
+        client.headers["X-Forwarded-For"] = "203.0.113.8"  # another address may still book
+        client.post("/api/chat", json={"message": "yes, book it"})
+        assert fake_rasa.requests[-1]["metadata"] == {"channel": "web"}

@@ -6,19 +6,21 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import channel_links, record_landing
 from carecareers.catalogue import for_language, text
+from carecareers.conversation.payloads import BOOKINGS_PAUSED
 from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, clean_user_text
 from carecareers.conversation.relay import UNAVAILABLE, Relay, Turn
 from carecareers.settings import Settings
 from carecareers.threads.replies import thread_buttons
-from carecareers.threads.web import take_unseen
+from carecareers.threads.web import has_unseen, take_unseen
 from web.deps import get_clock, get_session, get_settings
-from web.ratelimit import ChatLimiter
+from web.ratelimit import AddressLimiter, ChatLimiter
 from web.session import (
     ButtonSigner,
     ChatSession,
@@ -106,9 +108,10 @@ def campaign_landing(code: str, request: Request, settings: Settings = Depends(g
 async def chat_api(request: Request, settings: Settings = Depends(get_settings)) -> JSONResponse:
     chat = read_session(request, settings.secret_key) or new_session()
     limiter: ChatLimiter = request.app.state.chat_limiter
+    request.state.address = client_address(request, trusts_proxy(settings))
     # A request without a valid session gets a new, unseen id: it counts against the
     # address as well as against its new session.
-    wait = limiter.check(chat.sender_id, client_address(request, trusts_proxy(settings)))
+    wait = limiter.check(chat.sender_id, request.state.address)
     response = _refused(wait) if wait else await _answer(request, settings, chat)
     if getattr(request.state, "conversation_erased", False):
         chat = new_session(chat.campaign)  # the next message starts an empty conversation
@@ -118,26 +121,56 @@ async def chat_api(request: Request, settings: Settings = Depends(get_settings))
     return response
 
 
+class AdviserMessagesRequest(BaseModel):
+    """How the page opening the chat asks for adviser messages."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    in_this_tab: bool = False  # this tab holds the conversation's transcript: same person
+    show: bool = False  # asked, the person says the waiting messages are theirs
+    not_me: bool = False  # asked, the person says they are someone else
+
+
 @router.post("/api/chat/adviser-messages", response_model=ChatReply)
-def adviser_messages(request: Request, settings: Settings = Depends(get_settings),
-                     session: Session = Depends(get_session)) -> JSONResponse:
+async def adviser_messages(request: Request, settings: Settings = Depends(get_settings),
+                           session: Session = Depends(get_session)) -> JSONResponse:
     """Messages advisers wrote to this browser's visitor since they last opened the chat.
 
     The chat page asks once on each load; each message is shown once (then marked seen), the
     last with the two buttons that end the adviser chat. A request without a valid chat
     cookie gets nothing, and no new cookie.
+
+    The cookie lasts 30 days, so that a person who comes back finds their messages; on a
+    shared browser (a school's, a food bank's) the next person may open the chat. So unless
+    the page says this tab holds the conversation (the person never left), a waiting
+    message is not shown: the answer is `ask`, and the page asks whether the last person
+    to chat here is them. Yes (`show`) shows it; no (`not_me`) starts a new conversation
+    for them and leaves the message waiting for its person.
     """
     if "json" not in request.headers.get("content-type", "").lower():
         return _error(415, "web.chat_api.not_json")
+    try:
+        body = AdviserMessagesRequest.model_validate_json(await _read_body(request) or b"{}")
+    except (BodyTooLarge, ValidationError):
+        return _error(422, "web.chat_api.not_valid")
     chat = read_session(request, settings.secret_key)
-    shown = [message.as_dict() for message in
-             (take_unseen(session, chat.sender_id, get_clock(request).now())
-              if chat is not None else [])]
-    if shown and chat is not None:
-        shown[-1] = ButtonSigner(settings.secret_key, chat.sender_id, chat.turn).seal(
-            {**shown[-1], "buttons": thread_buttons()})
-    response = JSONResponse({"messages": shown})
+    content: dict[str, Any] = {"messages": []}
+    if chat is not None and body.not_me:
+        content["restart"] = True
+    elif chat is not None and (body.in_this_tab or body.show):
+        shown = [m.as_dict() for m in await run_in_threadpool(
+            take_unseen, session, chat.sender_id, get_clock(request).now())]
+        if shown:
+            shown[-1] = ButtonSigner(settings.secret_key, chat.sender_id, chat.turn).seal(
+                {**shown[-1], "buttons": thread_buttons()})
+        content["messages"] = shown
+    elif chat is not None and await run_in_threadpool(has_unseen, session, chat.sender_id):
+        content["ask"] = True
+    response = JSONResponse(content)
     response.headers["Cache-Control"] = "no-store"
+    if chat is not None and body.not_me:
+        write_session(response, request, new_session(chat.campaign), settings.secret_key,
+                      trusts_proxy(settings))
     return response
 
 
@@ -166,9 +199,15 @@ async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, sai
                     from_visitor: bool = True, typed: str | None = None) -> JSONResponse:
     """Take the turn through the relay (`typed`: the visitor's typed text, as typed)."""
     relay: Relay = request.app.state.relay
+    bookings: AddressLimiter = request.app.state.booking_limiter
+    address = request.state.address
+    # The actions never see addresses: an address that booked its day's places says so.
+    paused = {} if bookings.has_room(address) else {BOOKINGS_PAUSED: True}
     result = await relay.take(Turn(chat.sender_id, said, CHANNEL, chat.campaign,
                                    from_person=from_visitor, said=typed,
-                                   address=chat.sender_id))
+                                   address=chat.sender_id, extra_metadata=paused))
+    if result.booked:
+        bookings.attempt(address)
     if not result.answered:
         unavailable = text(UNAVAILABLE)
         return JSONResponse(

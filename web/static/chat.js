@@ -20,6 +20,9 @@
   var TIMEOUT_MS = 30000;
   var TEXTS = readTexts();
   var history = load();
+  // A transcript in this tab means the person chatting here never left: adviser messages are
+  // theirs. Otherwise (a new tab, a shared browser) the page asks before showing any.
+  var ownTab = history.length > 0;
   var busy = false;
   var queue = [];
 
@@ -189,7 +192,7 @@
   }
 
   function clearChips() {
-    Array.prototype.slice.call(log.querySelectorAll(".chips")).forEach(function (group) {
+    Array.prototype.slice.call(log.querySelectorAll(".chips, .adviser-ask")).forEach(function (group) {
       group.parentNode.removeChild(group);
     });
   }
@@ -309,18 +312,49 @@
 
   // What advisers wrote since this browser last opened the chat: shown once, and announced;
   // the last carries the buttons that end the adviser chat (what is typed goes to it).
-  fetch("/api/chat/adviser-messages", {
-    method: "POST", credentials: "same-origin",
-    headers: { "Content-Type": "application/json" }, body: "{}"
-  }).then(function (response) { return response.ok ? response.json() : {}; })
-    .then(function (data) {
-      var shown = (data && data.messages) || [];
-      shown.forEach(function (m) {
-        var entry = { from: "adviser", by: m.by, text: m.text, buttons: m.buttons };
-        history.push(entry);
-        render(entry, true);
-        announce(spoken(entry));
+  function adviserMessages(body) {
+    return fetch("/api/chat/adviser-messages", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
+    }).then(function (response) { return response.ok ? response.json() : {}; });
+  }
+
+  function showAdviserMessages(data) {
+    var shown = (data && data.messages) || [];
+    shown.forEach(function (m) {
+      var entry = { from: "adviser", by: m.by, text: m.text, buttons: m.buttons };
+      history.push(entry);
+      render(entry, true);
+      announce(spoken(entry));
+    });
+    if (shown.length) { save(); scrollDown(); }
+  }
+
+  // Messages wait for someone who chatted on this browser before: ask whether that is them
+  // (the question, from the page's #adviser-ask template, says nothing of the message).
+  function askFirst() {
+    var template = document.getElementById("adviser-ask");
+    if (!template || !template.content) { return; }
+    var copy = template.content.cloneNode(true);
+    var nodes = Array.prototype.slice.call(copy.childNodes);
+    Array.prototype.forEach.call(copy.querySelectorAll("button[data-answer]"), function (button) {
+      button.addEventListener("click", function () {
+        var answer = {};
+        answer[button.getAttribute("data-answer")] = true;
+        nodes.forEach(function (node) { if (node.parentNode) { node.parentNode.removeChild(node); } });
+        adviserMessages(answer).then(function (data) {
+          if (data && data.restart) { window.location.reload(); return; }
+          showAdviserMessages(data);
+        }, function () { return null; });
       });
-      if (shown.length) { save(); scrollDown(); }
-    }, function () { return null; });
+    });
+    var question = copy.querySelector("p");
+    place(copy);
+    if (question) { announce(question.textContent); }
+    scrollDown();
+  }
+
+  adviserMessages({ in_this_tab: ownTab }).then(function (data) {
+    if (data && data.ask) { askFirst(); } else { showAdviserMessages(data); }
+  }, function () { return null; });
 })();

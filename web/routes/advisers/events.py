@@ -65,7 +65,7 @@ def _event(session: DbSession, viewer: Viewer, event_id: int) -> Event:
 def events_page(request: Request, session: DbSession, viewer: AnyViewer) -> Response:
     now = get_clock(request).now()
     events = events_managed_by(session, viewer.adviser)
-    rows = [(e, when_words(e.starts_at, e.ends_at), _state(e, now), spaces_left(session, e),
+    rows = [(e, when_words(e.starts_at, e.ends_at), _state(e, now), spaces_left(session, e, now),
              arrivals(session, e)) for e in events]
     return render(request, "events.html", viewer, rows=rows,
                   done=request.query_params.get("done"))
@@ -126,7 +126,8 @@ def event_page(request: Request, event_id: int, session: DbSession,
     funnel = event_funnel(session, event)
     return render(request, "event.html", viewer, event=event, bookings=bookings,
                   when=when_words(event.starts_at, event.ends_at),
-                  spaces=spaces_left(session, event), counts=arrivals(session, event),
+                  spaces=spaces_left(session, event, get_clock(request).now()),
+                  counts=arrivals(session, event),
                   bars=funnel_bars(funnel), funnel_height=funnel_height(),
                   public_url=event_url(request.app.state.settings.public_base_url, event),
                   checkin=checkin_url(request, event), done=request.query_params.get("done"))

@@ -6,7 +6,7 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carecareers.advisers.accounts import LoginRefused, authenticate
+from carecareers.advisers.accounts import LoginRefused, finish_attempt, start_attempt
 from web.auth import DbSession, NotLoggedIn, end_session, read_viewer, start_session
 from web.csrf import (
     CSRF_FIELD,
@@ -58,7 +58,7 @@ def login_form(request: Request, session: DbSession) -> Response:
 
 
 @router.post("/login", response_class=HTMLResponse)
-async def login(request: Request, session: DbSession) -> Response:
+async def login(request: Request) -> Response:
     form = await request.form()
     email, password = str(form.get("email") or "")[:254], str(form.get("password") or "")
     next_path = safe_next(str(form.get("next") or ""))
@@ -72,17 +72,33 @@ async def login(request: Request, session: DbSession) -> Response:
                           email, next_path=next_path)
     limiter: LoginLimiter = request.app.state.login_limiter
     address = client_address(request, request.app.state.settings.trust_proxy_headers)
-    if limiter.blocked(address):
+    if not limiter.attempt(address):  # counted before any password is checked
         return login_page(request, 429, REFUSED, email, next_path=next_path)
-    try:  # Argon2 takes a while: off the event loop
-        adviser = await run_in_threadpool(authenticate, session, email, password,
-                                          get_clock(request).now())
-    except LoginRefused:
-        limiter.failed(address)
-        return login_page(request, 401, REFUSED, email, next_path=next_path)
     response = RedirectResponse(next_path, status_code=303)
-    start_session(request, response, session, adviser)
+    if not await run_in_threadpool(_log_in, request, response, email, password):
+        return login_page(request, 401, REFUSED, email, next_path=next_path)
     return response
+
+
+def _log_in(request: Request, response: Response, email: str, password: str) -> bool:
+    """Count the attempt, check the password, record the outcome; True when logged in.
+
+    Runs in a worker thread (Argon2 is slow), in two short transactions: the count is
+    committed before the password is checked, and no transaction is open while it is (on
+    SQLite it would hold the one write lock).
+    """
+    sessions = request.app.state.session_factory
+    now = get_clock(request).now()
+    with sessions() as session, session.begin():
+        attempt = start_attempt(session, email, now)
+    correct = attempt.check(password)
+    with sessions() as session, session.begin():
+        try:
+            adviser = finish_attempt(session, attempt, password, correct, now)
+        except LoginRefused:
+            return False
+        start_session(request, response, session, adviser)
+    return True
 
 
 @router.post("/logout")
