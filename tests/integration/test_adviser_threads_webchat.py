@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
+from carecareers.clock import Clock
 from carecareers.conversation.relay import Relay
 from carecareers.delivery.outbox import suppress
 from carecareers.leads.erasure import erase_person, purge_expired
@@ -289,7 +290,7 @@ def test_a_visitor_replies_into_the_thread_and_goes_back_to_the_assistant(
     rasa = FakeRasa(echo)
     app.state.relay = Relay(rasa.client(), f"sqlite:///{tmp_path / 'tracker.db'}",  # type: ignore[attr-defined]
                             app.state.session_factory,  # type: ignore[attr-defined]
-                            "https://care.example.org")
+                            "https://care.example.org", clock=Clock())
     browser, sender = visitor(dash)
     lead = web_lead(dash.session, sender=sender)
     dash.post(f"/advisers/leads/{lead.id}/messages", {"text": "See you Tuesday?"})
@@ -324,7 +325,8 @@ def test_without_an_open_thread_what_a_visitor_types_goes_to_the_assistant(
     app = dash.client.app
     rasa = FakeRasa(echo)
     app.state.relay = Relay(rasa.client(), f"sqlite:///{tmp_path / 'tracker.db'}",  # type: ignore[attr-defined]
-                            app.state.session_factory)  # type: ignore[attr-defined]
+                            app.state.session_factory,  # type: ignore[attr-defined]
+                            clock=Clock())
     browser, sender = visitor(dash)
     web_lead(dash.session, sender=sender)
     dash.session.flush()

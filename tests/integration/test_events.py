@@ -254,7 +254,8 @@ def test_an_email_booking_waits_for_its_link_and_holds_its_place_for_two_hours(
     with pytest.raises(EventFull):  # the place is held for the person who is confirming
         book(session, event, "Ali", sender="s-2", method="phone", detail="07700 900124",
              now=NOW + PENDING_HOLD - timedelta(minutes=1))
-    assert queue_reminders(session, BASE_URL, NOW + timedelta(days=1)) == 0  # not yet
+    assert queue_reminders(session, BASE_URL, NOW + timedelta(days=1),
+                           uk_date(NOW + timedelta(days=1))) == 0  # not yet
     assert attendee_rows(session, event) == []  # nor passed on to the people running it
     confirmed = confirm_booking(session, pending.confirm_token, NOW + timedelta(minutes=30))
     assert confirmed.status == "booked" and confirmed.confirm_token is None

@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from actions.context import ActionFollowOffer
+from carecareers.clock import Clock
 from carecareers.conversation.relay import Relay, Turn
 from carecareers.conversation.tracker_events import REMOVED, redact_form_answers
 from carecareers.db import make_engine, session_factory
@@ -201,7 +202,7 @@ async def test_a_topic_takes_a_persons_turn_before_rasa(tmp_path: Path) -> None:
     register(Topic("notes", takes_turn=take_a_note, turn_payloads=frozenset({"notes:done"})))
     rasa = FakeRasa()
     relay = Relay(rasa.client(), f"sqlite:///{tmp_path / 'tracker.db'}",
-                  session_factory(make_engine(f"sqlite:///{tmp_path / 'app.db'}")))
+                  session_factory(make_engine(f"sqlite:///{tmp_path / 'app.db'}")), clock=Clock())
     try:
         noted = await relay.take(Turn("web-me", "note: call Priya", "web", said="note: call Priya"))
         closed = await relay.take(Turn("web-me", "notes:done", "web"))

@@ -12,6 +12,7 @@ from carecareers import channels
 from carecareers.campaigns.service import channel_links
 from carecareers.catalogue import for_language
 from carecareers.channels import ChannelsInvalid, channel_named, load_channels, registered
+from carecareers.clock import Clock
 from carecareers.conversation.relay import Relay, Turn
 from carecareers.conversation.senders import new_web_sender
 from carecareers.runtime import status
@@ -75,7 +76,7 @@ def test_actions_read_the_channel_and_keep_an_unknown_one_unknown(
 
 async def test_the_relay_takes_registered_channels_only(tmp_path: Path) -> None:
     rasa = FakeRasa()
-    relay = Relay(rasa.client(), f"sqlite:///{tmp_path / 'tracker.db'}")
+    relay = Relay(rasa.client(), f"sqlite:///{tmp_path / 'tracker.db'}", clock=Clock())
     for channel in registered():
         assert (await relay.take(Turn("s1", "hi", channel.name))).answered
     with pytest.raises(ValueError, match="unknown channel 'sms'"):

@@ -174,7 +174,7 @@ async def test_a_database_failure_leaves_typed_text_to_rasa_and_a_thread_button_
         tmp_path: Path) -> None:
     rasa = scripted_rasa()
     broken = session_factory(make_engine(f"sqlite:///{tmp_path / 'never-migrated.db'}"))
-    relay = Relay(rasa.client(), f"sqlite:///{tmp_path / 't.db'}", broken)
+    relay = Relay(rasa.client(), f"sqlite:///{tmp_path / 't.db'}", broken, clock=CLOCK)
     typed = await relay.take(Turn("s1", "hello", "web", said="hello"))
     assert not typed.taken_by_topic and typed.replies[0].text == "Hi! Ask me about care jobs."
     pressed = await relay.take(Turn("s1", BACK_TO_ASSISTANT, "telegram"))
