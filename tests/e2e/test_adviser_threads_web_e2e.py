@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from carecareers.clock import Clock
 from carecareers.models import Lead, ThreadMessage
 from carecareers.threads import send_message
 from tests.e2e.a11y import axe_violations, describe_violations
@@ -178,7 +179,8 @@ def test_a_new_tab_on_a_shared_browser_is_asked_before_any_adviser_message(
                 session, "Kemi", sender_id=sender, channel="web", contact_method="phone",
                 phone="07700 900125", email=None)
             adviser = make_adviser(session, f"pat{len(text)}@example.org")
-            send_message(session, lead, adviser, text, "the Care Careers Partnership")
+            send_message(session, lead, adviser, text, "the Care Careers Partnership",
+                         Clock().now())
 
     def new_tab_asks() -> Page:
         page = visitor.new_page()  # the same cookie, a tab without the transcript

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date
 
@@ -9,9 +10,18 @@ import httpx
 
 from tests.facts.factset import Question
 
+# The web chat limits how many new conversations one address starts a minute; the fact set
+# starts one per question from 127.0.0.1, so it waits as the 429's Retry-After asks.
+RATE_LIMIT_RETRIES = 3
+
 
 def say(client: httpx.Client, text: str) -> str:
     response = client.post("/api/chat", json={"message": text})
+    for _ in range(RATE_LIMIT_RETRIES):
+        if response.status_code != 429:
+            break
+        time.sleep(min(int(response.headers.get("Retry-After", "5")), 65))
+        response = client.post("/api/chat", json={"message": text})
     response.raise_for_status()
     return "\n".join(m.get("text") or "" for m in response.json()["messages"])
 

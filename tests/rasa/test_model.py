@@ -78,14 +78,19 @@ def form_answer_predictions(model: Path, tmp_path_factory: pytest.TempPathFactor
                             ) -> list[dict[str, object]]:
     """What the model makes of each held-out form answer (text, predicted intent)."""
     out = tmp_path_factory.mktemp("form-answer-results")
-    result = rasa("test", "nlu", "--nlu", FORM_ANSWERS, "--model", str(model),
+    # Rasa evaluates intents only when the test data has two labels or more: one greeting,
+    # labelled as such, goes with the form answers and is left out of what is returned.
+    data = out / "form_answers_and_a_greeting.yml"
+    data.write_text((PROJECT_ROOT / FORM_ANSWERS).read_text()
+                    + "- intent: greet\n  examples: |\n    - hello there\n")
+    result = rasa("test", "nlu", "--nlu", str(data), "--model", str(model),
                   "--out", str(out), "--no-plot", "--successes")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     found: list[dict[str, object]] = []
     for name in ("intent_successes.json", "intent_errors.json"):
         path = out / name
         found += json.loads(path.read_text()) if path.exists() else []
-    return found
+    return [p for p in found if p.get("text") != "hello there"]
 
 
 def test_every_held_out_form_answer_is_predicted(
