@@ -263,7 +263,7 @@ class ValidateBookingForm(FormValidationAction):
         if value is None:
             return {"booking_contact_method": None}
         result = checked(dispatcher, "booking_contact_method",
-                             lambda: parse_contact_method(str(value), False))
+                             lambda: parse_contact_method(str(value), None))
         if result["booking_contact_method"] != tracker.get_slot("booking_contact_method"):
             result["booking_contact_detail"] = None
         return result

@@ -145,7 +145,7 @@ class ValidateInterestForm(FormValidationAction):
                                      tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value is None:
             return {"lead_contact_method": None}
-        offered = contact_method_of(tracker) is not None  # the channel's own, if it has one
+        offered = contact_method_of(tracker)  # the channel's own, if it has one
         result = checked(dispatcher, "lead_contact_method",
                              lambda: parse_contact_method(str(value), offered))
         if result["lead_contact_method"] != tracker.get_slot("lead_contact_method"):

@@ -66,7 +66,7 @@ def seed(settings: Settings, leads: int) -> dict[int, int]:
             chat = 880000 + n
             lead = make_lead(session, f"Bench{n}", sender_id=f"tg-bench{n}", channel="telegram",
                              contact_method="telegram", phone=None,
-                             telegram_username=f"@bench{n}", chat=str(chat))
+                             chat_account=f"@bench{n}", chat=str(chat))
             chats[lead.id] = chat
     return chats
 

@@ -19,7 +19,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot import render
-from bot.conversation import talk
+from bot.conversation import CHANNEL, talk
 from bot.handlers import mark_choice, still_offered
 from carecareers import catalogue
 from carecareers.clock import Clock
@@ -80,7 +80,7 @@ async def _failed(sessions: sessionmaker[Session], delivery: Delivery, clock: Cl
 
 async def drain_once(bot: Bot, sessions: sessionmaker[Session], clock: Clock) -> int:
     """Send every adviser message that is due; return how many were tried."""
-    deliveries = await asyncio.to_thread(claim_due, sessions, clock.now())
+    deliveries = await asyncio.to_thread(claim_due, sessions, clock.now(), CHANNEL)
     for delivery in deliveries:
         await deliver(bot, sessions, delivery, clock)
     return len(deliveries)

@@ -31,8 +31,16 @@ class ContactMethod:
     """A way of being contacted that a channel adds to the interest form."""
 
     answer: str  # the contact method the lead records
+    words: tuple[str, ...]  # what in a typed answer picks this way
     methods_question: str  # the domain response asking how, with this way among the buttons
-    detail_question: str  # the domain response asking for the detail (an account name, say)
+    detail_question: str  # the domain response asking for the person's account
+    account_pattern: re.Pattern[str]  # what an account looks like; group 1 is the account
+    account_prefix: str  # put before the account when it is stored and shown
+
+    def read_account(self, text: str) -> str | None:
+        """The account in what the person typed, as stored and shown; None if it is not one."""
+        match = self.account_pattern.fullmatch(text.strip())
+        return None if match is None else self.account_prefix + match.group(1)
 
 
 @dataclass(frozen=True)
@@ -93,8 +101,12 @@ def _channel(name: str, entry: dict[str, Any], path: Path) -> Channel:
 def _contact_method(entry: dict[str, Any] | None) -> ContactMethod | None:
     if not entry:
         return None
-    return ContactMethod(str(entry["answer"]), str(entry["methods_question"]),
-                         str(entry["detail_question"]))
+    return ContactMethod(
+        answer=str(entry["answer"]), words=tuple(str(w).lower() for w in entry["words"]),
+        methods_question=str(entry["methods_question"]),
+        detail_question=str(entry["detail_question"]),
+        account_pattern=re.compile(str(entry["account_pattern"])),
+        account_prefix=str(entry.get("account_prefix") or ""))
 
 
 def _link(entry: dict[str, Any] | None) -> Link | None:
@@ -129,6 +141,21 @@ def label_of(name: str) -> str:
     """What pages call the channel; an unregistered name is shown as it is."""
     found = channel_named(name)
     return found.label if found is not None else name
+
+
+def contact_methods() -> tuple[ContactMethod, ...]:
+    """The ways of being contacted that channels add to the forms."""
+    return tuple(c.contact_method for c in registered() if c.contact_method is not None)
+
+
+def contact_method_named(answer: object) -> ContactMethod | None:
+    """The channel's way of being contacted that a lead or booking records as `answer`."""
+    return next((m for m in contact_methods() if m.answer == answer), None)
+
+
+def chat_channels() -> tuple[str, ...]:
+    """The channels that can reach a person after the conversation, in their chat."""
+    return tuple(channel.name for channel in registered() if channel.delivers_later)
 
 
 def with_processes() -> list[Channel]:

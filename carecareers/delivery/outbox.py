@@ -9,17 +9,18 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from carecareers.channels import chat_channels
 from carecareers.models import OutboxMessage, SuppressedAddress
 
-CHAT_CHANNELS = ("telegram",)
+CHAT_CHANNELS = chat_channels()
 """Channels that reach a person in the chat they write from, at their noted address
-(delivery/people.py); the topics ask for it when they queue."""
+(delivery/people.py); the topics ask for it when they queue. Read from content/channels.yml."""
 CHANNELS = ("email", *CHAT_CHANNELS)
 
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A message to queue; for Telegram, rows of buttons ({text, url|callback_data})."""
+    """A message to queue; for a chat channel, rows of buttons ({text, url|callback_data})."""
 
     channel: str
     address: str

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from carecareers import catalogue
+from carecareers import catalogue, channels
+from carecareers.channels import ContactMethod
 from carecareers.geo import Gazetteer, normalise_postcode, outcode_of
 
 AGE_BANDS = ("under_16", "16_17", "18_24", "25_plus")
-CONTACT_METHODS = ("phone", "email", "telegram")
 MIN_AGE_TO_CONSENT = 16
 
 _NAME_PREFIX = re.compile(
@@ -17,7 +17,6 @@ _NAME_PREFIX = re.compile(
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'\- ]*(?:[ '\-][^\W\d_]+){0,3}$")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _EMAIL = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")
-_TELEGRAM_USERNAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{4,31})$")
 
 
 class InvalidAnswer(ValueError):
@@ -66,12 +65,21 @@ def band_of(years: int) -> str:
     return "25_plus"
 
 
-def parse_contact_method(text: str, on_telegram: bool) -> str:
+def parse_contact_method(text: str, offered: ContactMethod | None) -> str:
+    """Phone, email, or the way the person's own channel adds (`offered`, if it has one).
+
+    Naming another channel's way (that channel's name, in the web chat) is refused kindly: that
+    channel can only reach people who chat in it.
+    """
     lowered = text.strip().lower()
-    if "telegram" in lowered:
-        if not on_telegram:
-            raise InvalidAnswer(catalogue.text("chat.answers.telegram_only_on_telegram"))
-        return "telegram"
+    for channel in channels.registered():
+        method = channel.contact_method
+        if method is None or not any(word in lowered for word in method.words):
+            continue
+        if method != offered:
+            raise InvalidAnswer(catalogue.text("chat.answers.only_in_its_chat",
+                                               channel=channel.label))
+        return method.answer
     if "mail" in lowered:
         return "email"
     if any(word in lowered for word in ("phone", "call", "text", "sms", "ring", "mobile")):
@@ -100,11 +108,13 @@ def parse_email(text: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
-def parse_telegram_username(text: str) -> str:
-    match = _TELEGRAM_USERNAME.fullmatch(text.strip())
-    if match is None:
-        raise InvalidAnswer(catalogue.text("chat.answers.telegram_username"))
-    return "@" + match.group(1)
+def parse_channel_account(method: ContactMethod, text: str) -> str:
+    """The person's account in the channel whose way of being contacted they chose."""
+    account = method.read_account(text)
+    if account is None:
+        channel = next(c.name for c in channels.registered() if c.contact_method == method)
+        raise InvalidAnswer(catalogue.text(f"chat.answers.channel_account.{channel}"))
+    return account
 
 
 def parse_contact_detail(method: str, text: str) -> str:
@@ -112,8 +122,9 @@ def parse_contact_detail(method: str, text: str) -> str:
         return parse_phone(text)
     if method == "email":
         return parse_email(text)
-    if method == "telegram":
-        return parse_telegram_username(text)
+    chat_method = channels.contact_method_named(method)
+    if chat_method is not None:
+        return parse_channel_account(chat_method, text)
     raise InvalidAnswer(catalogue.text("chat.answers.contact_method"))
 
 

@@ -21,7 +21,7 @@ from carecareers.spreadsheets import BOM, excel_safe
 
 COLUMNS = (
     "id", "created", "status", "first_name", "age", "age_band", "contact_method", "phone",
-    "email", "telegram_username", "postcode", "outcode", "interests", "wants_callback",
+    "email", "chat_account", "postcode", "outcode", "interests", "wants_callback",
     "channel", "campaign", "providers", "consent_version", "consent_channels",
     "consent_given", "consent_withdrawn", "last_outcome", "last_activity",
 )
@@ -73,7 +73,7 @@ def _row(lead: Lead, campaigns: dict[int, str], providers: dict[int, list[str]],
         "contact_method": lead.contact_method,
         "phone": lead.phone,
         "email": lead.email,
-        "telegram_username": getattr(lead, "telegram_username", None),
+        "chat_account": getattr(lead, "chat_account", None),
         "postcode": lead.postcode,
         "outcode": lead.outcode,
         "interests": [str(i) for i in lead.interests or []],

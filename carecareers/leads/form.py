@@ -93,7 +93,7 @@ def typed_answer(kind: str, text: str, gazetteer: Gazetteer,
                  content: CareersContent) -> str | None:
     """The typed text, when its shape makes it an answer of this kind, or None.
 
-    `kind` is "name", "postcode" or a contact method ("phone", "email", "telegram"). Such
+    `kind` is "name", "postcode" or a contact method (phone, email, a channel's own). Such
     answers are taken by their form whatever NLU made of the words: an address or a name
     can look like a question, or like "stop", to a classifier. Anything else is left to
     the form's usual reading, so "stop" still stops and a question is still answered.

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
 from carecareers.campaigns.service import find_campaign
+from carecareers.channels import contact_method_named
 from carecareers.forms.consent import ConsentWording
 from carecareers.forms.validation import Age, InvalidAnswer
 from carecareers.models import Consent, Lead, LeadRoute, Provider
@@ -77,8 +78,8 @@ def _apply(lead: Lead, details: InterestDetails, session: Session, now: datetime
     lead.contact_method = details.contact_method
     lead.phone = details.contact_detail if details.contact_method == "phone" else None
     lead.email = details.contact_detail if details.contact_method == "email" else None
-    lead.telegram_username = (
-        details.contact_detail if details.contact_method == "telegram" else None)
+    lead.chat_account = (details.contact_detail
+                         if contact_method_named(details.contact_method) else None)
     lead.postcode = details.postcode
     lead.outcode = details.outcode
     lead.interests = list(details.interests)

@@ -33,9 +33,10 @@ class Delivery:
     attempts: int
 
 
-def claim_due(factory: sessionmaker[Session], now: datetime,
+def claim_due(factory: sessionmaker[Session], now: datetime, channel: str,
               limit: int = 50) -> list[Delivery]:
-    """Take the adviser messages due now, each for this process alone.
+    """Take the adviser messages due now to people in this channel, each for this process
+    alone (each chat channel's front end claims its own).
 
     Looking is a read-only transaction, so a bot with nothing to send never holds a write
     lock (on SQLite, a dashboard request would otherwise have to wait for it); each claim
@@ -46,7 +47,7 @@ def claim_due(factory: sessionmaker[Session], now: datetime,
             select(ThreadMessage, Lead.channel, address_of_sender(Lead.sender_id, Lead.channel))
             .join(AdviserThread, AdviserThread.id == ThreadMessage.thread_id)
             .join(Lead, Lead.id == AdviserThread.lead_id)
-            .where(ThreadMessage.direction == "to_person",
+            .where(ThreadMessage.direction == "to_person", Lead.channel == channel,
                    ThreadMessage.state.in_(("pending", "sending")),
                    ThreadMessage.next_attempt_at <= now)
             .order_by(ThreadMessage.id).limit(limit)).tuples().all()

@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from carecareers.advisers.accounts import is_staff
+from carecareers import catalogue
+from carecareers.channels import label_of
 from carecareers.conversation.senders import WEB_PREFIX
 from carecareers.delivery import CHAT_CHANNELS, address_for
 from carecareers.models import Adviser, AdviserThread, Lead, LeadRoute, Provider, ThreadMessage
@@ -92,27 +94,27 @@ def routed_to(session: Session, lead: Lead, provider_id: int | None) -> bool:
 def refusal(session: Session, lead: Lead, adviser: Adviser) -> str | None:
     """Why this account may not write to this person in the chat; None when it may.
 
-    Telegram leads are written to in their Telegram chat; web chat leads see the message
-    the next time they open the chat in the same browser (and by email, if they chose it).
+    Leads from a chat channel that delivers later are written to in that chat; web chat
+    leads see the message the next time they open the chat in the same browser (and by
+    email, if they chose it).
     """
     if not is_staff(adviser) and not routed_to(session, lead, adviser.provider_id):
-        return "This lead is not routed to your organisation."
+        return _refused("not_routed")
     if under_16(lead):
-        return "This person is under 16: advisers cannot message them."
+        return _refused("under_16")
     if lead.status == "withdrawn":
-        return "This person withdrew their consent: do not contact them."
+        return _refused("withdrawn")
     if came_through_web(lead):
-        if not agreed_to_contact(lead):
-            return ("This person did not agree to be contacted, nor ask to talk to a "
-                    "person.")
-        return None
+        return None if agreed_to_contact(lead) else _refused("no_consent")
     if chat_address(session, lead) is None:
-        return ("This person did not come through Telegram or the web chat, so they "
-                "cannot be messaged here.")
+        return _refused("no_chat", chats=" or ".join(label_of(c) for c in CHAT_CHANNELS))
     if not agreed_to_chat(lead):
-        return ("This person did not agree to be contacted on Telegram, nor ask to talk "
-                "to a person.")
+        return _refused("no_chat_consent", channel=label_of(lead.channel))
     return None
+
+
+def _refused(reason: str, **values: str) -> str:
+    return catalogue.text(f"dashboard.threads.refusals.{reason}", **values)
 
 
 def check_text(text: str) -> str:

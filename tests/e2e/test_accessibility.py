@@ -113,7 +113,7 @@ def seed(sessions) -> None:  # type: ignore[no-untyped-def]
                   created_at=day)
         make_lead(session, "Ben", outcode="ST10", status="contacted", created_at=day)
         cara = make_lead(session, "Cara", channel="telegram", contact_method="telegram",
-                         phone=None, telegram_username="@cara", chat="4001",
+                         phone=None, chat_account="@cara", chat="4001",
                          created_at=day)
         for text in ("Hi Cara, would you like to visit a care home?", "Are you free on Friday?"):
             send_message(session, cara, admin, text, "the Care Careers Partnership",

@@ -289,7 +289,7 @@ def test_the_interest_form_then_forget(rasa_stack: Stack, telegram: FakeTelegram
     lead, campaign = stored
     assert (lead.first_name, lead.age, lead.outcode) == ("Jordan", 18, "ST4")
     assert (lead.channel, lead.contact_method) == ("telegram", "telegram")
-    assert lead.telegram_username is not None and "jordan_smith" in lead.telegram_username
+    assert lead.chat_account is not None and "jordan_smith" in lead.chat_account
     assert campaign == DEMO_CAMPAIGN_CODE
     assert event_count(rasa_stack, sender) > 0
 

@@ -52,7 +52,7 @@ def test_the_offer_is_made_only_where_advisers_can_write_in_the_chat() -> None:
 def test_asking_with_a_lead_marks_it_as_asking_for_a_person(database: Any) -> None:  # noqa: F811
     with database() as session, session.begin():
         make_lead(session, "Keira", sender_id=SENDER, channel="telegram",
-                  contact_method="telegram", phone=None, telegram_username="@keira")
+                  contact_method="telegram", phone=None, chat_account="@keira")
     t = tracker("telegram", "ask_adviser_chat")
     assert responses(ActionAskAdviserChat(), t) == ["utter_adviser_chat_asked"]
     with database() as session:

@@ -42,7 +42,7 @@ def db(engine: Engine) -> Iterator[tuple[Connection, Session]]:
 
 def telegram_lead(session: Session, name: str = "Jade", **values: object) -> Lead:
     fields: dict[str, object] = {"channel": "telegram", "contact_method": "telegram",
-                                 "phone": None, "telegram_username": "@jade_x",
+                                 "phone": None, "chat_account": "@jade_x",
                                  "chat": "5550001", "created_at": NOW,
                                  "last_activity_at": NOW}
     fields.update(values)
@@ -199,7 +199,8 @@ def test_a_lead_is_written_to_in_the_chat_they_write_from(
     assert send_message(session, lead, adviser, "Hello", TEAM, NOW).state == "pending"
     session.commit()
     factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
-    [delivery] = claim_due(factory, NOW)
+    assert claim_due(factory, NOW, "another-chat") == []  # each channel claims its own
+    [delivery] = claim_due(factory, NOW, "telegram")
     assert (delivery.channel, delivery.address) == ("telegram", "777")
 
 
@@ -213,10 +214,11 @@ def test_delivery_claims_each_message_once_and_records_states(
     for lead in (ok, gone, flaky):
         send_message(session, lead, adviser, "Hello there", TEAM, NOW)
     session.commit()
-    claimed = claim_due(factory, NOW)
+    claimed = claim_due(factory, NOW, "telegram")
     assert sorted(d.address for d in claimed) == ["11", "12", "13"]
     assert claimed[0].sender_name == "Sam" and claimed[0].text == "Hello there"
-    assert claim_due(factory, NOW + timedelta(seconds=1)) == []  # nobody takes them twice
+    # nobody takes them twice
+    assert claim_due(factory, NOW + timedelta(seconds=1), "telegram") == []
     by_chat = {d.address: d for d in claimed}
     record_sent(factory, by_chat["11"], NOW)
     assert record_failure(factory, by_chat["12"], "the bot was blocked", blocked=True,
@@ -229,7 +231,7 @@ def test_delivery_claims_each_message_once_and_records_states(
     # a chat that blocked the bot is not written to again
     assert send_message(session, gone, adviser, "Still there?", TEAM,
                         NOW + timedelta(minutes=1)).state == "blocked"
-    again = claim_due(factory, NOW + timedelta(minutes=1))
+    again = claim_due(factory, NOW + timedelta(minutes=1), "telegram")
     assert [d.address for d in again] == ["13"]
 
 

@@ -27,7 +27,7 @@ def dash(engine: Engine, tmp_path: Path) -> Iterator[Dashboard]:
 
 def telegram_lead(dash: Dashboard, name: str = "Jade", **values: object) -> Lead:
     fields: dict[str, object] = {"channel": "telegram", "contact_method": "telegram",
-                                 "phone": None, "telegram_username": "@jade_x",
+                                 "phone": None, "chat_account": "@jade_x",
                                  "chat": "5550001"}
     fields.update(values)
     return make_lead(dash.session, name, **fields)

@@ -223,7 +223,7 @@ def test_cli_refuses_a_duplicate_code(cli_env: str) -> None:
 
 def test_cli_writes_a_qr_png_that_scans_to_the_campaign_link(cli_env: str,
                                                              tmp_path: Path) -> None:
-    zxingcpp = pytest.importorskip("zxingcpp")
+    import zxingcpp
     run("create", "--code", "FB1", "--name", "Food bank")
     code, output = run("qr", "fb1", "--out", str(tmp_path / "out" / "fb1.png"))
     assert code == 0, output

@@ -37,7 +37,7 @@ def lead_with_message(harness: Harness, text: str = "Hi Sam, <b>it's</b> Priya",
                       chat_id: str | None = str(USER_ID)) -> None:
     with harness.sessions() as session, session.begin():
         lead = make_lead(session, "Sam", sender_id=SENDER, channel="telegram",
-                         contact_method="telegram", phone=None, telegram_username="@sam",
+                         contact_method="telegram", phone=None, chat_account="@sam",
                          chat=chat_id)
         if chat_id is not None:
             send_message(session, lead, make_adviser(session, "priya.shah@example.org"), text,

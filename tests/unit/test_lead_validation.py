@@ -7,13 +7,14 @@ import pytest
 from carecareers.forms.validation import (
     InvalidAnswer,
     parse_age,
+    parse_contact_detail,
     parse_contact_method,
     parse_email,
     parse_first_name,
     parse_phone,
     parse_postcode,
-    parse_telegram_username,
 )
+from carecareers.channels import channel_named
 from carecareers.geo import default_gazetteer
 
 
@@ -84,19 +85,23 @@ def test_spaces_and_line_breaks_around_an_email_are_dropped() -> None:
 
 
 def test_contact_methods() -> None:
-    assert parse_contact_method("email please", on_telegram=False) == "email"
-    assert parse_contact_method("text me", on_telegram=False) == "phone"
-    assert parse_contact_method("Telegram", on_telegram=True) == "telegram"
-    with pytest.raises(InvalidAnswer, match="Telegram works"):
-        parse_contact_method("telegram", on_telegram=False)
+    telegram = channel_named("telegram").contact_method
+    assert parse_contact_method("email please", offered=None) == "email"
+    assert parse_contact_method("text me", offered=None) == "phone"
+    assert parse_contact_method("Telegram", offered=telegram) == "telegram"
+    with pytest.raises(InvalidAnswer, match="Telegram works when you chat with me on Telegram"):
+        parse_contact_method("telegram", offered=None)
     with pytest.raises(InvalidAnswer):
-        parse_contact_method("carrier pigeon", on_telegram=False)
+        parse_contact_method("carrier pigeon", offered=None)
 
 
-def test_telegram_usernames() -> None:
-    assert parse_telegram_username("jordan_smith") == "@jordan_smith"
+def test_a_chat_account_is_read_by_its_channels_pattern() -> None:
+    assert parse_contact_detail("telegram", "jordan_smith") == "@jordan_smith"
+    assert parse_contact_detail("telegram", "@jordan_smith") == "@jordan_smith"
+    with pytest.raises(InvalidAnswer, match="Telegram username"):
+        parse_contact_detail("telegram", "@ab")
     with pytest.raises(InvalidAnswer):
-        parse_telegram_username("@ab")
+        parse_contact_detail("pigeon", "jordan_smith")
 
 
 def test_postcodes_and_districts() -> None:

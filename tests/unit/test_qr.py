@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import zxingcpp
 from PIL import Image
 
 from carecareers.campaigns.qr import (
@@ -28,7 +29,6 @@ from carecareers.channels import Channel, channel_named
 from carecareers.models import Campaign
 from tests.conftest import make_settings
 
-zxingcpp = pytest.importorskip("zxingcpp")
 
 URLS = [
     "http://127.0.0.1:8000/c/DEMO",

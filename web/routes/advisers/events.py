@@ -29,7 +29,7 @@ from carecareers.events import (
     spaces_left,
 )
 from carecareers.events.checkin import arrivals, mark_attended, open_booking
-from carecareers.events.exports import attendees_csv
+from carecareers.events.exports import attendees_csv, contact_shown
 from carecareers.events.funnel import event_funnel
 from carecareers.events.notices import queue_cancel_notices, queue_change_notices
 from carecareers.events.wording import when_words
@@ -125,6 +125,7 @@ def event_page(request: Request, event_id: int, session: DbSession,
     bookings = sorted(event.bookings, key=lambda b: (b.status == "cancelled", b.created_at))
     funnel = event_funnel(session, event)
     return render(request, "event.html", viewer, event=event, bookings=bookings,
+                  contact_shown=contact_shown,
                   when=when_words(event.starts_at, event.ends_at),
                   spaces=spaces_left(session, event, get_clock(request).now()),
                   counts=arrivals(session, event),
