@@ -70,4 +70,5 @@ def set_up_alert(session: Session, settings: Settings, asked: AlertAsked,
         raise AlertNotAllowed(catalogue.text("chat.alert_errors.needs_email"))
     return request_email_alert(session, sender_id=asked.sender_id, email=asked.email,
                                criteria=criteria, consent=consent,
-                               base_url=settings.public_base_url, now=now)
+                               base_url=settings.public_base_url,
+                               key=settings.secret_key, now=now)

@@ -18,7 +18,7 @@ from carecareers.alerts.errors import (
     UnknownToken,
 )
 from carecareers.alerts.messages import confirmation_email
-from carecareers.delivery import enqueue, is_suppressed
+from carecareers.delivery import enqueue, is_suppressed, mark_sent, sent_within
 from carecareers.forms.consent import ConsentWording
 from carecareers.forms.validation import InvalidAnswer, parse_email
 from carecareers.models import AlertConsent, AlertRecipient, JobAlert
@@ -29,6 +29,7 @@ MAX_ALERTS_PER_SENDER = 10
 
 # One confirmation email per address a day: anyone can type anyone's address.
 CONFIRMATION_EVERY = timedelta(days=1)
+CONFIRMATION = "alert_confirmation"  # the purpose its send marks are kept under
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,15 @@ def new_token() -> str:
 
 def request_email_alert(session: Session, *, sender_id: str, email: str,
                         criteria: AlertCriteria, consent: ConsentWording, base_url: str,
-                        now: datetime) -> AlertRequest:
+                        key: str, now: datetime) -> AlertRequest:
     """Record an email alert and its consent; unless the address is already proven for
     this conversation, keep the alert pending until its confirmation link is followed.
 
     One confirmation email goes to an address a day: a second alert from the same
     conversation joins the link already sent; from another conversation (or after the
-    first was stopped) it raises ConfirmationPending.
+    first was stopped) it raises ConfirmationPending. The day is counted from a mark kept
+    without the address (delivery/marks.py, under `key`), so erasing the conversation that
+    typed the address does not let a second email go the same day.
     """
     address = _email(email)
     if is_suppressed(session, "email", address):
@@ -62,6 +65,9 @@ def request_email_alert(session: Session, *, sender_id: str, email: str,
     sent = None if trusted else _confirmation_sent(session, recipient, now)
     if sent is not None and (sent.sender_id != sender_id or sent.status != "pending"):
         raise ConfirmationPending()
+    if (not trusted and sent is None and recipient.confirmed_at is None
+            and sent_within(session, key, CONFIRMATION, address, now)):
+        raise ConfirmationPending()  # a link went out, and its alert was erased since
     alert = _add_alert(session, recipient, sender_id, criteria, now,
                        "active" if trusted else "pending")
     _record_consent(session, recipient, consent, now)
@@ -69,6 +75,7 @@ def request_email_alert(session: Session, *, sender_id: str, email: str,
         alert.confirm_token = new_token()
         enqueue(session, confirmation_email(address, alert.confirm_token, criteria.describe(),
                                             base_url), now)
+        mark_sent(session, key, CONFIRMATION, address, now)
     session.flush()
     return AlertRequest(alert, needs_confirmation=not trusted, link_sent_before=sent is not None)
 

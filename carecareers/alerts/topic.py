@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from carecareers.alerts.retention import erase_alerts_for, expire_alerts
+from carecareers.delivery import purge_marks
 from carecareers.models import AlertRecipient
 from carecareers.topics import Counts, Person, Retention, Topic, register
 
@@ -18,7 +19,8 @@ def erase(session: Session, person: Person) -> Counts:
 
 
 def purge(session: Session, now: datetime, retention: Retention) -> Counts:
-    return {"job_alerts_expired": expire_alerts(session, retention.days["alert"], now).alerts}
+    return {"job_alerts_expired": expire_alerts(session, retention.days["alert"], now).alerts,
+            "send_marks_expired": purge_marks(session, now)}
 
 
 TOPIC = register(Topic("alerts", erase=erase, purge=purge,

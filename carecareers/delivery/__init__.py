@@ -2,6 +2,7 @@
 each person can be reached (people.py)."""
 
 from carecareers.delivery.errors import AddressDead, DeliveryFailed, MessageRejected, TryLater
+from carecareers.delivery.marks import mark_sent, purge_marks, sent_within
 from carecareers.delivery.outbox import (
     CHAT_CHANNELS,
     Outgoing,
@@ -43,8 +44,11 @@ __all__ = [
     "forget_idle_people",
     "forget_person",
     "is_suppressed",
+    "mark_sent",
     "note_address",
+    "purge_marks",
     "purge_outbox",
     "senders_for",
+    "sent_within",
     "suppress",
 ]

@@ -4,7 +4,7 @@ from carecareers.models.addresses import PersonAddress
 from carecareers.models.alerts import AlertConsent, AlertMatch, AlertRecipient, JobAlert
 from carecareers.models.base import Base
 from carecareers.models.campaigns import Campaign, CampaignVisit, Conversation
-from carecareers.models.delivery import OutboxMessage, SuppressedAddress
+from carecareers.models.delivery import OutboxMessage, SendMark, SuppressedAddress
 from carecareers.models.events import Booking, CheckIn, Event
 from carecareers.models.leads import Consent, FollowUp, Lead, LeadRoute
 from carecareers.models.people import Adviser, AuditEvent, Provider
@@ -38,6 +38,7 @@ __all__ = [
     "PendingTrackerChange",
     "PersonAddress",
     "Provider",
+    "SendMark",
     "SuppressedAddress",
     "ThreadMessage",
     "UnansweredQuestion",

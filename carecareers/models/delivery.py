@@ -51,3 +51,20 @@ class SuppressedAddress(Base):
 
     def __repr__(self) -> str:
         return f"SuppressedAddress(id={self.id!r}, channel={self.channel!r})"
+
+
+class SendMark(Base):
+    """That a message of one purpose went to an address, kept as a keyed digest of the
+    address for a day (delivery/marks.py): the limit of one a day holds after the person
+    who typed the address has had their data erased, and the address is not kept."""
+
+    __tablename__ = "send_marks"
+    __table_args__ = (Index("ix_send_marks_digest", "purpose", "digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    digest: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"SendMark(id={self.id!r}, purpose={self.purpose!r})"

@@ -21,6 +21,7 @@ from carecareers.alerts import (
 from carecareers.delivery import note_address
 from carecareers.geo import gazetteer_for
 from carecareers.models import JobAlert, OutboxMessage
+from tests.conftest import TEST_SECRET_KEY
 from carecareers.vacancies.roles import role_index_for
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -57,7 +58,7 @@ def email_alert(session: Session, email: str = "sam@example.org", sender: str = 
                 confirm: bool = True, **options: object) -> JobAlert:
     request = request_email_alert(
         session, sender_id=sender, email=email, criteria=criteria(what, place, **options),
-        consent=consent("email"), base_url=BASE_URL, now=now)
+        consent=consent("email"), base_url=BASE_URL, key=TEST_SECRET_KEY, now=now)
     if confirm and request.needs_confirmation:
         assert request.alert.confirm_token
         confirm_alert(session, request.alert.confirm_token, now)

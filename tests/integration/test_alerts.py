@@ -22,8 +22,15 @@ from carecareers.alerts import (
     stop_failed_recipients,
     unsubscribe,
 )
-from carecareers.delivery import suppress
-from carecareers.models import AlertConsent, AlertMatch, AlertRecipient, JobAlert, OutboxMessage
+from carecareers.delivery import purge_marks, suppress
+from carecareers.models import (
+    AlertConsent,
+    AlertMatch,
+    AlertRecipient,
+    JobAlert,
+    OutboxMessage,
+    SendMark,
+)
 from tests.factories import make_vacancy
 from tests.integration.alert_helpers import (
     BASE_URL,
@@ -175,6 +182,31 @@ def test_fifty_requests_for_someone_elses_address_send_one_confirmation_a_day(
     email_alert(session, email="victim@example.org", sender="web-99", confirm=False,
                 now=NOW + DAY + timedelta(minutes=1))  # a day later: one more
     assert len(messages(session, "alert_confirmation")) == 2
+
+
+def test_erasing_the_conversation_that_typed_an_address_does_not_reset_its_day(
+        session: Session) -> None:
+    """Ask for an alert to someone's address, erase your data, ask again: no second email
+    that day; the limit keeps no address (a keyed digest), and it goes after a day."""
+    from carecareers.leads.erasure import erase_person
+
+    email_alert(session, email="Victim@Example.org", sender="web-x", confirm=False)
+    assert len(messages(session, "alert_confirmation")) == 1
+    erase_person(session, actor="assistant", via="web", sender_id="web-x",
+                 email="Victim@example.org")
+    assert messages(session, "alert_confirmation") == []  # erased with the rest
+    with pytest.raises(AlertNotAllowed):
+        email_alert(session, email="victim@example.org", sender="web-x", confirm=False,
+                    now=NOW + timedelta(hours=2))
+    assert messages(session, "alert_confirmation") == []
+    [mark] = session.scalars(select(SendMark)).all()
+    assert "victim" not in mark.digest.lower() and len(mark.digest) == 64
+
+    assert purge_marks(session, NOW + DAY - timedelta(minutes=1)) == 0
+    assert purge_marks(session, NOW + DAY) == 1
+    email_alert(session, email="victim@example.org", sender="web-x", confirm=False,
+                now=NOW + DAY + timedelta(minutes=1))
+    assert len(messages(session, "alert_confirmation")) == 1
 
 
 def test_a_second_alert_before_confirming_reuses_the_link_already_sent(
