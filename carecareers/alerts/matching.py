@@ -20,6 +20,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from carecareers.alerts.recipients import delivered_to
+from carecareers.clock import as_utc
 from carecareers.geo import MILES_PER_DEGREE_LATITUDE, bounding_box
 from carecareers.models import AlertMatch, AlertRecipient, JobAlert, Vacancy
 
@@ -27,11 +28,6 @@ OVERLAP = timedelta(hours=1)
 """Look back this far before each alert's watermark, for imports committed late."""
 MAX_MATCHES_PER_RUN = 10
 """The closest this many new vacancies per alert and run are kept (a bundle shows 10)."""
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite gives back naive UTC datetimes; make every stored time comparable."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -84,7 +80,7 @@ def active_watches(session: Session) -> list[Watch]:
                delivered_to().is_not(None))
         .order_by(JobAlert.id))
     return [Watch(r[0], r[1], r[2], tuple(r[3].lower().split()), r[4], r[5], r[6], bool(r[7]),
-                  aware(r[8]), aware(r[9])) for r in rows]
+                  as_utc(r[8]), as_utc(r[9])) for r in rows]
 
 
 def new_vacancies(session: Session, since: datetime, today: date) -> list[NewVacancy]:
@@ -95,7 +91,7 @@ def new_vacancies(session: Session, since: datetime, today: date) -> list[NewVac
                or_(Vacancy.closes_on.is_(None), Vacancy.closes_on >= today),
                Vacancy.duplicate_of_id.is_(None)))
     return [NewVacancy(r[0], f"{r[1]} {r[2]}".lower(), r[3], r[4], r[5], bool(r[6]),
-                       aware(r[7]).timestamp()) for r in rows]
+                       as_utc(r[7]).timestamp()) for r in rows]
 
 
 class VacancyIndex:

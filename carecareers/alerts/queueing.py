@@ -15,9 +15,10 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from carecareers.alerts.criteria import AlertCriteria
-from carecareers.alerts.matching import Match, active_watches, aware, find_matches
+from carecareers.alerts.matching import Match, active_watches, find_matches
 from carecareers.alerts.messages import MAX_SHOWN, VacancyLine, chat_bundle, email_bundle
 from carecareers.alerts.recipients import delivered_to
+from carecareers.clock import as_utc
 from carecareers.delivery import Outgoing, enqueue_many
 from carecareers.models import AlertMatch, AlertRecipient, JobAlert, Vacancy
 from carecareers.vacancies.salary import format_salary
@@ -56,7 +57,7 @@ def queue_alerts(session: Session, *, base_url: str, min_interval: timedelta,
     report.new_matches = len(new)
     recipients = _recipients(session, {w.recipient_id for w in watches})
     due = {r.id for r in recipients.values()
-           if r.last_sent_at is None or aware(r.last_sent_at) <= now - min_interval}
+           if r.last_sent_at is None or as_utc(r.last_sent_at) <= now - min_interval}
     waiting = _unbundled(session, due)
     by_recipient: dict[int, list[int]] = defaultdict(list)
     for recipient_id, vacancy_id in waiting:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from carecareers.cli.common import fail, load_settings
+from carecareers.clock import as_utc
 from carecareers.db import make_engine, session_factory
 
 app = typer.Typer(help="Open days and events.", no_args_is_help=True)
@@ -17,8 +18,7 @@ app = typer.Typer(help="Open days and events.", no_args_is_help=True)
 def _moment(text: str | None) -> datetime | None:
     if not text:
         return None
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return as_utc(datetime.fromisoformat(text))
 
 
 @app.command("remind")

@@ -6,7 +6,7 @@ import csv
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, TextIO
 
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from carecareers.advisers import audit
-from carecareers.clock import UK
+from carecareers.clock import UK, as_utc
 from carecareers.leads.filters import LeadFilters, conditions
 from carecareers.models import Campaign, Consent, FollowUp, Lead, LeadRoute, Provider
 from carecareers.spreadsheets import BOM, excel_safe
@@ -137,7 +137,7 @@ def csv_text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        return _as_utc(value).astimezone(UK).strftime("%Y-%m-%d %H:%M:%S")
+        return as_utc(value).astimezone(UK).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, (list, tuple)):
         return "; ".join(str(v) for v in value)
     return str(value)
@@ -161,7 +161,7 @@ def leads_csv(rows: Iterable[dict[str, Any]], stream: TextIO) -> int:
 
 def json_value(value: Any) -> Any:
     if isinstance(value, datetime):
-        return _as_utc(value).isoformat()
+        return as_utc(value).isoformat()
     return value
 
 
@@ -171,6 +171,3 @@ def leads_json(rows: Iterable[dict[str, Any]], stream: TextIO) -> int:
     json.dump(items, stream, ensure_ascii=False, indent=1)
     return len(items)
 
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

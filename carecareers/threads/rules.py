@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from carecareers.advisers.accounts import is_staff
 from carecareers import catalogue
+from carecareers.advisers.accounts import is_staff
 from carecareers.channels import label_of
 from carecareers.conversation.senders import WEB_PREFIX
 from carecareers.delivery import CHAT_CHANNELS, address_for

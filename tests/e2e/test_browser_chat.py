@@ -226,8 +226,9 @@ def test_a_lost_connection_gets_a_kind_message(rasa_stack: Stack, phone_page: Pa
 
 
 def decode_screenshot(png: bytes) -> list[str]:
-    import zxingcpp
     import io
+
+    import zxingcpp
 
     return [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
 

@@ -21,8 +21,8 @@ from carecareers.alerts import (
 from carecareers.delivery import note_address
 from carecareers.geo import gazetteer_for
 from carecareers.models import JobAlert, OutboxMessage
-from tests.conftest import TEST_SECRET_KEY
 from carecareers.vacancies.roles import role_index_for
+from tests.conftest import TEST_SECRET_KEY
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 BASE_URL = "https://care.example.org"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from carecareers.channels import channel_named
 from carecareers.forms.validation import (
     InvalidAnswer,
     parse_age,
@@ -14,7 +15,6 @@ from carecareers.forms.validation import (
     parse_phone,
     parse_postcode,
 )
-from carecareers.channels import channel_named
 from carecareers.geo import default_gazetteer
 
 

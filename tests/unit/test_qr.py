@@ -29,7 +29,6 @@ from carecareers.channels import Channel, channel_named
 from carecareers.models import Campaign
 from tests.conftest import make_settings
 
-
 URLS = [
     "http://127.0.0.1:8000/c/DEMO",
     "https://care.example.org/c/FOODBANK-HANLEY-MAY",
