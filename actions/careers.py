@@ -14,14 +14,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import careers_content, clock, say
+from actions.common import careers_content, clock, recent_action, say
 from actions.handover import hand_over
 from carecareers.careers import turns
 from carecareers.careers.records import CareersContent
 
 SLOTS = ("role", "current_role", "qualification", "age", "is_apprentice")
-# How far back a follow-up ("what about nurses?") looks for the question it repeats.
-RECENT_TURNS = 3
 
 
 def latest_entities(tracker: Tracker) -> dict[str, str]:
@@ -88,15 +86,7 @@ class CareersAction(Action, ABC):
 
 def earlier_topic(tracker: Tracker) -> str | None:
     """The careers action that answered in the last few turns (the newest), if any."""
-    users = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users += 1
-            if users > RECENT_TURNS:
-                return None
-        elif event.get("event") == "action" and event.get("name") in TOPICS:
-            return str(event["name"])
-    return None
+    return recent_action(tracker, TOPICS)
 
 
 class ActionRoleInfo(CareersAction):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -150,3 +150,22 @@ def contact_method_of(tracker: Tracker) -> ContactMethod | None:
 def campaign_of(tracker: Tracker) -> str | None:
     campaign = message_metadata(tracker).get("campaign")
     return campaign if isinstance(campaign, str) and campaign else None
+
+
+# How many of the person's messages back an earlier answer still counts as the one a
+# follow-up ("and in Leek?", "what about at 17?") goes on from.
+RECENT_TURNS = 3
+
+
+def recent_action(tracker: Tracker, names: Iterable[str]) -> str | None:
+    """The newest of these actions to run in the person's last few messages, if any."""
+    wanted = set(names)
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > RECENT_TURNS:
+                return None
+        elif event.get("event") == "action" and event.get("name") in wanted:
+            return str(event["name"])
+    return None

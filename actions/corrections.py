@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import latest_entity
+from actions.common import latest_entity, recent_action
 from actions.handover import hand_over
 from carecareers.geo import default_gazetteer, place_said
 
@@ -18,21 +18,10 @@ SEARCHES = {
     "action_widen_search": "action_search_vacancies",
     "action_list_events": "action_list_events",
 }
-# How many of the person's messages back a search still counts as the one corrected.
-RECENT_TURNS = 3
-
-
 def last_search(tracker: Tracker) -> str | None:
     """The search that ran in the last few turns (the newest), if any."""
-    users = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users += 1
-            if users > RECENT_TURNS:
-                return None
-        elif event.get("event") == "action" and event.get("name") in SEARCHES:
-            return SEARCHES[str(event["name"])]
-    return None
+    found = recent_action(tracker, SEARCHES)
+    return SEARCHES[found] if found else None
 
 
 def corrected_place(tracker: Tracker) -> str | None:
