@@ -11,7 +11,9 @@ from pathlib import Path
 from carecareers.runtime.processes import MODEL_PATH, RASA_BIN, RASA_QUIET_ENV
 from carecareers.settings import PROJECT_ROOT
 
-TRAINING_INPUTS = ("config.yml", "domain", "nlu", "stories")
+# What the model is made from: the pipeline's own components (rasa_plugins/closed_*.py) too.
+TRAINING_INPUTS = ("config.yml", "domain", "nlu", "stories", "rasa_plugins/closed_intents.py",
+                   "rasa_plugins/closed_words.py")
 FINGERPRINT_PATH = MODEL_PATH.with_suffix("").with_suffix(".fingerprint")
 
 

@@ -60,11 +60,18 @@ def test_fingerprint_changes_with_training_data_only(tmp_path: Path) -> None:
         (tmp_path / name).mkdir()
         (tmp_path / name / "a.yml").write_text("version: '3.1'\n")
     (tmp_path / "config.yml").write_text("recipe: default.v1\n")
+    (tmp_path / "rasa_plugins").mkdir()
+    for name in ("closed_intents.py", "closed_words.py", "channel.py"):
+        (tmp_path / "rasa_plugins" / name).write_text("X = 1\n")
     before = model.training_fingerprint(tmp_path)
     (tmp_path / "README.md").write_text("not training data")
+    (tmp_path / "rasa_plugins" / "channel.py").write_text("X = 2\n")  # not in the pipeline
     assert model.training_fingerprint(tmp_path) == before
     (tmp_path / "nlu" / "a.yml").write_text("version: '3.1'\nnlu: []\n")
-    assert model.training_fingerprint(tmp_path) != before
+    changed = model.training_fingerprint(tmp_path)
+    assert changed != before
+    (tmp_path / "rasa_plugins" / "closed_words.py").write_text("X = 2\n")  # in the pipeline
+    assert model.training_fingerprint(tmp_path) != changed
 
 
 def test_a_taken_port_is_reported_clearly() -> None:
