@@ -2,7 +2,8 @@
 
 Rasa actions call these and send `answer.text` with `answer.rasa_buttons()`.
 Business errors (`UnknownRole`, `NoRoute`, `NoPayRate`) pass through to the caller;
-`unknown_role_answer` and `no_route_answer` turn the first two into replies.
+`unknown_role_answer` and `no_route_answer` turn the first two into replies. The words
+around the facts are texts of content/texts/en/careers.yml.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from carecareers import catalogue
 from carecareers.careers.errors import NoRoute
 from carecareers.careers.ladder import Route, Step, earn_while_you_learn, next_steps, plan_route
 from carecareers.careers.pay import Person, before_tax, minimum_wage_pay, nhs_band_pay, role_pay
@@ -27,7 +29,8 @@ from carecareers.careers.phrasing import (
 from carecareers.careers.records import CareersContent, Role, Source
 from carecareers.careers.roles import get_role
 
-SECTORS = {"nhs": "NHS", "social_care": "social care", "both": "NHS and social care"}
+# The sectors, in the order the list of jobs gives them (their names: careers.sectors).
+SECTORS = ("nhs", "social_care", "both")
 # Starting points that may not have English and maths yet.
 NO_ENGLISH_AND_MATHS_YET = ("no_qualifications",)
 Fact = tuple[date | None, Source | None]
@@ -57,16 +60,16 @@ def role_info(content: CareersContent, role: str) -> Answer:
     if found.registration:
         registration = phrases.say("registers", body=found.registration)
     lines = [
-        f"{capitalised(found.name)} ({SECTORS[found.sector]})",
+        catalogue.text("careers.role_info.heading", role=capitalised(found.name),
+                       sector=sector_name(found.sector)),
         found.summary,
         registration,
         dated_line([(found.as_of, found.source)]),
     ]
     buttons = [_pay_button(found), _entry_button(found)]
     if found.next:
-        buttons.append(
-            ("What comes next", intent_payload("ask_career_path", current_role=found.code))
-        )
+        buttons.append((catalogue.text("careers.buttons.what_comes_next"),
+                        intent_payload("ask_career_path", current_role=found.code)))
     return Answer("\n".join(lines), tuple(buttons))
 
 
@@ -103,7 +106,7 @@ def entry_requirements(content: CareersContent, role: str, age: int | None = Non
     phrases = content.role_phrases
     facts: list[Fact] = [(found.as_of, found.source)]
     lines = [phrases.say("how_to_become", role=with_article(found.name))]
-    lines += [f"• {way}" for way in found.entry]
+    lines += [bullet(way) for way in found.entry]
     training = found.apprenticeship
     levels = (training.level,) if training is not None else ()
     english = english_and_maths(content, (found,), levels, age)
@@ -117,8 +120,7 @@ def entry_requirements(content: CareersContent, role: str, age: int | None = Non
     if found.registration:
         lines.append(phrases.say("then_register", body=found.registration))
     lines.append(dated_line(facts))
-    plan = ("Plan my route", intent_payload("ask_career_path", role=found.code))
-    return Answer("\n".join(lines), (plan, _pay_button(found)))
+    return Answer("\n".join(lines), (_plan_button(found.code), _pay_button(found)))
 
 
 def english_and_maths(content: CareersContent, roles: Iterable[Role],
@@ -146,16 +148,16 @@ def route_answer(
     route = plan_route(content, start, target, age)
     if not route.steps:
         return next_steps_answer(content, route.target.code)
-    lines = [f"From {route.start_name} to {route.target.name}:"]
-    lines += [f"{i}. {step_line(step)}" for i, step in enumerate(route.steps, start=1)]
+    lines = [catalogue.text("careers.route.heading", start=route.start_name,
+                            target=route.target.name)]
+    lines += [numbered(i, step_line(step)) for i, step in enumerate(route.steps, start=1)]
     if route.months is not None:
-        lines.append(f"{capitalised(duration(route.months))} in all (typical times).")
+        lines.append(catalogue.text("careers.route.total",
+                                    duration=capitalised(duration(route.months))))
     facts = [(step.as_of, step.source) for step in route.steps]
     other = earn_while_you_learn(content, route, age)
     if other is not None:
-        names = " → ".join(step.role.name for step in other.steps)
-        total = f" ({duration(other.months)})" if other.months else ""
-        lines.append(f"Or earn while you learn: {names}{total}.")
+        lines.append(earn_while_you_learn_line(other))
         facts += [(step.as_of, step.source) for step in other.steps]
     english = route_english_and_maths(content, route, other, age)
     if english is not None:
@@ -168,6 +170,15 @@ def route_answer(
     lines.append(dated_line(facts))
     first = next((s.role for s in route.steps if isinstance(s.role, Role)), route.target)
     return Answer("\n".join(lines), (_jobs_button(first), _interest_button()))
+
+
+def earn_while_you_learn_line(other: Route) -> str:
+    """The way in that starts with a job rather than study: "Or earn while you learn: ..."."""
+    steps = " → ".join(step.role.name for step in other.steps)
+    if other.months:
+        return catalogue.text("careers.route.earn_while_you_learn_time", steps=steps,
+                              duration=duration(other.months))
+    return catalogue.text("careers.route.earn_while_you_learn", steps=steps)
 
 
 def route_english_and_maths(content: CareersContent, route: Route, other: Route | None,
@@ -187,23 +198,23 @@ def short_name(body: str) -> str:
     found = re.search(r"\(([A-Z]{2,})\)", body)
     if found is None:
         return body
-    return f"the {found.group(1)}" if body.startswith("the ") else found.group(1)
+    short = found.group(1)
+    if not body.startswith("the "):
+        return short
+    return catalogue.text("careers.pieces.the_body", short=short)
 
 
 def next_steps_answer(content: CareersContent, current_role: str) -> Answer:
     found = get_role(content, current_role)
     steps = next_steps(content, found.code)
     if not steps:
-        text = (
-            f"{capitalised(with_article(found.name))} is at the top of this ladder in my guide. "
-            "An adviser can tell you about specialising or leading a team.\n"
-            "Want an adviser to contact you?"
-        )
-        return Answer(text, (_interest_button(),))
-    lines = [f"After {found.name} you could go for:"]
+        top = catalogue.text("careers.next_steps.top", role=capitalised(with_article(found.name)))
+        return Answer(top, (_interest_button(),))
+    lines = [catalogue.text("careers.next_steps.heading", role=found.name)]
     for step in steps:
-        lines += [f"• {capitalised(step.role.name)}", f"  {step_how(step)}"]
-    lines.append("Tap a job to find out more.")
+        lines += [bullet(capitalised(step.role.name)),
+                  catalogue.text("careers.next_steps.how", how=step_how(step))]
+    lines.append(catalogue.text("careers.next_steps.tap"))
     lines.append(dated_line([(step.as_of, step.source) for step in steps]))
     buttons = tuple(
         (capitalised(step.role.name), intent_payload("ask_role_info", role=step.role.code))
@@ -213,14 +224,31 @@ def next_steps_answer(content: CareersContent, current_role: str) -> Answer:
 
 
 def step_line(step: Step) -> str:
-    return f"{capitalised(step.role.name)}: {step_how(step)}"
+    return catalogue.text("careers.pieces.step", role=capitalised(step.role.name),
+                          how=step_how(step))
 
 
 def step_how(step: Step) -> str:
     """How the step is made, with its typical time unless `how` already says it."""
     said = "year" in step.how or "month" in step.how
-    time = f" ({duration(step.months)})" if step.months and not said else ""
-    return f"{step.how}{time}"
+    return how_with_time(step.how, None if said else step.months)
+
+
+def how_with_time(how: str, months: int | None) -> str:
+    """How a step is made, and its typical time when there is one: "Level 3 (about 1 year)"."""
+    if not months:
+        return how
+    return catalogue.text("careers.pieces.how_with_time", how=how, duration=duration(months))
+
+
+def bullet(item: str) -> str:
+    """A line of a list: "• Care worker"."""
+    return catalogue.text("careers.pieces.bullet", item=item)
+
+
+def numbered(number: int, step: str) -> str:
+    """A numbered line: "1. Care worker: ..."."""
+    return catalogue.text("careers.pieces.numbered", number=number, step=step)
 
 
 def apprenticeship_levels(content: CareersContent, age: int | None = None) -> Answer:
@@ -236,18 +264,16 @@ def apprenticeship_levels(content: CareersContent, age: int | None = None) -> An
     facts: list[Fact] = [(level.as_of, level.source) for level in levels.levels]
     facts += [(rules.starts, rules.source), (levels.foundation.starts, levels.foundation.source)]
     lines.append(dated_line(facts))
-    buttons = (
-        ("Jobs in care", intent_payload("ask_roles")),
-        ("Graduate pathway", intent_payload("ask_graduate_pathway")),
-    )
-    return Answer("\n".join(lines), buttons)
+    pathway = (catalogue.text("careers.buttons.graduate_pathway"),
+               intent_payload("ask_graduate_pathway"))
+    return Answer("\n".join(lines), (_roles_button(), pathway))
 
 
 def level_numbers(levels: tuple[int, ...]) -> str:
     """Say "level 2" or "levels 4 and 5"."""
     if len(levels) == 1:
-        return f"level {levels[0]}"
-    return f"levels {listed([str(n) for n in levels])}"
+        return catalogue.text("careers.levels.one", level=levels[0])
+    return catalogue.text("careers.levels.many", levels=listed([str(n) for n in levels]))
 
 
 def rotational_programmes(content: CareersContent) -> Answer:
@@ -266,8 +292,9 @@ def rotational_programmes(content: CareersContent) -> Answer:
     lines.append(phrases.say("no_news"))
     lines.append(dated_line([(p.as_of, p.source) for p in content.programmes]))
     buttons = (
-        ("Yes, contact me", intent_payload("register_interest")),
-        ("Apprenticeship levels", intent_payload("ask_apprenticeships")),
+        (catalogue.text("careers.buttons.yes_contact_me"), intent_payload("register_interest")),
+        (catalogue.text("careers.buttons.apprenticeship_levels"),
+         intent_payload("ask_apprenticeships")),
     )
     return Answer("\n".join(lines), buttons)
 
@@ -278,22 +305,24 @@ def graduate_pathway(content: CareersContent) -> Answer:
     for i, stage in enumerate(pathway.stages, start=1):
         role = content.role(stage.role)
         name = capitalised(role.name) if role else stage.role
-        time = f" ({duration(stage.months)})" if stage.months else ""
-        lines.append(f"{i}. {name}: {stage.how}{time}")
+        step = catalogue.text("careers.pieces.step", role=name,
+                              how=how_with_time(stage.how, stage.months))
+        lines.append(numbered(i, step))
     lines.append(pathway.other_routes)
     lines.append(dated_line([(stage.as_of, stage.source) for stage in pathway.stages]))
     last = pathway.stages[-1].role if pathway.stages else ""
-    plan = ("Plan my route", intent_payload("ask_career_path", role=last))
-    return Answer("\n".join(lines), (plan, _interest_button()))
+    return Answer("\n".join(lines), (_plan_button(last), _interest_button()))
 
 
 def roles_overview(content: CareersContent) -> Answer:
-    lines = ["Jobs in health and social care include:"]
-    for sector, label in SECTORS.items():
+    lines = [catalogue.text("careers.roles.heading")]
+    for sector in SECTORS:
         names = [role.name for role in content.roles if role.sector == sector]
         if names:
-            lines.append(f"• {capitalised(label)}: {', '.join(names)}")
-    lines.append("Which one would you like to hear about?")
+            lines.append(catalogue.text("careers.roles.sector",
+                                        sector=capitalised(sector_name(sector)),
+                                        roles=", ".join(names)))
+    lines.append(catalogue.text("careers.roles.question"))
     return Answer("\n".join(lines), tuple(_info_button(role) for role in starter_roles(content)))
 
 
@@ -307,8 +336,8 @@ def starter_roles(content: CareersContent) -> list[Role]:
 
 def unknown_role_answer(content: CareersContent, text: str) -> Answer:
     names = listed([role.name for role in starter_roles(content)], "or")
-    reply = f'Sorry, I don\'t know the job "{text}". Try {names}.\nOr see the list of jobs in care.'
-    buttons = (("Jobs in care", intent_payload("ask_roles")),)
+    reply = catalogue.text("careers.unknown_role.sorry", text=text, roles=names)
+    buttons = (_roles_button(),)
     return Answer(reply, buttons + tuple(_info_button(r) for r in starter_roles(content)))
 
 
@@ -316,28 +345,45 @@ def no_route_answer(content: CareersContent, error: NoRoute) -> Answer:
     target = get_role(content, error.target)
     start = content.starting_point(error.start) or content.role(error.start)
     start_name = start.name if start else error.start
-    lines = [f"I don't have a route from {start_name} to {target.name} in my guide yet."]
-    lines.append(f"Ways to become {with_article(target.name)}:")
-    lines += [f"• {way}" for way in target.entry]
-    lines.append("Want an adviser to help you plan?")
-    buttons = (_interest_button(), ("Talk to a person", intent_payload("human_handoff")))
+    lines = [catalogue.text("careers.no_route.heading", start=start_name, target=target.name)]
+    lines.append(catalogue.text("careers.no_route.ways_in", role=with_article(target.name)))
+    lines += [bullet(way) for way in target.entry]
+    lines.append(catalogue.text("careers.no_route.adviser"))
+    person = (catalogue.text("careers.buttons.talk_to_a_person"), intent_payload("human_handoff"))
+    buttons = (_interest_button(), person)
     return Answer("\n".join(lines), buttons)
 
 
+def sector_name(sector: str) -> str:
+    """What a sector is called: "NHS", "social care"."""
+    return catalogue.text(f"careers.sectors.{sector}")
+
+
 def _pay_button(role: Role) -> tuple[str, str]:
-    return ("Pay", intent_payload("ask_pay", role=role.code))
+    return (catalogue.text("careers.buttons.pay"), intent_payload("ask_pay", role=role.code))
 
 
 def _entry_button(role: Role) -> tuple[str, str]:
-    return ("How to get in", intent_payload("ask_entry_requirements", role=role.code))
+    return (catalogue.text("careers.buttons.how_to_get_in"),
+            intent_payload("ask_entry_requirements", role=role.code))
+
+
+def _plan_button(role: str) -> tuple[str, str]:
+    return (catalogue.text("careers.buttons.plan_my_route"),
+            intent_payload("ask_career_path", role=role))
+
+
+def _roles_button() -> tuple[str, str]:
+    return (catalogue.text("careers.buttons.jobs_in_care"), intent_payload("ask_roles"))
 
 
 def _jobs_anywhere() -> tuple[str, str]:
-    return ("Jobs near me", intent_payload("search_vacancies"))
+    return (catalogue.text("careers.buttons.jobs_near_me"), intent_payload("search_vacancies"))
 
 
 def _jobs_button(role: Role) -> tuple[str, str]:
-    return ("Jobs near me", intent_payload("search_vacancies", role=role.code))
+    return (catalogue.text("careers.buttons.jobs_near_me"),
+            intent_payload("search_vacancies", role=role.code))
 
 
 def _info_button(role: Role) -> tuple[str, str]:
@@ -345,4 +391,4 @@ def _info_button(role: Role) -> tuple[str, str]:
 
 
 def _interest_button() -> tuple[str, str]:
-    return ("Contact me", intent_payload("register_interest"))
+    return (catalogue.text("careers.buttons.contact_me"), intent_payload("register_interest"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import count
 
+from carecareers import catalogue
 from carecareers.careers.errors import NoRoute, UnknownRole
 from carecareers.careers.records import CareersContent, Role, Source, StartingPoint
 from carecareers.careers.roles import best_match, get_role, normalise, role_phrases
@@ -84,9 +85,12 @@ def step_to(content: CareersContent, start: str, target: str, age: int | None = 
     training = role.apprenticeship
     if training is None:
         return Step(role, role.entry[0] if role.entry else role.name, None, None, None, None)
-    how = f"Level {training.level} {training.standard}"
-    if "apprenticeship" not in training.standard.lower():
-        how += " apprenticeship"
+    if "apprenticeship" in training.standard.lower():
+        how = catalogue.text("careers.pieces.named_apprenticeship", level=training.level,
+                             standard=training.standard)
+    else:
+        how = catalogue.text("careers.pieces.apprenticeship", level=training.level,
+                             standard=training.standard)
     return Step(role, how, training.level, training.months, training.as_of, training.source)
 
 

@@ -2,21 +2,23 @@
 
 Pay tables are dated rows (content/careers/pay.yml). The row in force on the day of the
 conversation is used; a row 12 months past its start is out of date, so the reply says
-it is the last figure known and where to check.
+it is the last figure known and where to check. The sentences are texts of
+content/texts/en/careers.yml (`pay`), the figures filled in here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from carecareers.careers import phrasing
+from carecareers import catalogue
 from carecareers.careers.dated import in_force, is_stale
 from carecareers.careers.errors import NoPayRate
 from carecareers.careers.phrasing import (
-    as_of,
     capitalised,
+    dated_line,
     listed,
     month_year,
     pounds,
@@ -27,7 +29,6 @@ from carecareers.careers.records import (
     CareersContent,
     MinimumWage,
     Role,
-    Source,
     WageRates,
 )
 from carecareers.careers.roles import get_role
@@ -73,10 +74,10 @@ def band_row(content: CareersContent, on: date) -> BandTable:
 def rate_for_age(rates: WageRates, age: int) -> tuple[Decimal, str]:
     """The minimum wage for someone of `age` who is not on the apprentice rate."""
     if age >= 21:
-        return rates.age_21_plus, "the minimum wage at 21 and over"
+        return rates.age_21_plus, catalogue.text("careers.pay.rate.age_21_plus")
     if age >= 18:
-        return rates.age_18_to_20, "the minimum wage at 18 to 20"
-    return rates.under_18, "the minimum wage for under-18s"
+        return rates.age_18_to_20, catalogue.text("careers.pay.rate.age_18_to_20")
+    return rates.under_18, catalogue.text("careers.pay.rate.under_18")
 
 
 def on_apprentice_rate(table: MinimumWage, person: Person) -> bool | None:
@@ -90,13 +91,14 @@ def on_apprentice_rate(table: MinimumWage, person: Person) -> bool | None:
     return person.first_year
 
 
-def dated_line(starts: date, source: Source) -> str:
-    return f"({as_of(starts, source)})"
-
-
 def stale_note(starts: date, check_at: str) -> str:
-    return (f"These are the last figures I have, from {month_year(starts)}. "
-            f"They may have gone up since: check {check_at}.")
+    return catalogue.text("careers.pay.stale", month=month_year(starts), check_at=check_at)
+
+
+def amount(value: Decimal, approximate: bool) -> str:
+    """An amount of pay: "£24,465", or "about £24,465" when it is worked out, not published."""
+    written = pounds(value)
+    return catalogue.text("careers.pay.about", amount=written) if approximate else written
 
 
 # The minimum wage, for apprentices and everyone else.
@@ -113,10 +115,10 @@ def minimum_wage_pay(content: CareersContent, person: Person, on: date,
         sentences = apprentice_sentences(table, rates, person)
     else:
         sentences = age_sentences(rates, person.age, role)
-    sentences.append("Employers can pay more, so check each advert.")
+    sentences.append(catalogue.text("careers.pay.more"))
     if is_stale(rates.starts, on):
         sentences.append(stale_note(rates.starts, table.check_at))
-    return Dated(tuple(sentences), dated_line(rates.starts, rates.source))
+    return Dated(tuple(sentences), dated_line([(rates.starts, rates.source)]))
 
 
 def apprentice_sentences(table: MinimumWage, rates: WageRates, person: Person) -> list[str]:
@@ -124,39 +126,40 @@ def apprentice_sentences(table: MinimumWage, rates: WageRates, person: Person) -
     applies = on_apprentice_rate(table, person)
     age = person.age
     if age is None:
+        under_age = table.apprentice_under_age
         return [
-            f"Apprentices get at least {apprentice} an hour if they're under "
-            f"{table.apprentice_under_age} or in their first year.",
-            f"At {table.apprentice_under_age} or over, after the first year, it's the minimum "
-            f"wage for your age: {pounds(rates.age_18_to_20)} at 19 to 20, "
-            f"{pounds(rates.age_21_plus)} at 21 and over.",
+            catalogue.text("careers.pay.apprentice.any_age", apprentice=apprentice,
+                           under_age=under_age),
+            catalogue.text("careers.pay.apprentice.any_age_later", under_age=under_age,
+                           age_18_to_20=pounds(rates.age_18_to_20),
+                           age_21_plus=pounds(rates.age_21_plus)),
         ]
-    later, later_name = rate_for_age(rates, age)
+    later, rate = rate_for_age(rates, age)
+    values = {"age": age, "apprentice": apprentice, "later": pounds(later), "rate": rate}
     if applies is True and age < table.apprentice_under_age:
-        return [f"As an apprentice aged {age}, you get at least {apprentice} an hour. "
-                "That's the apprentice minimum wage."]
+        return [catalogue.text("careers.pay.apprentice.young", **values)]
     if applies is True:
-        return [f"At {age}, in the first year of your apprenticeship, you get at least "
-                f"{apprentice} an hour (the apprentice rate).",
-                f"After your first year it goes up to at least {pounds(later)} an hour, "
-                f"{later_name}."]
+        return [catalogue.text("careers.pay.apprentice.first_year", **values),
+                catalogue.text("careers.pay.apprentice.after_first_year", **values)]
     if applies is False:
-        return [f"At {age}, after the first year of your apprenticeship, you get at least "
-                f"{pounds(later)} an hour, {later_name}."]
-    return [f"At {age}, you get at least {apprentice} an hour in the first year of your "
-            "apprenticeship.",
-            f"After that it's at least {pounds(later)} an hour, {later_name}."]
+        return [catalogue.text("careers.pay.apprentice.later_year", **values)]
+    return [catalogue.text("careers.pay.apprentice.year_not_said", **values),
+            catalogue.text("careers.pay.apprentice.after_that", **values)]
 
 
 def age_sentences(rates: WageRates, age: int | None, role: Role | None) -> list[str]:
-    who = f"{capitalised(role.name)}s get" if role else "Everyone gets"
     if age is None:
-        return [f"{who} at least the minimum wage for their age: {pounds(rates.age_21_plus)} "
-                f"an hour at 21 and over, {pounds(rates.age_18_to_20)} at 18 to 20, "
-                f"{pounds(rates.under_18)} at 16 or 17."]
-    amount, name = rate_for_age(rates, age)
-    job = f" as {with_article(role.name)}" if role else ""
-    return [f"At {age}{job}, you get at least {pounds(amount)} an hour. That's {name}."]
+        rates_said = {"age_21_plus": pounds(rates.age_21_plus),
+                      "age_18_to_20": pounds(rates.age_18_to_20),
+                      "under_18": pounds(rates.under_18)}
+        if role is None:
+            return [catalogue.text("careers.pay.age.everyone", **rates_said)]
+        return [catalogue.text("careers.pay.age.role", role=capitalised(role.name), **rates_said)]
+    wage, rate = rate_for_age(rates, age)
+    if role is None:
+        return [catalogue.text("careers.pay.age.at_age", age=age, amount=pounds(wage), rate=rate)]
+    return [catalogue.text("careers.pay.age.at_age_role", age=age, role=with_article(role.name),
+                           amount=pounds(wage), rate=rate)]
 
 
 def too_young(content: CareersContent, age: int, rates: WageRates) -> Dated:
@@ -168,7 +171,7 @@ def too_young(content: CareersContent, age: int, rates: WageRates) -> Dated:
     words = table.too_young
     sentences = tuple(text.format(age=age, from_age=table.from_age) for text in words.says)
     facts = [(rates.starts, rates.source), (words.as_of, words.source)]
-    return Dated(sentences, phrasing.dated_line(facts))
+    return Dated(sentences, dated_line(facts))
 
 
 # NHS bands.
@@ -181,18 +184,24 @@ def band_pay(content: CareersContent, role: Role, on: date) -> Dated:
     bands = [band for number in role.pay.bands if (band := table.band(number))]
     if not bands:
         raise NoPayRate(f"Agenda for Change band for {role.code}", on)
-    about = "about " if table.approximate else ""
-    wording = role.pay.wording or " or ".join(f"band {band.band}" for band in bands)
     first = bands[0]
     sentences = [
-        f"{capitalised(with_article(role.name))} is on NHS {wording}.",
-        f"A new {role.name} starts at {about}{pounds(first.low)} a year full-time "
-        f"(the start of band {first.band}).",
-        "Pay goes up with years in the job.",
+        catalogue.text("careers.pay.band.on_band", role=capitalised(with_article(role.name)),
+                       bands=role.pay.wording or bands_named(band.band for band in bands)),
+        catalogue.text("careers.pay.band.new_starts", role=role.name,
+                       amount=amount(first.low, table.approximate), band=first.band),
+        catalogue.text("careers.pay.band.goes_up"),
     ]
     if is_stale(table.starts, on):
         sentences.append(stale_note(table.starts, pay.check_at))
-    return Dated(tuple(sentences), dated_line(table.starts, table.source))
+    return Dated(tuple(sentences), dated_line([(table.starts, table.source)]))
+
+
+def bands_named(numbers: Iterable[int]) -> str:
+    """Name the bands: "band 2 or band 3"."""
+    separator = catalogue.for_language().template("careers.pay.band.or")
+    return separator.join(catalogue.text("careers.pay.band.band", band=number)
+                          for number in numbers)
 
 
 def nhs_band_pay(content: CareersContent, number: int, on: date) -> Dated:
@@ -206,8 +215,7 @@ def nhs_band_pay(content: CareersContent, number: int, on: date) -> Dated:
     band = table.band(number)
     if band is None:
         raise NoPayRate(f"Agenda for Change band {number}", on)
-    about = "about " if table.approximate else ""
-    low, high = f"{about}{pounds(band.low)}", f"{about}{pounds(band.high)}"
+    low, high = amount(band.low, table.approximate), amount(band.high, table.approximate)
     wording = words.band_one_rate if band.low == band.high else words.band
     sentences = [wording.format(band=band.band, low=low, high=high)]
     jobs = [role.name for role in content.roles
@@ -216,7 +224,7 @@ def nhs_band_pay(content: CareersContent, number: int, on: date) -> Dated:
         sentences.append(words.band_jobs.format(band=band.band, jobs=listed(jobs)))
     if is_stale(table.starts, on):
         sentences.append(stale_note(table.starts, pay.check_at))
-    return Dated(tuple(sentences), dated_line(table.starts, table.source))
+    return Dated(tuple(sentences), dated_line([(table.starts, table.source)]))
 
 
 def before_tax(content: CareersContent) -> str:
@@ -231,10 +239,9 @@ def qualified_line(content: CareersContent, role: Role, on: date) -> str:
     band = table.band(role.pay.bands[0]) if role.pay.bands else None
     if band is None:
         return ""
-    about = "about " if table.approximate else ""
-    return (f"Once you're qualified as {with_article(role.name)}, you start on NHS band "
-            f"{band.band}: {about}{pounds(band.low)} a year full-time "
-            f"({as_of(table.starts, table.source)}).")
+    return catalogue.text("careers.pay.band.qualified", role=with_article(role.name),
+                          band=band.band, amount=amount(band.low, table.approximate),
+                          month=month_year(table.starts), sources=table.source.name)
 
 
 def role_pay(content: CareersContent, role: str, person: Person, on: date) -> Dated:
@@ -246,7 +253,7 @@ def role_pay(content: CareersContent, role: str, person: Person, on: date) -> Da
         return apprentice_in_role(content, found, person, on)
     if found.pay.kind == "nhs_band":
         return band_pay(content, found, on)
-    return Dated((found.pay.note or "",), dated_line(found.as_of, found.source))
+    return Dated((found.pay.note or "",), dated_line([(found.as_of, found.source)]))
 
 
 def apprentice_in_role(content: CareersContent, role: Role, person: Person, on: date) -> Dated:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from carecareers import catalogue
 from carecareers.careers import answers
 from carecareers.careers.answers import Answer
 from carecareers.careers.errors import NoPayRate, NoRoute, UnknownRole
@@ -257,8 +258,8 @@ def _pay_reply(content: CareersContent, turn: Turn) -> Reply:
 
 
 def no_pay_rate_answer(content: CareersContent) -> Answer:
-    return Answer("Sorry, I don't have pay figures for that date. Check "
-                  f"{content.pay.minimum_wage.check_at} for the latest rates.")
+    return Answer(catalogue.text("careers.pay.no_rates",
+                                 check_at=content.pay.minimum_wage.check_at))
 
 
 def role_info_reply(content: CareersContent, turn: Turn) -> Reply:
