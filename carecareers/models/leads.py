@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +12,9 @@ from carecareers.models.threads import AdviserThread
 
 LEAD_STATUSES = ("new", "contacted", "closed", "withdrawn")
 ROUTE_STATUSES = ("new", "contacted", "closed")
+# What a provider has done with a lead passed to it (carecareers/outcomes/), as the person
+# is told when they ask where it stands.
+ROUTE_OUTCOMES = ("not_contacted", "contacted", "interview", "not_taken_forward", "started")
 
 
 class Lead(Base):
@@ -94,6 +97,13 @@ class LeadRoute(Base):
     # Where this provider is with the lead; a lead shared by several providers closes
     # only when each of them has closed it (carecareers/dashboard/routing.py).
     status: Mapped[str] = mapped_column(String(16), default="new", server_default="new")
+    # The outcome its provider recorded, and the day it happened; the reason a lead is not
+    # taken forward is for the programme's staff only, never told to the person.
+    outcome: Mapped[str] = mapped_column(String(24), default="not_contacted",
+                                         server_default="not_contacted")
+    outcome_on: Mapped[date | None]
+    outcome_reason: Mapped[str | None] = mapped_column(String(32))
+    outcome_recorded_at: Mapped[datetime | None]
 
     lead: Mapped[Lead] = relationship(back_populates="routes")
 

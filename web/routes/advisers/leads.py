@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from carecareers import threads
+from carecareers import outcomes, threads
+from carecareers.catalogue import text
 from carecareers.channels import label_of
 from carecareers.dashboard import (
     FilterChoices,
@@ -48,6 +50,7 @@ DONE_MESSAGES = {
     "close": "Lead closed.",
     "reassign": "Lead reassigned.",
     "message": "Message queued: its state shows under it in the conversation.",
+    "outcome": "Outcome recorded.",
 }
 STATE_LABELS = {
     "pending": "Waiting to send", "sending": "Sending", "sent": "Sent",
@@ -133,7 +136,21 @@ def _lead_response(request: Request, session: DbSession, viewer: Viewer, detail:
                   if viewer.is_staff else [],
                   outcome_label=followups.outcome_label,
                   max_note=followups.MAX_NOTE_LENGTH,
+                  **_outcome_context(request, session, viewer, detail),
                   **_thread_context(session, viewer, detail))
+
+
+def _outcome_context(request: Request, session: DbSession, viewer: Viewer,
+                     detail: LeadDetail) -> dict[str, object]:
+    """The routes' outcomes this account sees, and the choices of the outcome form."""
+    routes = outcomes.outcomes_seen_by(session, detail.lead, viewer.adviser)
+    return {"route_outcomes": routes,
+            "route_choices": [(str(r.provider_id), r.provider) for r in routes],
+            "outcome_choices": [(code, text(f"dashboard.outcomes.labels.{code}"))
+                                for code in outcomes.RECORDED],
+            "reason_choices": [(code, text(f"dashboard.outcomes.reasons.{code}"))
+                               for code in outcomes.REASONS],
+            "today": get_clock(request).today().isoformat()}
 
 
 def _thread_context(session: DbSession, viewer: Viewer, detail: LeadDetail,
@@ -199,6 +216,40 @@ def reassign(request: Request, lead_id: int, session: DbSession, viewer: StaffVi
                 lambda lead: followups.reassign(session, lead, viewer.adviser,
                                                 form.get("provider", ""), form.get("note", ""),
                                                 now=get_clock(request).now()))
+
+
+@router.post("/leads/{lead_id}/outcome")
+def record_outcome(request: Request, lead_id: int, session: DbSession, viewer: CurrentViewer,
+                   form: CheckedForm) -> Response:
+    """Record what a provider did with the lead; the person is told when their consent
+    covers it (carecareers/outcomes/notices.py)."""
+    lead = find_visible_lead(session, viewer.adviser, lead_id)
+    now = get_clock(request).now()
+    try:
+        route = outcomes.route_to_record(session, lead, viewer.adviser,
+                                         _number(form.get("provider", "")))
+        change = outcomes.record_outcome(
+            session, route, viewer.adviser, form.get("outcome", ""),
+            _day(form.get("on", "")), form.get("reason") or None, now)
+    except outcomes.OutcomeError as exc:
+        key = f"outcome.{exc.field}" if exc.field else "outcome"
+        detail = lead_detail(session, viewer.adviser, lead_id)
+        return _lead_response(request, session, viewer, detail, status_code=400,
+                              errors={key: str(exc)}, form={"action": "outcome", **form})
+    outcomes.queue_outcome_notice(session, change, now)
+    return RedirectResponse(f"/advisers/leads/{lead_id}?done=outcome#outcomes",
+                            status_code=303)
+
+
+def _number(raw: str) -> int | None:
+    return int(raw) if raw.strip().isdigit() else None
+
+
+def _day(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
 
 
 @router.post("/leads/{lead_id}/messages")
