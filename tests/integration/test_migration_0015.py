@@ -34,8 +34,8 @@ def seed(engine: Engine) -> dict[str, int]:
                 "hired": route(hired, "closed"), "dropped": route(dropped, "closed")}
 
 
-def test_followed_up_routes_get_outcomes_and_lose_them_going_down(  # noqa: F811
-        fresh_url: str) -> None:
+def test_followed_up_routes_get_outcomes_and_lose_them_going_down(
+        fresh_url: str) -> None:  # noqa: F811
     upgrade(fresh_url, "0014")
     engine = make_engine(fresh_url)
     try:
