@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str = ""
 
     lead_retention_days: int = 365
+    # A lead passed to a provider with no contact after this many working days is flagged
+    # "waiting" on the dashboard; after twice as many the person is told (carecareers/outcomes).
+    lead_contact_days: int = 5
     # Conversations that never became a lead are kept this long after their last message.
     tracker_retention_days: int = 30
 

@@ -20,6 +20,7 @@ from carecareers.forms.validation import InvalidAnswer, parse_email, parse_phone
 from carecareers.leads.erasure import Erasure, erase_person, purge_expired
 from carecareers.leads.filters import LeadFilters
 from carecareers.models import Provider
+from carecareers.outcomes.waiting import tell_overdue
 from carecareers.settings import get_settings
 from carecareers.topics import Retention
 
@@ -140,3 +141,20 @@ def purge(days: int = typer.Option(None, help="override LEAD_RETENTION_DAYS"),
                **report.purged}
     typer.echo(json.dumps(summary) if as_json else
                ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.items()))
+
+
+@app.command("overdue")
+def overdue() -> None:
+    """Tell, once, each person no provider contacted within twice LEAD_CONTACT_DAYS working
+    days. `make run` runs it with the job alerts; production runs it daily from cron."""
+    settings = get_settings()
+    if settings.lead_contact_days < 1:
+        raise _fail("LEAD_CONTACT_DAYS must be at least 1")
+    factory = session_factory(make_engine(settings.database_url))
+    try:
+        with factory() as session, session.begin():
+            clock = clock_for(settings)
+            told = tell_overdue(session, clock.now(), settings.lead_contact_days, clock.today())
+    except SQLAlchemyError as error:
+        raise _fail(f"nobody was told: {error}") from error
+    typer.echo(f"people told their details are still waiting: {told}")

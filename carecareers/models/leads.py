@@ -104,6 +104,8 @@ class LeadRoute(Base):
     outcome_on: Mapped[date | None]
     outcome_reason: Mapped[str | None] = mapped_column(String(32))
     outcome_recorded_at: Mapped[datetime | None]
+    # When the person was told that this provider had not been in touch (once)
+    overdue_told_at: Mapped[datetime | None]
 
     lead: Mapped[Lead] = relationship(back_populates="routes")
 

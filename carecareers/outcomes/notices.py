@@ -22,8 +22,10 @@ from carecareers.forms.validation import MIN_AGE_TO_CONSENT
 from carecareers.models import Lead, OutboxMessage, Provider
 from carecareers.outcomes.recording import ENDED, TAKEN_UP, OutcomeChange
 
+# The outbox kinds of what tells a person about their details (the one-a-day limit and
+# erasure cover them all); "overdue" is sent by waiting.py.
 KINDS = {"taken_up": "outcome_taken_up", "not_taken_forward": "outcome_not_taken_forward",
-         "started": "outcome_started"}
+         "started": "outcome_started", "overdue": "outcome_overdue"}
 
 
 def notice_for(change: OutcomeChange) -> str | None:
@@ -43,8 +45,8 @@ def queue_outcome_notice(session: Session, change: OutcomeChange,
     lead = change.route.lead
     if notice is None or not may_be_told(lead):
         return False
-    target = _address(session, lead)
-    if target is None or _told_today(session, target[1], now):
+    target = address_of_lead(session, lead)
+    if target is None or told_today(session, target[1], now):
         return False
     organisation = session.get(Provider, change.route.provider_id)
     values = {"first_name": lead.first_name,
@@ -64,7 +66,7 @@ def may_be_told(lead: Lead) -> bool:
         c.withdrawn_at is None for c in lead.consents)
 
 
-def _address(session: Session, lead: Lead) -> tuple[str, str] | None:
+def address_of_lead(session: Session, lead: Lead) -> tuple[str, str] | None:
     """Email if they gave one and agreed to it; else the chat they came through."""
     agreed = {channel for c in lead.consents if c.withdrawn_at is None
               for channel in (c.channels or [])}
@@ -76,7 +78,7 @@ def _address(session: Session, lead: Lead) -> tuple[str, str] | None:
     return None
 
 
-def _told_today(session: Session, address: str, now: datetime) -> bool:
+def told_today(session: Session, address: str, now: datetime) -> bool:
     since = uk_midnight(uk_date(now))
     return bool(session.scalar(select(func.count()).select_from(OutboxMessage).where(
         OutboxMessage.address == address, OutboxMessage.kind.in_(KINDS.values()),

@@ -20,6 +20,7 @@ from carecareers.advisers import audit
 from carecareers.advisers.accounts import is_staff
 from carecareers.clock import uk_date
 from carecareers.models import Adviser, Lead, LeadRoute, Provider
+from carecareers.outcomes.days import waiting_state
 
 # What can be recorded (a route starts as "not_contacted"), and the route status each sets.
 RECORDED = {"contacted": "contacted", "interview": "contacted",
@@ -53,16 +54,18 @@ class RouteOutcome:
     outcome: str
     on: date | None
     reason: str | None
+    waiting: str | None  # "waiting" or "overdue" when nobody has made contact in time
 
 
-def outcomes_seen_by(session: Session, lead: Lead, adviser: Adviser) -> list[RouteOutcome]:
+def outcomes_seen_by(session: Session, lead: Lead, adviser: Adviser, today: date,
+                     contact_days: int) -> list[RouteOutcome]:
     """The routes' outcomes this account may see: staff every route, a provider its own."""
     query = (select(LeadRoute, Provider.name).join(Provider, Provider.id == LeadRoute.provider_id)
              .where(LeadRoute.lead_id == lead.id).order_by(Provider.name))
     if not is_staff(adviser):
         query = query.where(LeadRoute.provider_id == adviser.provider_id)
     return [RouteOutcome(route.provider_id, name, route.outcome, route.outcome_on,
-                         route.outcome_reason)
+                         route.outcome_reason, waiting_state(route, today, contact_days))
             for route, name in session.execute(query).tuples()]
 
 

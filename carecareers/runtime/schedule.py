@@ -1,5 +1,5 @@
-"""Run `carecareers alerts send` and `carecareers events remind` while `make run` is up
-(every ALERTS_SEND_EVERY_MINUTES).
+"""Run `carecareers alerts send`, `carecareers events remind` and `carecareers leads overdue`
+while `make run` is up (every ALERTS_SEND_EVERY_MINUTES).
 
 Production runs the same command from cron instead (see the README):
     */15 * * * * cd /srv/carecareers && .venv/bin/carecareers alerts send
@@ -22,6 +22,8 @@ ALERTS_SEND = [sys.executable, "-c", "from carecareers.cli.main import app; app(
                "alerts", "send"]
 EVENTS_REMIND = [sys.executable, "-c", "from carecareers.cli.main import app; app()",
                  "events", "remind"]
+LEADS_OVERDUE = [sys.executable, "-c", "from carecareers.cli.main import app; app()",
+                 "leads", "overdue"]
 FIRST_RUN_SECONDS = 30.0
 
 
@@ -76,12 +78,17 @@ def alert_schedule(settings: Settings) -> Iterator[PeriodicCommand | None]:
     command = PeriodicCommand(ALERTS_SEND, settings.alerts_send_every_minutes * 60.0).start()
     reminders = PeriodicCommand(EVENTS_REMIND, settings.alerts_send_every_minutes * 60.0,
                                 first_after_seconds=FIRST_RUN_SECONDS * 2).start()
+    overdue = PeriodicCommand(LEADS_OVERDUE, settings.alerts_send_every_minutes * 60.0,
+                              first_after_seconds=FIRST_RUN_SECONDS * 3).start()
     print(f"  job alerts:        sent every {settings.alerts_send_every_minutes} minutes",
           flush=True)
     print(f"  event reminders:   sent every {settings.alerts_send_every_minutes} minutes",
           flush=True)
+    print(f"  overdue leads:     checked every {settings.alerts_send_every_minutes} minutes",
+          flush=True)
     try:
         yield command
     finally:
+        overdue.stop()
         reminders.stop()
         command.stop()

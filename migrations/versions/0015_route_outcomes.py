@@ -1,4 +1,5 @@
-"""lead routes: the outcome each provider records, with its day and a private reason
+"""lead routes: the outcome each provider records, with its day and a private reason, and
+when the person was told that nobody had been in touch
 
 Routes that were already followed up start from their status: contacted stays contacted;
 a closed route is "started" when the lead was closed as started work or training, else
@@ -25,6 +26,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("outcome_reason", sa.String(length=32), nullable=True))
         batch.add_column(sa.Column("outcome_recorded_at", sa.DateTime(timezone=True),
                                    nullable=True))
+        batch.add_column(sa.Column("overdue_told_at", sa.DateTime(timezone=True),
+                                   nullable=True))
     op.execute("UPDATE lead_routes SET outcome = 'contacted' WHERE status = 'contacted'")
     op.execute(
         "UPDATE lead_routes SET outcome = 'started' WHERE status = 'closed' AND lead_id IN "
@@ -36,6 +39,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("lead_routes") as batch:
+        batch.drop_column("overdue_told_at")
         batch.drop_column("outcome_recorded_at")
         batch.drop_column("outcome_reason")
         batch.drop_column("outcome_on")

@@ -143,7 +143,9 @@ def _lead_response(request: Request, session: DbSession, viewer: Viewer, detail:
 def _outcome_context(request: Request, session: DbSession, viewer: Viewer,
                      detail: LeadDetail) -> dict[str, object]:
     """The routes' outcomes this account sees, and the choices of the outcome form."""
-    routes = outcomes.outcomes_seen_by(session, detail.lead, viewer.adviser)
+    routes = outcomes.outcomes_seen_by(session, detail.lead, viewer.adviser,
+                                       get_clock(request).today(),
+                                       request.app.state.settings.lead_contact_days)
     return {"route_outcomes": routes,
             "route_choices": [(str(r.provider_id), r.provider) for r in routes],
             "outcome_choices": [(code, text(f"dashboard.outcomes.labels.{code}"))

@@ -1,4 +1,5 @@
-"""Unanswered questions (for content work) and the audit log (for admins)."""
+"""Follow-up (how providers follow up leads, and who is waiting), unanswered questions (for
+content work) and the audit log (for admins)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,25 @@ from fastapi.responses import HTMLResponse, Response
 
 from carecareers.dashboard import group_unanswered
 from carecareers.dashboard.audit_log import audit_page
-from web.auth import AdminViewer, DbSession, StaffViewer
+from carecareers.outcomes.waiting import follow_up_picture
+from web.auth import AdminViewer, CurrentViewer, DbSession, StaffViewer
 from web.deps import get_clock
 from web.routes.advisers.common import dashboard_router, query_string, render
 from web.routes.advisers.leads import page_number
 
 router = dashboard_router()
 QUESTION_PERIODS = (7, 30, 90, 365)
+
+
+@router.get("/follow-up", response_class=HTMLResponse)
+def follow_up_page(request: Request, session: DbSession, viewer: CurrentViewer) -> Response:
+    """Each provider's follow-up figures and the overdue leads; a provider user sees its own."""
+    settings = request.app.state.settings
+    own = None if viewer.is_staff else (viewer.adviser.provider_id or -1)
+    picture = follow_up_picture(session, get_clock(request).today(),
+                                settings.lead_contact_days, provider_id=own)
+    return render(request, "follow_up.html", viewer, picture=picture,
+                  contact_days=settings.lead_contact_days)
 
 
 @router.get("/questions", response_class=HTMLResponse)
