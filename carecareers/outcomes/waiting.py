@@ -18,10 +18,9 @@ from sqlalchemy.orm import Session
 
 from carecareers.catalogue import text
 from carecareers.clock import uk_date
-from carecareers.delivery import Outgoing, enqueue
 from carecareers.models import Lead, LeadRoute, Provider
 from carecareers.outcomes.days import waiting_state, working_days_between
-from carecareers.outcomes.notices import KINDS, address_of_lead, may_be_told, told_today
+from carecareers.outcomes.notices import address_of_lead, may_be_told, queue_to_person
 
 
 def tell_overdue(session: Session, now: datetime, contact_days: int,
@@ -57,16 +56,15 @@ def _untold(session: Session) -> list[LeadRoute]:
 def _tell(session: Session, routes: list[LeadRoute], now: datetime, contact_days: int) -> int:
     lead = routes[0].lead
     target = address_of_lead(session, lead) if may_be_told(lead) else None
-    if target is None or told_today(session, target[1], now):
+    if target is None:
         return 0
     names = [p.name for p in session.scalars(select(Provider).where(
         Provider.id.in_([r.provider_id for r in routes])).order_by(Provider.name))]
     values = {"first_name": lead.first_name, "organisation": " and ".join(names),
               "days": str(2 * contact_days)}
-    enqueue(session, Outgoing(channel=target[0], address=target[1], kind=KINDS["overdue"],
-                              subject=text("notices.outcome.overdue_subject", **values),
-                              body=text("notices.outcome.overdue" if len(names) == 1
-                                        else "notices.outcome.overdue_many", **values)), now)
+    queue_to_person(session, target, "overdue", text("notices.outcome.overdue_subject", **values),
+                    text("notices.outcome.overdue" if len(names) == 1
+                         else "notices.outcome.overdue_many", **values), now)
     return 1
 
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
+from carecareers.clock import as_utc
 from carecareers.leads.erasure import erase_person
 from carecareers.models import AuditEvent, Consent, Lead, LeadRoute, OutboxMessage, Provider
 from carecareers.outcomes import (
@@ -188,7 +189,7 @@ def test_every_provider_ending_it_offers_other_ways_and_an_adviser(
 # -- telling the person -------------------------------------------------------------------
 
 
-def test_the_person_is_told_once_when_taken_up_and_once_when_it_ends(
+def test_the_person_is_told_once_when_taken_up_and_once_when_it_ends_a_day_apart(
         db: tuple[Connection, Session]) -> None:
     _, session = db
     oak = make_provider(session, name="Oak House")
@@ -199,17 +200,23 @@ def test_the_person_is_told_once_when_taken_up_and_once_when_it_ends(
     assert queue_outcome_notice(session, change, NOW)
     again = record_outcome(session, route, staff, "interview", TODAY, None, NOW)
     assert not queue_outcome_notice(session, again, NOW)  # already told it is taken up
+    later = NOW + timedelta(hours=1)
     ended = record_outcome(session, route, staff, "not_taken_forward", TODAY, "not_eligible",
-                           NOW + timedelta(hours=1))
-    assert not queue_outcome_notice(session, ended, NOW + timedelta(hours=1))  # one a day
-    ended_later = record_outcome(session, route, staff, "not_taken_forward", TODAY,
-                                 "not_eligible", NOW + timedelta(days=1))
-    assert not queue_outcome_notice(session, ended_later, NOW + timedelta(days=1))  # no change
+                           later)
+    assert queue_outcome_notice(session, ended, later)  # queued, for tomorrow
+    next_day = NOW + timedelta(days=1)
+    same = record_outcome(session, route, staff, "not_taken_forward", TODAY, "not_eligible",
+                          next_day)
+    assert not queue_outcome_notice(session, same, next_day)  # nothing changed
 
-    [taken_up] = notices(session)
+    taken_up, closing = notices(session)
     assert (taken_up.channel, taken_up.address, taken_up.kind) == (
         "email", "amira@example.org", "outcome_taken_up")
     assert "Oak House has picked up your details" in taken_up.body
+    assert as_utc(taken_up.next_attempt_at) == NOW
+    assert closing.kind == "outcome_not_taken_forward"
+    # at most one a day: the second waits for 9am UK time the next day (8am UTC in May)
+    assert as_utc(closing.next_attempt_at) == datetime(2027, 5, 4, 8, tzinfo=timezone.utc)
 
 
 def test_the_closing_notice_goes_the_next_day_and_never_says_the_reason(
