@@ -13,6 +13,7 @@ SECTIONS = [
     ("Job alerts: matching and queuing", "bench.alerts"),
     ("Telegram bot reply time", "bench.bot"),
     ("Adviser message: Send to Bot API", "bench.adviser_messages"),
+    ("Outcomes: overdue check, notices and follow-up figures", "bench.outcomes"),
     ("Web chat against Rasa", "bench.webchat"),
     ("Multi-turn conversations", "bench.conversations"),
     ("Entity extraction (held-out)", "bench.entities"),

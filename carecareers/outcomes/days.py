@@ -22,9 +22,16 @@ def working_days_between(start: date, end: date) -> int:
 
 def waiting_state(route: LeadRoute, today: date, contact_days: int) -> str | None:
     """"waiting" or "overdue" for a route nobody has followed up in time; else None."""
-    if route.outcome != "not_contacted" or route.lead.status == "withdrawn":
+    if route.lead.status == "withdrawn":
         return None
-    waited = working_days_between(uk_date(route.routed_at), today)
+    return waited_state(route.outcome, uk_date(route.routed_at), today, contact_days)
+
+
+def waited_state(outcome: str, routed_on: date, today: date, contact_days: int) -> str | None:
+    """`waiting_state` from a route's outcome and the UK day it was passed on."""
+    if outcome != "not_contacted":
+        return None
+    waited = working_days_between(routed_on, today)
     if waited >= 2 * contact_days:
         return "overdue"
     return "waiting" if waited >= contact_days else None

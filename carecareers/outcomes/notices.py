@@ -10,14 +10,14 @@ day waits for the next (`due_at`). The private reason is never in it.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from carecareers.catalogue import text
 from carecareers.clock import as_utc, uk_date, uk_midnight
-from carecareers.delivery import CHAT_CHANNELS, Outgoing, address_for, enqueue
+from carecareers.delivery import CHAT_CHANNELS, Outgoing, address_for, enqueue_many
 from carecareers.forms.validation import MIN_AGE_TO_CONSENT
 from carecareers.models import Lead, OutboxMessage, Provider
 from carecareers.outcomes.recording import ENDED, TAKEN_UP, OutcomeChange
@@ -61,43 +61,73 @@ def queue_outcome_notice(session: Session, change: OutcomeChange,
 def queue_to_person(session: Session, target: tuple[str, str], notice: str, subject: str,
                     body: str, now: datetime) -> None:
     """Queue one message about their details, due on the first day that has none yet."""
-    due = due_at(session, target[1], now)
-    message = enqueue(session, Outgoing(channel=target[0], address=target[1],
-                                        kind=KINDS[notice], subject=subject, body=body), now)
-    message.next_attempt_at = due
-    session.flush()
+    queue_many_to_people(session, [Outgoing(channel=target[0], address=target[1],
+                                            kind=KINDS[notice], subject=subject, body=body)],
+                         now)
 
 
-def due_at(session: Session, address: str, now: datetime) -> datetime:
-    """Now, or SEND_AT on the first later UK day with no message about their details to
-    this address: at most one a day, and a later one waits rather than being lost."""
-    taken = {uk_date(max(as_utc(created), as_utc(due))) for created, due in session.execute(
-        select(OutboxMessage.created_at, OutboxMessage.next_attempt_at).where(
-            OutboxMessage.address == address, OutboxMessage.kind.in_(KINDS.values()),
-            OutboxMessage.created_at >= now - LOOK_BACK)).tuples()}
-    day = uk_date(now)
-    if day not in taken:
-        return now
-    while day in taken:
-        day += timedelta(days=1)
-    return uk_midnight(day) + SEND_AT
+def queue_many_to_people(session: Session, messages: list[Outgoing], now: datetime) -> None:
+    """Queue messages about people's details, each due on the first UK day with none yet to
+    its address: now, or SEND_AT on a later day. At most one a day; a later one waits
+    rather than being lost."""
+    taken = days_taken(session, {m.address for m in messages}, now)
+    due: dict[datetime, list[int]] = {}
+    for message, message_id in zip(messages, enqueue_many(session, messages, now), strict=True):
+        days = taken.setdefault(message.address, set())
+        day = uk_date(now)
+        while day in days:
+            day += timedelta(days=1)
+        days.add(day)
+        if day != uk_date(now):
+            due.setdefault(uk_midnight(day) + SEND_AT, []).append(message_id)
+    for at, ids in due.items():
+        for start in range(0, len(ids), 1000):
+            session.execute(update(OutboxMessage)
+                            .where(OutboxMessage.id.in_(ids[start:start + 1000]))
+                            .values(next_attempt_at=at)
+                            .execution_options(synchronize_session=False))
+
+
+def days_taken(session: Session, addresses: set[str], now: datetime) -> dict[str, set[date]]:
+    """For each address, the UK days that already have a message about their details."""
+    taken: dict[str, set[date]] = {}
+    chosen = sorted(addresses)
+    for start in range(0, len(chosen), 1000):
+        for address, created, due in session.execute(
+                select(OutboxMessage.address, OutboxMessage.created_at,
+                       OutboxMessage.next_attempt_at).where(
+                    OutboxMessage.address.in_(chosen[start:start + 1000]),
+                    OutboxMessage.kind.in_(KINDS.values()),
+                    OutboxMessage.created_at >= now - LOOK_BACK)).tuples():
+            taken.setdefault(address, set()).add(uk_date(max(as_utc(created), as_utc(due))))
+    return taken
 
 
 def may_be_told(lead: Lead) -> bool:
     """Not under 16, not withdrawn, and a consent that still stands."""
-    under_16 = (lead.age is not None and lead.age < MIN_AGE_TO_CONSENT) \
-        or lead.age_band == "under_16"
-    return not under_16 and lead.status != "withdrawn" and any(
+    return not is_under_16(lead.age, lead.age_band) and lead.status != "withdrawn" and any(
         c.withdrawn_at is None for c in lead.consents)
+
+
+def is_under_16(age: int | None, age_band: str | None) -> bool:
+    return (age is not None and age < MIN_AGE_TO_CONSENT) or age_band == "under_16"
 
 
 def address_of_lead(session: Session, lead: Lead) -> tuple[str, str] | None:
     """Email if they gave one and agreed to it; else the chat they came through."""
     agreed = {channel for c in lead.consents if c.withdrawn_at is None
               for channel in (c.channels or [])}
-    if lead.email and "email" in agreed:
-        return "email", lead.email
-    if lead.channel in CHAT_CHANNELS and lead.channel in agreed:
-        chat = address_for(session, lead.sender_id, lead.channel)
-        return (lead.channel, chat) if chat else None
+    chat = address_for(session, lead.sender_id, lead.channel) \
+        if lead.channel in CHAT_CHANNELS else None
+    return reachable_at(lead.email, lead.channel, chat, agreed)
+
+
+def reachable_at(email: str | None, channel: str, chat: str | None,
+                 agreed: set[str]) -> tuple[str, str] | None:
+    """(channel, address) to tell a person at: their email if they agreed to email, else
+    the chat they came through if they agreed to be contacted there; None otherwise."""
+    if email and "email" in agreed:
+        return "email", email
+    if channel in CHAT_CHANNELS and channel in agreed and chat:
+        return channel, chat
     return None

@@ -19,7 +19,7 @@ from carecareers.migrate import upgrade
 from carecareers.models import Lead, LeadRoute, OutboxMessage, Provider
 from carecareers.outcomes import record_outcome, route_to_record
 from carecareers.outcomes.days import waiting_state, working_days_between
-from carecareers.outcomes.waiting import follow_up_picture, tell_overdue
+from carecareers.outcomes.waiting import follow_up_picture, latest_day_waited, tell_overdue
 from carecareers.settings import get_settings
 from tests.conftest import make_settings
 from tests.factories import Dashboard, dashboard, make_adviser, make_lead, make_provider
@@ -63,6 +63,15 @@ def overdue_messages(session: Session) -> list[OutboxMessage]:
 ])
 def test_working_days_count_monday_to_friday(start: date, end: date, days: int) -> None:
     assert working_days_between(start, end) == days
+
+
+@pytest.mark.parametrize("today", [date(2027, 5, 17) + timedelta(days=n) for n in range(7)])
+@pytest.mark.parametrize("working_days", [1, 5, 10, 11])
+def test_the_latest_day_waited_is_the_last_one_that_counts(today: date,
+                                                           working_days: int) -> None:
+    latest = latest_day_waited(today, working_days)
+    assert working_days_between(latest, today) >= working_days
+    assert working_days_between(latest + timedelta(days=1), today) < working_days
 
 
 def test_a_route_waits_after_the_contact_days_and_is_overdue_after_twice(
@@ -126,7 +135,8 @@ def test_the_follow_up_figures_per_provider(db: tuple[Connection, Session]) -> N
     assert rows["Oak House"].median_days_to_contact == 5.5  # 2 and 9 working days
     assert (rows["Elm Care"].waiting, rows["Elm Care"].overdue,
             rows["Elm Care"].share_with_outcome) == (1, 1, 0.0)
-    assert [provider for _, provider in picture.overdue] == ["Elm Care"]
+    assert [provider for _, _, provider in picture.overdue] == ["Elm Care"]
+    assert picture.overdue_total == 1
     only_oak = follow_up_picture(session, today, DAYS, provider_id=oak.id)
     assert [row.provider for row in only_oak.figures] == ["Oak House"]
 
