@@ -23,12 +23,20 @@ SLOTS = ("role", "current_role", "qualification", "age", "is_apprentice")
 
 
 def latest_entities(tracker: Tracker) -> dict[str, str]:
-    """The first value of each entity in the person's latest message."""
+    """The first value of each entity in the person's latest message; of two roles wanted
+    and none done now, the one the words say they do now is their current role."""
+    entities = tracker.latest_message.get("entities") or []
     found: dict[str, str] = {}
-    for entity in tracker.latest_message.get("entities") or []:
+    for entity in entities:
         name, value = entity.get("entity"), entity.get("value")
         if isinstance(name, str) and value not in (None, "") and name not in found:
             found[name] = str(value)
+    if "current_role" not in found:
+        roles = [(str(e.get("value")), int(e.get("start") or 0)) for e in entities
+                 if e.get("entity") == "role" and e.get("value")]
+        split = turns.current_role_among(tracker.latest_message.get("text") or "", roles)
+        if split is not None:
+            found["current_role"], found["role"] = split
     return found
 
 

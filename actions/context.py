@@ -75,8 +75,8 @@ class ValidateSlotMappings(ValidationAction):
 
     async def validate_age(self, value: Any, dispatcher: CollectingDispatcher,
                            tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        """"I've got 4 GCSEs" is not an age: the age said before stays."""
-        if turns.counts_qualifications(latest_text(tracker), value):
+        """"I've got 4 GCSEs" or "whats band 5 on" gives no age: the age said before stays."""
+        if turns.not_an_age(latest_text(tracker), value):
             return {"age": slot_before_latest_message(tracker, "age")}
         return {"age": value}
 
@@ -128,7 +128,7 @@ def noted_facts(tracker: Tracker) -> str:
     """What the latest message told us about the person, as words ('you're 17 and ...')."""
     facts: list[str] = []
     said = latest_entity(tracker, "age")
-    years = None if turns.counts_qualifications(latest_text(tracker), said) else age_from(said)
+    years = None if turns.not_an_age(latest_text(tracker), said) else age_from(said)
     if years is not None:
         facts.append(text("chat.noted.age", years=years))
     place = latest_entity(tracker, "location")

@@ -56,6 +56,8 @@ NEXT_YEAR = re.compile(r"\bnext year\b|\bthe year after\b", re.IGNORECASE)
 QUALIFICATION_COUNT = re.compile(
     r"\b(\d{1,2})\s*(?:x\s*)?(?:gcse|a[\s-]?le?ve?ls?|qualifications?|quals?|btecs?|passes"
     r"|subjects|grade [4-9]s)", re.IGNORECASE)
+# "band 5", "level 3", "year 11", "grade 4": a numbered band, level or school year, not an age.
+NUMBERED = re.compile(r"\b(?:band|level|year|yr|grade)\s*(\d{1,2})\b", re.IGNORECASE)
 # "how long does that take", "how many years is it": the time a route takes.
 HOW_LONG = re.compile(r"\bhow\s+(?:long|many\s+(?:years|months|yrs))\b|\bhw\s+long\b",
                       re.IGNORECASE)
@@ -136,6 +138,30 @@ def counts_qualifications(text: str, value: str | None) -> bool:
     return value is not None and str(value).strip() in counted
 
 
+# What comes before a job the person does now: "i work as a carer", "im a senior carer".
+DOES_NOW = re.compile(r"(?:\bas|\bi'?m|\bi am|\bcurrently|\bnow)\s+an?\s*$", re.IGNORECASE)
+
+
+def current_role_among(text: str, roles: list[tuple[str, int]]) -> tuple[str, str] | None:
+    """For two roles NLU found as wanted ((value, start) each) and none as done now, the
+    (current, wanted) pair when the words before one say the person does it now ("i work
+    as a carer now, how could i end up a nurse"); None otherwise."""
+    if len(roles) != 2 or roles[0][0] == roles[1][0]:
+        return None
+    for index, (value, start) in enumerate(roles):
+        if DOES_NOW.search(text[max(0, start - 20):start]):
+            return value, roles[1 - index][0]
+    return None
+
+
+def not_an_age(text: str, value: str | None) -> bool:
+    """Whether `value`, an age NLU found in `text`, is really a count of qualifications or
+    the number of a band, level, grade or school year there ("whats band 5 on")."""
+    numbered = {match.group(1) for match in NUMBERED.finditer(text)}
+    return counts_qualifications(text, value) or (
+        value is not None and str(value).strip() in numbered)
+
+
 def parse_years(value: str | None) -> int | None:
     """The age in an entity or slot value ("19", "19 years old"), or None."""
     if value is None:
@@ -150,7 +176,7 @@ def parse_years(value: str | None) -> int | None:
 def person_in(turn: Turn) -> Person:
     """Who is asking: age, apprentice now or soon, and first year (None when not said)."""
     found = turn.entity("age")
-    age = None if counts_qualifications(turn.text, found) else parse_years(found)
+    age = None if not_an_age(turn.text, found) else parse_years(found)
     if age is None:
         said = STATED_AGE.search(turn.text)
         stated = next((group for group in said.groups() if group), None) if said else None

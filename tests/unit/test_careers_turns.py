@@ -34,6 +34,20 @@ def test_a_number_of_qualifications_is_not_an_age(text: str, value: str | None,
     assert turns.counts_qualifications(text, value) is counted
 
 
+@pytest.mark.parametrize(("text", "value", "not_age"), [
+    ("whats a band 5 nurse on right now", "5", True), ("im in year 11", "11", True),
+    ("a level 3 apprenticeship", "3", True), ("band 6 at 19", "19", False),
+    ("im 17", "17", False), ("grade 4 in maths", "4", True),
+])
+def test_a_band_level_grade_or_school_year_is_not_an_age(text: str, value: str,
+                                                         not_age: bool) -> None:
+    assert turns.not_an_age(text, value) is not_age
+
+
+def test_a_band_number_read_as_an_age_leaves_the_age_said_before() -> None:
+    assert turns.person_in(turn("whats a band 5 nurse on", {"age": "5"}, age="19")).age == 19
+
+
 def test_a_count_of_gcses_leaves_the_age_said_before() -> None:
     assert turns.person_in(turn("ive got 6 gcses", {"age": "6"}, age="17")).age == 17
     assert turns.person_in(turn("ive got 6 gcses", {"age": "6"})).age is None
@@ -85,3 +99,16 @@ def test_how_long_about_the_job_the_person_does_now_lists_what_comes_after(
     text = turns.path_reply(content, turn("how long is it", role="care_worker",
                                           current_role="care_worker")).answer.text
     assert text.startswith("After care worker you could go for")
+
+
+@pytest.mark.parametrize(("text", "roles", "split"), [
+    ("i work as a carer now, how could i end up a nurse",
+     [("care_worker", 12), ("registered_nurse", 44)], ("care_worker", "registered_nurse")),
+    ("how do i become a nurse, im a carer",
+     [("registered_nurse", 18), ("care_worker", 30)], ("care_worker", "registered_nurse")),
+    ("carer or nurse which pays more", [("care_worker", 0), ("registered_nurse", 9)], None),
+    ("i want to be a nurse", [("registered_nurse", 15)], None),
+])
+def test_the_role_someone_does_now_is_told_from_the_one_they_want(
+        text: str, roles: list[tuple[str, int]], split: tuple[str, str] | None) -> None:
+    assert turns.current_role_among(text, roles) == split
