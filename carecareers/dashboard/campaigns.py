@@ -15,12 +15,13 @@ from carecareers.campaigns.service import (
     create_campaign,
     normalise_code,
 )
+from carecareers.catalogue import text
 from carecareers.models import Campaign
 
-KIND_LABELS = {
-    "food_bank": "Food bank", "open_day": "Open day", "school": "School or college",
-    "jobcentre": "Jobcentre", "community": "Community event", "online": "Online",
-}
+
+def kind_labels() -> dict[str, str]:
+    """Each kind of campaign with its words (dashboard.campaigns.kinds), in the form's order."""
+    return {kind: text(f"dashboard.campaigns.kinds.{kind}") for kind in CAMPAIGN_KINDS}
 
 
 @dataclass(frozen=True)
@@ -47,22 +48,22 @@ def read_campaign_form(data: Mapping[str, str], editing: Campaign | None = None,
     errors: dict[str, str] = {}
     code = editing.code if editing else normalise_code(data.get("code", ""))
     if code is None:
-        errors["code"] = "Use 1 to 64 letters, digits, '-' or '_' (no spaces)."
+        errors["code"] = _error("code")
     name = data.get("name", "").strip()
     if not name:
-        errors["name"] = "Give the campaign a name."
+        errors["name"] = _error("name")
     elif len(name) > 200:
-        errors["name"] = "Keep the name under 200 characters."
+        errors["name"] = _error("name_too_long")
     kind = data.get("kind", "")
     if kind not in CAMPAIGN_KINDS:
-        errors["kind"] = "Choose what kind of campaign it is."
+        errors["kind"] = _error("kind")
     place = data.get("place", "").strip()
     if len(place) > 200:
-        errors["place"] = "Keep the place under 200 characters."
+        errors["place"] = _error("place_too_long")
     starts_on = _date(data.get("starts_on", ""), "starts_on", errors)
     ends_on = _date(data.get("ends_on", ""), "ends_on", errors)
     if starts_on and ends_on and ends_on < starts_on:
-        errors["ends_on"] = "The end date is before the start date."
+        errors["ends_on"] = _error("ends_first")
     if errors:
         raise CampaignFormError(errors)
     return CampaignValues(code or "", name, kind, place or None, starts_on, ends_on)
@@ -74,8 +75,13 @@ def _date(raw: str, name: str, errors: dict[str, str]) -> date | None:
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        errors[name] = "Give a date as YYYY-MM-DD."
+        errors[name] = _error("date")
         return None
+
+
+def _error(why: str) -> str:
+    """What to fix in the campaign form (dashboard.campaign_form.errors)."""
+    return text(f"dashboard.campaign_form.errors.{why}")
 
 
 EDITABLE = ("name", "kind", "place", "starts_on", "ends_on")

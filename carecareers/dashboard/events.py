@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from carecareers.advisers.accounts import is_staff
 from carecareers.campaigns.service import find_campaign
+from carecareers.catalogue import text
 from carecareers.clock import UK
 from carecareers.events.catalogue import EventValues, events_for_provider
 from carecareers.events.errors import EventFormError
@@ -51,6 +52,11 @@ def may_manage(adviser: Adviser, event: Event) -> bool:
         adviser.provider_id in {p.id for p in event.providers}
 
 
+def _error(field: str) -> str:
+    """What to fix in a field of the event form (dashboard.event_form.errors)."""
+    return text(f"dashboard.event_form.errors.{field}")
+
+
 def _text(data: Mapping[str, str], name: str, limit: int) -> str:
     return " ".join(str(data.get(name, "")).split())[:limit] if name in ("title", "place") \
         else str(data.get(name, "")).strip()[:limit]
@@ -60,19 +66,19 @@ def _when(data: Mapping[str, str], errors: dict[str, str]) -> tuple[datetime, da
     try:
         day = date.fromisoformat(data.get("day", "").strip())
     except ValueError:
-        errors["day"] = "Enter the date, for example 2026-12-12"
+        errors["day"] = _error("day")
         return None
     times = []
-    for name, label in (("starts", "start"), ("ends", "finish")):
+    for name in ("starts", "ends"):
         match = TIME.match(data.get(name, "").strip())
         if match is None:
-            errors[name] = f"Enter the {label} time as hours and minutes, for example 10:00"
+            errors[name] = _error(name)
             continue
         times.append(datetime.combine(day, time(int(match.group(1)), int(match.group(2))), UK))
     if len(times) != 2:
         return None
     if times[1] <= times[0]:
-        errors["ends"] = "The finish time must be after the start time"
+        errors["ends"] = _error("ends_first")
         return None
     return times[0].astimezone(timezone.utc), times[1].astimezone(timezone.utc)
 
@@ -81,7 +87,7 @@ def _capacity(raw: str, errors: dict[str, str]) -> int | None:
     if not raw.strip():
         return None
     if not raw.strip().isdigit() or not 1 <= int(raw) <= MAX_CAPACITY:
-        errors["capacity"] = "Enter the number of places as a whole number, or leave it empty"
+        errors["capacity"] = _error("capacity")
         return None
     return int(raw)
 
@@ -92,23 +98,23 @@ def read_event_form(session: Session, data: Mapping[str, str], gazetteer: Gazett
     errors: dict[str, str] = {}
     title, place = _text(data, "title", 200), _text(data, "place", 300)
     if not title:
-        errors["title"] = "Enter the event's title"
+        errors["title"] = _error("title")
     if not place:
-        errors["place"] = "Enter where the event is: the building and street"
+        errors["place"] = _error("place")
     postcode = normalise_postcode(data.get("postcode", ""))
     located = gazetteer.find(postcode) if postcode else None
     if postcode is None or located is None:
-        errors["postcode"] = "Enter the full postcode of the place, for example ST4 6QG"
+        errors["postcode"] = _error("postcode")
     when = _when(data, errors)
     capacity = _capacity(data.get("capacity", ""), errors)
     chosen = tuple(p.id for p in allowed if data.get(f"provider_{p.id}"))
     if len(allowed) == 1:
         chosen = (allowed[0].id,)
     elif not chosen:
-        errors["providers"] = "Choose at least one provider who runs the event"
+        errors["providers"] = _error("providers")
     campaign = find_campaign(session, data.get("campaign") or None)
     if data.get("campaign") and campaign is None:
-        errors["campaign"] = "There is no such campaign"
+        errors["campaign"] = _error("campaign")
     if errors or when is None or postcode is None or located is None:
         raise EventFormError(errors)
     return EventValues(

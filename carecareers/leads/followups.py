@@ -8,46 +8,35 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
+from carecareers.catalogue import text
 from carecareers.models import Adviser, FollowUp, Lead, LeadRoute, Provider
 
-NOTE_OUTCOMES = {
-    "note": "Note only",
-    "no_answer": "No answer",
-    "left_message": "Left a message",
-    "spoke": "Spoke to them",
-    "interested": "Interested: next steps agreed",
-    "applied": "Applied",
-    "interview": "Interview arranged",
-    "hired": "Started work or training",
-    "not_interested": "No longer interested",
-    "wrong_details": "Contact details do not work",
-}
-CLOSE_REASONS = {
-    "hired": "Started work or training",
-    "not_interested": "No longer interested",
-    "unreachable": "Could not reach them",
-    "duplicate": "Duplicate lead",
-    "other": "Other",
-}
+# The outcomes a note may record and the reasons a lead is closed for, in the order the
+# forms offer them; their words are dashboard.followups.outcomes and .reasons.
+NOTE_OUTCOMES = ("note", "no_answer", "left_message", "spoke", "interested", "applied",
+                 "interview", "hired", "not_interested", "wrong_details")
+CLOSE_REASONS = ("hired", "not_interested", "unreachable", "duplicate", "other")
 MAX_NOTE_LENGTH = 2000
 
 
 class FollowUpError(ValueError):
-    """A follow-up that cannot be made to this lead; the message says why.
+    """A follow-up that cannot be made to this lead; the message says why, to the adviser
+    (the text dashboard.followups.errors.<why>).
 
     `field` names the form field at fault, or is None when the lead itself is the reason.
     """
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, why: str, field: str | None = None, **values: object) -> None:
+        self.why = why
         self.field = field
-        super().__init__(message)
+        super().__init__(text(f"dashboard.followups.errors.{why}", **values))
 
 
 def mark_contacted(session: Session, lead: Lead, adviser: Adviser, note: str = "",
                    *, now: datetime) -> FollowUp:
     _require_open(lead)
     if lead.status == "contacted":
-        raise FollowUpError("this lead is already marked as contacted")
+        raise FollowUpError("already_contacted")
     follow_up = _follow_up(session, lead, adviser, "contacted", note, now)
     lead.status = "contacted"
     return follow_up
@@ -56,11 +45,11 @@ def mark_contacted(session: Session, lead: Lead, adviser: Adviser, note: str = "
 def add_note(session: Session, lead: Lead, adviser: Adviser, outcome: str, note: str,
              now: datetime) -> FollowUp:
     if lead.status == "withdrawn":
-        raise FollowUpError("this person withdrew their consent: do not contact them")
+        raise FollowUpError("withdrawn")
     if outcome not in NOTE_OUTCOMES:
-        raise FollowUpError("choose an outcome from the list", "outcome")
+        raise FollowUpError("outcome", "outcome")
     if outcome == "note" and not note.strip():
-        raise FollowUpError("write a note, or choose an outcome", "note")
+        raise FollowUpError("note", "note")
     follow_up = _follow_up(session, lead, adviser, outcome, note, now)
     if outcome not in ("note", "no_answer", "wrong_details") and lead.status == "new":
         lead.status = "contacted"
@@ -71,7 +60,7 @@ def close_lead(session: Session, lead: Lead, adviser: Adviser, reason: str, note
                *, now: datetime) -> FollowUp:
     _require_open(lead)
     if reason not in CLOSE_REASONS:
-        raise FollowUpError("choose why the lead is closed", "reason")
+        raise FollowUpError("reason", "reason")
     follow_up = _follow_up(session, lead, adviser, f"closed:{reason}", note, now)
     lead.status = "closed"
     return follow_up
@@ -81,29 +70,31 @@ def reassign(session: Session, lead: Lead, adviser: Adviser, provider_code: str,
              note: str = "", *, now: datetime) -> FollowUp:
     """Route the lead to one provider only, in place of those it was routed to."""
     if adviser.role not in ("admin", "adviser"):
-        raise FollowUpError("only admins and advisers reassign leads")
+        raise FollowUpError("not_staff")
     _require_open(lead)
     provider = session.scalar(select(Provider).where(
         func.upper(Provider.code) == provider_code.strip().upper(), Provider.active.is_(True)))
     if provider is None:
-        raise FollowUpError("choose an active provider from the list", "provider")
-    text = f"Reassigned to {provider.name}" + (f": {note.strip()}" if note.strip() else "")
-    _check_note(text)
+        raise FollowUpError("provider", "provider")
+    said = text("dashboard.followups.reassigned_to_with_note", provider=provider.name,
+                note=note.strip()) if note.strip() else \
+        text("dashboard.followups.reassigned_to", provider=provider.name)
+    _check_note(said)
     session.execute(delete(LeadRoute).where(LeadRoute.lead_id == lead.id))
     session.add(LeadRoute(lead_id=lead.id, provider_id=provider.id, routed_at=now))
-    return _follow_up(session, lead, adviser, "reassigned", text, now, provider=provider.code)
+    return _follow_up(session, lead, adviser, "reassigned", said, now, provider=provider.code)
 
 
 def _require_open(lead: Lead) -> None:
     if lead.status == "withdrawn":
-        raise FollowUpError("this person withdrew their consent: do not contact them")
+        raise FollowUpError("withdrawn")
     if lead.status == "closed":
-        raise FollowUpError("this lead is closed")
+        raise FollowUpError("closed")
 
 
 def _check_note(note: str) -> None:
     if len(note.strip()) > MAX_NOTE_LENGTH:
-        raise FollowUpError(f"a note has at most {MAX_NOTE_LENGTH} characters", "note")
+        raise FollowUpError("too_long", "note", limit=MAX_NOTE_LENGTH)
 
 
 def _follow_up(session: Session, lead: Lead, adviser: Adviser, outcome: str, note: str,
@@ -121,9 +112,24 @@ def _follow_up(session: Session, lead: Lead, adviser: Adviser, outcome: str, not
     return follow_up
 
 
+def outcome_choices() -> dict[str, str]:
+    """The outcomes a note may record, with their words, in the form's order."""
+    return {code: text(f"dashboard.followups.outcomes.{code}") for code in NOTE_OUTCOMES}
+
+
+def reason_choices() -> dict[str, str]:
+    """The reasons a lead may be closed for, with their words, in the form's order."""
+    return {code: text(f"dashboard.followups.reasons.{code}") for code in CLOSE_REASONS}
+
+
 def outcome_label(outcome: str) -> str:
-    """Words for a stored outcome, as the follow-up history shows it."""
+    """Words for a stored outcome, as the follow-up history shows it (the code itself when it
+    has none)."""
     if outcome.startswith("closed:"):
-        return "Closed: " + CLOSE_REASONS.get(outcome.split(":", 1)[1], "other").lower()
-    return {"contacted": "Marked as contacted", "reassigned": "Reassigned",
-            **NOTE_OUTCOMES}.get(outcome, outcome)
+        reason = outcome.split(":", 1)[1]
+        return text(f"dashboard.followups.closed.{reason}" if reason in CLOSE_REASONS
+                    else "dashboard.followups.closed.other")
+    if outcome in ("contacted", "reassigned"):
+        return text(f"dashboard.followups.{outcome}")
+    return text(f"dashboard.followups.outcomes.{outcome}") if outcome in NOTE_OUTCOMES \
+        else outcome

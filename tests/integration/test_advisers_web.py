@@ -12,6 +12,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import Engine, select
 
 from carecareers.advisers.accounts import MAX_FAILED_LOGINS, reset_password
+from carecareers.catalogue import text
 from carecareers.models import AdviserSession, AuditEvent, FollowUp
 from tests.conftest import TEST_SECRET_KEY, make_settings
 from tests.factories import (
@@ -91,7 +92,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(dash: Dashbo
         assert login_form(dash, "jo@example.org", "wrong password!").status_code == 401
     response = login_form(dash, "jo@example.org")
     assert response.status_code == 401
-    assert REFUSED in response.text  # the same words as any other failure
+    assert text(REFUSED) in response.text  # the same words as any other failure
     assert dash.client.get("/advisers/leads", follow_redirects=False).status_code == 303
 
 

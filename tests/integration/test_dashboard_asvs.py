@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 
 from carecareers.advisers import accounts
 from carecareers.advisers.sessions import digest, purge_ended_sessions
+from carecareers.catalogue import text
 from carecareers.models import AdviserSession, AuditEvent, FollowUp, Lead, LeadRoute
 from carecareers.models.base import utcnow
 from tests.conftest import make_settings
@@ -86,7 +87,7 @@ def test_every_failed_login_gets_the_same_answer(dash: Dashboard) -> None:
                attempt(dash, "gone@example.org", PASSWORD),             # disabled
                attempt(dash, "locked@example.org", PASSWORD)]           # locked, right password
     assert {a.status_code for a in answers} == {401}
-    assert {error_text(a.text) for a in answers} == {REFUSED}
+    assert {error_text(a.text) for a in answers} == {text(REFUSED)}
     for answer in answers:
         assert not re.search(r"locked until|disabled|no account|unknown", answer.text, re.I)
 
@@ -97,7 +98,7 @@ def test_one_address_is_paused_after_20_failures_whatever_the_accounts(
     for i in range(20):
         assert attempt(dash, f"guess{i}@example.org", "a wrong guess").status_code == 401
     paused = attempt(dash, "jo@example.org", PASSWORD)  # even the right password waits
-    assert paused.status_code == 429 and error_text(paused.text) == REFUSED
+    assert paused.status_code == 429 and error_text(paused.text) == text(REFUSED)
     assert COOKIE_NAME not in paused.headers.get("set-cookie", "")
 
 

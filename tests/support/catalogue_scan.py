@@ -14,7 +14,11 @@ Where a reply may not carry words:
   `link_keyboard` and the descriptions of `BotCommand`;
 - the web's answers: the `detail=` of `HTTPException`, what `JSONResponse` says (the
   `detail`, `message`, `text` and `messages` of its content), the `heading=` and `message=`
-  a page is given, and `_error(status, ...)`.
+  a page is given, and `_error(status, ...)`;
+- the web's tables of words: a module-level dict, tuple, list or set in web/routes/ (and
+  web/session.py) with a value that has a space or a capitalised word in it
+  (`{"sent": "Sent"}`, `(("visits", "Scanned"),)`). Codes (`("note", "no_answer")`), dict
+  keys and ids are not words: keep the codes in Python and look their words up by id.
 
 In `actions/` every word literal counts, wherever it is (besides what `_set_aside` lists,
 and the action server's own plumbing in `actions/server.py`): the actions only translate,
@@ -41,6 +45,7 @@ from jinja2 import Environment, nodes
 from carecareers.catalogue import Catalogue, placeholders
 
 LETTER = re.compile(r"[^\W\d_]")
+SAID = re.compile(r"\s|\b[A-Z][^\W\d_]*\b")  # a space, or a capitalised word: said, not a code
 UTTER = re.compile(r"^utter_\w+$")
 TEXT_ID = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)+\.?$")  # also an f-string's prefix
 
@@ -87,12 +92,21 @@ def _string_parts(node: ast.AST) -> Iterator[ast.Constant]:
 
 
 def _not_said(tree: ast.AST) -> set[int]:
-    """F-string format specs and dict keys: strings in the code that nobody reads."""
+    """F-string format specs, dict keys and the parts of an id built by an f-string
+    (`f"dashboard.errors.{why}.title"`): strings in the code that nobody reads."""
     specs = {id(c) for node in ast.walk(tree) if isinstance(node, ast.FormattedValue)
              and node.format_spec is not None for c in ast.walk(node.format_spec)}
     keys = {id(k) for node in ast.walk(tree) if isinstance(node, ast.Dict)
             for k in node.keys if k is not None}
-    return specs | keys
+    built = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+             and TEXT_ID.match(_shape(node)) for part in node.values}
+    return specs | keys | built
+
+
+def _shape(node: ast.JoinedStr) -> str:
+    """An f-string with a name in place of each value: `a.{b}.c` is `a.x.c`."""
+    return "".join(part.value if isinstance(part, ast.Constant) else "x"
+                   for part in node.values)
 
 
 class Module:
@@ -194,6 +208,17 @@ def sink_findings(module: Module, area: str) -> Iterator[Finding]:
                               f"{what}: {why}")
 
 
+def table_findings(module: Module) -> Iterator[Finding]:
+    """Module-level dicts, tuples, lists and sets that hold words for people."""
+    for node in module.tree.body:
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        if isinstance(value, ast.Dict | ast.Tuple | ast.List | ast.Set):
+            said = [c for c in module.literal_words(value) if SAID.search(c.value)]
+            if said:
+                yield Finding(module.name, node.lineno,
+                              f"a table of words: {said[0].value[:60]!r}")
+
+
 def _set_aside(tree: ast.AST) -> set[int]:
     """What is not words for people: docstrings, log calls, regular expressions, what the
     code looks for in what people typed (`"i am" in said`, `said.startswith("i'm")`), the
@@ -248,6 +273,8 @@ def reply_literals(root: Path) -> list[Finding]:
         for path in python_files(root, parts):
             module = Module(path, root)
             found.update(sink_findings(module, area))
+            if area == "web":
+                found.update(table_findings(module))
             if area == "actions" and path.name not in PLUMBING:
                 found.update(every_literal_findings(module))
     return sorted(found, key=lambda f: (f.path, f.line, f.what))

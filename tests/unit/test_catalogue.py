@@ -152,11 +152,18 @@ def page(request):
     _error(422, "Send one of these.")
     JSONResponse(status_code=503, content={"detail": "Try later", "fields": ["a b"]})
     return _page(request, heading="Event not found", message=str(exc), code="a b")
+def failed(request, why):
+    return _page(request, message=text(f"dashboard.errors.{why}.message"))
+DONE = {"note": "note added"}
+STATES = {"sent": "Sent", "failed": text("dashboard.lead.delivery.failed")}
+STEPS = (("visits", "Scanned", None), ("leads", "leads", "visits"))
+CODES = ("note", "no_answer", "dashboard.lead.done.note")
+LEVELS = [2, 3]
 ''')
     found = {(f.path.split("/")[0], f.line) for f in scan.reply_literals(tmp_path)}
     assert found == {("actions", 6), ("actions", 10), ("actions", 11), ("actions", 12),
                      ("actions", 13), ("bot", 3), ("bot", 4), ("web", 3), ("web", 5),
-                     ("web", 6), ("web", 7)}
+                     ("web", 6), ("web", 7), ("web", 10), ("web", 11), ("web", 12)}
 
 
 # -- every id used is defined, with its placeholders given --------------------------------

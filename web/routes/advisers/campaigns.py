@@ -7,17 +7,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carecareers.campaigns.qr import campaign_poster, qr_png, qr_svg
 from carecareers.campaigns.service import (
-    CAMPAIGN_KINDS,
     campaign_funnel,
     campaign_url,
     find_campaign,
     funnel_by_day,
 )
+from carecareers.catalogue import text
 from carecareers.dashboard.campaigns import (
-    KIND_LABELS,
     CampaignFormError,
     add_campaign,
     edit_campaign,
+    kind_labels,
     read_campaign_form,
 )
 from carecareers.models import Campaign
@@ -28,6 +28,8 @@ from web.routes.advisers.common import CheckedForm, PageNotFound, dashboard_rout
 
 router = dashboard_router()
 PERIODS = (7, 30, 90)
+# What the charts over time count; their titles are dashboard.campaign.chart_titles.
+CHARTS = ("visits", "conversations", "leads")
 POSTER_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
@@ -35,14 +37,14 @@ POSTER_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; 
 def _campaign(session: DbSession, code: str) -> Campaign:
     campaign = find_campaign(session, code)
     if campaign is None:
-        raise PageNotFound("There is no such campaign.")
+        raise PageNotFound(text("dashboard.campaigns.not_found"))
     return campaign
 
 
 @router.get("/campaigns", response_class=HTMLResponse)
 def campaigns_page(request: Request, session: DbSession, viewer: StaffViewer) -> Response:
     return render(request, "campaigns.html", viewer, rows=campaign_funnel(session),
-                  kinds=KIND_LABELS, percent=percent)
+                  kinds=kind_labels(), percent=percent)
 
 
 @router.get("/campaigns/new", response_class=HTMLResponse)
@@ -65,7 +67,7 @@ def _form_page(request: Request, viewer: Viewer, campaign: Campaign | None,
                values: dict[str, str], errors: dict[str, str] | None = None) -> Response:
     return render(request, "campaign_form.html", viewer, status_code=400 if errors else 200,
                   campaign=campaign, values=values, errors=errors or {},
-                  kinds=[(kind, KIND_LABELS.get(kind, kind)) for kind in CAMPAIGN_KINDS])
+                  kinds=list(kind_labels().items()))
 
 
 @router.get("/campaigns/{code}", response_class=HTMLResponse)
@@ -77,12 +79,11 @@ def campaign_page(request: Request, code: str, session: DbSession,
     row = campaign_funnel(session, campaign.code)[0]
     history = funnel_by_day(session, campaign.code, days, today=get_clock(request).today())
     dates = [d.day for d in history]
-    charts = [day_chart(title, dates, [getattr(d, name) for d in history])
-              for name, title in (("visits", "Visits"), ("conversations", "Conversations"),
-                                  ("leads", "Leads"))]
+    charts = [day_chart(text(f"dashboard.campaign.chart_titles.{name}"), dates,
+                        [getattr(d, name) for d in history]) for name in CHARTS]
     return render(request, "campaign.html", viewer, campaign=campaign, row=row,
                   bars=funnel_bars(row), funnel_height=funnel_height(), history=history,
-                  charts=charts, days=days, periods=PERIODS, kinds=KIND_LABELS,
+                  charts=charts, days=days, periods=PERIODS, kinds=kind_labels(),
                   url=campaign_url(request.app.state.settings.public_base_url, campaign.code),
                   done=request.query_params.get("done"))
 

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from carecareers.campaigns.service import FunnelRow
+from carecareers.catalogue import text
 from carecareers.events.funnel import EventFunnel
 
-# Each step, its label, and the step its share is of: leads come from conversations
-# whether or not the person booked a place at an event, so theirs is of "Chatted".
-FUNNEL_STEPS = (("visits", "Scanned", None), ("conversations", "Chatted", "visits"),
-                ("booked", "Booked", "conversations"), ("attended", "Attended", "booked"),
-                ("leads", "Leads", "conversations"), ("contacted", "Contacted", "leads"))
+# Each step, and the step its share is of: leads come from conversations whether or not
+# the person booked a place at an event, so theirs is of "Chatted". Their words are
+# dashboard.charts.steps and dashboard.charts.shares.
+FUNNEL_STEPS = (("visits", None), ("conversations", "visits"), ("booked", "conversations"),
+                ("attended", "booked"), ("leads", "conversations"), ("contacted", "leads"))
 BAR_AREA = 360
 BAR_HEIGHT = 30
 BAR_GAP = 14
@@ -37,14 +38,14 @@ def funnel_bars(row: FunnelRow | EventFunnel) -> list[Bar]:
 
     `row` has the steps' attributes (a campaign's FunnelRow or an event's funnel).
     """
-    labels = {name: label for name, label, _ in FUNNEL_STEPS}
-    values = [(label, int(getattr(row, name)), base) for name, label, base in FUNNEL_STEPS]
+    values = [(name, int(getattr(row, name)), base) for name, base in FUNNEL_STEPS]
     largest = max((value for _, value, _ in values), default=0) or 1
     bars = []
-    for index, (label, value, base) in enumerate(values):
-        share = f"{percent(value, int(getattr(row, base)))} of {labels[base].lower()}" \
-            if base else None
-        bars.append(Bar(label, value, max(2.0, BAR_AREA * value / largest) if value else 0.0,
+    for index, (name, value, base) in enumerate(values):
+        share = text(f"dashboard.charts.shares.{base}",
+                     percent=percent(value, int(getattr(row, base)))) if base else None
+        bars.append(Bar(text(f"dashboard.charts.steps.{name}"), value,
+                        max(2.0, BAR_AREA * value / largest) if value else 0.0,
                         index * (BAR_HEIGHT + BAR_GAP), share))
     return bars
 

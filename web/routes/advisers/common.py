@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
-from carecareers.catalogue import template_globals
+from carecareers.catalogue import template_globals, text
 from carecareers.clock import UK
 from carecareers.dashboard import LeadNotFound
 from carecareers.leads.form import age_label
@@ -32,7 +32,8 @@ CONTENT_SECURITY_POLICY = (
 
 
 class PageNotFound(LookupError):
-    """A campaign or other dashboard item that does not exist."""
+    """A campaign or other dashboard item that does not exist; the message says which, in
+    the catalogue's words."""
 
 
 def uk_time(moment: datetime | None, with_time: bool = True) -> str:
@@ -87,11 +88,13 @@ def safe_next(target: str | None) -> str:
     return "/advisers/leads"
 
 
-def error_page(request: Request, status_code: int, title: str, message: str,
-               link: str = "/advisers/leads", link_text: str = "Back to the leads",
-               ) -> HTMLResponse:
-    return render(request, "error.html", None, status_code=status_code, title=title,
-                  message=message, link=link, link_text=link_text)
+def error_page(request: Request, status_code: int, why: str, message: str | None = None,
+               link: str = "/advisers/leads", link_text: str | None = None) -> HTMLResponse:
+    """The page for one of the reasons in dashboard.errors; `message` may say more."""
+    return render(request, "error.html", None, status_code=status_code,
+                  title=text(f"dashboard.errors.{why}.title"),
+                  message=message or text(f"dashboard.errors.{why}.message"), link=link,
+                  link_text=link_text or text("dashboard.errors.back_to_leads"))
 
 
 def _login_redirect(request: Request, exc: NotLoggedIn) -> Response:
@@ -104,28 +107,23 @@ def _login_redirect(request: Request, exc: NotLoggedIn) -> Response:
 
 def _page_for(request: Request, exc: Exception) -> Response:
     if isinstance(exc, Unauthenticated):
-        return PlainTextResponse("Log in to the dashboard first.", status_code=401,
+        return PlainTextResponse(text("dashboard.errors.log_in_first"), status_code=401,
                                  headers={"WWW-Authenticate": 'Cookie realm="advisers"'})
     if isinstance(exc, NotLoggedIn):
         return _login_redirect(request, exc)
     if isinstance(exc, CsrfError):
-        return error_page(request, 403, "This form has expired",
-                          "The page you sent it from was too old, or came from somewhere "
-                          "else. Go back, reload the page and try again.",
-                          link=_same_site_referer(request), link_text="Go back")
+        return error_page(request, 403, "form_expired", link=_same_site_referer(request),
+                          link_text=text("dashboard.errors.go_back"))
     if isinstance(exc, Forbidden):
-        return error_page(request, 403, "Not available to your account",
-                          "Your account cannot open this page. Ask an admin if you need it.")
+        return error_page(request, 403, "forbidden")
     if isinstance(exc, LeadNotFound):
-        return error_page(request, 404, "Lead not found",
-                          "There is no such lead, or it is not one your account can see.")
+        return error_page(request, 404, "lead_not_found")
     if isinstance(exc, PageNotFound):
-        return error_page(request, 404, "Not found", str(exc) or "There is no such page.")
+        return error_page(request, 404, "not_found", str(exc) or None)
     errors = exc.errors() if isinstance(exc, RequestValidationError) else []
     if any(error.get("loc", ("",))[0] == "path" for error in errors):
-        return error_page(request, 404, "Not found", "There is no such page.")
-    return error_page(request, 400, "Something in the request is not right",
-                      "Go back and check what you entered.")
+        return error_page(request, 404, "not_found")
+    return error_page(request, 400, "bad_request")
 
 
 def _same_site_referer(request: Request) -> str:

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carecareers.campaigns.qr import qr_png, qr_svg_inline
 from carecareers.campaigns.service import list_campaigns
+from carecareers.catalogue import text
 from carecareers.dashboard.events import (
     events_managed_by,
     form_values,
@@ -55,7 +56,7 @@ def checkin_url(request: Request, event: Event) -> str:
 def _event(session: DbSession, viewer: Viewer, event_id: int) -> Event:
     event = get_event(session, event_id)
     if event is None:
-        raise PageNotFound("There is no such event.")
+        raise PageNotFound(text("dashboard.events.not_found"))
     if not may_manage(viewer.adviser, event):
         raise Forbidden()
     return event
@@ -72,10 +73,13 @@ def events_page(request: Request, session: DbSession, viewer: AnyViewer) -> Resp
 
 
 def _state(event: Event, now: datetime) -> str:
+    """Where the event is, in the list's words (dashboard.events.states)."""
     if event.status == "cancelled":
-        return "Cancelled"
-    return "Finished" if as_utc(event.ends_at) < now else (  # type: ignore[operator]
-        "Open for booking" if is_upcoming(event, now) else "Happening now")
+        state = "cancelled"
+    else:
+        state = "finished" if as_utc(event.ends_at) < now else (  # type: ignore[operator]
+            "open" if is_upcoming(event, now) else "now")
+    return text(f"dashboard.events.states.{state}")
 
 
 def _form_page(request: Request, session: DbSession, viewer: Viewer, event: Event | None,
@@ -177,7 +181,7 @@ def arrived(request: Request, event_id: int, booking_id: int, session: DbSession
     event = _event(session, viewer, event_id)
     booking = open_booking(session, event, booking_id)
     if booking is None:
-        raise PageNotFound("There is no such booking.")
+        raise PageNotFound(text("dashboard.events.no_booking"))
     mark_attended(session, booking, viewer.adviser.email, get_clock(request).now())
     return RedirectResponse(f"/advisers/events/{event.id}?done=arrived", status_code=303)
 
@@ -185,9 +189,9 @@ def arrived(request: Request, event_id: int, booking_id: int, session: DbSession
 @router.get("/events/{event_id}/attendees.csv")
 def export(request: Request, event_id: int, session: DbSession, viewer: AnyViewer) -> Response:
     event = _event(session, viewer, event_id)
-    text = attendees_csv(session, event, viewer.adviser.email)
+    attendees = attendees_csv(session, event, viewer.adviser.email)
     stamp = get_clock(request).today().strftime("%Y%m%d")
-    return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
+    return Response(attendees.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="event-{event.id}-attendees-{stamp}.csv"'})
 
 

@@ -44,22 +44,12 @@ from web.routes.advisers.common import (
 
 router = dashboard_router()
 
-DONE_MESSAGES = {
-    "contacted": "Marked as contacted.",
-    "note": "Note added.",
-    "close": "Lead closed.",
-    "reassign": "Lead reassigned.",
-    "message": "Message queued: its state shows under it in the conversation.",
-    "outcome": "Outcome recorded.",
-}
-STATE_LABELS = {
-    "pending": "Waiting to send", "sending": "Sending", "sent": "Sent",
-    "failed": "Not delivered", "blocked": "Not delivered: they blocked the bot",
-    "received": "Received",
-    "waiting": "Waiting for them to open the chat", "seen": "Shown in their web chat",
-}
-EMAIL_LABELS = {"pending": "Email waiting to send", "sending": "Email sending",
-                "sent": "Emailed", "failed": "Email not delivered"}
+# What the lead's page may say it has done (dashboard.lead.done), where a message to the
+# person is (dashboard.lead.delivery) and where its email copy is (dashboard.lead.email_delivery).
+DONE = ("contacted", "note", "close", "reassign", "message", "outcome")
+DELIVERY_STATES = ("pending", "sending", "sent", "failed", "blocked", "received", "waiting",
+                   "seen")
+EMAIL_STATES = ("pending", "sending", "sent", "failed")
 
 
 def page_number(raw: str | None) -> int:
@@ -106,8 +96,8 @@ def _export(request: Request, session: DbSession, viewer: Viewer, export_format:
             write: Callable[..., int], media_type: str) -> Response:
     filters, errors = parse_filters(request.query_params)
     if errors:
-        return PlainTextResponse("Fix the filters first: " + " ".join(errors.values()),
-                                 status_code=400)
+        return PlainTextResponse(text("dashboard.leads.fix_filters",
+                                      errors=" ".join(errors.values())), status_code=400)
     rows = export_leads(session, viewer.adviser, filters, export_format)
     buffer = io.StringIO()
     write(rows, buffer)
@@ -120,7 +110,8 @@ def _export(request: Request, session: DbSession, viewer: Viewer, export_format:
 def lead_page(request: Request, lead_id: int, session: DbSession,
               viewer: CurrentViewer) -> Response:
     detail = view_lead(session, viewer.adviser, lead_id)
-    done = DONE_MESSAGES.get(request.query_params.get("done", ""))
+    done_code = request.query_params.get("done", "")
+    done = text(f"dashboard.lead.done.{done_code}") if done_code in DONE else None
     read = threads.mark_read(session, detail.lead, get_clock(request).now())
     viewer = replace(viewer, unread_replies=max(0, viewer.unread_replies - read))
     return _lead_response(request, session, viewer, detail, done=done)
@@ -131,7 +122,7 @@ def _lead_response(request: Request, session: DbSession, viewer: Viewer, detail:
                    done: str | None = None, form: dict[str, str] | None = None) -> Response:
     return render(request, "lead.html", viewer, status_code=status_code, detail=detail,
                   errors=errors or {}, done=done, form=form or {},
-                  outcomes=followups.NOTE_OUTCOMES, close_reasons=followups.CLOSE_REASONS,
+                  outcomes=followups.outcome_choices(), close_reasons=followups.reason_choices(),
                   provider_options=[(p.code, p.name) for p in active_providers(session)]
                   if viewer.is_staff else [],
                   outcome_label=followups.outcome_label,
@@ -162,11 +153,14 @@ def _thread_context(session: DbSession, viewer: Viewer, detail: LeadDetail,
     on_web = came_through_web(lead)
     return {"thread": threads.thread_view(session, lead),
             "cannot_message": threads.refusal(session, lead, viewer.adviser),
-            "state_labels": STATE_LABELS, "max_message": MAX_TEXT_LENGTH,
+            "state_labels": {state: text(f"dashboard.lead.delivery.{state}")
+                             for state in DELIVERY_STATES},
+            "max_message": MAX_TEXT_LENGTH,
             "on_web": on_web, "emails_to_lead": on_web and agreed_to_email(lead),
             "channel_label": label_of(lead.channel),
             "email_states": email_states(session, lead) if on_web else {},
-            "email_labels": EMAIL_LABELS}
+            "email_labels": {state: text(f"dashboard.lead.email_delivery.{state}")
+                             for state in EMAIL_STATES}}
 
 
 def _act(request: Request, session: DbSession, viewer: Viewer, lead_id: int, action: str,
@@ -175,11 +169,10 @@ def _act(request: Request, session: DbSession, viewer: Viewer, lead_id: int, act
     try:
         follow_up_as(session, lead, viewer.adviser, apply)
     except followups.FollowUpError as exc:
-        message = str(exc)[:1].upper() + str(exc)[1:] + "."
         key = f"{action}.{exc.field}" if exc.field else action
         detail = lead_detail(session, viewer.adviser, lead_id)
         return _lead_response(request, session, viewer, detail, status_code=400,
-                              errors={key: message}, form={"action": action, **form})
+                              errors={key: str(exc)}, form={"action": action, **form})
     return RedirectResponse(f"/advisers/leads/{lead_id}?done={action}#history",
                             status_code=303)
 

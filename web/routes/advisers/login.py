@@ -7,6 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carecareers.advisers.accounts import LoginRefused, finish_attempt, start_attempt
+from carecareers.catalogue import text
 from web.auth import DbSession, NotLoggedIn, end_session, read_viewer, start_session
 from web.csrf import (
     CSRF_FIELD,
@@ -23,11 +24,10 @@ from web.session import client_address
 
 router = dashboard_router()
 
-# One answer for every failure (unknown account, wrong password, disabled, locked, too many
-# attempts from this address), so that the page never tells whether an account exists.
-REFUSED = ("The email or password is not right, or logging in is paused after too many "
-           "failed attempts. Wait 15 minutes and try again, or ask an admin to reset your "
-           "password.")
+# The id of the one answer for every failure (unknown account, wrong password, disabled,
+# locked, too many attempts from this address), so that the page never tells whether an
+# account exists.
+REFUSED = "dashboard.login.refused"
 
 
 def login_page(request: Request, status_code: int = 200, error: str | None = None,
@@ -52,7 +52,7 @@ def login_form(request: Request, session: DbSession) -> Response:
         read_viewer(request, session)
     except NotLoggedIn:
         expired = request.query_params.get("expired") == "1"
-        notice = "Your session has ended. Log in again to carry on." if expired else None
+        notice = text("dashboard.login.ended") if expired else None
         return login_page(request, notice=notice)
     return RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
 
@@ -65,18 +65,18 @@ async def login(request: Request) -> Response:
     try:
         check_login_token(request, form.get(CSRF_FIELD), request.app.state.settings.secret_key)
     except CsrfError:
-        return login_page(request, 403, "The login form had expired. Please try again.",
-                          email, next_path=next_path)
+        return login_page(request, 403, text("dashboard.login.form_expired"), email,
+                          next_path=next_path)
     if not email.strip() or not password:
-        return login_page(request, 400, "Enter your email address and your password.",
-                          email, next_path=next_path)
+        return login_page(request, 400, text("dashboard.login.missing"), email,
+                          next_path=next_path)
     limiter: LoginLimiter = request.app.state.login_limiter
     address = client_address(request, request.app.state.settings.trust_proxy_headers)
     if not limiter.attempt(address):  # counted before any password is checked
-        return login_page(request, 429, REFUSED, email, next_path=next_path)
+        return login_page(request, 429, text(REFUSED), email, next_path=next_path)
     response = RedirectResponse(next_path, status_code=303)
     if not await run_in_threadpool(_log_in, request, response, email, password):
-        return login_page(request, 401, REFUSED, email, next_path=next_path)
+        return login_page(request, 401, text(REFUSED), email, next_path=next_path)
     return response
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from carecareers.catalogue import text
 from carecareers.dashboard.feeds import feed_statuses
 from carecareers.geo import UnknownPlace, gazetteer_for
 from carecareers.vacancies.roles import role_index_for
@@ -27,16 +28,16 @@ def read_search(params: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, st
     errors: dict[str, str] = {}
     q, near = params.get("q", "").strip(), params.get("near", "").strip()
     if len(q) > 200:
-        errors["q"] = "Search for at most 200 characters."
+        errors["q"] = text("dashboard.vacancies.errors.words")
     if len(near) > 100:
-        errors["near"] = "Give a postcode, a postcode district or a town."
+        errors["near"] = text("dashboard.vacancies.errors.near")
     values.update(q=q or None, near=near or None)
     values["radius_miles"] = _number(params.get("radius", ""), 1, 100, "radius", errors,
-                                     "Give a distance from 1 to 100 miles.")
+                                     text("dashboard.vacancies.errors.radius"))
     level = params.get("level", "")
     values["level"] = int(level) if level in {str(n) for n in LEVELS} else None
     if level and values["level"] is None:
-        errors["level"] = "Choose a level from the list."
+        errors["level"] = text("dashboard.vacancies.errors.level")
     values["apprenticeship"] = {"yes": True, "no": False}.get(params.get("apprenticeship", ""))
     return values, errors
 
@@ -78,4 +79,5 @@ def vacancies_page(request: Request, session: DbSession, viewer: CurrentViewer) 
     return render(request, "vacancies.html", viewer, status_code=400 if errors else 200,
                   feeds=feed_statuses(session), result=result, errors=errors,
                   params=request.query_params,
-                  level_options=[(str(n), f"Level {n}") for n in LEVELS])
+                  level_options=[(str(n), text("dashboard.vacancies.level_option", level=n))
+                                 for n in LEVELS])
