@@ -118,7 +118,7 @@ def bench_backend(name: str, url: str, leads: int) -> dict[str, Any]:
     return {"backend": name, "leads": leads, "seed_s": seeded, "overdue_s": first,
             "told": told, "second_run_s": second, "told_again": again,
             "figures_s": picture_s, "providers": len(picture.figures),
-            "overdue_listed": picture.overdue_total}
+            "overdue_listed": picture.overdue_total, "figures": picture.figures[:3]}
 
 
 def main(argv: list[str]) -> None:
@@ -141,6 +141,14 @@ def main(argv: list[str]) -> None:
                   f"({row['told_again']} told); follow-up figures {row['figures_s']:.1f} s "
                   f"({row['providers']} providers, {row['overdue_listed']:,} overdue); "
                   f"seeding {row['seed_s']:.0f} s", flush=True)
+            for figures in row["figures"]:
+                median = figures.median_days_to_contact
+                print(f"          {figures.provider}: {figures.passed:,} passed on, "
+                      f"{figures.share_with_outcome:.0%} with an outcome, median "
+                      f"{median if median is not None else '-'} working days to first "
+                      f"contact, {figures.contacted_in_time:,} contacted in time, "
+                      f"{figures.interviews:,} interviews, {figures.starts:,} starts",
+                      flush=True)
 
 
 if __name__ == "__main__":
