@@ -20,35 +20,47 @@ from carecareers.careers import turns
 from carecareers.careers.records import CareersContent
 
 SLOTS = ("role", "current_role", "qualification", "age", "is_apprentice")
+ROLE_ENTITIES = ("role", "current_role")
+
+
+def chosen_entities(tracker: Tracker) -> dict[str, dict[str, Any]]:
+    """The entity taken for each name in the person's latest message: the first one (for a
+    role, the first the careers content knows, when NLU also split off a word like
+    "trainee"); of two roles wanted and none done now, the one the words say they do now
+    ("i work as a carer now") is taken as their current role."""
+    entities = [e for e in tracker.latest_message.get("entities") or []
+                if isinstance(e.get("entity"), str) and e.get("value") not in (None, "")]
+    content = careers_content()
+    chosen: dict[str, dict[str, Any]] = {}
+    for entity in entities:
+        name = entity["entity"]
+        unknown_before = name in ROLE_ENTITIES and name in chosen \
+            and content.role(str(chosen[name]["value"])) is None
+        if name not in chosen or (unknown_before and content.role(str(entity["value"]))):
+            chosen[name] = entity
+    if "current_role" not in chosen:
+        roles = [e for e in entities
+                 if e["entity"] == "role" and content.role(str(e["value"])) is not None]
+        split = turns.current_role_among(tracker.latest_message.get("text") or "",
+                                         [(str(e["value"]), int(e.get("start") or 0))
+                                          for e in roles])
+        if split is not None:
+            now = next(e for e in roles if e["value"] == split[0])
+            chosen["current_role"] = {**now, "entity": "current_role"}
+            chosen["role"] = next(e for e in roles if e["value"] == split[1])
+    return chosen
 
 
 def latest_entities(tracker: Tracker) -> dict[str, str]:
-    """The first value of each entity in the person's latest message; of two roles wanted
-    and none done now, the one the words say they do now is their current role."""
-    entities = tracker.latest_message.get("entities") or []
-    found: dict[str, str] = {}
-    for entity in entities:
-        name, value = entity.get("entity"), entity.get("value")
-        if isinstance(name, str) and value not in (None, "") and name not in found:
-            found[name] = str(value)
-    if "current_role" not in found:
-        roles = [(str(e.get("value")), int(e.get("start") or 0)) for e in entities
-                 if e.get("entity") == "role" and e.get("value")]
-        split = turns.current_role_among(tracker.latest_message.get("text") or "", roles)
-        if split is not None:
-            found["current_role"], found["role"] = split
-    return found
+    """The value of each entity taken from the person's latest message."""
+    return {name: str(e["value"]) for name, e in chosen_entities(tracker).items()}
 
 
 def typed_entities(tracker: Tracker) -> dict[str, str]:
-    """The words the person typed for each entity (before synonyms), first of each."""
+    """The words the person typed for each entity taken (before synonyms)."""
     text = tracker.latest_message.get("text") or ""
-    typed: dict[str, str] = {}
-    for entity in tracker.latest_message.get("entities") or []:
-        name, start, end = entity.get("entity"), entity.get("start"), entity.get("end")
-        if isinstance(name, str) and isinstance(start, int) and isinstance(end, int):
-            typed.setdefault(name, text[start:end])
-    return typed
+    return {name: text[e["start"]:e["end"]] for name, e in chosen_entities(tracker).items()
+            if isinstance(e.get("start"), int) and isinstance(e.get("end"), int)}
 
 
 def sent_at(tracker: Tracker) -> float | None:

@@ -283,3 +283,22 @@ def test_and_next_year_after_pay_is_about_pay() -> None:
         "and next year?", "ask_career_path", before=("action_pay",), age="19",
         is_apprentice=True))
     assert "£" in messages[0]["text"] and "apprentice" in messages[0]["text"].lower()
+
+
+def test_a_word_split_off_a_role_does_not_hide_the_role() -> None:
+    """NLU read "trainee nursing associate" as two roles, "trainee" and the known one."""
+    t = tracker("whats a trainee nursing associate", "ask_role_info", entities=[
+        {"entity": "role", "value": "trainee", "start": 7, "end": 14},
+        {"entity": "role", "value": "nursing_associate", "start": 15, "end": 33}])
+    events, messages = run(ActionRoleInfo(), t)
+    assert messages[0]["text"].startswith("Nursing associate")
+    assert SlotSet("role", "nursing_associate") in events
+
+
+def test_the_job_someone_does_now_starts_their_route() -> None:
+    t = tracker("i work as a carer now, how could i end up a nurse", "ask_career_path",
+                entities=[{"entity": "role", "value": "care_worker", "start": 12, "end": 17},
+                          {"entity": "role", "value": "registered_nurse", "start": 44,
+                           "end": 49}])
+    _, messages = run(ActionCareerPath(), t)
+    assert messages[0]["text"].startswith("From care worker to registered nurse")
