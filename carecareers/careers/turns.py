@@ -39,7 +39,9 @@ LATER_YEAR = re.compile(
 STATED_AGE = re.compile(
     r"\b(?:i['’]?m|i am|aged?)\s+(\d{1,2})\b"      # "im 17", "aged 19"
     r"|\b(\d{1,2})\s*(?:yo|y/o|yrs? old|years? old)\b"  # "a 20 year old"
-    r"|^\s*(\d{1,2})\s+(?:and|&|n)\b",               # "16 and thinking about ..."
+    r"|^\s*(\d{1,2})\s+(?:and|&|n)\b"               # "16 and thinking about ..."
+    r"|\b(?:and|&|n)\s+(1[3-9]|2\d)\b(?!\s*(?:%|k\b|months?|years?|yrs?|weeks?|days?|hours?"
+    r"|hrs?|grand|quid|pounds?|gcses?|a[\s-]?levels?|quals?|subjects|passes))",  # "no gcses and 17"
     re.IGNORECASE,
 )
 # "what about nurses?", "and if I was 18?", "what if im an apprentice": the same question as

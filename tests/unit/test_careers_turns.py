@@ -112,3 +112,14 @@ def test_how_long_about_the_job_the_person_does_now_lists_what_comes_after(
 def test_the_role_someone_does_now_is_told_from_the_one_they_want(
         text: str, roles: list[tuple[str, int]], split: tuple[str, str] | None) -> None:
     assert turns.current_role_among(text, roles) == split
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("no gcses and 17, how would i start out as a carer", 17),
+    ("left school and 19 how do i get into care", 19),
+    ("nights and 20 hours a week, is that allowed", None),
+    ("band 5 and 6 pay", None),
+    ("english and 14 gcses", None),
+])
+def test_an_age_said_after_and_is_read_when_nlu_misses_it(text: str, age: int | None) -> None:
+    assert turns.person_in(turn(text, {})).age == age
