@@ -81,14 +81,16 @@ def route_to_record(session: Session, lead: Lead, adviser: Adviser,
 
 
 def record_outcome(session: Session, route: LeadRoute, adviser: Adviser, outcome: str,
-                   on: date | None, reason: str | None, now: datetime) -> OutcomeChange:
-    """Record what the provider did on day `on`; raise OutcomeError for what cannot be."""
+                   on: date | None, reason: str | None, now: datetime,
+                   today: date | None = None) -> OutcomeChange:
+    """Record what the provider did on day `on` (not after `today`, the clock's UK day);
+    raise OutcomeError for what cannot be."""
     lead = route.lead
     if lead.status == "withdrawn":
         raise OutcomeError(_error("withdrawn"))
     if outcome not in RECORDED:
         raise OutcomeError(_error("outcome"), "outcome")
-    if on is None or on > uk_date(now) or on < uk_date(route.routed_at):
+    if on is None or on > (today or uk_date(now)) or on < uk_date(route.routed_at):
         raise OutcomeError(_error("day"), "on")
     if outcome == "not_taken_forward" and reason not in REASONS:
         raise OutcomeError(_error("reason"), "reason")

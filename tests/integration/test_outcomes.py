@@ -118,6 +118,19 @@ def test_an_outcome_that_cannot_be_is_refused_saying_which_field(
     assert route.outcome == "not_contacted" and route.outcome_on is None
 
 
+def test_the_latest_day_allowed_is_the_clocks_uk_day(db: tuple[Connection, Session]) -> None:
+    _, session = db
+    oak = make_provider(session)
+    staff = make_adviser(session)
+    route = route_to_record(session, routed_lead(session, oak), staff, oak.id)
+    with pytest.raises(OutcomeError):
+        record_outcome(session, route, staff, "contacted", TODAY, None, NOW,
+                       today=TODAY - timedelta(days=1))
+    record_outcome(session, route, staff, "contacted", TODAY - timedelta(days=1), None, NOW,
+                   today=TODAY - timedelta(days=1))
+    assert route.outcome == "contacted"
+
+
 def test_nothing_is_recorded_for_a_withdrawn_lead_or_a_provider_it_never_went_to(
         db: tuple[Connection, Session]) -> None:
     _, session = db

@@ -225,7 +225,8 @@ def record_outcome(request: Request, lead_id: int, session: DbSession, viewer: C
                                          _number(form.get("provider", "")))
         change = outcomes.record_outcome(
             session, route, viewer.adviser, form.get("outcome", ""),
-            _day(form.get("on", "")), form.get("reason") or None, now)
+            _day(form.get("on", "")), form.get("reason") or None, now,
+            today=get_clock(request).today())
     except outcomes.OutcomeError as exc:
         key = f"outcome.{exc.field}" if exc.field else "outcome"
         detail = lead_detail(session, viewer.adviser, lead_id)
