@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     smtp_from: str = "Care Careers <alerts@localhost>"
     alert_min_interval_hours: float = 24.0  # at most one bundle per person in this time
     alert_retention_days: int = 365  # an alert nobody touched for this long expires
+    # "Is care for me?" results a person agreed to keep (carecareers/values); a check left
+    # part-way is forgotten once the person has been quiet this many minutes.
+    values_retention_days: int = 365
+    values_check_idle_minutes: int = 30
     # Who staff advisers write for, as people see it on adviser messages in Telegram
     # (provider users write for their provider, by its name).
     adviser_organisation: str = "the Care Careers Partnership"

@@ -76,10 +76,12 @@ class PersonTurn:
 
 @dataclass(frozen=True)
 class TurnAnswer:
-    """A topic took the turn: what to say instead of Rasa (nothing, when text is None)."""
+    """A topic took the turn: what to say instead of Rasa (nothing, when text is None), after
+    the messages in `before` (each a message of its own, without buttons)."""
 
     text: str | None = None
     buttons: tuple[Mapping[str, str], ...] = ()
+    before: tuple[str, ...] = ()
 
 
 Counts = Mapping[str, int]

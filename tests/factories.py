@@ -45,7 +45,8 @@ _numbers = itertools.count(1)
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 # The default periods: leads a year, idle chats 30 days, alerts a year, bookings 90 days.
-RETENTION = Retention({"lead": 365, "tracker": 30, "alert": 365, "event_booking": 90})
+RETENTION = Retention({"lead": 365, "tracker": 30, "alert": 365, "event_booking": 90,
+                       "values": 365})
 
 
 def make_provider(session: Session, code: str | None = None, name: str | None = None,

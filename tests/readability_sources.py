@@ -17,6 +17,7 @@ from carecareers.leads.consent import consent_wording
 from carecareers.leads.privacy import RetentionPeriods, load_privacy_notice
 from carecareers.models import Event, Provider
 from carecareers.readability import describe, is_prose, score
+from carecareers.values.content import load_values
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -77,8 +78,14 @@ def privacy_texts(content: Path = CONTENT) -> Iterator[Text]:
         yield f"texts/en/consent.alert.question[{method}]", alert.text
 
 
+def values_texts(content: Path = CONTENT) -> Iterator[Text]:
+    """The values check's situations, feedback and results lines (content/values/)."""
+    for where, text in load_values(content).texts():
+        yield f"content/values {where}", text
+
+
 def every_text() -> list[Text]:
-    return [*domain_responses(), *catalogue_texts(), *privacy_texts()]
+    return [*domain_responses(), *catalogue_texts(), *privacy_texts(), *values_texts()]
 
 
 if __name__ == "__main__":

@@ -21,7 +21,16 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from carecareers.catalogue import markup, text
 from carecareers.channels import Channel, registered
 from carecareers.clock import uk_date, uk_midnight
-from carecareers.models import Booking, Campaign, CampaignVisit, CheckIn, Conversation, Event, Lead
+from carecareers.models import (
+    Booking,
+    Campaign,
+    CampaignVisit,
+    CheckIn,
+    Conversation,
+    Event,
+    Lead,
+    ValuesCompletion,
+)
 from carecareers.settings import Settings
 
 CAMPAIGN_KINDS = ("food_bank", "open_day", "school", "jobcentre", "community", "online")
@@ -46,6 +55,7 @@ class FunnelRow:
     contacted: int
     booked: int = 0  # places booked at events through this campaign
     attended: int = 0  # of them, arrived; and walk-ins at the campaign's events
+    values_checks: int = 0  # "Is care for me?" checks finished in its conversations
 
 
 @dataclass(frozen=True)
@@ -197,7 +207,7 @@ def _walk_ins() -> ColumnElement[int]:
         CheckIn.walk_in.is_(True), CheckIn.event_id.in_(events)).scalar_subquery()
 
 
-def _funnel_query() -> Select[tuple[str, str, str, int, int, int, int, int, int]]:
+def _funnel_query() -> Select[tuple[str, str, str, int, int, int, int, int, int, int]]:
     return select(
         Campaign.code, Campaign.name, Campaign.kind,
         _count_for_campaign(CampaignVisit.campaign_id),
@@ -206,6 +216,7 @@ def _funnel_query() -> Select[tuple[str, str, str, int, int, int, int, int, int]
         _count_for_campaign(Lead.campaign_id, Lead.status.in_(CONTACTED_STATUSES)),
         _count_for_campaign(Booking.campaign_id),
         _count_for_campaign(Booking.campaign_id, Booking.status == "attended") + _walk_ins(),
+        _count_for_campaign(ValuesCompletion.campaign_id),
     ).order_by(Campaign.created_at.desc(), Campaign.code)
 
 

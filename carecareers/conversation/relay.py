@@ -114,8 +114,11 @@ class Relay:
         if turn.from_person and (turn.said is not None or turn.message in turn_payloads()):
             answer = await asyncio.to_thread(self._to_topics, turn, channel.delivers_later)
             if answer is not None:
-                shown = [BotMessage(text=answer.text, buttons=[dict(b) for b in answer.buttons])]
-                return TurnResult(shown if answer.text else [], taken_by_topic=True)
+                shown = [BotMessage(text=said) for said in answer.before]
+                if answer.text:
+                    shown.append(BotMessage(text=answer.text,
+                                            buttons=[dict(b) for b in answer.buttons]))
+                return TurnResult(shown, taken_by_topic=True)
         if turn.from_person:
             await asyncio.to_thread(self._attribute, turn)
         try:

@@ -12,6 +12,7 @@ from carecareers.models.questions import PendingTrackerChange, UnansweredQuestio
 from carecareers.models.sessions import AdviserSession
 from carecareers.models.threads import AdviserThread, ThreadMessage
 from carecareers.models.vacancies import FeedImport, Vacancy
+from carecareers.models.values import ValuesCheck, ValuesCompletion, ValuesResult, ValuesTally
 
 __all__ = [
     "AlertConsent",
@@ -43,4 +44,8 @@ __all__ = [
     "ThreadMessage",
     "UnansweredQuestion",
     "Vacancy",
+    "ValuesCheck",
+    "ValuesCompletion",
+    "ValuesResult",
+    "ValuesTally",
 ]

@@ -47,6 +47,7 @@ pytestmark = pytest.mark.e2e
 REPLY_TIMEOUT = 60.0
 QUIET_SECONDS = 1.0  # no further message this long after a reply: the turn's replies are in
 MISSES = "misses.yml"  # conversations people fell through before: every turn must pass
+VALUES = "values.yml"  # "Is care for me?": every conversation passes, every turn
 TYPED = {"faq": "do i need a dbs check for care work", "nlu_fallback": "qwpoeiruty zxmcnv"}
 # Intents the forms take as the answer to their question, or that end the form on purpose.
 NOT_RESUMING = {"stop", "inform", "affirm", "deny", "greet", "goodbye", "thank", "out_of_scope",
@@ -153,6 +154,15 @@ def test_every_turn_people_once_fell_through_now_passes(
     misses = [r for r in on_the_web if r.conversation.source == MISSES]
     assert len(misses) >= 10
     failed = [r for r in misses if r.failed]
+    assert not failed, report(failed, worst=len(failed))
+
+
+def test_every_values_check_conversation_passes(on_the_web: list[ConversationResult]) -> None:
+    """The "Is care for me?" set (values.yml): at least 40 conversations through the real
+    stack, every turn of every one passing."""
+    checks = [r for r in on_the_web if r.conversation.source == VALUES]
+    assert len(checks) >= 40
+    failed = [r for r in checks if r.failed]
     assert not failed, report(failed, worst=len(failed))
 
 

@@ -54,7 +54,7 @@ def test_campaigns_are_compared_side_by_side(dash: Dashboard) -> None:
     row = page[page.index(">FB1</a>"):]
     row = row[:row.index("</tr>")]
     cells = [cell.split("<")[0] for cell in row.split("<td>")[1:]]
-    assert cells == ["10", "4", "0", "0", "2", "1", "20%", "50%"]
+    assert cells == ["10", "4", "0", "0", "0", "2", "1", "20%", "50%"]
     assert ">SCHOOL1</a>" in page and 'scope="col"' in page
 
 

@@ -87,7 +87,7 @@ def test_erase_shows_what_would_go_and_keeps_it_when_not_confirmed(factory) -> N
     result = run("leads", "erase", "--sender", "web-0", answer="n\n")
     assert result.exit_code == 1
     assert ("erase 1 lead(s), adviser emails: 0, event bookings: 0, job alert recipients: 0, "
-            "outcome messages: 0?") in result.output
+            "outcome messages: 0, values checks: 0, values results: 0?") in result.output
     with factory() as session:
         assert len(session.scalars(select(Lead)).all()) == 2
         assert not session.scalars(select(AuditEvent).where(

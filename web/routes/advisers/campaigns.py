@@ -23,7 +23,13 @@ from carecareers.dashboard.campaigns import (
 from carecareers.models import Campaign
 from web.auth import DbSession, StaffViewer, Viewer
 from web.deps import get_clock
-from web.routes.advisers.charts import day_chart, funnel_bars, funnel_height, percent
+from web.routes.advisers.charts import (
+    CAMPAIGN_STEPS,
+    day_chart,
+    funnel_bars,
+    funnel_height,
+    percent,
+)
 from web.routes.advisers.common import CheckedForm, PageNotFound, dashboard_router, render
 
 router = dashboard_router()
@@ -82,7 +88,8 @@ def campaign_page(request: Request, code: str, session: DbSession,
     charts = [day_chart(text(f"dashboard.campaign.chart_titles.{name}"), dates,
                         [getattr(d, name) for d in history]) for name in CHARTS]
     return render(request, "campaign.html", viewer, campaign=campaign, row=row,
-                  bars=funnel_bars(row), funnel_height=funnel_height(), history=history,
+                  bars=funnel_bars(row, CAMPAIGN_STEPS),
+                  funnel_height=funnel_height(CAMPAIGN_STEPS), history=history,
                   charts=charts, days=days, periods=PERIODS, kinds=kind_labels(),
                   url=campaign_url(request.app.state.settings.public_base_url, campaign.code),
                   done=request.query_params.get("done"))

@@ -15,6 +15,9 @@ from carecareers.events.funnel import EventFunnel
 # dashboard.charts.steps and dashboard.charts.shares.
 FUNNEL_STEPS = (("visits", None), ("conversations", "visits"), ("booked", "conversations"),
                 ("attended", "booked"), ("leads", "conversations"), ("contacted", "leads"))
+# A campaign's funnel also counts the "Is care for me?" checks finished in its conversations.
+CAMPAIGN_STEPS = (*FUNNEL_STEPS[:2], ("values_checks", "conversations"), *FUNNEL_STEPS[2:])
+Steps = tuple[tuple[str, str | None], ...]
 BAR_AREA = 360
 BAR_HEIGHT = 30
 BAR_GAP = 14
@@ -33,12 +36,12 @@ def percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "–"
 
 
-def funnel_bars(row: FunnelRow | EventFunnel) -> list[Bar]:
+def funnel_bars(row: FunnelRow | EventFunnel, steps: Steps = FUNNEL_STEPS) -> list[Bar]:
     """One bar per step, widths relative to the largest; each after the first says its share.
 
     `row` has the steps' attributes (a campaign's FunnelRow or an event's funnel).
     """
-    values = [(name, int(getattr(row, name)), base) for name, base in FUNNEL_STEPS]
+    values = [(name, int(getattr(row, name)), base) for name, base in steps]
     largest = max((value for _, value, _ in values), default=0) or 1
     bars = []
     for index, (name, value, base) in enumerate(values):
@@ -50,8 +53,8 @@ def funnel_bars(row: FunnelRow | EventFunnel) -> list[Bar]:
     return bars
 
 
-def funnel_height() -> int:
-    return len(FUNNEL_STEPS) * (BAR_HEIGHT + BAR_GAP)
+def funnel_height(steps: Steps = FUNNEL_STEPS) -> int:
+    return len(steps) * (BAR_HEIGHT + BAR_GAP)
 
 
 @dataclass(frozen=True)

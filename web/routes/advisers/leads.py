@@ -10,7 +10,7 @@ from datetime import date
 from fastapi import Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from carecareers import outcomes, threads
+from carecareers import outcomes, threads, values
 from carecareers.catalogue import text
 from carecareers.channels import label_of
 from carecareers.dashboard import (
@@ -127,6 +127,8 @@ def _lead_response(request: Request, session: DbSession, viewer: Viewer, detail:
                   if viewer.is_staff else [],
                   outcome_label=followups.outcome_label,
                   max_note=followups.MAX_NOTE_LENGTH,
+                  values_result=values.result_summary(session, values.content(),
+                                                      detail.lead.sender_id),
                   **_outcome_context(request, session, viewer, detail),
                   **_thread_context(session, viewer, detail))
 
