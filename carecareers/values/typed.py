@@ -30,7 +30,9 @@ STOPWORDS = FILLERS | {"a", "an", "and", "to", "of", "in", "on", "at", "her", "h
                        "them", "they", "their", "she", "he", "me", "my", "you", "your", "is",
                        "be", "do", "just", "so", "if", "but", "or", "what", "what's", "whats",
                        "about", "there", "this", "ll", "t", "can", "could", "should", "will",
-                       "get", "got", "really", "like", "bit", "all", "out", "up"}
+                       "get", "got", "really", "like", "bit", "all", "out", "up", "are",
+                       "am", "was", "were", "have", "has", "had", "does", "did", "any", "how",
+                       "who", "where", "when", "why", "which", "not", "no", "with", "from"}
 LEAVING = {"stop", "quit", "cancel", "exit", "end", "leave", "done", "enough", "finish",
            "skip", "bored"}
 LEAVING_PHRASES = {"no more", "stop it", "stop this", "im done", "i m done", "leave it",
@@ -86,8 +88,11 @@ def choice_by_words(said: str, choices: Sequence[Choice]) -> int | None:
 
 
 def read_choice(said: str, choices: Sequence[Choice]) -> int | None:
+    """The choice a typed answer names; a question ("what jobs are there?") names none."""
     position = choice_by_position(said, len(choices))
-    return position if position is not None else choice_by_words(said, choices)
+    if position is not None or "?" in said:
+        return position
+    return choice_by_words(said, choices)
 
 
 def read_yes_no(said: str) -> bool | None:

@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 START_TIMEOUT = 30.0
 REPLY_TIMEOUT = 60.0  # the real Rasa and action server; the first turns can be slow
-GREETING_BUTTONS = ["What jobs are there?", "Apprenticeships", "Jobs near me"]
+GREETING_BUTTONS = ["What jobs are there?", "Apprenticeships", "Jobs near me", "Is care for me?"]
 
 
 # -- the bot process -------------------------------------------------------------------------

@@ -46,7 +46,8 @@ def test_a_choice_by_its_own_words(said: str, position: int) -> None:
 
 
 @pytest.mark.parametrize("said", ["how much do carers get paid", "hmm", "the nurse or wait",
-                                  "dunno", "is this a test?"])
+                                  "dunno", "is this a test?", "how do i ask the nurse?",
+                                  "what jobs are there in care"])
 def test_words_that_fit_no_single_choice(said: str) -> None:
     assert read_choice(said, CHOICES) is None
 
