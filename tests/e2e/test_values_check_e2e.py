@@ -5,6 +5,7 @@ those who agreed are kept."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import datetime, timedelta, timezone
 
@@ -21,6 +22,7 @@ from tests.e2e.test_privacy_in_the_tracker import sender_of
 
 pytestmark = pytest.mark.e2e
 
+TITLES = ("Yes, keep them", "No, don't keep them")
 PEOPLE = 100
 LEAVING = 0.2
 STARTS = ("would i be any good at care", "is care a good fit for someone like me",
@@ -90,6 +92,7 @@ def test_a_hundred_people_nothing_kept_for_those_who_left_or_refused(rasa_stack:
     for sender in refused + left_by_stop + left_quietly + kept:
         events = tracker_events(rasa_stack, sender)
         assert events, sender  # the start went through Rasa ...
-        held = [e for e in events if "values:" in e or any(label in e for label in labels
-                                                         if f'"text": "{label}"' in e)]
-        assert held == [], (sender, held[:2])  # ... but no answer ever did
+        said = [json.loads(e) for e in events if '"event": "user"' in e]
+        answers = [e for e in said if str(e.get("text", "")).startswith("values:")
+                   or e.get("text") in labels or e.get("text") in ("stop", *TITLES)]
+        assert len(said) == 1 and answers == [], (sender, said)  # ... no answer ever did
