@@ -84,8 +84,17 @@ def values_texts(content: Path = CONTENT) -> Iterator[Text]:
         yield f"content/values {where}", text
 
 
+def sample_story_texts(content: Path = CONTENT) -> Iterator[Text]:
+    """The demo's sample staff stories (content/demo/stories.yml), paragraph by paragraph."""
+    raw = yaml.safe_load((content / "demo" / "stories.yml").read_text(encoding="utf-8"))
+    for story in raw["stories"]:
+        for number, paragraph in enumerate(story["story"].split("\n\n"), start=1):
+            yield f"content/demo/stories.yml {story['first_name']} {number}", paragraph
+
+
 def every_text() -> list[Text]:
-    return [*domain_responses(), *catalogue_texts(), *privacy_texts(), *values_texts()]
+    return [*domain_responses(), *catalogue_texts(), *privacy_texts(), *values_texts(),
+            *sample_story_texts()]
 
 
 if __name__ == "__main__":

@@ -70,6 +70,8 @@ def role_info(content: CareersContent, role: str) -> Answer:
     if found.next:
         buttons.append((catalogue.text("careers.buttons.what_comes_next"),
                         intent_payload("ask_career_path", current_role=found.code)))
+    buttons.append((catalogue.text("careers.buttons.real_stories"),
+                    intent_payload("ask_story", role=found.code)))
     return Answer("\n".join(lines), tuple(buttons))
 
 

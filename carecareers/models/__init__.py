@@ -10,6 +10,7 @@ from carecareers.models.leads import Consent, FollowUp, Lead, LeadRoute
 from carecareers.models.people import Adviser, AuditEvent, Provider
 from carecareers.models.questions import PendingTrackerChange, UnansweredQuestion
 from carecareers.models.sessions import AdviserSession
+from carecareers.models.stories import StaffStory
 from carecareers.models.threads import AdviserThread, ThreadMessage
 from carecareers.models.vacancies import FeedImport, Vacancy
 from carecareers.models.values import ValuesCheck, ValuesCompletion, ValuesResult, ValuesTally
@@ -40,6 +41,7 @@ __all__ = [
     "PersonAddress",
     "Provider",
     "SendMark",
+    "StaffStory",
     "SuppressedAddress",
     "ThreadMessage",
     "UnansweredQuestion",

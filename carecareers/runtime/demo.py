@@ -96,6 +96,7 @@ def seed_demo(session: Session, settings: Settings, clock: Clock) -> SeedReport:
                         kind="food_bank", place="Stoke-on-Trent")
         created = True
     seed_demo_event(session, day)
+    seed_demo_stories(session, settings, clock)
     template = (settings.content_dir / DEMO_FEED_FILE).read_text(encoding="utf-8")
     feed = render_demo_feed(template, day, load_content(settings.content_dir))
     with tempfile.TemporaryDirectory() as folder:
@@ -103,3 +104,41 @@ def seed_demo(session: Session, settings: Settings, clock: Clock) -> SeedReport:
         path.write_text(feed, encoding="utf-8")
         summary = import_source(session, DEMO_FEED_SOURCE, str(path), clock=clock)
     return SeedReport(providers=providers, campaign_created=created, vacancies=summary.as_dict())
+
+
+DEMO_STORIES_FILE = "demo/stories.yml"
+DEMO_CONSENT_NAME = "Sample Story"
+
+
+def seed_demo_stories(session: Session, settings: Settings, clock: Clock) -> int:
+    """The sample staff stories, shown at once and marked as samples, when there are no
+    stories at all; returns how many were added."""
+    import yaml
+
+    from carecareers.geo import gazetteer_for
+    from carecareers.models import Provider, StaffStory
+    from carecareers.stories import APPROVED, approve_story, create_story, read_story_form
+
+    if session.scalar(select(StaffStory.id).limit(1)) is not None:
+        return 0
+    raw = yaml.safe_load((settings.content_dir / DEMO_STORIES_FILE).read_text("utf-8")) or {}
+    providers = {p.code: p.id for p in session.scalars(select(Provider))}
+    roles = [r.code for r in load_content(settings.content_dir).roles]
+    gazetteer = gazetteer_for(settings.content_dir)
+    now, today = clock.now(), clock.today()
+    added = 0
+    for entry in raw.get("stories") or ():
+        form = {"provider": str(providers.get(entry["provider"], "")),
+                "first_name": entry["first_name"], "role": entry["role"],
+                "place": entry["place"], "postcode": entry.get("postcode") or "",
+                "story": entry["story"], "consent_given_by": DEMO_CONSENT_NAME,
+                "consent_date": today.isoformat(), "consent": "yes"}
+        for row, (when, what) in enumerate(entry.get("day") or (), start=1):
+            form[f"time_{row}"], form[f"moment_{row}"] = when, what
+        values = read_story_form(form, roles, list(providers.values()), gazetteer, today,
+                                 has_photo=False)
+        story = create_story(session, values, None, "demo", now, sample=True)
+        approve_story(session, story, "demo", now)
+        assert story.status == APPROVED
+        added += 1
+    return added

@@ -224,6 +224,8 @@ def _next_steps(outcome: Outcome | None) -> tuple[dict[str, str], ...]:
     if top:
         steps.append({"title": text("chat.values.next.route", path=top.name),
                       "payload": intent_payload("ask_career_path", role=top.route_role)})
+        steps.append({"title": text("chat.values.next.story"),
+                      "payload": intent_payload("ask_story", role=top.route_role)})
     steps.append({"title": text("chat.values.next.talk"),
                   "payload": intent_payload("human_handoff")})
     return tuple(steps)

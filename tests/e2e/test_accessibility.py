@@ -13,6 +13,7 @@ route of the app was reached, so a new page is checked as soon as it exists.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import threading
@@ -28,13 +29,16 @@ import uvicorn
 import yaml
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
+from PIL import Image
 from playwright.sync_api import Browser, Page, Route, expect
 
 from carecareers.db import make_engine, session_factory
 from carecareers.events import EventValues, create_event
 from carecareers.migrate import upgrade
 from carecareers.runtime.processes import free_port
+from carecareers.stories import StoryValues, approve_story, create_story, read_photo
 from carecareers.threads import record_reply, send_message
+from carecareers.values import content, start_check
 from tests.conftest import make_settings
 from tests.e2e.a11y import (
     DESKTOP,
@@ -87,9 +91,17 @@ def card(n: int) -> dict:
                        "attribution": "Source: Example jobs"}}
 
 
-def scripted_reply(message: str) -> list[dict]:
+SESSIONS: list = []  # the site's database, for what the scripted Rasa's actions keep
+
+
+def scripted_reply(message: str, sender: str = "") -> list[dict]:
     if message == "/greet":
         return [greeting()]
+    if message == "/start_values_check":  # as actions/values.py starts it
+        with SESSIONS[0]() as session, session.begin():
+            answer = start_check(session, sender, False, datetime.now(timezone.utc))
+        return [*({"text": said} for said in answer.before),
+                {"text": answer.text, "buttons": [dict(b) for b in answer.buttons]}]
     if "jobs" in message.lower():
         return [{"text": "Jobs 1-2 of 2 within 10 miles of ST4:"}, card(1), card(2),
                 {"text": "Want to see more, or have an employer contact you?",
@@ -101,6 +113,10 @@ def scripted_reply(message: str) -> list[dict]:
 
 
 EVENT_PAGES: list[str] = []
+def story_photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def seed(sessions) -> None:  # type: ignore[no-untyped-def]
@@ -131,7 +147,18 @@ def seed(sessions) -> None:  # type: ignore[no-untyped-def]
             what_to_expect="Meet the nurses.", accessibility="Step-free.", capacity=20,
             provider_ids=(north.id,), campaign_id=campaign.id), ADMIN)
         session.flush()
-        EVENT_PAGES.extend([f"/events/{event.id}", f"/events/here/{event.checkin_token}"])
+        story = create_story(session, StoryValues(
+            provider_id=north.id, first_name="Jade", role="care_worker",
+            place="Oakwood care home, Hanley", outcode="ST1",
+            story="I started at 17.\n\nMostly it is people: Mary likes her tea strong.",
+            day=(("07:30", "Handover"), ("08:00", "Breakfasts"), ("10:00", "A walk"),
+                 ("12:30", "Lunch"), ("14:45", "My notes")),
+            photo_alt="Jade in the garden of the home", consent_given_by="Jade Brown",
+            consent_at=day), read_photo(story_photo()), ADMIN, day)
+        approve_story(session, story, ADMIN, day)
+        session.flush()
+        EVENT_PAGES.extend([f"/events/{event.id}", f"/events/here/{event.checkin_token}",
+                            f"/stories/{story.id}"])
 
 
 @dataclass
@@ -147,8 +174,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     settings = make_settings(root, web_port=port, public_base_url=f"http://127.0.0.1:{port}")
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
-    seed(session_factory(engine))
-    rasa = FakeRasa(lambda body: scripted_reply(body["message"])).client()
+    SESSIONS[:] = [session_factory(engine)]
+    seed(SESSIONS[0])
+    rasa = FakeRasa(lambda body: scripted_reply(body["message"], body["sender"])).client()
     app = create_app(settings, rasa=rasa)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))
@@ -333,6 +361,24 @@ def test_dashboard_pages_pass_axe(chromium_browser: Browser, site: Site, size: s
     finally:
         page.context.close()
     assert not failures, "\n".join(f"{u}:\n{v}" for u, v in failures.items())
+
+
+def test_the_values_check_passes_axe_and_is_answered_from_the_keyboard(phone: Page,
+                                                                       site: Site) -> None:
+    """'Is care for me?' in the chat: axe finds nothing while a situation and its answers
+    are shown, and an answer is chosen with the keyboard alone."""
+    start_chat(phone, site)
+    phone.get_by_role("button", name="Is care for me?").focus()
+    phone.keyboard.press("Enter")
+    expect(phone.locator(BOT).last).to_contain_text("1 of 8")
+    expect(phone.locator("#log .typing")).to_have_count(0)
+    assert not axe_violations(phone), describe_violations(axe_violations(phone))
+    first = content().situations[0].choices[0].label
+    phone.get_by_role("button", name=first).focus()
+    phone.keyboard.press("Enter")
+    expect(phone.locator(BOT).last).to_contain_text("2 of 8")
+    expect(phone.locator("#log .typing")).to_have_count(0)
+    assert not axe_violations(phone), describe_violations(axe_violations(phone))
 
 
 def test_axe_finds_a_violation_when_there_is_one(phone: Page, site: Site) -> None:

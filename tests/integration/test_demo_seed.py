@@ -38,3 +38,29 @@ def test_seeded_samples_are_open_and_paid_at_least_the_floor(
         hourly = (vacancy.salary_min if vacancy.salary_period == "hour"
                   else vacancy.salary_min / FULL_TIME_HOURS_A_YEAR)
         assert hourly >= floor, (vacancy.title, vacancy.salary_text)
+
+
+def test_sample_stories_are_shown_and_say_they_are_samples(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from carecareers.models import StaffStory
+    from web.app import create_app
+
+    settings = make_settings(tmp_path)
+    upgrade(settings.database_url)
+    factory = session_factory(make_engine(settings.database_url))
+    clock = FixedClock(datetime.combine(date(2026, 12, 6), time(12), UK))
+    with factory() as session, session.begin():
+        seed_demo(session, settings, clock)
+        seed_demo(session, settings, clock)  # a second run adds nothing
+        stories = session.scalars(select(StaffStory)).all()
+        ids = [s.id for s in stories]
+        assert len(stories) == 4
+        assert all(s.sample and s.status == "approved" for s in stories)
+        assert {s.role for s in stories} >= {"care_worker", "healthcare_assistant"}
+        assert any(len(s.day) >= 5 for s in stories)
+    with TestClient(create_app(settings)) as client:
+        for story_id in ids:
+            page = client.get(f"/stories/{story_id}")
+            assert page.status_code == 200
+            assert "This is a sample story, made up to show how stories look." in page.text

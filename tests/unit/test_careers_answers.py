@@ -21,7 +21,7 @@ from carecareers.settings import PROJECT_ROOT
 INTENTS = {
     "ask_roles", "ask_role_info", "ask_pay", "ask_entry_requirements", "ask_career_path",
     "ask_apprenticeships", "ask_rotational_apprenticeship", "ask_graduate_pathway",
-    "search_vacancies", "register_interest", "human_handoff",
+    "search_vacancies", "register_interest", "human_handoff", "ask_story",
 }
 PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$")
 TODAY = date(2026, 11, 30)

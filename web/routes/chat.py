@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
-from carecareers.campaigns.service import channel_links, record_landing
+from carecareers.campaigns.service import channel_links, normalise_code, record_landing
 from carecareers.catalogue import for_language, text
 from carecareers.conversation.payloads import BOOKINGS_PAUSED
 from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, clean_user_text
@@ -94,8 +94,10 @@ def campaign_landing(code: str, request: Request, settings: Settings = Depends(g
     campaign that started it (first-touch attribution).
     """
     current = read_session(request, settings.secret_key)
-    campaign = record_landing(session, code, current.visited if current else None,
-                              now=get_clock(request).now())
+    counted = current.visited if current else None
+    if request.query_params.get("via") == "story":
+        counted = normalise_code(code)  # the story page it came from counted the visit
+    campaign = record_landing(session, code, counted, now=get_clock(request).now())
     tag = campaign.code if campaign else None
     if current is None:
         chat = ChatSession(new_session().sender_id, tag, tag)

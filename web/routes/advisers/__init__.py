@@ -10,11 +10,13 @@ from web.routes.advisers import (
     leads,
     login,
     reports,
+    stories,
     vacancies,
 )
 
 router = APIRouter(prefix="/advisers")
-for module in (login, leads, campaigns, events, vacancies, reports, alerts, content):
+for module in (login, leads, campaigns, events, stories, vacancies, reports, alerts,
+               content):
     router.include_router(module.router)
 
 __all__ = ["router"]
