@@ -230,7 +230,7 @@ def test_a_question_is_answered(rasa_stack: Stack, telegram: FakeTelegram,
                  "Healthcare assistant (NHS)")
 
     assert answer.params["parse_mode"] == "HTML"
-    assert titles(answer) == ["Pay", "How to get in", "What comes next"]
+    assert titles(answer) == ["Pay", "How to get in", "What comes next", "Real stories"]
     assert UNAVAILABLE_TEXT not in answer.params["text"]
     (event,) = user_events(rasa_stack, sender_of(rasa_stack, user))
     assert event["text"] == "what does a healthcare assistant do"
