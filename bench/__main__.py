@@ -18,6 +18,7 @@ SECTIONS = [
     ("Multi-turn conversations", "bench.conversations"),
     ("Entity extraction (held-out)", "bench.entities"),
     ("Careers facts right for the person", "bench.facts"),
+    ("Vacancy feed for other websites", "bench.jobs_feed"),
 ]
 
 

@@ -25,7 +25,17 @@ from carecareers.conversation.relay import Relay
 from carecareers.db import make_engine, session_factory
 from carecareers.settings import Settings, get_settings
 from web.ratelimit import ChatLimiter, LoginLimiter, booking_limiter, walk_in_limiter
-from web.routes import advisers, alerts, chat, events, health, pages, stories, vacancies
+from web.routes import (
+    advisers,
+    alerts,
+    chat,
+    events,
+    health,
+    jobs,
+    pages,
+    stories,
+    vacancies,
+)
 from web.security import SecurityHeaders
 
 HERE = Path(__file__).resolve().parent
@@ -66,7 +76,7 @@ def create_app(settings: Settings | None = None,
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.globals.update(template_globals())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (health, pages, chat, vacancies, advisers, alerts, events, stories):
+    for module in (health, pages, chat, vacancies, jobs, advisers, alerts, events, stories):
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_middleware(SecurityHeaders, https_only=settings.https_only)

@@ -202,6 +202,11 @@ def _hits(session: Session, ids: Sequence[int],
     return [_hit(rows[i], distances.get(i)) for i in ids if i in rows]
 
 
+def hit_for(vacancy: Vacancy) -> VacancyHit:
+    """A vacancy as search results show it, with no distance."""
+    return _hit(vacancy, None)
+
+
 def _hit(vacancy: Vacancy, distance: float | None) -> VacancyHit:
     return VacancyHit(
         id=vacancy.id,

@@ -137,7 +137,9 @@ def seed(sessions) -> None:  # type: ignore[no-untyped-def]
         cara.thread.messages[0].state = "sent"  # a delivered one, a waiting one, and a reply
         record_reply(session, cara.sender_id, "Yes please, after school",
                      datetime.now(timezone.utc))
-        make_vacancy(session, "Healthcare assistant", employer="Royal Stoke")
+        job = make_vacancy(session, "Healthcare assistant", employer="Royal Stoke",
+                           postcode="ST4 6QG", posted_on=day.date(), salary_min=12.71,
+                           salary_period="hour", url="https://jobs.example.org/apply/7")
         make_question(session, "can i work nights at 16")
         make_feed_import(session, "nhs_jobs")
         starts = datetime.now(timezone.utc) + timedelta(hours=2)
@@ -158,7 +160,7 @@ def seed(sessions) -> None:  # type: ignore[no-untyped-def]
         approve_story(session, story, ADMIN, day)
         session.flush()
         EVENT_PAGES.extend([f"/events/{event.id}", f"/events/here/{event.checkin_token}",
-                            f"/stories/{story.id}"])
+                            f"/stories/{story.id}", f"/jobs/{job.id}"])
 
 
 @dataclass
