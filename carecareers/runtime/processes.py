@@ -76,6 +76,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# Rasa's own Redis lock store loses turns when two servers change one lock at once
+# (rasa_plugins/lock_store.py); endpoints.yml names this one instead.
+ATOMIC_REDIS_LOCK_STORE = "rasa_plugins.lock_store.AtomicRedisLockStore"
+
+
 def rasa_environment(settings: Settings) -> dict[str, str]:
     """Return the variables endpoints.yml and credentials.yml expand, and where Rasa finds ours.
 
@@ -102,7 +107,7 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
     if settings.redis_url:
         redis = make_url(settings.redis_url.replace("redis://", "redis+x://", 1))
         env.update(
-            LOCK_STORE_TYPE="redis",
+            LOCK_STORE_TYPE=ATOMIC_REDIS_LOCK_STORE,
             LOCK_STORE_HOST=redis.host or "127.0.0.1",
             LOCK_STORE_PORT=str(redis.port or 6379),
             LOCK_STORE_DB=str(redis.database or "1"),

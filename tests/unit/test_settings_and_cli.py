@@ -92,5 +92,6 @@ def test_rasa_environment_selects_stores_from_settings(tmp_path: Path) -> None:
         tmp_path, redis_url="redis://127.0.0.1:6380/3",
         tracker_store_url="postgresql://rasa:pw@db.internal:5432/rasa"))
     assert (scaled["LOCK_STORE_TYPE"], scaled["LOCK_STORE_HOST"], scaled["LOCK_STORE_PORT"],
-            scaled["LOCK_STORE_DB"]) == ("redis", "127.0.0.1", "6380", "3")
+            scaled["LOCK_STORE_DB"]) == ("rasa_plugins.lock_store.AtomicRedisLockStore",
+                                         "127.0.0.1", "6380", "3")
     assert scaled["TRACKER_STORE_DIALECT"] == "postgresql"
