@@ -101,12 +101,14 @@ def _answer(request: Request, body: bytes, etag: str, media_type: str) -> Respon
 
 def _feed(request: Request, session: Session, clock: AppClock, kind: str,
           provider: str | None, area: str | None, role: str | None, limit: int) -> Response:
-    query = _query(request, session, provider, area, role, limit)
-    if isinstance(query, JSONResponse):
-        return query
-    key = f"{kind}|{query.key()}|{clock.today().isoformat()}"
+    # Asked first, before any database work: only answers to valid queries are kept.
+    key = f"{kind}|{provider or ''}|{(area or '').upper()}|{role or ''}|{limit}|" \
+          f"{clock.today().isoformat()}"
     cached = _cache(request).get(key)
     if cached is None:
+        query = _query(request, session, provider, area, role, limit)
+        if isinstance(query, JSONResponse):
+            return query
         base = request.app.state.settings.public_base_url
         jobs = open_jobs(session, query, clock.today())
         if kind == "json":
