@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from email.utils import format_datetime
@@ -20,7 +22,7 @@ from xml.etree import ElementTree
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from carecareers.models import Vacancy
+from carecareers.models import Provider, Vacancy
 from carecareers.vacancies.salary import format_salary
 from carecareers.vacancies.search import hit_for
 
@@ -39,8 +41,31 @@ class JobsQuery:
     role: str | None = None
     limit: int = 20
 
-    def key(self) -> str:
-        return f"{self.provider or ''}|{self.area or ''}|{self.role or ''}|{self.limit}"
+
+class JobsQueryError(ValueError):
+    """A filter that names nothing: `status` for the answer, `text_id` its words."""
+
+    def __init__(self, status: int, text_id: str) -> None:
+        super().__init__(text_id)
+        self.status, self.text_id = status, text_id
+
+
+AREA = re.compile(r"^[A-Za-z]{1,2}(\d[A-Za-z\d]?)?$")
+CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def read_jobs_query(session: Session, role_codes: Collection[str], provider: str | None,
+                    area: str | None, role: str | None, limit: int) -> JobsQuery:
+    """The filters asked for, checked: a provider that exists, an area that is a postcode
+    district or its letters, a known role; JobsQueryError otherwise."""
+    if provider and (not CODE.fullmatch(provider) or session.scalar(
+            select(Provider.id).where(Provider.code == provider)) is None):
+        raise JobsQueryError(404, "web.jobs.no_provider")
+    if area and not AREA.fullmatch(area):
+        raise JobsQueryError(400, "web.jobs.bad_area")
+    if role and role not in role_codes:
+        raise JobsQueryError(400, "web.jobs.bad_role")
+    return JobsQuery(provider or None, area.upper() if area else None, role or None, limit)
 
 
 def own_sources(provider_code: str) -> list[str]:

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from typing import Annotated
@@ -20,19 +19,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carecareers.careers.content import load_content
 from carecareers.catalogue import text
-from carecareers.models import Provider, Vacancy
+from carecareers.models import Vacancy
 from carecareers.vacancies.listing import (
     JobsQuery,
+    JobsQueryError,
     etag_of,
     job_posting,
     jobs_json,
     jobs_rss,
     open_jobs,
+    read_jobs_query,
     salary_words,
 )
 from web.deps import AppClock, get_session
@@ -40,8 +40,6 @@ from web.deps import AppClock, get_session
 router = APIRouter()
 CACHE_SECONDS = 60
 MAX_AGE = 300
-AREA = re.compile(r"^[A-Za-z]{1,2}(\d[A-Za-z\d]?)?$")
-CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
 class _Cache:
@@ -80,14 +78,11 @@ def _problem(status: int, message: str) -> JSONResponse:
 
 def _query(request: Request, session: Session, provider: str | None, area: str | None,
            role: str | None, limit: int) -> JobsQuery | JSONResponse:
-    if provider and (not CODE.fullmatch(provider) or session.scalar(
-            select(Provider.id).where(Provider.code == provider)) is None):
-        return _problem(404, text("web.jobs.no_provider"))
-    if area and not AREA.fullmatch(area):
-        return _problem(400, text("web.jobs.bad_area"))
-    if role and load_content(request.app.state.settings.content_dir).role(role) is None:
-        return _problem(400, text("web.jobs.bad_role"))
-    return JobsQuery(provider or None, area.upper() if area else None, role or None, limit)
+    roles = [r.code for r in load_content(request.app.state.settings.content_dir).roles]
+    try:
+        return read_jobs_query(session, roles, provider, area, role, limit)
+    except JobsQueryError as exc:
+        return _problem(exc.status, text(exc.text_id))
 
 
 def _answer(request: Request, body: bytes, etag: str, media_type: str) -> Response:
