@@ -33,7 +33,10 @@ from carecareers.models import (
 )
 from carecareers.settings import Settings
 
+# The kinds the programme's staff create in the campaign form, then a provider's own kinds:
+# a member of staff's referral link, and the widget on the provider's website.
 CAMPAIGN_KINDS = ("food_bank", "open_day", "school", "jobcentre", "community", "online")
+PROVIDER_KINDS = ("referral", "website")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 CONTACTED_STATUSES = ("contacted", "closed")
 
@@ -81,14 +84,14 @@ def normalise_kind(kind: str) -> str:
 
 def create_campaign(session: Session, code: str, name: str, kind: str = "online",
                     place: str | None = None, starts_on: date | None = None,
-                    ends_on: date | None = None) -> Campaign:
+                    ends_on: date | None = None, provider_id: int | None = None) -> Campaign:
     stored_code = normalise_code(code)
     if stored_code is None:
         raise CampaignError("a campaign code is 1-64 letters, digits, '-' or '_'")
     if not name.strip():
         raise CampaignError("a campaign needs a name")
     kind = normalise_kind(kind)
-    if kind not in CAMPAIGN_KINDS:
+    if kind not in (PROVIDER_KINDS if provider_id is not None else CAMPAIGN_KINDS):
         raise CampaignError(f"kind must be one of: {', '.join(CAMPAIGN_KINDS)}")
     if starts_on and ends_on and ends_on < starts_on:
         raise CampaignError("the campaign ends before it starts")
@@ -96,7 +99,7 @@ def create_campaign(session: Session, code: str, name: str, kind: str = "online"
         raise CampaignError(f"campaign {stored_code} already exists")
     campaign = Campaign(code=stored_code, name=name.strip(), kind=kind,
                         place=(place or "").strip() or None,
-                        starts_on=starts_on, ends_on=ends_on)
+                        starts_on=starts_on, ends_on=ends_on, provider_id=provider_id)
     session.add(campaign)
     session.flush()
     return campaign
@@ -107,6 +110,13 @@ def find_campaign(session: Session, code: str | None) -> Campaign | None:
     if stored_code is None:
         return None
     return session.scalar(select(Campaign).where(Campaign.code == stored_code))
+
+
+def live_campaign(session: Session, code: str | None) -> Campaign | None:
+    """The campaign a new visit or conversation is counted for: None when there is no such
+    campaign or it was switched off (a switched-off link still opens the chat, untagged)."""
+    campaign = find_campaign(session, code)
+    return campaign if campaign is not None and campaign.switched_off_at is None else None
 
 
 def get_campaign(session: Session, code: str) -> Campaign:
@@ -170,9 +180,10 @@ def record_landing(session: Session, code: str, last_counted: str | None,
     """Count a visit unless this browser's last counted visit was of the same campaign.
 
     A reload of the landing page, or a second scan of the same poster from the same
-    phone, is one visit; no address or other personal data is stored.
+    phone, is one visit; no address or other personal data is stored. A switched-off
+    campaign counts nothing and is not returned.
     """
-    campaign = find_campaign(session, code)
+    campaign = live_campaign(session, code)
     if campaign is not None and campaign.code != last_counted:
         session.add(CampaignVisit(campaign_id=campaign.id, channel=channel, visited_at=now))
     return campaign
@@ -183,7 +194,7 @@ def record_message(session: Session, sender_id: str, channel: str,
     """Note that a conversation received a message, creating it on its first."""
     conversation = session.scalar(select(Conversation).where(Conversation.sender_id == sender_id))
     if conversation is None:
-        campaign = find_campaign(session, campaign_code)
+        campaign = live_campaign(session, campaign_code)
         conversation = Conversation(sender_id=sender_id, channel=channel,
                                     campaign_id=campaign.id if campaign else None,
                                     message_count=0, started_at=now)

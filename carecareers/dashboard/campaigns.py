@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from carecareers.advisers import audit
 from carecareers.campaigns.service import (
     CAMPAIGN_KINDS,
+    PROVIDER_KINDS,
     CampaignError,
     create_campaign,
     normalise_code,
@@ -19,9 +20,11 @@ from carecareers.catalogue import text
 from carecareers.models import Campaign
 
 
-def kind_labels() -> dict[str, str]:
-    """Each kind of campaign with its words (dashboard.campaigns.kinds), in the form's order."""
-    return {kind: text(f"dashboard.campaigns.kinds.{kind}") for kind in CAMPAIGN_KINDS}
+def kind_labels(in_form: bool = False) -> dict[str, str]:
+    """Each kind of campaign with its words (dashboard.campaigns.kinds), in the form's order;
+    `in_form`: only the kinds the campaign form creates (not a provider's own kinds)."""
+    kinds = CAMPAIGN_KINDS if in_form else CAMPAIGN_KINDS + PROVIDER_KINDS
+    return {kind: text(f"dashboard.campaigns.kinds.{kind}") for kind in kinds}
 
 
 @dataclass(frozen=True)

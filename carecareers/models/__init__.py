@@ -3,7 +3,7 @@
 from carecareers.models.addresses import PersonAddress
 from carecareers.models.alerts import AlertConsent, AlertMatch, AlertRecipient, JobAlert
 from carecareers.models.base import Base
-from carecareers.models.campaigns import Campaign, CampaignVisit, Conversation
+from carecareers.models.campaigns import Campaign, CampaignVisit, Conversation, WidgetCount
 from carecareers.models.delivery import OutboxMessage, SendMark, SuppressedAddress
 from carecareers.models.events import Booking, CheckIn, Event
 from carecareers.models.leads import Consent, FollowUp, Lead, LeadRoute
@@ -50,4 +50,5 @@ __all__ = [
     "ValuesCompletion",
     "ValuesResult",
     "ValuesTally",
+    "WidgetCount",
 ]

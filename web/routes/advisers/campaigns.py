@@ -73,7 +73,7 @@ def _form_page(request: Request, viewer: Viewer, campaign: Campaign | None,
                values: dict[str, str], errors: dict[str, str] | None = None) -> Response:
     return render(request, "campaign_form.html", viewer, status_code=400 if errors else 200,
                   campaign=campaign, values=values, errors=errors or {},
-                  kinds=list(kind_labels().items()))
+                  kinds=list(kind_labels(in_form=True).items()))
 
 
 @router.get("/campaigns/{code}", response_class=HTMLResponse)
