@@ -74,7 +74,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-bench: setup train
+bench: setup train system-packages
 	$(VENV)/bin/python -m bench
 
 lint: $(VENV)/.installed

@@ -270,7 +270,7 @@ def _consent_for(session: Session, tracker: Tracker) -> ConsentWording:
     slot = tracker.get_slot
     return consent_for(session, consent_context(), careers_content(),
                        slot("lead_contact_method"), str(slot("lead_postcode")),
-                       str(slot("lead_interest") or ""))
+                       str(slot("lead_interest") or ""), campaign_of(tracker))
 
 
 def _interest_details(tracker: Tracker) -> InterestDetails:

@@ -19,6 +19,7 @@ SECTIONS = [
     ("Entity extraction (held-out)", "bench.entities"),
     ("Careers facts right for the person", "bench.facts"),
     ("Vacancy feed for other websites", "bench.jobs_feed"),
+    ("Jobs widget on a provider's website", "bench.widget"),
 ]
 
 

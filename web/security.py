@@ -14,6 +14,9 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
+# The chat opened from the widget on another website: the same policy, but any site may
+# frame it (it holds no account and no cookie; see web/routes/chat.py embedded_chat).
+EMBEDDABLE_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"
@@ -55,8 +58,10 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
                 headers = MutableHeaders(scope=message)
+                framable = "frame-ancestors *" in headers.get("content-security-policy", "")
                 for name, value in self.headers.items():
-                    headers.setdefault(name, value)
+                    if not (framable and name == "X-Frame-Options"):
+                        headers.setdefault(name, value)
                 if https:
                     headers.setdefault(*HSTS)
             await send(message)

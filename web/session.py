@@ -1,4 +1,9 @@
-"""The web chat's session: a signed cookie naming a pseudonymous sender and a campaign."""
+"""The web chat's session: a signed value naming a pseudonymous sender and a campaign.
+
+On our own pages it is a cookie. In the chat opened from the widget on another website
+(an iframe, where browsers block or partition cookies) it travels in the SESSION_HEADER
+of each request instead: the page holds it in memory, and no cookie is ever set.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from carecareers.conversation.senders import new_web_sender
 from web.security import secure_cookies
 
 COOKIE_NAME = "cc_chat"
+SESSION_HEADER = "X-Chat-Session"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 30
 BUTTON_MAX_AGE = 60 * 60  # seconds a button stays usable
 
@@ -31,6 +37,8 @@ class ChatSession:
     campaign: str | None = None
     visited: str | None = None
     turn: int = 0  # how many answers this conversation has had: buttons belong to one
+    site: str | None = None  # the website whose widget opened this chat (header sessions)
+    messaged: bool = False  # whether the person has written yet (a widget chat "started")
 
     def next_turn(self) -> ChatSession:
         return replace(self, turn=self.turn + 1)
@@ -44,10 +52,19 @@ def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def uses_header(request: Request) -> bool:
+    """Whether this request keeps its session in SESSION_HEADER rather than the cookie."""
+    return SESSION_HEADER in request.headers
+
+
 def read_session(request: Request, secret_key: str) -> ChatSession | None:
-    raw = request.cookies.get(COOKIE_NAME)
-    if not raw:
-        return None
+    raw = request.headers.get(SESSION_HEADER) if uses_header(request) else \
+        request.cookies.get(COOKIE_NAME)
+    return open_session(raw, secret_key) if raw else None
+
+
+def open_session(raw: str, secret_key: str) -> ChatSession | None:
+    """The session a signed value holds, or None when it is forged or malformed."""
     try:
         data = _serializer(secret_key).loads(raw)
     except BadSignature:
@@ -57,7 +74,17 @@ def read_session(request: Request, secret_key: str) -> ChatSession | None:
     turn = data.get("t")
     return ChatSession(sender_id=data["s"], campaign=_text_or_none(data.get("c")),
                        visited=_text_or_none(data.get("v")),
-                       turn=turn if isinstance(turn, int) and turn >= 0 else 0)
+                       turn=turn if isinstance(turn, int) and turn >= 0 else 0,
+                       site=_text_or_none(data.get("w")), messaged=data.get("m") is True)
+
+
+def seal_session(session: ChatSession, secret_key: str) -> str:
+    """The signed value that carries the session (in the cookie or the header)."""
+    data: dict[str, Any] = {"s": session.sender_id, "c": session.campaign,
+                            "v": session.visited, "t": session.turn}
+    if session.site is not None:
+        data.update(w=session.site, m=session.messaged)
+    return str(_serializer(secret_key).dumps(data))
 
 
 def new_session(campaign: str | None = None) -> ChatSession:
@@ -92,8 +119,11 @@ def client_address(request: Request, trust_proxy_headers: bool = False) -> str:
 
 def write_session(response: Response, request: Request, session: ChatSession,
                   secret_key: str, trust_proxy_headers: bool = False) -> None:
-    value = _serializer(secret_key).dumps(
-        {"s": session.sender_id, "c": session.campaign, "v": session.visited, "t": session.turn})
+    """Give the session back the way it came: in SESSION_HEADER, or as the cookie."""
+    value = seal_session(session, secret_key)
+    if uses_header(request):
+        response.headers[SESSION_HEADER] = value
+        return
     response.set_cookie(
         COOKIE_NAME, value, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax",
         secure=secure_cookies(request) or request_is_https(request, trust_proxy_headers),

@@ -1,12 +1,14 @@
-"""Which leads an account may see: all for staff, routed ones for a provider user."""
+"""What an account may see: leads (all for staff, routed ones for a provider user), and the
+providers it may act for."""
 
 from __future__ import annotations
 
 from sqlalchemy import false, select, true
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from carecareers.advisers.accounts import is_staff
-from carecareers.models import Adviser, Lead, LeadRoute
+from carecareers.models import Adviser, Lead, LeadRoute, Provider
 
 
 def visible_to(adviser: Adviser) -> ColumnElement[bool]:
@@ -17,3 +19,14 @@ def visible_to(adviser: Adviser) -> ColumnElement[bool]:
         return false()
     routed = select(LeadRoute.lead_id).where(LeadRoute.provider_id == adviser.provider_id)
     return Lead.id.in_(routed)
+
+
+def providers_for(session: Session, adviser: Adviser) -> list[Provider]:
+    """The providers an account may act for: every active one for staff, its own for a
+    provider user (none for an account with no provider)."""
+    if is_staff(adviser):
+        return list(session.scalars(select(Provider).where(Provider.active.is_(True))
+                                    .order_by(Provider.name)))
+    if adviser.provider_id is None:
+        return []
+    return [p for p in [session.get(Provider, adviser.provider_id)] if p is not None]

@@ -27,6 +27,12 @@ def kind_labels(in_form: bool = False) -> dict[str, str]:
     return {kind: text(f"dashboard.campaigns.kinds.{kind}") for kind in kinds}
 
 
+def may_edit(campaign: Campaign) -> bool:
+    """The campaign form edits the programme's own campaigns, not a provider's (a member of
+    staff's referral link, its website's widget): it cannot keep their kind or owner."""
+    return campaign.provider_id is None and campaign.kind not in PROVIDER_KINDS
+
+
 @dataclass(frozen=True)
 class CampaignValues:
     code: str

@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timezone
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carecareers.advisers.accounts import is_staff
@@ -24,14 +23,6 @@ TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 MAX_CAPACITY = 10_000
 
 
-def providers_for(session: Session, adviser: Adviser) -> list[Provider]:
-    """The providers an account may put on an event: all for staff, its own otherwise."""
-    if is_staff(adviser):
-        return list(session.scalars(select(Provider).where(Provider.active.is_(True))
-                                    .order_by(Provider.name)))
-    if adviser.provider_id is None:
-        return []
-    return [p for p in [session.get(Provider, adviser.provider_id)] if p is not None]
 
 
 def events_managed_by(session: Session, adviser: Adviser) -> list[Event]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from carecareers import catalogue
+from carecareers.campaigns.service import live_campaign
 from carecareers.careers.records import CareersContent
 from carecareers.careers.roles import find_role
 from carecareers.forms.validation import (
@@ -22,7 +23,7 @@ from carecareers.forms.validation import (
 )
 from carecareers.geo import Gazetteer, is_correction, place_said
 from carecareers.leads.consent import ConsentWording, consent_wording
-from carecareers.leads.recording import matching_providers
+from carecareers.leads.recording import lead_providers
 
 YES_WORDS = frozenset({
     "yes", "y", "yeah", "yep", "yup", "ok", "okay", "sure", "i agree", "agree", "yes please",
@@ -186,11 +187,15 @@ class ConsentContext:
 
 
 def consent_for(session: Session, context: ConsentContext, careers: CareersContent,
-                contact_method: str | None, postcode: str, interest: str) -> ConsentWording:
-    """Word the consent question for these answers, naming the providers who would receive them."""
+                contact_method: str | None, postcode: str, interest: str,
+                campaign_code: str | None = None) -> ConsentWording:
+    """Word the consent question for these answers, naming the providers who would receive
+    them (the one whose link brought the person, `campaign_code`, among them)."""
     _, outcode = parse_postcode(postcode, context.gazetteer)
+    campaign = live_campaign(session, campaign_code)
     names = [provider.name for provider in
-             matching_providers(session, outcode, interest_codes(careers, interest))]
+             lead_providers(session, outcode, interest_codes(careers, interest),
+                            campaign.id if campaign else None)]
     return consent_wording(context.content_dir, contact_method or "phone", names,
                            context.privacy_url, context.retention_days)
 

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
-from carecareers.campaigns.service import find_campaign
+from carecareers.campaigns.service import live_campaign
 from carecareers.channels import contact_method_named
 from carecareers.forms.consent import ConsentWording
 from carecareers.forms.validation import Age, InvalidAnswer
-from carecareers.models import Consent, Lead, LeadRoute, Provider
+from carecareers.models import Campaign, Consent, Lead, LeadRoute, Provider
 
 GENERAL_INTERESTS = {"any", "apprenticeships", "not_sure"}
 
@@ -87,7 +87,7 @@ def _apply(lead: Lead, details: InterestDetails, session: Session, now: datetime
     lead.channel = details.channel
     lead.shown_vacancy_ids = sorted(set(lead.shown_vacancy_ids or []) |
                                     set(details.shown_vacancy_ids))
-    campaign = find_campaign(session, details.campaign_code)
+    campaign = live_campaign(session, details.campaign_code)  # a link switched off tags nothing
     if campaign is not None:
         lead.campaign_id = campaign.id
     if lead.status in ("withdrawn", "closed"):
@@ -117,9 +117,29 @@ def matching_providers(session: Session, outcode: str | None,
     return keen or local
 
 
+def referring_provider(session: Session, campaign_id: int | None) -> Provider | None:
+    """The active provider whose own link brought the person (a member of its staff's
+    referral, its website), or None."""
+    if campaign_id is None:
+        return None
+    return session.scalar(select(Provider).join(Campaign, Campaign.provider_id == Provider.id)
+                          .where(Campaign.id == campaign_id, Provider.active.is_(True)))
+
+
+def lead_providers(session: Session, outcode: str | None, interests: Sequence[str],
+                   campaign_id: int | None) -> list[Provider]:
+    """The providers a lead goes to: those matching it, and the provider whose link brought
+    the person, wherever they live (the consent question names each of them)."""
+    providers = matching_providers(session, outcode, interests)
+    referrer = referring_provider(session, campaign_id)
+    if referrer is not None and referrer not in providers:
+        providers.append(referrer)
+    return providers
+
+
 def route_lead(session: Session, lead: Lead) -> list[Provider]:
-    """Pass the lead to each matching provider it has not been passed to yet."""
-    providers = matching_providers(session, lead.outcode, lead.interests or [])
+    """Pass the lead to each of its providers it has not been passed to yet."""
+    providers = lead_providers(session, lead.outcode, lead.interests or [], lead.campaign_id)
     routed = {route.provider_id for route in lead.routes}
     for provider in providers:
         if provider.id not in routed:

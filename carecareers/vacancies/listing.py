@@ -172,3 +172,24 @@ def job_posting(vacancy: Vacancy) -> dict[str, Any] | None:
 def salary_words(vacancy: Vacancy) -> str:
     return vacancy.salary_text or format_salary(vacancy.salary_min, vacancy.salary_max,
                                                 vacancy.salary_period)
+
+
+def widget_jobs(vacancies: list[Vacancy], base_url: str) -> list[dict[str, str | None]]:
+    """The vacancies as the widget on another website shows them: words ready to read
+    (the closing day as "30 December 2026"), the apply link and the page on this site."""
+    shown = []
+    for vacancy in vacancies:
+        hit = hit_for(vacancy)
+        shown.append({
+            "title": hit.title, "employer": hit.employer, "place": hit.place,
+            "salary": hit.salary,
+            "closes": (f"{hit.closing_date.day} {hit.closing_date:%B %Y}"
+                       if hit.closing_date else None),
+            "apply_url": hit.apply_url, "page_url": job_page_url(base_url, vacancy.id),
+            "attribution": hit.attribution.text if hit.attribution else None,
+        })
+    return shown
+
+
+def provider_name(session: Session, code: str) -> str | None:
+    return session.scalar(select(Provider.name).where(Provider.code == code))

@@ -35,6 +35,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 from carecareers.db import make_engine, session_factory
 from carecareers.events import EventValues, create_event
 from carecareers.migrate import upgrade
+from carecareers.referrals import create_referral, switch_off
 from carecareers.runtime.processes import free_port
 from carecareers.stories import StoryValues, approve_story, create_story, read_photo
 from carecareers.threads import record_reply, send_message
@@ -158,6 +159,8 @@ def seed(sessions) -> None:  # type: ignore[no-untyped-def]
             photo_alt="Jade in the garden of the home", consent_given_by="Jade Brown",
             consent_at=day), read_photo(story_photo()), ADMIN, day)
         approve_story(session, story, ADMIN, day)
+        create_referral(session, north, "Jade", ADMIN, day)  # referral links: one on, one off
+        switch_off(session, create_referral(session, north, "Tom", ADMIN, day), ADMIN, day)
         session.flush()
         EVENT_PAGES.extend([f"/events/{event.id}", f"/events/here/{event.checkin_token}",
                             f"/stories/{story.id}", f"/jobs/{job.id}"])
@@ -280,10 +283,12 @@ def pages(chromium_browser: Browser, site: Site) -> dict[str, list[str]]:
     try:
         # An event's page and its check-in page are reached from chat replies and from the
         # QR code at the door, which the crawler cannot follow: they are starts of their own.
+        # The chat in the jobs widget's frame is opened by the widget's script on other
+        # websites: a start of its own too.
         public = crawl(page, site, [f"{site.url}/chat", f"{site.url}/c/{CAMPAIGN}",
-                                    f"{site.url}/privacy",
+                                    f"{site.url}/privacy", f"{site.url}/embed/chat",
                                     *(f"{site.url}{path}" for path in EVENT_PAGES)], "/",
-                       limit=14)
+                       limit=15)
         public = [u for u in public if not urlsplit(u).path.startswith("/advisers")]
         public.append(f"{site.url}/advisers/login")
         log_in(page, site)

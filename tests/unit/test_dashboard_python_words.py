@@ -58,6 +58,7 @@ def built_ids() -> list[str]:
             "providers", "campaign")),
         *(f"dashboard.campaign_form.errors.{why}" for why in (
             "code", "name", "name_too_long", "kind", "place_too_long", "ends_first", "date")),
+        *(f"dashboard.referrals.errors.{why}" for why in ("label", "taken")),
     ]
 
 

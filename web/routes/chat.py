@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -12,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import channel_links, normalise_code, record_landing
+from carecareers.campaigns.widget import count, site_of, widget_campaign
 from carecareers.catalogue import for_language, text
 from carecareers.conversation.payloads import BOOKINGS_PAUSED
 from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, clean_user_text
@@ -21,6 +23,7 @@ from carecareers.threads.replies import thread_buttons
 from carecareers.threads.web import has_unseen, take_unseen
 from web.deps import get_clock, get_session, get_settings
 from web.ratelimit import AddressLimiter, ChatLimiter
+from web.security import EMBEDDABLE_POLICY
 from web.session import (
     ButtonSigner,
     ChatSession,
@@ -28,6 +31,7 @@ from web.session import (
     conversation_tag,
     new_session,
     read_session,
+    seal_session,
     write_session,
 )
 
@@ -35,6 +39,7 @@ logger = logging.getLogger(__name__)
 router = APIRouter()
 
 CHANNEL = "web"
+WIDGET_CHANNEL = "widget"  # how a visit counted from a website's widget is marked
 MAX_BODY_BYTES = 16 * 1024
 # Opening the page asks Rasa for its greeting; the server, not the visitor, picks the intent,
 # and it is not counted as a conversation until the visitor says or taps something.
@@ -67,15 +72,22 @@ def trusts_proxy(settings: Settings) -> bool:
     return settings.trust_proxy_headers
 
 
-def _page(request: Request, settings: Settings, chat: ChatSession) -> HTMLResponse:
+def _page(request: Request, settings: Settings, chat: ChatSession,
+          embedded: bool = False) -> HTMLResponse:
+    """The chat page; `embedded`: inside the widget's frame on another website, where the
+    session is held by the page (no cookie) and links open in a new tab."""
     templates = request.app.state.templates
     response = templates.TemplateResponse(request, "chat.html", {
         "elsewhere": channel_links(settings, chat.campaign),
         "conversation": conversation_tag(settings.secret_key, chat.sender_id),
         "script_texts": for_language().section("web.chat.script"),
+        "session_token": seal_session(chat, settings.secret_key) if embedded else None,
     })
     response.headers["Cache-Control"] = "no-store"
-    write_session(response, request, chat, settings.secret_key, trusts_proxy(settings))
+    if embedded:
+        response.headers["Content-Security-Policy"] = EMBEDDABLE_POLICY
+    else:
+        write_session(response, request, chat, settings.secret_key, trusts_proxy(settings))
     return response
 
 
@@ -106,6 +118,28 @@ def campaign_landing(code: str, request: Request, settings: Settings = Depends(g
     return _page(request, settings, chat)
 
 
+@router.get("/embed/chat", response_class=HTMLResponse)
+def embedded_chat(request: Request, c: str | None = None,
+                  settings: Settings = Depends(get_settings),
+                  session: Session = Depends(get_session)) -> HTMLResponse:
+    """The chat opened from the widget on another website (in a frame, in place).
+
+    Always a new conversation, tagged with the widget's campaign: the visit is counted
+    (channel "widget") with the chat opened from the website the frame is on. The session
+    is in the page, not in a cookie.
+    """
+    clock = get_clock(request)
+    campaign = widget_campaign(session, c[:64] if c else None)
+    site = site_of(request.headers.get("referer"))
+    ours = site == settings.public_base_url.rstrip("/").lower()  # the dashboard's preview
+    if campaign is not None and not ours:
+        record_landing(session, campaign.code, None, WIDGET_CHANNEL, now=clock.now())
+        count(session, campaign, site, "chats_opened", clock.today())
+    tag = campaign.code if campaign and not ours else None
+    chat = ChatSession(new_session().sender_id, tag, tag, site=None if ours else site)
+    return _page(request, settings, chat, embedded=True)
+
+
 @router.post("/api/chat", response_model=ChatReply)
 async def chat_api(request: Request, settings: Settings = Depends(get_settings)) -> JSONResponse:
     chat = read_session(request, settings.secret_key) or new_session()
@@ -119,6 +153,9 @@ async def chat_api(request: Request, settings: Settings = Depends(get_settings))
         chat = new_session(chat.campaign)  # the next message starts an empty conversation
     elif getattr(request.state, "answered", False):
         chat = chat.next_turn()  # only the buttons of this answer can answer its question
+    if getattr(request.state, "person_wrote", False) and chat.site and not chat.messaged:
+        await run_in_threadpool(_count_started, request, chat)
+        chat = replace(chat, messaged=True)
     write_session(response, request, chat, settings.secret_key, trusts_proxy(settings))
     return response
 
@@ -176,6 +213,15 @@ async def adviser_messages(request: Request, settings: Settings = Depends(get_se
     return response
 
 
+def _count_started(request: Request, chat: ChatSession) -> None:
+    """Count a chat from a website's widget as started: its person wrote for the first time."""
+    clock = get_clock(request)
+    with request.app.state.session_factory() as session, session.begin():
+        campaign = widget_campaign(session, chat.campaign)
+        if campaign is not None and chat.site:
+            count(session, campaign, chat.site, "chats_started", clock.today())
+
+
 async def _answer(request: Request, settings: Settings, chat: ChatSession) -> JSONResponse:
     if "json" not in request.headers.get("content-type", "").lower():
         return _error(415, "web.chat_api.not_json")
@@ -217,6 +263,7 @@ async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, sai
             content={"detail": unavailable, "messages": [{"text": unavailable}]})
     request.state.conversation_erased = result.erased
     request.state.answered = result.moved_on
+    request.state.person_wrote = from_visitor
     turn = chat.turn + 1 if result.moved_on else chat.turn
     buttons = ButtonSigner(settings.secret_key, chat.sender_id, turn)
     return JSONResponse({"messages": [buttons.seal(r.as_dict()) for r in result.replies]})

@@ -18,6 +18,9 @@
   var STORE = PREFIX + (root.getAttribute("data-conversation") || "");
   var KEEP = 200;
   var TIMEOUT_MS = 30000;
+  // In the widget's frame on another website there is no cookie: the page holds the session
+  // and sends it with each request; each answer gives it back, changed.
+  var session = root.getAttribute("data-session");
   var TEXTS = readTexts();
   var history = load();
   // A transcript in this tab means the person chatting here never left: adviser messages are
@@ -204,14 +207,25 @@
     var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
     function done(result) { clearTimeout(timer); return result; }
     return fetch("/api/chat", {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json" },
+      method: "POST", credentials: session ? "omit" : "same-origin", headers: headers(),
       body: JSON.stringify(body), signal: controller ? controller.signal : undefined
     }).then(function (response) {
+      keepSession(response);
       return response.json().catch(function () { return {}; }).then(function (data) {
         return done({ ok: response.ok, status: response.status, body: data || {} });
       });
     }, function () { return done({ ok: false, status: 0, body: {} }); });
+  }
+
+  function headers() {
+    var sent = { "Content-Type": "application/json" };
+    if (session) { sent["X-Chat-Session"] = session; }
+    return sent;
+  }
+
+  function keepSession(response) {
+    var given = session && response.headers.get("X-Chat-Session");
+    if (given) { session = given; }
   }
 
   function failed(result, node, body, shown) {
@@ -314,9 +328,12 @@
   // the last carries the buttons that end the adviser chat (what is typed goes to it).
   function adviserMessages(body) {
     return fetch("/api/chat/adviser-messages", {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
-    }).then(function (response) { return response.ok ? response.json() : {}; });
+      method: "POST", credentials: session ? "omit" : "same-origin", headers: headers(),
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      keepSession(response);
+      return response.ok ? response.json() : {};
+    });
   }
 
   function showAdviserMessages(data) {

@@ -9,14 +9,16 @@ from web.routes.advisers import (
     events,
     leads,
     login,
+    referrals,
     reports,
     stories,
     vacancies,
+    website,
 )
 
 router = APIRouter(prefix="/advisers")
-for module in (login, leads, campaigns, events, stories, vacancies, reports, alerts,
-               content):
+for module in (login, leads, campaigns, events, stories, referrals, vacancies, reports,
+               alerts, content, website):
     router.include_router(module.router)
 
 __all__ = ["router"]

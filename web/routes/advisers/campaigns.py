@@ -18,10 +18,11 @@ from carecareers.dashboard.campaigns import (
     add_campaign,
     edit_campaign,
     kind_labels,
+    may_edit,
     read_campaign_form,
 )
 from carecareers.models import Campaign
-from web.auth import DbSession, StaffViewer, Viewer
+from web.auth import DbSession, Forbidden, StaffViewer, Viewer
 from web.deps import get_clock
 from web.routes.advisers.charts import (
     CAMPAIGN_STEPS,
@@ -44,6 +45,13 @@ def _campaign(session: DbSession, code: str) -> Campaign:
     campaign = find_campaign(session, code)
     if campaign is None:
         raise PageNotFound(text("dashboard.campaigns.not_found"))
+    return campaign
+
+
+def _editable(session: DbSession, code: str) -> Campaign:
+    campaign = _campaign(session, code)
+    if not may_edit(campaign):
+        raise Forbidden()
     return campaign
 
 
@@ -91,6 +99,7 @@ def campaign_page(request: Request, code: str, session: DbSession,
                   bars=funnel_bars(row, CAMPAIGN_STEPS),
                   funnel_height=funnel_height(CAMPAIGN_STEPS), history=history,
                   charts=charts, days=days, periods=PERIODS, kinds=kind_labels(),
+                  editable=may_edit(campaign),
                   url=campaign_url(request.app.state.settings.public_base_url, campaign.code),
                   done=request.query_params.get("done"))
 
@@ -98,7 +107,7 @@ def campaign_page(request: Request, code: str, session: DbSession,
 @router.get("/campaigns/{code}/edit", response_class=HTMLResponse)
 def edit_form(request: Request, code: str, session: DbSession, viewer: StaffViewer,
               ) -> Response:
-    campaign = _campaign(session, code)
+    campaign = _editable(session, code)
     values = {"name": campaign.name, "kind": campaign.kind, "place": campaign.place or "",
               "starts_on": campaign.starts_on.isoformat() if campaign.starts_on else "",
               "ends_on": campaign.ends_on.isoformat() if campaign.ends_on else ""}
@@ -108,7 +117,7 @@ def edit_form(request: Request, code: str, session: DbSession, viewer: StaffView
 @router.post("/campaigns/{code}/edit", response_class=HTMLResponse)
 def edit(request: Request, code: str, session: DbSession, viewer: StaffViewer,
          form: CheckedForm) -> Response:
-    campaign = _campaign(session, code)
+    campaign = _editable(session, code)
     try:
         edit_campaign(session, campaign, read_campaign_form(form, editing=campaign),
                       viewer.adviser.email)

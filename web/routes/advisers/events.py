@@ -7,6 +7,7 @@ from datetime import datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from carecareers.advisers.scope import providers_for
 from carecareers.campaigns.qr import qr_png, qr_svg_inline
 from carecareers.campaigns.service import list_campaigns
 from carecareers.catalogue import text
@@ -15,7 +16,6 @@ from carecareers.dashboard.events import (
     form_values,
     keeping_other_providers,
     may_manage,
-    providers_for,
     read_event_form,
 )
 from carecareers.events import (

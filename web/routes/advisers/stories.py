@@ -6,9 +6,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from carecareers.advisers.scope import providers_for
 from carecareers.careers.content import load_content
 from carecareers.catalogue import text
-from carecareers.dashboard.events import providers_for
 from carecareers.geo import gazetteer_for
 from carecareers.models import StaffStory
 from carecareers.stories import (
