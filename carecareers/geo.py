@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
 logger = logging.getLogger(__name__)
 
 EARTH_RADIUS_MILES = 3958.8
@@ -281,3 +283,40 @@ def default_gazetteer() -> Gazetteer:
     from carecareers.settings import get_settings
 
     return gazetteer_for(get_settings().content_dir)
+
+
+@dataclass(frozen=True)
+class Districts:
+    """The local authority district of each postcode district (content/geo/districts.yml):
+    the programme's area by name, others by the gazetteer's county."""
+
+    area: str
+    of_outcode: dict[str, str]
+    gazetteer: Gazetteer
+
+    def district_of(self, outcode: str | None) -> str | None:
+        """The district of a postcode district, or None when it is not known at all."""
+        if not outcode:
+            return None
+        code = outcode.strip().upper()
+        if code in self.of_outcode:
+            return self.of_outcode[code]
+        known = self.gazetteer.outcode(code)
+        return known.county or None if known else None
+
+    def in_area(self, outcode: str | None) -> bool:
+        return bool(outcode) and outcode.strip().upper() in self.of_outcode
+
+    @property
+    def names(self) -> list[str]:
+        """The area's districts, in alphabetical order."""
+        return sorted(set(self.of_outcode.values()))
+
+
+@lru_cache(maxsize=4)
+def districts_for(content_dir: Path) -> Districts:
+    """The districts of a content folder, loaded once per process."""
+    data = yaml.safe_load((content_dir / "geo" / "districts.yml").read_text(encoding="utf-8"))
+    of_outcode = {code.upper(): name for name, codes in data["districts"].items()
+                  for code in codes}
+    return Districts(str(data["area"]), of_outcode, gazetteer_for(content_dir))

@@ -12,7 +12,7 @@ from carecareers.models.questions import PendingTrackerChange, UnansweredQuestio
 from carecareers.models.sessions import AdviserSession
 from carecareers.models.stories import StaffStory
 from carecareers.models.threads import AdviserThread, ThreadMessage
-from carecareers.models.vacancies import FeedImport, Vacancy
+from carecareers.models.vacancies import FeedImport, Vacancy, VacancyWeek
 from carecareers.models.values import ValuesCheck, ValuesCompletion, ValuesResult, ValuesTally
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "ThreadMessage",
     "UnansweredQuestion",
     "Vacancy",
+    "VacancyWeek",
     "ValuesCheck",
     "ValuesCompletion",
     "ValuesResult",

@@ -75,3 +75,40 @@ class FeedImport(Base):
 
     def __repr__(self) -> str:
         return f"FeedImport(id={self.id!r}, source={self.source!r})"
+
+
+class VacancyWeek(Base):
+    """One week's vacancies for one role, postcode district and publisher: the history the
+    programme board's picture is drawn from, kept after the vacancies themselves close.
+
+    `week` is the Monday the week starts (UK dates). Counts, for vacancies that are not
+    copies of another: `open` at any time in the week, `new` first posted in it, `closed`
+    in it, `readvertised` (new, for a role an employer had advertised in the same place
+    before), `long_open` (still open at the week's end, six weeks or more after posting).
+    Pay, for those with an hourly rate known: how many, their sum (for the mean), and how
+    many offered less than the legal minimum for a worker aged 21 or over that week.
+    `provider_code` names the provider that published them itself ("" for job boards'),
+    so that a provider sees its own slice. "" also stands for an unknown role or place.
+    """
+
+    __tablename__ = "vacancy_weeks"
+    __table_args__ = (UniqueConstraint("week", "role_code", "outcode", "provider_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week: Mapped[date] = mapped_column(index=True)
+    role_code: Mapped[str] = mapped_column(String(64), default="")
+    outcode: Mapped[str] = mapped_column(String(8), default="")
+    district: Mapped[str] = mapped_column(String(100), default="", index=True)
+    provider_code: Mapped[str] = mapped_column(String(64), default="")
+    open: Mapped[int] = mapped_column(default=0)
+    new: Mapped[int] = mapped_column(default=0)
+    closed: Mapped[int] = mapped_column(default=0)
+    readvertised: Mapped[int] = mapped_column(default=0)
+    long_open: Mapped[int] = mapped_column(default=0)
+    pay_known: Mapped[int] = mapped_column(default=0)
+    pay_hourly_total: Mapped[float] = mapped_column(Float, default=0.0)
+    pay_below_floor: Mapped[int] = mapped_column(default=0)
+    made_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"VacancyWeek(week={self.week!r}, role={self.role_code!r}, {self.outcode!r})"
