@@ -20,6 +20,8 @@ SECTIONS = [
     ("Careers facts right for the person", "bench.facts"),
     ("Vacancy feed for other websites", "bench.jobs_feed"),
     ("Jobs widget on a provider's website", "bench.widget"),
+    ("Programme board picture", "bench.picture"),
+    ("Vacancy history: weekly snapshot", "bench.history"),
 ]
 
 

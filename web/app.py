@@ -32,6 +32,7 @@ from web.routes import (
     events,
     health,
     jobs,
+    open_data,
     pages,
     stories,
     vacancies,
@@ -77,8 +78,8 @@ def create_app(settings: Settings | None = None,
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.globals.update(template_globals())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (health, pages, chat, vacancies, jobs, widget, advisers, alerts, events,
-                   stories):
+    for module in (health, pages, chat, vacancies, jobs, open_data, widget, advisers, alerts,
+                   events, stories):
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_middleware(SecurityHeaders, https_only=settings.https_only)

@@ -6,7 +6,8 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from carecareers.advisers.accounts import ROLES, AccountError, add_adviser, reset_password
-from carecareers.db import make_engine, session_factory
+from carecareers.cli.common import engine_for
+from carecareers.db import session_factory
 from carecareers.settings import ConfigurationError, get_settings
 
 app = typer.Typer(help="Dashboard accounts (admins, advisers, provider users).",
@@ -25,7 +26,7 @@ def _factory():  # type: ignore[no-untyped-def]
         settings = get_settings()
     except ConfigurationError as exc:
         raise _fail(str(exc), 2) from exc
-    return session_factory(make_engine(settings.database_url))
+    return session_factory(engine_for(settings))
 
 
 @app.command("add")

@@ -7,8 +7,8 @@ import json
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from carecareers.cli.common import fail, load_settings
-from carecareers.db import make_engine, session_factory
+from carecareers.cli.common import engine_for, fail, load_settings
+from carecareers.db import session_factory
 
 app = typer.Typer(help="Job alerts by email and in the chat.", no_args_is_help=True)
 
@@ -31,7 +31,7 @@ def send() -> None:
         senders = senders_for(settings)
     except SmtpUrlInvalid as exc:
         raise fail(str(exc), 2) from exc
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     try:
         report = send_alerts(session_factory(engine), settings, senders, clock_for(settings))
     except SQLAlchemyError as exc:

@@ -18,7 +18,8 @@ from carecareers.campaigns.service import (
     create_campaign,
     get_campaign,
 )
-from carecareers.db import DatabaseUnavailable, make_engine, session_factory
+from carecareers.cli.common import engine_for
+from carecareers.db import DatabaseUnavailable, session_factory
 from carecareers.settings import ConfigurationError, Settings, get_settings
 
 app = typer.Typer(help="Campaigns: posters and events that bring people to the chat.",
@@ -41,7 +42,7 @@ def _settings() -> Settings:
 
 def _in_transaction(settings: Settings, work: Callable[[Session], T]) -> T:
     """Run `work` in one transaction; turn business and database errors into `error:` lines."""
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     try:
         with session_factory(engine)() as session, session.begin():
             return work(session)

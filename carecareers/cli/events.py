@@ -8,9 +8,9 @@ from datetime import datetime
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from carecareers.cli.common import fail, load_settings
+from carecareers.cli.common import engine_for, fail, load_settings
 from carecareers.clock import as_utc
-from carecareers.db import make_engine, session_factory
+from carecareers.db import session_factory
 
 app = typer.Typer(help="Open days and events.", no_args_is_help=True)
 
@@ -43,7 +43,7 @@ def remind(now: str = typer.Option(None, help="development and tests only: the t
         senders = senders_for(settings)
     except SmtpUrlInvalid as exc:
         raise fail(str(exc), 2) from exc
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     try:
         clock = FixedClock(moment, settings.fixed_today) if moment else clock_for(settings)
         report = send_reminders(session_factory(engine), settings.public_base_url, senders,

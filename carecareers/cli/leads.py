@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from carecareers.cli.common import engine_for
 from carecareers.clock import clock_for
 from carecareers.conversation.pending import retry_pending
 from carecareers.conversation.tracker_events import ErasureFailed, erase_conversation_events
-from carecareers.db import make_engine, session_factory
+from carecareers.db import session_factory
 from carecareers.forms.validation import InvalidAnswer, parse_email, parse_phone
 from carecareers.leads.erasure import Erasure, erase_person, purge_expired
 from carecareers.leads.filters import LeadFilters
@@ -47,7 +48,7 @@ def erase(email: str = typer.Option(None, help="the email address on the lead"),
     if not (email or phone or sender):
         raise _fail("give --email, --phone or --sender")
     settings = get_settings()
-    factory = session_factory(make_engine(settings.database_url))
+    factory = session_factory(engine_for(settings))
 
     def erase_in(session: Session) -> Erasure:
         return erase_person(session, actor="cli", via="cli", sender_id=sender, email=email,
@@ -95,7 +96,7 @@ def export(format: str = typer.Option("csv", "--format", help="csv or json"),
     except ValueError as error:
         raise _fail("--since must be a date like 2026-09-01") from error
     settings = get_settings()
-    factory = session_factory(make_engine(settings.database_url))
+    factory = session_factory(engine_for(settings))
     try:
         with factory() as session, session.begin():
             if provider and session.scalar(
@@ -122,7 +123,7 @@ def purge(days: int = typer.Option(None, help="override LEAD_RETENTION_DAYS"),
     retention = Retention.from_settings(settings, **({"lead": days} if days else {}))
     if min(retention.days.values()) < 1:
         raise _fail("the retention period must be at least one day")
-    factory = session_factory(make_engine(settings.database_url))
+    factory = session_factory(engine_for(settings))
     now = clock_for(settings).now()
     try:
         with factory() as session, session.begin():
@@ -150,7 +151,7 @@ def overdue() -> None:
     settings = get_settings()
     if settings.lead_contact_days < 1:
         raise _fail("LEAD_CONTACT_DAYS must be at least 1")
-    factory = session_factory(make_engine(settings.database_url))
+    factory = session_factory(engine_for(settings))
     try:
         with factory() as session, session.begin():
             clock = clock_for(settings)

@@ -11,13 +11,13 @@ import typer
 from carecareers.cli.advisers import app as advisers_app
 from carecareers.cli.alerts import app as alerts_app
 from carecareers.cli.campaigns import app as campaigns_app
-from carecareers.cli.common import fail, load_settings
+from carecareers.cli.common import engine_for, fail, load_settings
 from carecareers.cli.content import app as content_app
 from carecareers.cli.events import app as events_app
 from carecareers.cli.leads import app as leads_app
 from carecareers.cli.leads import retention_app
 from carecareers.cli.vacancies import app as vacancies_app
-from carecareers.db import DatabaseUnavailable, make_engine, session_factory
+from carecareers.db import DatabaseUnavailable, session_factory
 
 app = typer.Typer(help="Care Careers Assistant administration.", no_args_is_help=True)
 db_app = typer.Typer(help="The application database.", no_args_is_help=True)
@@ -63,7 +63,7 @@ def demo_seed() -> None:
     from carecareers.runtime.demo import seed_demo
 
     settings = load_settings()
-    factory = session_factory(make_engine(settings.database_url))
+    factory = session_factory(engine_for(settings))
     try:
         with factory() as session, session.begin():
             report = seed_demo(session, settings, clock_for(settings))
@@ -74,7 +74,7 @@ def demo_seed() -> None:
                    "Run `carecareers db upgrade` first.") from exc
     typer.echo(json.dumps({"providers": report.providers,
                            "campaign_created": report.campaign_created,
-                           "vacancies": report.vacancies}))
+                           "vacancies": report.vacancies, "history": report.history}))
 
 
 @model_app.command("ensure")

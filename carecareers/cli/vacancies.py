@@ -1,4 +1,10 @@
-"""`carecareers vacancies ...` commands: import one feed, refresh every configured feed."""
+"""`carecareers vacancies ...` commands: import one feed, refresh every configured feed, make
+the weekly history (carecareers/vacancies/history.py).
+
+After an import, the history's current and previous weeks are made again, in a transaction
+of their own once the import's is committed: if that fails, the import stands, and the
+failure is logged and said on stderr (the next import or `vacancies history` makes them).
+"""
 
 from __future__ import annotations
 
@@ -15,12 +21,16 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from carecareers.cli.common import engine_for
 from carecareers.clock import Clock, clock_for
-from carecareers.db import make_engine, session_factory
-from carecareers.settings import get_settings
+from carecareers.db import session_factory
+from carecareers.geo import districts_for
+from carecareers.settings import Settings, get_settings
 from carecareers.vacancies.errors import FeedError, UnknownSource
 from carecareers.vacancies.feeds import FeedConfig, FeedConfigError, feeds_yml, load_feeds
+from carecareers.vacancies.history import Built, backfill, legal_floor, refresh_recent
 from carecareers.vacancies.importing import ImportSummary, import_source, record_failed_import
+from carecareers.vacancies.salary import pay_rates_for
 from carecareers.vacancies.sources import FORMATS, format_of
 
 logger = logging.getLogger(__name__)
@@ -49,16 +59,17 @@ def import_command(
     except UnknownSource as exc:
         raise typer.BadParameter(str(exc), param_hint="--source") from None
     settings = get_settings()
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     try:
         summary = run_import(session_factory(engine), source, location, complete=complete,
                              show_progress=_interactive(json_output), clock=clock_for(settings))
+        typer.echo(json.dumps(summary.as_dict()) if json_output else describe(summary))
+        _after_import(session_factory(engine), settings, json_output)
     except ImportFailed as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
-    typer.echo(json.dumps(summary.as_dict()) if json_output else describe(summary))
 
 
 @app.command("refresh")
@@ -72,16 +83,76 @@ def refresh_command(
     except (FeedConfigError, UnknownSource) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     try:
         results = [_refresh_one(session_factory(engine), feed, _interactive(json_output),
                                 json_output, clock_for(settings)) for feed in feeds]
+        if any(r["status"] == "imported" for r in results):
+            _after_import(session_factory(engine), settings, json_output)
     finally:
         engine.dispose()
     if json_output:
         typer.echo(json.dumps({"feeds": results}))
     if any(r["status"] == "failed" for r in results):
         raise typer.Exit(1)
+
+
+@app.command("history")
+def history_command(
+    fill: bool = typer.Option(False, "--backfill",
+                              help="Also make every earlier week that has no rows yet."),
+    json_output: bool = typer.Option(False, "--json", help="Print what was made as JSON."),
+) -> None:
+    """Make the weekly vacancy history: this week and last (and with --backfill, the weeks
+    the vacancies held cover that were never made)."""
+    settings = get_settings()
+    engine = engine_for(settings)
+    try:
+        built = make_history(session_factory(engine), settings, everything=fill)
+    except SQLAlchemyError as exc:
+        typer.echo(f"error: database error: {_first_line(exc)} "
+                   "(has `carecareers db upgrade` run?)", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    typer.echo(json.dumps(built.as_dict()) if json_output else describe_history(built))
+
+
+def make_history(factory: sessionmaker[Session], settings: Settings, *,
+                 everything: bool = False) -> Built:
+    """Make the recent weeks (or backfill) in one transaction."""
+    build = backfill if everything else refresh_recent
+    with factory() as session, session.begin():
+        return build(session, clock=clock_for(settings),
+                     districts=districts_for(settings.content_dir),
+                     floor=legal_floor(pay_rates_for(settings.content_dir)))
+
+
+def _after_import(factory: sessionmaker[Session], settings: Settings, quiet: bool) -> None:
+    """Make the history's recent weeks again; a failure is said, and the import stands."""
+    try:
+        built = make_history(factory, settings)
+    except Exception as exc:  # the import is committed, whatever happens here
+        logger.warning("the vacancy history was not refreshed: %s: %s", type(exc).__name__,
+                       _first_line(exc))
+        typer.echo(f"warning: the vacancy history was not refreshed ({type(exc).__name__}); "
+                   "`carecareers vacancies history` makes it again", err=True)
+        return
+    if not quiet:
+        typer.echo(describe_history(built))
+
+
+def describe_history(built: Built) -> str:
+    if not built.weeks:
+        return "vacancy history: no weeks to make"
+    weeks = (built.weeks[0].isoformat() if len(built.weeks) == 1
+             else f"{len(built.weeks)} weeks from {built.weeks[0]} to {built.weeks[-1]}")
+    return (f"vacancy history: {weeks} made, {built.rows:,} rows "
+            f"from {built.vacancies:,} vacancies")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0]
 
 
 def _refresh_one(factory: sessionmaker[Session], feed: FeedConfig, show_progress: bool,

@@ -92,7 +92,12 @@ class VacancyWeek(Base):
     """
 
     __tablename__ = "vacancy_weeks"
-    __table_args__ = (UniqueConstraint("week", "role_code", "outcode", "provider_code"),)
+    __table_args__ = (
+        UniqueConstraint("week", "role_code", "outcode", "provider_code"),
+        # The programme picture reads a year of weeks by district from this index alone.
+        Index("ix_vacancy_weeks_picture", "week", "district", "role_code", "provider_code",
+              "open", "new", "closed", "readvertised"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     week: Mapped[date] = mapped_column(index=True)

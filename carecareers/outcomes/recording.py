@@ -29,6 +29,10 @@ REASONS = ("no_vacancy", "not_eligible", "could_not_reach", "they_withdrew", "ot
 # Outcomes the person is told about when they happen (carecareers/outcomes/notices.py).
 TAKEN_UP = ("contacted", "interview")
 ENDED = ("not_taken_forward", "started")
+STARTED = "started"
+# The outcomes that say the provider was in touch with the person ("not taken forward" is
+# also what a provider records when it could not reach them): the funnels' "contacted".
+IN_TOUCH = (*TAKEN_UP, STARTED)
 
 
 class OutcomeError(ValueError):

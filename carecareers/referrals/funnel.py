@@ -30,12 +30,10 @@ from carecareers.models import (
     LeadRoute,
     ValuesCompletion,
 )
-from carecareers.outcomes.recording import TAKEN_UP
+from carecareers.outcomes.recording import IN_TOUCH, STARTED
 from carecareers.referrals.service import REFERRAL
 
-STARTED = "started"
-# The outcomes that say the provider was in touch with the person.
-CONTACTED = (*TAKEN_UP, STARTED)
+CONTACTED = IN_TOUCH
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ The sample vacancies (content/demo/nhs_jobs_sample.xml) are labelled as samples 
 written relative to the day they are seeded: `{day+N}` is N days after it, `{band N}`
 the pay of Agenda for Change band N in force that day, `{hourly 21 and over}` the
 minimum wage at 21 and over that day. So the samples never expire and never pay below
-the legal floor, whenever the demo is seeded.
+the legal floor, whenever the demo is seeded. The weekly vacancy history is then made
+for the weeks the samples cover (carecareers/vacancies/history.py `backfill`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class SeedReport:
     providers: int
     campaign_created: bool
     vacancies: dict[str, object]
+    history: dict[str, object]
 
 
 def render_demo_feed(template: str, today: date, content: CareersContent) -> str:
@@ -86,7 +88,10 @@ def seed_demo_event(session: Session, day: date) -> None:
 def seed_demo(session: Session, settings: Settings, clock: Clock) -> SeedReport:
     """Load the demo data, dated from the clock's day; running it again changes nothing that
     is already there."""
+    from carecareers.geo import districts_for
+    from carecareers.vacancies.history import backfill, legal_floor
     from carecareers.vacancies.importing import import_source
+    from carecareers.vacancies.salary import pay_rates_for
 
     day = clock.today()
     providers = sync_providers(session, settings.content_dir)
@@ -103,7 +108,10 @@ def seed_demo(session: Session, settings: Settings, clock: Clock) -> SeedReport:
         path = Path(folder) / "nhs_jobs_sample.xml"
         path.write_text(feed, encoding="utf-8")
         summary = import_source(session, DEMO_FEED_SOURCE, str(path), clock=clock)
-    return SeedReport(providers=providers, campaign_created=created, vacancies=summary.as_dict())
+    history = backfill(session, clock=clock, districts=districts_for(settings.content_dir),
+                       floor=legal_floor(pay_rates_for(settings.content_dir)))
+    return SeedReport(providers=providers, campaign_created=created, vacancies=summary.as_dict(),
+                      history=history.as_dict())
 
 
 DEMO_STORIES_FILE = "demo/stories.yml"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timezone
 
 import pytest
@@ -16,9 +17,11 @@ from carecareers.campaigns.service import (
     record_landing,
     record_message,
 )
+from carecareers.cli.common import engine_for
 from carecareers.db import DatabaseUnavailable, check_database, make_engine
 from carecareers.migrate import upgrade
 from carecareers.models import Base, CampaignVisit, Consent, Conversation, FollowUp, Lead
+from tests.conftest import make_settings
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
 
@@ -85,3 +88,21 @@ def test_an_unreachable_database_is_reported_in_one_line() -> None:
         check_database(engine)
     assert "127.0.0.1:1" in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_a_command_takes_the_sqlite_write_lock_as_its_transaction_begins(tmp_path) -> None:
+    """Commands (cron jobs) run beside the web app, whose transactions begin IMMEDIATE. A
+    command's read-then-write transaction begun the lazy way would deadlock against a
+    writer and fail at once with "database is locked"; begun IMMEDIATE, it waits its turn."""
+    settings = make_settings(tmp_path)
+    upgrade(settings.database_url)
+    command = engine_for(settings)
+    other = sqlite3.connect(tmp_path / "app.db", timeout=0.05, isolation_level=None)
+    try:
+        with command.begin():  # no statement yet: the lock is taken by BEGIN itself
+            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # let go when the command's transaction ends
+        other.execute("ROLLBACK")
+    finally:
+        other.close()

@@ -64,3 +64,26 @@ def test_sample_stories_are_shown_and_say_they_are_samples(tmp_path: Path) -> No
             page = client.get(f"/stories/{story_id}")
             assert page.status_code == 200
             assert "This is a sample story, made up to show how stories look." in page.text
+
+
+def test_the_seed_makes_the_weekly_history_of_the_samples(tmp_path: Path) -> None:
+    from sqlalchemy import func
+
+    from carecareers.models import VacancyWeek
+
+    settings = make_settings(tmp_path)
+    upgrade(settings.database_url)
+    factory = session_factory(make_engine(settings.database_url))
+    seeded = date(2026, 12, 2)  # a Wednesday; the samples were posted up to 13 days before
+    with factory() as session, session.begin():
+        report = seed_demo(session, settings, FixedClock(datetime.combine(seeded, time(12), UK)))
+        samples = session.scalar(select(func.count()).select_from(Vacancy)
+                                 .where(Vacancy.duplicate_of_id.is_(None)))
+        weeks = dict(session.execute(
+            select(VacancyWeek.week, func.sum(VacancyWeek.open))
+            .group_by(VacancyWeek.week)).tuples().all())
+        below = session.scalar(select(func.sum(VacancyWeek.pay_below_floor)))
+    assert report.history["weeks"] == ["2026-11-16", "2026-11-23", "2026-11-30"]
+    assert sorted(weeks) == [date(2026, 11, 16), date(2026, 11, 23), date(2026, 11, 30)]
+    assert weeks[date(2026, 11, 30)] == samples  # every sample is open this week
+    assert below == 0

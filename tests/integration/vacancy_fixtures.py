@@ -51,6 +51,7 @@ def vacancy_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[E
     else:
         engine = make_engine(request.getfixturevalue("postgres_url"))
         with engine.begin() as connection:
-            connection.execute(text("TRUNCATE vacancies, feed_imports RESTART IDENTITY"))
+            connection.execute(
+                text("TRUNCATE vacancies, feed_imports, vacancy_weeks RESTART IDENTITY"))
     yield engine
     engine.dispose()

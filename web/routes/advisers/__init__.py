@@ -9,6 +9,7 @@ from web.routes.advisers import (
     events,
     leads,
     login,
+    picture,
     referrals,
     reports,
     stories,
@@ -18,7 +19,7 @@ from web.routes.advisers import (
 
 router = APIRouter(prefix="/advisers")
 for module in (login, leads, campaigns, events, stories, referrals, vacancies, reports,
-               alerts, content, website):
+               alerts, content, website, picture):
     router.include_router(module.router)
 
 __all__ = ["router"]

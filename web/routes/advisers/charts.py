@@ -9,6 +9,8 @@ from datetime import date
 from carecareers.campaigns.service import FunnelRow
 from carecareers.catalogue import text
 from carecareers.events.funnel import EventFunnel
+from carecareers.picture import Row, Value
+from carecareers.picture.suppression import HIDDEN, SMALL
 
 # Each step, and the step its share is of: leads come from conversations whether or not
 # the person booked a place at an event, so theirs is of "Chatted". Their words are
@@ -85,3 +87,76 @@ def day_chart(title: str, days: Sequence[date], values: Sequence[int],
         column_height = height * value / largest if largest else 0.0
         columns.append(Column(day, value, index * step, height - column_height, column_height))
     return DayChart(title, columns, largest, sum(values), max(step * len(days), step), height)
+
+
+# The programme picture's charts: columns by month and pairs of bars by role, each with its
+# number written on it; a count held back by the small-number rule draws no bar, only its
+# short mark ("<5").
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One column or bar: where it is, how long, and what is written on it."""
+
+    label: str
+    written: str
+    position: float
+    length: float
+
+
+@dataclass(frozen=True)
+class MonthChart:
+    columns: list[Mark]
+    width: int
+    height: int
+
+
+def short(value: Value) -> str:
+    """A value as a chart writes it: the number, or the short mark of one held back."""
+    if value.state in (SMALL, HIDDEN):
+        return text(f"dashboard.picture.states_short.{value.state}")
+    return f"{int(value.number):,}" if value.number is not None else ""
+
+
+def month_chart(rows: Sequence[Row], index: int, height: int = 110,
+                step: int = 44) -> MonthChart:
+    """A column for each month (oldest first) of one column of a table."""
+    values = [row.values[index] for row in rows]
+    largest = max((v.number or 0 for v in values if v.shown), default=0) or 1
+    columns = [Mark(row.label.split(" ")[0], short(value), n * step,
+                    height * (value.number or 0) / largest if value.shown else 0.0)
+               for n, (row, value) in enumerate(zip(rows, values, strict=True))]
+    return MonthChart(columns, step * max(len(rows), 1), height)
+
+
+@dataclass(frozen=True)
+class PairedBar:
+    label: str
+    first: Mark
+    second: Mark
+    y: int
+
+
+def paired_bars(rows: Sequence[Row], first: int, second: int,
+                area: int = BAR_AREA) -> list[PairedBar]:
+    """Two bars for each row (say open jobs and people interested), on one scale."""
+    shown = [r.values[i].number or 0 for r in rows for i in (first, second)
+             if r.values[i].shown]
+    largest = max(shown, default=0) or 1
+
+    def mark(value: Value) -> Mark:
+        length = area * (value.number or 0) / largest if value.shown else 0.0
+        return Mark("", short(value), 0, max(length, 2.0) if length else 0.0)
+
+    return [PairedBar(row.label, mark(row.values[first]), mark(row.values[second]),
+                      n * (2 * 16 + BAR_GAP)) for n, row in enumerate(rows)]
+
+
+def value_bars(items: Sequence[tuple[str, Value]], area: int = BAR_AREA) -> list[Bar]:
+    """One bar for each labelled value, widths relative to the largest shown."""
+    largest = max((v.number or 0 for _, v in items if v.shown), default=0) or 1
+    return [Bar(label, int(value.number or 0) if value.shown else 0,
+                max(2.0, area * (value.number or 0) / largest)
+                if value.shown and value.number else 0.0,
+                n * (BAR_HEIGHT + BAR_GAP), short(value))
+            for n, (label, value) in enumerate(items)]
