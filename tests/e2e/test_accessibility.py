@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-import uvicorn
 import yaml
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
@@ -52,7 +50,7 @@ from tests.e2e.a11y import (
     sideways_overflow,
     tab_through,
 )
-from tests.e2e.browser import DEFAULT_TIMEOUT_MS, chromium_browser  # noqa: F401
+from tests.e2e.browser import DEFAULT_TIMEOUT_MS, chromium_browser, serving  # noqa: F401
 from tests.factories import (
     PASSWORD,
     make_adviser,
@@ -183,18 +181,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     seed(SESSIONS[0])
     rasa = FakeRasa(lambda body: scripted_reply(body["message"], body["sender"])).client()
     app = create_app(settings, rasa=rasa)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web app did not start")
-        time.sleep(0.05)
-    yield Site(f"http://127.0.0.1:{port}", app)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, port) as url:
+        yield Site(url, app)
     engine.dispose()
 
 

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,7 +26,7 @@ from carecareers.migrate import upgrade
 from carecareers.models import AuditEvent, FollowUp, Lead
 from carecareers.runtime.processes import free_port
 from tests.conftest import make_settings
-from tests.e2e.browser import DEFAULT_TIMEOUT_MS, chromium_browser  # noqa: F401
+from tests.e2e.browser import DEFAULT_TIMEOUT_MS, chromium_browser, serving  # noqa: F401
 from tests.factories import PASSWORD, make_adviser, make_campaign, make_lead, make_provider
 from web.app import create_app
 
@@ -75,18 +72,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
     lead_ids = seed(sessions)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web app did not start")
-        time.sleep(0.05)
-    yield Site(f"http://127.0.0.1:{port}", sessions, lead_ids)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(settings), port) as url:
+        yield Site(url, sessions, lead_ids)
     engine.dispose()
 
 

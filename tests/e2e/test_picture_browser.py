@@ -13,12 +13,9 @@ world of tests/integration/picture_world.py, and a fake Rasa (the pages never as
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect
 
 from carecareers.db import make_engine, session_factory
@@ -28,7 +25,7 @@ from carecareers.runtime.processes import free_port
 from carecareers.settings import Settings
 from tests.conftest import make_settings
 from tests.e2e.a11y import DESKTOP, NARROW, axe_violations, describe_violations, sideways_overflow
-from tests.e2e.browser import DEFAULT_TIMEOUT_MS, chromium_browser  # noqa: F401
+from tests.e2e.browser import DEFAULT_TIMEOUT_MS, chromium_browser, serving  # noqa: F401
 from tests.factories import PASSWORD, make_adviser
 from tests.integration.picture_world import build_world
 from tests.support.fake_rasa import FakeRasa
@@ -53,18 +50,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         build_world(session)
         make_adviser(session, ADMIN, role="admin")
     app = create_app(settings, rasa=FakeRasa(lambda body: []).client())
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web app did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, port) as url:
+        yield url
     engine.dispose()
 
 
