@@ -24,6 +24,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from rasa_plugins.closed_asked import Shape, ruled_out, without_ruled_out
 from rasa_plugins.closed_words import closed_vocabularies, demoted, out_of_place
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,48 @@ class ClosedIntentGuard(GraphComponent, IntentClassifier):
             return
         ranking = demoted(message.get(INTENT_RANKING_KEY) or [], text, self.vocabularies)
         logger.debug("%s has none of its words; the next intent is taken", intent)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        top = ranking[0] if ranking else {INTENT_NAME_KEY: None, "confidence": 0.0}
+        message.set(INTENT, dict(top), add_to_output=True)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class AskedShapeGuard(GraphComponent, IntentClassifier):
+    """Drops an intent that the message's shape rules out (rasa_plugins/closed_asked.py says
+    why); the next intent moves up. Its shapes are in config.yml:
+
+        - name: rasa_plugins.closed_intents.AskedShapeGuard
+          shapes:
+            - intent: ask_pay
+              when: "\\bqualify as\\b"
+              unless: "\\b(pay|paid|earn|salary)\\b"
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"shapes": []}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.component_config = config
+        self.shapes = [Shape.from_config(entry) for entry in config.get("shapes") or []]
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> AskedShapeGuard:
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            self._guard(message)
+        return messages
+
+    def _guard(self, message: Message) -> None:
+        text = str(message.get(TEXT) or "")
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if not ruled_out(intent, text, self.shapes):
+            return
+        ranking = without_ruled_out(message.get(INTENT_RANKING_KEY) or [], text, self.shapes)
+        logger.debug("the message's shape rules out %s; the next intent is taken", intent)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         top = ranking[0] if ranking else {INTENT_NAME_KEY: None, "confidence": 0.0}
         message.set(INTENT, dict(top), add_to_output=True)
