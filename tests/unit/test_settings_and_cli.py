@@ -61,7 +61,7 @@ def test_fingerprint_changes_with_training_data_only(tmp_path: Path) -> None:
         (tmp_path / name / "a.yml").write_text("version: '3.1'\n")
     (tmp_path / "config.yml").write_text("recipe: default.v1\n")
     (tmp_path / "rasa_plugins").mkdir()
-    for name in ("closed_intents.py", "closed_words.py", "channel.py"):
+    for name in ("closed_intents.py", "closed_words.py", "closed_asked.py", "channel.py"):
         (tmp_path / "rasa_plugins" / name).write_text("X = 1\n")
     before = model.training_fingerprint(tmp_path)
     (tmp_path / "README.md").write_text("not training data")
@@ -71,6 +71,9 @@ def test_fingerprint_changes_with_training_data_only(tmp_path: Path) -> None:
     changed = model.training_fingerprint(tmp_path)
     assert changed != before
     (tmp_path / "rasa_plugins" / "closed_words.py").write_text("X = 2\n")  # in the pipeline
+    assert model.training_fingerprint(tmp_path) != changed
+    changed = model.training_fingerprint(tmp_path)
+    (tmp_path / "rasa_plugins" / "closed_asked.py").write_text("X = 2\n")  # in the pipeline
     assert model.training_fingerprint(tmp_path) != changed
 
 
