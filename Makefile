@@ -12,7 +12,7 @@ PIP_FLAGS  := --quiet --disable-pip-version-check
 LINT_IMPORTS := PYTHONPATH=$(CURDIR) $(VENV)/bin/lint-imports --no-cache
 DEBIAN_TEST_PACKAGES := chromium
 
-.PHONY: help setup run test test-lite test-unit train db seed bench lint clean system-packages
+.PHONY: help setup run test test-lite test-unit train db seed bench lint lint-imports clean system-packages
 
 help:
 	@echo "make run    set up what is missing and start the product on http://127.0.0.1:8000/chat"
@@ -48,9 +48,12 @@ train: setup
 run: setup seed train
 	exec $(CC) run
 
-test: setup train system-packages node_modules/.installed
+# Every test on two workers, with Rasa's install and training overlapped: see scripts/test-all.
+test:
+	scripts/test-all
+
+lint-imports: $(VENV)/.installed
 	$(LINT_IMPORTS)
-	$(PYTEST) tests
 
 # On a machine without PostgreSQL, Redis or Chromium: the tests needing them skip, saying why.
 test-lite: setup train

@@ -16,6 +16,7 @@ import itertools
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from tests.e2e.test_bot_real_rasa import real_bot_env, running_bot
 pytestmark = pytest.mark.e2e
 
 REPLY_TIMEOUT = 60.0
+WALKERS = 6  # conversations walked through a form at the same time
 QUIET_SECONDS = 1.0  # no further message this long after a reply: the turn's replies are in
 MISSES = "misses.yml"  # conversations people fell through before: every turn must pass
 VALUES = "values.yml"  # "Is care for me?": every conversation passes, every turn
@@ -99,17 +101,24 @@ def test_every_intent_outside_the_forms_gets_a_reply(rasa_stack: Stack, intent: 
 def test_every_intent_in_the_middle_of_each_form_gets_a_reply(rasa_stack: Stack,
                                                               state: str) -> None:
     steps, question = FORM_STATES[state]
-    problems = []
-    for intent in domain_intents():
+
+    def walk(intent: str) -> str | None:
+        """One conversation to the form's question, then the intent: what went wrong, if any."""
         sender = f"walk-{uuid.uuid4().hex}"
         for step in steps:
             before = rasa_says(rasa_stack, sender, step)
-        assert question in before.lower(), f"{state}: not at its question: {before!r}"
+        if question not in before.lower():
+            return f"{intent}: the form was not at its question: {before!r}"
         reply = rasa_says(rasa_stack, sender, message_for(intent))
         if not reply or "didn't follow" in reply:
-            problems.append(f"{intent}: no useful reply ({reply!r})")
-        elif intent not in NOT_RESUMING and question not in reply.lower():
-            problems.append(f"{intent}: answered but the form did not ask again ({reply!r})")
+            return f"{intent}: no useful reply ({reply!r})"
+        if intent not in NOT_RESUMING and question not in reply.lower():
+            return f"{intent}: answered but the form did not ask again ({reply!r})"
+        return None
+
+    # Each intent in its own conversation, several at once (Rasa serves them concurrently).
+    with ThreadPoolExecutor(max_workers=WALKERS) as walkers:
+        problems = [p for p in walkers.map(walk, domain_intents()) if p]
     assert not problems, f"{state}:\n" + "\n".join(problems)
 
 
@@ -252,7 +261,12 @@ def bot(rasa_stack: Stack, telegram: FakeTelegram,
 
 def test_the_main_conversations_through_the_telegram_bot(telegram: FakeTelegram,
                                                          bot: Path) -> None:
+    """Each conversation is its own Telegram user, and they all chat at once, as people do:
+    the bot handles different chats concurrently (each chat's messages in order), so each
+    turn's wait for quiet overlaps the others' instead of adding up."""
     main = [c for c in load_conversations() if c.telegram]
     assert len(main) >= 10
-    results = [run_conversation(c, TelegramChat(telegram).send) for c in main]
+    with ThreadPoolExecutor(max_workers=len(main)) as people:
+        results = list(people.map(lambda c: run_conversation(c, TelegramChat(telegram).send),
+                                  main))
     assert_targets(results)
