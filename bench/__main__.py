@@ -15,6 +15,7 @@ SECTIONS = [
     ("Adviser message: Send to Bot API", "bench.adviser_messages"),
     ("Outcomes: overdue check, notices and follow-up figures", "bench.outcomes"),
     ("Web chat against Rasa", "bench.webchat"),
+    ("QR landing to greeting on a slow phone", "bench.landing"),
     ("Multi-turn conversations", "bench.conversations"),
     ("Entity extraction (held-out)", "bench.entities"),
     ("Careers facts right for the person", "bench.facts"),

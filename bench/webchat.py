@@ -6,7 +6,7 @@ PostgreSQL and Redis on this machine it runs the production set-up (PostgreSQL f
 database and the tracker store, Redis locks); without them, one Rasa server on SQLite only.
 
 1. Reply time: the same questions, one at a time, through POST /api/chat and straight to
-   Rasa's REST channel, interleaved (target: web p95 <= 1.3 x Rasa p95).
+   Rasa's REST channel, interleaved (target, issue 30: web p95 <= 1.1 x Rasa p95).
 2. Throughput: N visitors (8, then 32), each asking a few questions back to back (a closed
    loop, no thinking time) then leaving for a new visitor, for --seconds each; messages a
    second, errors, and the CPU each process used.
@@ -60,6 +60,7 @@ QUESTIONS = [
     "what is the rotational apprenticeship",
     "what qualifications do I need to be a nurse",
 ]
+TARGET_RATIO = 1.1  # web p95 over Rasa p95 (issue 30)
 QUESTIONS_PER_VISITOR = 6  # then the visitor leaves and a new one arrives (own session, address)
 REDIS = ("127.0.0.1", 6379)
 
@@ -347,8 +348,9 @@ def report_reply_times(stack: BenchStack, messages: int) -> float:
         p50, p95, worst = percentiles(seconds)
         print(f"    {name:<46}{p50:>9.1f}{p95:>9.1f}{worst:>9.1f}")
     ratio = percentiles(web_seconds)[1] / percentiles(rasa_seconds)[1]
-    verdict = "met" if ratio <= 1.3 else "NOT met"
-    print(f"    p95 ratio web / Rasa: {ratio:.2f} (target <= 1.3: {verdict}); errors: {errors}")
+    verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
+    print(f"    p95 ratio web / Rasa: {ratio:.2f} (target <= {TARGET_RATIO}: {verdict}); "
+          f"errors: {errors}")
     return ratio
 
 

@@ -11,19 +11,20 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecareers.catalogue import template_globals, text
 from carecareers.clock import Clock, clock_for
+from carecareers.conversation.buttons import safe_link
 from carecareers.conversation.pending import retry_pending
 from carecareers.conversation.rasa_client import RasaClient
 from carecareers.conversation.rasa_pool import RasaPool, rasa_client_for
 from carecareers.conversation.relay import Relay
 from carecareers.db import make_engine, session_factory
 from carecareers.settings import Settings, get_settings
+from web.fingerprints import MOUNT, FingerprintedFiles, static_assets, template_helpers
 from web.ratelimit import ChatLimiter, LoginLimiter, booking_limiter, walk_in_limiter
 from web.routes import (
     advisers,
@@ -76,8 +77,9 @@ def create_app(settings: Settings | None = None,
     app.state.walk_in_limiter = walk_in_limiter(settings.redis_url)
     app.state.booking_limiter = booking_limiter(settings.redis_url)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
-    app.state.templates.env.globals.update(template_globals())
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.state.templates.env.globals.update(template_globals(), **template_helpers())
+    app.state.templates.env.filters["safe_link"] = safe_link
+    app.mount(MOUNT, FingerprintedFiles(static_assets()), name="static")  # hashed at start-up
     for module in (health, pages, chat, vacancies, jobs, open_data, widget, advisers, alerts,
                    events, stories):
         app.include_router(module.router)

@@ -17,6 +17,14 @@ CONTENT_SECURITY_POLICY = (
 # The chat opened from the widget on another website: the same policy, but any site may
 # frame it (it holds no account and no cookie; see web/routes/chat.py embedded_chat).
 EMBEDDABLE_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
+
+
+def allowing_style(policy: str, source: str) -> str:
+    """The policy with one more style source: the `'sha256-…'` of a page's inline style sheet
+    (the chat pages inline theirs, so that nothing but the HTML stands before the first paint)."""
+    return policy.replace("style-src 'self'", f"style-src 'self' {source}", 1)
+
+
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"

@@ -150,6 +150,8 @@ class ButtonSigner:
     form's question (`/inform...`: a form answer, or the consent answer) is accepted only while
     its turn is the conversation's latest, so an old "Looks right" cannot answer a later
     question. A button whose payload is a web link is passed as `url`, for the page to open.
+    The seal carries the button's title too, so that a page posted by its form (without its
+    script) can show what was pressed.
     """
 
     def __init__(self, secret_key: str, sender_id: str, turn: int = 0) -> None:
@@ -166,17 +168,33 @@ class ButtonSigner:
         if url:
             return {"title": button["title"], "url": url}
         return {"title": button["title"],
-                "payload": self._sign(button.get("payload") or button["title"])}
+                "payload": self._sign(button.get("payload") or button["title"], button["title"])}
 
-    def _sign(self, payload: str) -> str:
-        return str(self._serializer.dumps([self._sender_id, self._turn, payload]))
+    def _sign(self, payload: str, title: str) -> str:
+        return str(self._serializer.dumps([self._sender_id, self._turn, payload, title]))
 
     def open(self, token: str) -> str | None:
         """The payload of a pressed button, or None if it is forged, foreign, stale or expired."""
+        pressed = self.press(token)
+        return pressed.payload if pressed else None
+
+    def press(self, token: str) -> PressedButton | None:
+        """The pressed button (its payload, and its title for a page to show), or None if it
+        is forged, foreign, stale or expired."""
         try:
-            sender_id, turn, payload = self._serializer.loads(token, max_age=BUTTON_MAX_AGE)
+            sender_id, turn, payload, *rest = self._serializer.loads(
+                token, max_age=BUTTON_MAX_AGE)
         except (BadSignature, ValueError, TypeError):
             return None
         if sender_id != self._sender_id or not isinstance(payload, str) or not payload:
             return None
-        return payload if still_answers(payload, turn, self._turn) else None
+        if not still_answers(payload, turn, self._turn):
+            return None
+        title = rest[0] if len(rest) == 1 and isinstance(rest[0], str) else None
+        return PressedButton(payload, title)
+
+
+@dataclass(frozen=True)
+class PressedButton:
+    payload: str
+    title: str | None  # None in a button sealed before titles were (an hour at most)

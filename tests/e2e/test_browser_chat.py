@@ -107,30 +107,36 @@ def test_scan_ask_press_and_reload_on_a_phone(rasa_stack: Stack, phone_page: Pag
     assert page_errors(page) == []
 
 
-def test_a_question_typed_while_the_greeting_loads_is_answered(rasa_stack: Stack,
-                                                                phone_page: Page) -> None:
+def test_a_question_typed_while_a_reply_is_on_its_way_is_answered(rasa_stack: Stack,
+                                                                   phone_page: Page) -> None:
     page = phone_page
     held: list[Route] = []
 
-    def hold_the_greeting(route: Route) -> None:
-        if json.loads(route.request.post_data or "{}").get("start"):
+    def hold_the_first(route: Route) -> None:
+        if json.loads(route.request.post_data or "{}").get("message") == "hello":
             held.append(route)
         else:
             route.continue_()
 
-    page.route("**/api/chat", hold_the_greeting)
+    page.route("**/api/chat", hold_the_first)
     page.goto(f"{rasa_stack.web_url}/chat")
-    expect(page.locator("#log .typing")).to_have_count(1)  # a slow connection: no greeting yet
+    expect(page.locator(BOT).first).to_contain_text("health and social care")  # in the page
     box = page.get_by_label("Your message")
+    box.fill("hello")
+    box.press("Enter")
+    expect(page.locator("#log .typing")).to_have_count(1)  # a slow connection: no reply yet
     box.fill("what does a healthcare assistant do")
     box.press("Enter")
     expect(box).to_have_value("")
-    expect(page.locator("#log .msg.user")).to_contain_text("Waiting to send")
-    held[0].continue_()  # the greeting arrives, then the question goes
+    expect(page.locator("#log .msg.user").last).to_contain_text("Waiting to send")
+    held[0].continue_()  # the first reply arrives, then the question goes
     expect(page.locator(BOT).last).to_contain_text("Healthcare assistant",
                                                    timeout=REPLY_TIMEOUT_MS)
     expect(page.locator(BOT).first).to_contain_text("health and social care")
-    expect(page.locator("#log .msg.user")).not_to_contain_text("Waiting")
+    expect(page.locator("#log .msg.user", has_text="Waiting")).to_have_count(0)
+    assert [t.split(":", 1)[-1].strip() for t in
+            page.locator("#log .msg.user").all_inner_texts()] == [
+        "hello", "what does a healthcare assistant do"]
     assert page_errors(page) == []
 
 
@@ -157,7 +163,9 @@ def test_bot_html_and_scripts_are_shown_as_text(rasa_stack: Stack, phone_page: P
 
     page.route("**/api/chat", fake_reply)
     page.goto(f"{rasa_stack.web_url}/chat")
-    bubble = page.locator(BOT).first
+    page.get_by_label("Your message").fill("any jobs")
+    page.get_by_label("Your message").press("Enter")
+    bubble = page.locator(BOT).nth(1)  # after the greeting
     expect(bubble).to_contain_text(HOSTILE_TEXT)
     assert page.locator("#log img, #log script, #log b, #log i").count() == 0
     expect(page.get_by_role("button", name="<i>Chip</i>")).to_be_visible()
@@ -194,7 +202,15 @@ def test_the_page_stays_usable_when_rasa_is_down(web_without_rasa: str,
                                                  phone_page: Page) -> None:
     page = phone_page
     page.goto(f"{web_without_rasa}/chat")
+    # the greeting is in the page: it shows, with its buttons, though Rasa is down
+    expect(page.locator(BOT).first).to_contain_text("health and social care")
+    expect(page.locator("#log .chips button")).to_have_count(4)
+    page.get_by_role("button", name="What jobs are there?").click()
     status = page.get_by_role("status")
+    expect(status).to_contain_text("can't answer right now", timeout=REPLY_TIMEOUT_MS)
+    expect(page.get_by_role("button", name="Try again")).to_have_count(0)  # never a button twice
+    page.get_by_label("Your message").fill("hello")
+    page.get_by_label("Your message").press("Enter")
     expect(status).to_contain_text("can't answer right now", timeout=REPLY_TIMEOUT_MS)
     expect(page.get_by_role("button", name="Try again")).to_be_visible()
 
@@ -202,8 +218,8 @@ def test_the_page_stays_usable_when_rasa_is_down(web_without_rasa: str,
     expect(box).to_be_enabled()
     box.fill("any care jobs in Stoke?")
     box.press("Enter")
-    expect(page.locator("#log .msg.user.failed")).to_contain_text("any care jobs in Stoke?")
-    expect(page.locator("#log .msg.user.failed")).to_contain_text("Not sent")
+    expect(page.locator("#log .msg.user.failed").last).to_contain_text("any care jobs in Stoke?")
+    expect(page.locator("#log .msg.user.failed").last).to_contain_text("Not sent")
     expect(status).to_contain_text("try again")
     expect(box).to_be_enabled()
     expect(box).to_be_editable()

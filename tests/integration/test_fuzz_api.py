@@ -1,4 +1,5 @@
-"""Hostile and broken input against POST /api/chat and GET /api/vacancies (SQLite and PostgreSQL).
+"""Hostile and broken input against POST /api/chat, the chat's form (POST /chat) and GET
+/api/vacancies (SQLite and PostgreSQL).
 
 Property-based (hypothesis) and schema-based (schemathesis) tests with a fake Rasa: malformed
 JSON, wrong types, huge bodies, control and invalid Unicode characters, HTML and script,
@@ -14,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -35,7 +37,7 @@ from tests.conftest import create_postgres_database, drop_postgres_database, mak
 from tests.support.fake_rasa import FakeRasa
 from web.app import create_app
 from web.ratelimit import ChatLimiter, Limit
-from web.routes.chat import GREETING_PAYLOAD, MAX_BODY_BYTES, ChatRequest
+from web.routes.chat import MAX_BODY_BYTES, ChatRequest
 
 NO_REPLY_TEXT = catalogue.text(NO_REPLY)
 UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
@@ -44,6 +46,7 @@ FUZZ = settings(max_examples=60, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 UNLIMITED = Limit(requests=10**9, window_seconds=1.0)  # fuzzing is not flooding
 CHAT_ANSWERS = {200, 413, 415, 422}
+FORM = "application/x-www-form-urlencoded"
 VACANCY_ANSWERS = {200, 400, 422}
 # Characters Python (and so Rasa, which strips what it receives) treats as whitespace or
 # that are invisible, which could hide a leading "/" from a naive check.
@@ -65,10 +68,13 @@ class Api:
     rows_before: dict[str, int]
 
     def post_chat(self, content: bytes, content_type: str | None = "application/json",
-                  ) -> httpx.Response:
+                  path: str = "/api/chat") -> httpx.Response:
         self.rasa.requests.clear()
         headers = {"content-type": content_type} if content_type else {}
-        return self.client.post("/api/chat", content=content, headers=headers)
+        return self.client.post(path, content=content, headers=headers)
+
+    def post_form(self, content: bytes, content_type: str | None = FORM) -> httpx.Response:
+        return self.post_chat(content, content_type, "/chat")
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
@@ -110,15 +116,18 @@ def assert_clear_answer(response: httpx.Response, allowed: set[int]) -> None:
     assert isinstance(response.json(), dict)
 
 
-def assert_plain_text_reached_rasa(api: Api) -> None:
-    """At most one message reached Rasa, as text Rasa will not read as `/intent{...}`.
+def assert_clear_page(response: httpx.Response, allowed: set[int]) -> None:
+    """The chat page, whatever its status, with the greeting's buttons or the turn's."""
+    assert response.status_code in allowed, (response.status_code, response.text[:300])
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'id="composer"' in response.text
 
-    The one intent the server itself sends is the page's greeting, for `{"start": true}`.
-    """
+
+def assert_plain_text_reached_rasa(api: Api) -> None:
+    """At most one message reached Rasa, as text Rasa will not read as `/intent{...}`
+    (the server itself sends none: the page's greeting is drawn without asking Rasa)."""
     assert len(api.rasa.messages) <= 1
     for text in api.rasa.messages:
-        if text == GREETING_PAYLOAD:
-            continue
         assert isinstance(text, str) and 0 < len(text) <= MAX_MESSAGE_CHARS
         assert not text.strip().startswith("/"), f"reached Rasa as an intent: {text!r}"
         assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
@@ -177,6 +186,39 @@ def test_malformed_bodies_get_a_clear_4xx(api: Api, content: bytes,
                                           content_type: str | None) -> None:
     response = api.post_chat(content, content_type)
     assert_clear_answer(response, CHAT_ANSWERS)
+    assert_plain_text_reached_rasa(api)
+
+
+form_fields = st.lists(st.tuples(
+    st.sampled_from(["message", "button", "session", "start", ""]) | st.text(max_size=8),
+    st.one_of(st.text(max_size=30), hostile_text, injections)), max_size=4)
+
+
+@FUZZ
+@given(fields=form_fields)
+@example(fields=[("message", "")])
+@example(fields=[("message", "hi"), ("message", "again")])
+@example(fields=[("message", "hi"), ("button", "x")])
+@example(fields=[("message", "/restart")])
+def test_any_form_post_gets_the_page_with_a_clear_status(api: Api,
+                                                         fields: list[tuple[str, str]]) -> None:
+    encoded = urlencode(fields, encoding="utf-8", errors="surrogatepass").encode()
+    response = api.post_form(encoded)
+    assert_clear_page(response, CHAT_ANSWERS)
+    assert_plain_text_reached_rasa(api)
+
+
+@FUZZ
+@given(content=st.binary(max_size=300),
+       content_type=st.sampled_from([None, FORM, "text/plain", "application/json",
+                                     "multipart/form-data; boundary=x", FORM + "; charset=x"]))
+@example(content=b"message=%ff%fe", content_type=FORM)
+@example(content=b"message=%00%01&&&=", content_type=FORM)
+@example(content=b"\xff\xfe=\x00", content_type=FORM)
+def test_malformed_form_bodies_get_the_page_with_a_4xx(api: Api, content: bytes,
+                                                         content_type: str | None) -> None:
+    response = api.post_form(content, content_type)
+    assert_clear_page(response, CHAT_ANSWERS)
     assert_plain_text_reached_rasa(api)
 
 
@@ -310,10 +352,15 @@ def test_schemathesis_finds_no_server_error(api: Api) -> None:
     from schemathesis.generation import GenerationMode
 
     schema = schemathesis.openapi.from_asgi("/openapi.json", api.client.app)
-    # /api/chat reads its body itself, so the schema does not describe it: describe it here.
+    # /api/chat and the chat's form read their bodies themselves, so the schema does not
+    # describe them: describe them here.
     schema.raw_schema["paths"]["/api/chat"]["post"]["requestBody"] = {
         "required": True,
         "content": {"application/json": {"schema": ChatRequest.model_json_schema()}},
+    }
+    schema.raw_schema["paths"]["/chat"]["post"]["requestBody"] = {
+        "required": True,
+        "content": {FORM: {"schema": ChatRequest.model_json_schema()}},
     }
     public = schema.include(path_regex=r"^/(api/|c/|chat$|privacy$|healthz$|livez$)")
     cases = st.one_of(public.as_strategy(GenerationMode.POSITIVE),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import logging
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.exc import OperationalError
 from telegram import Update
 
@@ -17,10 +19,12 @@ from bot.conversation import telegram_sender
 from carecareers import catalogue
 from carecareers.campaigns.service import create_campaign
 from carecareers.clock import FixedClock
+from carecareers.conversation.greeting import greeting
 from carecareers.conversation.payloads import ERASED_MARKER
 from carecareers.conversation.relay import NO_REPLY, UNAVAILABLE, Relay, Turn
 from carecareers.conversation.senders import new_web_sender
 from carecareers.db import make_engine, session_factory
+from carecareers.delivery.people import addresses_of
 from carecareers.migrate import upgrade
 from carecareers.models import Campaign, Conversation
 from carecareers.settings import Settings
@@ -29,6 +33,7 @@ from tests.conftest import TEST_SECRET_KEY, make_settings
 from tests.support.fake_rasa import FakeRasa
 from tests.unit.test_bot_flows import BotApiLog, RecordingRequest, message
 from web.app import create_app
+from web.session import COOKIE_NAME, open_session
 
 NO_REPLY_TEXT = catalogue.text(NO_REPLY)
 UNAVAILABLE_TEXT = catalogue.text(UNAVAILABLE)
@@ -146,6 +151,49 @@ async def test_the_greeting_is_not_counted_for_the_campaign(relay_setup) -> None
     assert conversations(settings) == []
 
 
+async def test_a_persons_turn_is_one_transaction_before_rasa(tmp_path: Path) -> None:
+    """Noting the address, asking the topics and counting the message: one BEGIN, one COMMIT
+    (each transaction costs a connection check and a commit: the most of a turn's own time)."""
+    settings = make_settings(tmp_path)
+    with_campaign(settings)
+    engine = make_engine(settings.database_url, immediate=True)
+    begun: list[object] = []
+    event.listen(engine, "begin", lambda connection: begun.append(connection))
+    rasa = scripted_rasa()
+    relay = Relay(rasa.client(), settings.tracker_store_url, session_factory(engine), clock=CLOCK)
+    result = await relay.take(Turn("s1", "hello", "web", CAMPAIGN, said="hello", address="s1"))
+    assert result.replies[0].text == "Hi! Ask me about care jobs." and len(begun) == 1
+    assert conversations(settings) == [("s1", "web", CAMPAIGN)]
+    with session_factory(engine)() as session:
+        assert addresses_of(session, "s1") == {"web": "s1"}
+
+
+async def test_a_step_that_fails_is_undone_and_the_others_still_happen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        ) -> None:
+    settings = make_settings(tmp_path)
+    with_campaign(settings)
+    factory = session_factory(make_engine(settings.database_url))
+
+    def failing_topic(session: Any, person: Any) -> None:
+        session.execute(text("SELECT * FROM no_such_table"))
+
+    monkeypatch.setattr("carecareers.conversation.relay.turn_takers", lambda: [failing_topic])
+    rasa = scripted_rasa()
+    relay = Relay(rasa.client(), settings.tracker_store_url, factory, clock=CLOCK)
+    with caplog.at_level(logging.WARNING):
+        typed = await relay.take(Turn("s1", "hello", "web", CAMPAIGN, said="hello",
+                                      address="s1"))
+    assert typed.replies[0].text == "Hi! Ask me about care jobs."  # typed text went to Rasa
+    assert "could not offer a turn to the topics: OperationalError" in caplog.text
+    assert conversations(settings) == [("s1", "web", CAMPAIGN)]  # still counted, once
+    with factory() as session:
+        assert addresses_of(session, "s1") == {"web": "s1"}  # and still noted
+    pressed = await relay.take(Turn("s1", BACK_TO_ASSISTANT, "telegram", address="4001"))
+    assert pressed.taken_by_topic and [r.text for r in pressed.replies] == [NO_REPLY_TEXT]
+    assert rasa.messages == ["hello"]
+
+
 async def test_the_erasure_marker_deletes_the_events_and_is_not_shown(tmp_path: Path,
                                                                       relay_setup) -> None:
     relay, rasa, settings = relay_setup
@@ -206,9 +254,11 @@ def web_transcript(tmp_path: Path) -> tuple[list[str], Settings, str, FakeRasa]:
     client = rasa.client()
     texts: list[str] = []
     with TestClient(create_app(settings, rasa=client)) as web:
-        web.get(f"/c/{CAMPAIGN}")
-        web.post("/api/chat", json={"start": True})
-        add_events(tracker, rasa.requests[0]["sender"])  # what Rasa stored of the greeting
+        page = web.get(f"/c/{CAMPAIGN}")
+        assert greeting().text in html.unescape(page.text)  # the page greets; Rasa is not asked
+        assert rasa.requests == []
+        sender = open_session(web.cookies[COOKIE_NAME], settings.secret_key)
+        add_events(tracker, sender.sender_id)  # what Rasa will have stored of the conversation
         for typed in SCRIPT:
             reply = web.post("/api/chat", json={"message": typed})
             assert reply.status_code == 200

@@ -22,8 +22,9 @@ from carecareers.settings import PROJECT_ROOT
 from tests.conftest import make_settings
 from tests.support.fake_rasa import FakeRasa
 from web.app import create_app
+from web.fingerprints import csp_source
 from web.routes.advisers.common import CONTENT_SECURITY_POLICY as DASHBOARD_POLICY
-from web.security import CONTENT_SECURITY_POLICY
+from web.security import CONTENT_SECURITY_POLICY, allowing_style
 
 # -- security headers -----------------------------------------------------------------------
 
@@ -50,15 +51,23 @@ def assert_secure(response: httpx.Response, policy: str = CONTENT_SECURITY_POLIC
     assert "referrer-policy" in headers
 
 
-@pytest.mark.parametrize("path", ["/chat", "/privacy", "/c/NO-SUCH-CAMPAIGN", "/healthz",
-                                  "/livez", "/static/chat.js", "/no/such/page"])
-def test_pages_carry_the_security_headers(client: TestClient, path: str) -> None:
+# The chat pages inline their style sheet: their policy allows exactly those bytes, by hash.
+CHAT_POLICY = allowing_style(CONTENT_SECURITY_POLICY, csp_source("site.css"))
+
+
+@pytest.mark.parametrize(("path", "policy"), [
+    ("/chat", CHAT_POLICY), ("/privacy", CONTENT_SECURITY_POLICY),
+    ("/c/NO-SUCH-CAMPAIGN", CHAT_POLICY), ("/healthz", CONTENT_SECURITY_POLICY),
+    ("/livez", CONTENT_SECURITY_POLICY), ("/static/chat.js", CONTENT_SECURITY_POLICY),
+    ("/no/such/page", CONTENT_SECURITY_POLICY)])
+def test_pages_carry_the_security_headers(client: TestClient, path: str, policy: str) -> None:
     response = client.get(path)
-    assert_secure(response)
+    assert_secure(response, policy)
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
     assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
 
 
-@pytest.mark.parametrize("body", [{"message": "hi"}, {"message": 1}, {"start": True}])
+@pytest.mark.parametrize("body", [{"message": "hi"}, {"message": 1}, {"button": "forged"}])
 def test_the_chat_api_carries_the_security_headers(client: TestClient,
                                                    body: dict[str, Any]) -> None:
     assert_secure(client.post("/api/chat", json=body))
@@ -78,10 +87,13 @@ def test_strict_transport_security_only_over_https(tmp_path: Path) -> None:
         assert "max-age=" in secure.get("/chat").headers["strict-transport-security"]
 
 
-def test_the_chat_page_needs_no_inline_script_or_style(client: TestClient) -> None:
+def test_the_chat_page_needs_no_inline_script_and_only_its_own_hashed_style(
+        client: TestClient) -> None:
     page = client.get("/chat").text
     assert re.findall(r"<script(?![^>]*\ssrc=)[^>]*>", page) == []
-    assert " style=" not in page and "<style" not in page
+    assert " style=" not in page
+    styles = re.findall(r"<style>(.*?)</style>", page, re.S)
+    assert styles == [(PROJECT_ROOT / "web" / "static" / "site.css").read_text()]
     assert not re.search(r"<[^>]+\son[a-z]+\s*=", page)  # no onclick= and the like
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from carecareers.campaigns.service import create_campaign
 from carecareers.catalogue import text
+from carecareers.conversation.greeting import greeting
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import CampaignVisit, Conversation
@@ -455,7 +457,9 @@ def test_the_page_with_its_script_styles_and_icon_is_under_50_kb(client: TestCli
     tags = parse(page.text).tags
     assets = [a["src"] for t, a in tags if t == "script"] + [
         a["href"] for t, a in tags if t == "link" and a.get("rel") in ("stylesheet", "icon")]
-    assert "/static/chat.js" in assets and "/static/site.css" in assets
+    assert [a for a in assets if re.fullmatch(r"/static/chat\.[0-9a-f]{10}\.js", a)]
+    assert [a for a in assets if re.fullmatch(r"/static/favicon\.[0-9a-f]{10}\.svg", a)]
+    assert f"<style>{CSS}</style>" in page.text  # the style sheet is in the page itself
     sizes = {"page": len(page.content)} | {url: len(client.get(url).content) for url in assets}
     total = sum(sizes.values())
     print(f"chat page weight: {total} bytes {sizes}")
@@ -530,15 +534,18 @@ def test_text_colours_meet_wcag_aa_contrast(text: str, background: str):
 
 def test_opening_the_page_greets_without_starting_a_conversation(client: TestClient,
                                                                  fake_rasa: FakeRasa):
-    assert client.post("/api/chat", json={"start": True}).status_code == 200
-    assert fake_rasa.requests[-1]["message"] == "/greet"
+    page = client.get("/chat")
+    assert page.status_code == 200 and greeting().text in html.unescape(page.text)
+    assert fake_rasa.requests == []  # the greeting is in the page: Rasa is not asked
     with db(client)() as session:
         assert session.scalars(select(Conversation)).all() == []
     client.post("/api/chat", json={"message": "hello"})
     with db(client)() as session:
         assert session.scalars(select(Conversation)).one().message_count == 1
-    for body in ({"start": False}, {"start": True, "message": "hi"}, {"start": "/x"}):
+    # the page's script no longer asks for a greeting: "start" is not something to send
+    for body in ({"start": False}, {"start": True}, {"start": True, "message": "hi"}):
         assert client.post("/api/chat", json=body).status_code == 422
+    assert [r["message"] for r in fake_rasa.requests] == ["hello"]
 
 
 def test_the_chat_cookie_is_secure_when_https_only_is_set(tmp_path: Path, fake_rasa: FakeRasa):

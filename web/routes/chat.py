@@ -1,10 +1,18 @@
-"""The web chat: the page, the QR landing and the JSON endpoint it talks to."""
+"""The web chat: the page, the QR landing, the JSON endpoint its script talks to, and the same
+turn as a plain form post, for a page whose script has not loaded yet (or never will).
+
+The page arrives with the assistant's greeting already in it (Rasa's own response, read by
+carecareers.conversation.greeting), its buttons sealed for this session: nothing is asked of
+Rasa, and nothing is counted as a conversation, until the person writes or taps.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -15,6 +23,7 @@ from sqlalchemy.orm import Session
 from carecareers.campaigns.service import channel_links, normalise_code, record_landing
 from carecareers.campaigns.widget import count, site_of, widget_campaign
 from carecareers.catalogue import for_language, text
+from carecareers.conversation.greeting import greeting
 from carecareers.conversation.payloads import BOOKINGS_PAUSED
 from carecareers.conversation.rasa_client import MAX_MESSAGE_CHARS, clean_user_text
 from carecareers.conversation.relay import UNAVAILABLE, Relay, Turn
@@ -22,14 +31,16 @@ from carecareers.settings import Settings
 from carecareers.threads.replies import thread_buttons
 from carecareers.threads.web import has_unseen, take_unseen
 from web.deps import get_clock, get_session, get_settings
+from web.fingerprints import csp_source
 from web.ratelimit import AddressLimiter, ChatLimiter
-from web.security import EMBEDDABLE_POLICY
+from web.security import CONTENT_SECURITY_POLICY, EMBEDDABLE_POLICY, allowing_style
 from web.session import (
     ButtonSigner,
     ChatSession,
     client_address,
     conversation_tag,
     new_session,
+    open_session,
     read_session,
     seal_session,
     write_session,
@@ -41,9 +52,9 @@ router = APIRouter()
 CHANNEL = "web"
 WIDGET_CHANNEL = "widget"  # how a visit counted from a website's widget is marked
 MAX_BODY_BYTES = 16 * 1024
-# Opening the page asks Rasa for its greeting; the server, not the visitor, picks the intent,
-# and it is not counted as a conversation until the visitor says or taps something.
-GREETING_PAYLOAD = "/greet"
+FORM_TYPE = "application/x-www-form-urlencoded"
+INLINE_STYLE = "site.css"  # the chat pages inline it: nothing but the HTML before the first paint
+UNAVAILABLE_RETRY_SECONDS = 30
 
 
 class BodyTooLarge(Exception):
@@ -51,20 +62,54 @@ class BodyTooLarge(Exception):
 
 
 class ChatRequest(BaseModel):
-    """Typed text, a button the server offered to this session, or the page's greeting."""
+    """Typed text, or a button the server offered to this session."""
 
     model_config = ConfigDict(extra="forbid")
 
     message: str | None = Field(default=None, min_length=1, max_length=MAX_MESSAGE_CHARS)
     button: str | None = Field(default=None, min_length=1, max_length=2000)
-    start: bool = False
 
     def asks_one_thing(self) -> bool:
-        return [self.message is not None, self.button is not None, self.start].count(True) == 1
+        return (self.message is None) != (self.button is None)
+
+
+class EmbeddedChatForm(ChatRequest):
+    """The form of the chat in the widget's frame: it carries the page's session (no cookie)."""
+
+    session: str | None = Field(default=None, max_length=2000)
 
 
 class ChatReply(BaseModel):
     messages: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one request to take a turn gets: for the script as JSON, for the form as a page."""
+
+    status: int = 200
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    detail: str | None = None  # what went wrong, in the catalogue's words
+    fields: list[str] | None = None  # the fields of a request that is not valid
+    retry_after: int | None = None
+    said: str | None = None  # what the person said, as the page shows it (a button's title)
+    typed: str | None = None  # what they typed, as typed: kept in the box if not taken
+    erased: bool = False  # the conversation was erased: the next message starts a new one
+    moved_on: bool = False  # Rasa took the turn: only the buttons of this answer answer it
+    person_wrote: bool = False
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
+
+    def as_json(self) -> JSONResponse:
+        content: dict[str, Any] = {}
+        if self.detail is not None:
+            content["detail"] = self.detail
+        if self.fields is not None:
+            content["fields"] = self.fields
+        if self.status in (200, 503):
+            content["messages"] = self.messages
+        return JSONResponse(content, status_code=self.status, headers=self.headers())
 
 
 def trusts_proxy(settings: Settings) -> bool:
@@ -72,21 +117,37 @@ def trusts_proxy(settings: Settings) -> bool:
     return settings.trust_proxy_headers
 
 
-def _page(request: Request, settings: Settings, chat: ChatSession,
-          embedded: bool = False) -> HTMLResponse:
-    """The chat page; `embedded`: inside the widget's frame on another website, where the
-    session is held by the page (no cookie) and links open in a new tab."""
+def _page(request: Request, settings: Settings, chat: ChatSession, embedded: bool = False,
+          answer: Answer | None = None) -> HTMLResponse:
+    """The chat page, showing the greeting or, after a form post, the turn it took.
+
+    `embedded`: inside the widget's frame on another website, where the session is held by
+    the page (no cookie) and links open in a new tab. `answer`: what a form post got (its
+    status is the page's; a refusal shows its words with the greeting, and what the person
+    typed stays in the box).
+    """
+    if answer is not None and answer.status == 200:
+        said = [{"from": "user", "text": answer.said}] if answer.said else []
+        entries, shown = said + [{"from": "bot", **m} for m in answer.messages], "turn"
+    else:
+        signer = ButtonSigner(settings.secret_key, chat.sender_id, chat.turn)
+        entries, shown = [{"from": "bot", **signer.seal(greeting().as_dict())}], "greeting"
     templates = request.app.state.templates
     response = templates.TemplateResponse(request, "chat.html", {
         "elsewhere": channel_links(settings, chat.campaign),
         "conversation": conversation_tag(settings.secret_key, chat.sender_id),
         "script_texts": for_language().section("web.chat.script"),
         "session_token": seal_session(chat, settings.secret_key) if embedded else None,
-    })
+        "post_to": "/embed/chat" if embedded else "/chat",
+        "entries": entries,
+        "shown": shown,
+        "status": answer.detail if answer and answer.status != 200 else "",
+        "draft": answer.typed if answer and answer.status != 200 else None,
+    }, status_code=answer.status if answer else 200, headers=answer.headers() if answer else None)
     response.headers["Cache-Control"] = "no-store"
-    if embedded:
-        response.headers["Content-Security-Policy"] = EMBEDDABLE_POLICY
-    else:
+    policy = EMBEDDABLE_POLICY if embedded else CONTENT_SECURITY_POLICY
+    response.headers["Content-Security-Policy"] = allowing_style(policy, csp_source(INLINE_STYLE))
+    if not embedded:
         write_session(response, request, chat, settings.secret_key, trusts_proxy(settings))
     return response
 
@@ -142,22 +203,39 @@ def embedded_chat(request: Request, c: str | None = None,
 
 @router.post("/api/chat", response_model=ChatReply)
 async def chat_api(request: Request, settings: Settings = Depends(get_settings)) -> JSONResponse:
+    """A turn from the page's script: JSON in, JSON out."""
     chat = read_session(request, settings.secret_key) or new_session()
-    limiter: ChatLimiter = request.app.state.chat_limiter
-    request.state.address = client_address(request, trusts_proxy(settings))
-    # A request without a valid session gets a new, unseen id: it counts against the
-    # address as well as against its new session.
-    wait = limiter.check(chat.sender_id, request.state.address)
-    response = _refused(wait) if wait else await _answer(request, settings, chat)
-    if getattr(request.state, "conversation_erased", False):
-        chat = new_session(chat.campaign)  # the next message starts an empty conversation
-    elif getattr(request.state, "answered", False):
-        chat = chat.next_turn()  # only the buttons of this answer can answer its question
-    if getattr(request.state, "person_wrote", False) and chat.site and not chat.messaged:
-        await run_in_threadpool(_count_started, request, chat)
-        chat = replace(chat, messaged=True)
+    body = await _read(request, _json_body)
+    answer, chat = await _take_turn(request, settings, chat, body)
+    response = answer.as_json()
     write_session(response, request, chat, settings.secret_key, trusts_proxy(settings))
     return response
+
+
+@router.post("/chat", response_class=HTMLResponse)
+async def chat_form(request: Request, settings: Settings = Depends(get_settings)) -> HTMLResponse:
+    """A turn from the page's own form, before its script has loaded or where it never will.
+
+    The same turn as /api/chat (limits, checks, session cookie), answered with the page. The
+    session cookie is SameSite=Lax, so a form posted to here from another website arrives
+    without it: that post starts a new conversation, and sees nothing of this browser's.
+    """
+    chat = read_session(request, settings.secret_key) or new_session()
+    body = await _read(request, _form_body)
+    answer, chat = await _take_turn(request, settings, chat, body)
+    return _page(request, settings, chat, answer=answer)
+
+
+@router.post("/embed/chat", response_class=HTMLResponse)
+async def embedded_chat_form(request: Request,
+                             settings: Settings = Depends(get_settings)) -> HTMLResponse:
+    """The form post of the chat in the widget's frame: its session comes in a hidden field
+    (there is no cookie there), and goes back in the page."""
+    body = await _read(request, _embedded_form_body)
+    sealed = body.session if isinstance(body, EmbeddedChatForm) else None
+    chat = (open_session(sealed, settings.secret_key) if sealed else None) or new_session()
+    answer, chat = await _take_turn(request, settings, chat, body)
+    return _page(request, settings, chat, embedded=True, answer=answer)
 
 
 class AdviserMessagesRequest(BaseModel):
@@ -187,11 +265,11 @@ async def adviser_messages(request: Request, settings: Settings = Depends(get_se
     for them and leaves the message waiting for its person.
     """
     if "json" not in request.headers.get("content-type", "").lower():
-        return _error(415, "web.chat_api.not_json")
+        return _error(415, "web.chat_api.not_json").as_json()
     try:
         body = AdviserMessagesRequest.model_validate_json(await _read_body(request) or b"{}")
     except (BodyTooLarge, ValidationError):
-        return _error(422, "web.chat_api.not_valid")
+        return _error(422, "web.chat_api.not_valid").as_json()
     chat = read_session(request, settings.secret_key)
     content: dict[str, Any] = {"messages": []}
     if chat is not None and body.not_me:
@@ -222,51 +300,123 @@ def _count_started(request: Request, chat: ChatSession) -> None:
             count(session, campaign, chat.site, "chats_started", clock.today())
 
 
-async def _answer(request: Request, settings: Settings, chat: ChatSession) -> JSONResponse:
-    if "json" not in request.headers.get("content-type", "").lower():
-        return _error(415, "web.chat_api.not_json")
-    try:
-        body = ChatRequest.model_validate_json(await _read_body(request))
-    except BodyTooLarge:
-        return _too_large()
-    except ValidationError as exc:
-        return _invalid(exc)
+async def _take_turn(request: Request, settings: Settings, chat: ChatSession,
+                     body: ChatRequest | Answer) -> tuple[Answer, ChatSession]:
+    """Take one turn (or refuse it) and return the answer with the session to give back.
+
+    `body` is what was asked, or already the answer to a request that could not be read.
+    """
+    limiter: ChatLimiter = request.app.state.chat_limiter
+    address = client_address(request, trusts_proxy(settings))
+    # A request without a valid session gets a new, unseen id: it counts against the
+    # address as well as against its new session.
+    wait = limiter.check(chat.sender_id, address)
+    if wait:
+        answer = _refused(wait)
+    elif isinstance(body, Answer):
+        answer = body
+    else:
+        answer = await _answer(request, settings, chat, address, body)
+    if isinstance(body, ChatRequest) and body.message is not None:
+        answer = replace(answer, typed=body.message)
+    if answer.erased:
+        chat = new_session(chat.campaign)  # the next message starts an empty conversation
+    elif answer.moved_on:
+        chat = chat.next_turn()  # only the buttons of this answer can answer its question
+    if answer.person_wrote and chat.site and not chat.messaged:
+        await run_in_threadpool(_count_started, request, chat)
+        chat = replace(chat, messaged=True)
+    return answer, chat
+
+
+async def _answer(request: Request, settings: Settings, chat: ChatSession, address: str,
+                  body: ChatRequest) -> Answer:
     if not body.asks_one_thing():
         return _error(422, "web.chat_api.one_thing")
-    if body.start:
-        return await _ask_rasa(request, settings, chat, GREETING_PAYLOAD, from_visitor=False)
-    said = (clean_user_text(body.message) if body.message is not None
-            else ButtonSigner(settings.secret_key, chat.sender_id, chat.turn).open(
-                body.button or ""))
+    if body.message is not None:
+        said, shown = clean_user_text(body.message), body.message
+    else:
+        pressed = ButtonSigner(settings.secret_key, chat.sender_id, chat.turn).press(
+            body.button or "")
+        said, shown = (pressed.payload, pressed.title) if pressed else ("", None)
     if not said:
         return _error(422, "web.chat_api.empty_or_expired")
-    return await _ask_rasa(request, settings, chat, said, typed=body.message)
+    return await _ask_rasa(request, settings, chat, address, said, shown, typed=body.message)
 
 
-async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, said: str,
-                    from_visitor: bool = True, typed: str | None = None) -> JSONResponse:
-    """Take the turn through the relay (`typed`: the visitor's typed text, as typed)."""
+async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, address: str,
+                    said: str, shown: str | None, typed: str | None) -> Answer:
+    """Take the turn through the relay (`typed`: the visitor's typed text, as typed; `shown`:
+    what the page shows of what they said)."""
     relay: Relay = request.app.state.relay
     bookings: AddressLimiter = request.app.state.booking_limiter
-    address = request.state.address
     # The actions never see addresses: an address that booked its day's places says so.
     paused = {} if bookings.has_room(address) else {BOOKINGS_PAUSED: True}
-    result = await relay.take(Turn(chat.sender_id, said, CHANNEL, chat.campaign,
-                                   from_person=from_visitor, said=typed,
+    result = await relay.take(Turn(chat.sender_id, said, CHANNEL, chat.campaign, said=typed,
                                    address=chat.sender_id, extra_metadata=paused))
     if result.booked:
         bookings.attempt(address)
     if not result.answered:
         unavailable = text(UNAVAILABLE)
-        return JSONResponse(
-            status_code=503, headers={"Retry-After": "30"},
-            content={"detail": unavailable, "messages": [{"text": unavailable}]})
-    request.state.conversation_erased = result.erased
-    request.state.answered = result.moved_on
-    request.state.person_wrote = from_visitor
+        return Answer(503, [{"text": unavailable}], detail=unavailable,
+                      retry_after=UNAVAILABLE_RETRY_SECONDS, said=shown)
     turn = chat.turn + 1 if result.moved_on else chat.turn
     buttons = ButtonSigner(settings.secret_key, chat.sender_id, turn)
-    return JSONResponse({"messages": [buttons.seal(r.as_dict()) for r in result.replies]})
+    return Answer(messages=[buttons.seal(r.as_dict()) for r in result.replies], said=shown,
+                  erased=result.erased, moved_on=result.moved_on, person_wrote=True)
+
+
+# -- reading what was sent -------------------------------------------------------------------
+
+
+class Unreadable(Exception):
+    """A body the chat does not read (wrong type, not a form): it carries the answer."""
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__(answer.detail)
+        self.answer = answer
+
+
+async def _read(request: Request,
+                reader: Callable[[Request], Awaitable[ChatRequest]]) -> ChatRequest | Answer:
+    """What the request asks, or the answer to give when it cannot be read."""
+    try:
+        return await reader(request)
+    except Unreadable as exc:
+        return exc.answer
+    except BodyTooLarge:
+        return _too_large()
+    except ValidationError as exc:
+        return _invalid(exc)
+
+
+async def _json_body(request: Request) -> ChatRequest:
+    if "json" not in request.headers.get("content-type", "").lower():
+        raise Unreadable(_error(415, "web.chat_api.not_json"))
+    return ChatRequest.model_validate_json(await _read_body(request))
+
+
+async def _form_body(request: Request, model: type[ChatRequest] = ChatRequest) -> ChatRequest:
+    """The page's form, read here (not with request.form()) to keep to MAX_BODY_BYTES."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != FORM_TYPE:
+        raise Unreadable(_error(415, "web.chat_api.not_form"))
+    try:
+        fields = parse_qsl((await _read_body(request)).decode("utf-8"), keep_blank_values=True,
+                           max_num_fields=len(model.model_fields))
+    except (UnicodeDecodeError, ValueError):
+        raise Unreadable(_error(422, "web.chat_api.not_valid")) from None
+    values = dict(fields)
+    if len(values) != len(fields):
+        raise Unreadable(_error(422, "web.chat_api.one_thing"))
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise Unreadable(replace(_invalid(exc), typed=values.get("message"))) from None
+
+
+async def _embedded_form_body(request: Request) -> ChatRequest:
+    return await _form_body(request, EmbeddedChatForm)
 
 
 async def _read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
@@ -282,24 +432,25 @@ async def _read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     return bytes(body)
 
 
-def _refused(wait_seconds: int) -> JSONResponse:
-    return JSONResponse(
-        status_code=429, headers={"Retry-After": str(wait_seconds)},
-        content={"detail": text("web.chat_api.too_fast", seconds=wait_seconds)})
+def _refused(wait_seconds: int) -> Answer:
+    return Answer(429, detail=text("web.chat_api.too_fast", seconds=wait_seconds),
+                  retry_after=wait_seconds)
 
 
-def _too_large(status: int = 413) -> JSONResponse:
+def _too_large(status: int = 413) -> Answer:
     return _error(status, "web.chat_api.too_large", max_chars=MAX_MESSAGE_CHARS)
 
 
-def _invalid(exc: ValidationError) -> JSONResponse:
+def _invalid(exc: ValidationError) -> Answer:
     fields = sorted({".".join(str(p) for p in e["loc"]) or "body" for e in exc.errors()})
     if fields == ["message"] and any(e["type"] == "string_too_long" for e in exc.errors()):
         return _too_large(422)
-    return JSONResponse(status_code=422, content={
-        "detail": text("web.chat_api.invalid", fields=", ".join(fields)), "fields": fields})
+    if fields == ["message"] and any(e["type"] == "string_too_short" for e in exc.errors()):
+        return _error(422, "web.chat_api.empty_or_expired")
+    return Answer(422, detail=text("web.chat_api.invalid", fields=", ".join(fields)),
+                  fields=fields)
 
 
-def _error(status: int, text_id: str, **values: object) -> JSONResponse:
+def _error(status: int, text_id: str, **values: object) -> Answer:
     """An answer the chat page shows as it is: the catalogue's text `text_id`."""
-    return JSONResponse(status_code=status, content={"detail": text(text_id, **values)})
+    return Answer(status, detail=text(text_id, **values))

@@ -1,4 +1,6 @@
 // The web chat: talks to /api/chat and renders every reply as text (textContent), never HTML.
+// The page arrives with the greeting (or, after a form post, the turn it took) already drawn in
+// #log, and the same entries in data-entries: this script keeps them and takes over the forms.
 // The transcript lives in this tab's sessionStorage, under the conversation's tag, so that a
 // reload shows it again without a request, even when the server cannot answer.
 // A message sent while a reply is on its way waits in a queue and goes next, in order.
@@ -21,17 +23,27 @@
   // In the widget's frame on another website there is no cookie: the page holds the session
   // and sends it with each request; each answer gives it back, changed.
   var session = root.getAttribute("data-session");
-  var TEXTS = readTexts();
-  var history = load();
+  var TEXTS = readJson("data-texts", {});
+  var stored = load();
+  // What the server drew: the greeting, which a transcript this tab holds already begins
+  // with, or the turn a form post took (before this script loaded), which adds to it.
+  var drawn = readJson("data-entries", []);
+  var history = !stored.length ? drawn
+    : root.getAttribute("data-shown") === "turn" ? stored.concat(drawn) : stored;
   // A transcript in this tab means the person chatting here never left: adviser messages are
   // theirs. Otherwise (a new tab, a shared browser) the page asks before showing any.
-  var ownTab = history.length > 0;
+  var ownTab = stored.length > 0;
   var busy = false;
   var queue = [];
 
-  // The page's words, from the catalogue (content/texts/en/web.yml: web.chat.script).
-  function readTexts() {
-    try { return JSON.parse(root.getAttribute("data-texts") || "{}") || {}; } catch (e) { return {}; }
+  // JSON the page holds: its words, from the catalogue (content/texts/en/web.yml:
+  // web.chat.script), and the entries it drew.
+  function readJson(name, empty) {
+    try {
+      var value = JSON.parse(root.getAttribute(name) || "null");
+      var sameKind = value && typeof value === "object" && Array.isArray(value) === Array.isArray(empty);
+      return sameKind ? value : empty;
+    } catch (e) { return empty; }
   }
 
   function say(id, values) {
@@ -225,7 +237,11 @@
 
   function keepSession(response) {
     var given = session && response.headers.get("X-Chat-Session");
-    if (given) { session = given; }
+    if (!given) { return; }
+    session = given;
+    Array.prototype.forEach.call(document.querySelectorAll("input[name=session]"), function (field) {
+      field.value = given;
+    });
   }
 
   function failed(result, node, body, shown) {
@@ -311,9 +327,13 @@
     }
   }
 
+  // Draw the transcript in place of what the server drew (the same, when it holds only that),
+  // so that every button is the script's; a greeting or turn the tab did not hold is kept.
+  while (log.firstChild) { log.removeChild(log.firstChild); }
   var lastUser = -1;
   history.forEach(function (entry, i) { if (entry && entry.from === "user") { lastUser = i; } });
   history.forEach(function (entry, i) { if (entry) { render(entry, i > lastUser); } });
+  if (history !== stored) { save(); }
   scrollDown();
 
   document.addEventListener("focusin", function (event) { keepClear(event.target); });
@@ -322,7 +342,6 @@
     var text = input.value.trim();
     if (text) { send({ message: text }, text, false); input.value = ""; }
   });
-  if (!history.length) { send({ start: true }, null, false); }
 
   // What advisers wrote since this browser last opened the chat: shown once, and announced;
   // the last carries the buttons that end the adviser chat (what is typed goes to it).

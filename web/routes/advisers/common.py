@@ -21,6 +21,7 @@ from carecareers.dashboard import LeadNotFound
 from carecareers.leads.form import age_label
 from web.auth import CurrentViewer, Forbidden, NotLoggedIn, Unauthenticated, Viewer
 from web.csrf import CSRF_FIELD, CsrfError, check_token
+from web.fingerprints import template_helpers
 
 logger = logging.getLogger(__name__)
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -61,7 +62,7 @@ def _make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     templates.env.filters.update(uk_time=uk_time, uk_date=uk_date, words=words,
                                  age_label=age_label)
-    templates.env.globals.update(CSRF_FIELD=CSRF_FIELD, **template_globals())
+    templates.env.globals.update(CSRF_FIELD=CSRF_FIELD, **template_globals(), **template_helpers())
     return templates
 
 
