@@ -33,18 +33,10 @@ def service_missing(message: str) -> NoReturn:
                 pytrace=False)
 
 
-# Tests in tests/e2e and tests/rasa start real processes (Rasa, its evaluations, the bot)
-# in module-scoped fixtures: under pytest-xdist (`make test` runs two workers), each of these
-# modules runs whole on one worker, so a module's processes start once. Modules that share one
-# stack across the session go to the same worker too.
-SLOW_DIRECTORIES = ("e2e", "rasa")
-SHARED_STACKS = {"test_faults": "test_replicated"}  # both use test_replicated's two-Rasa stack
-# Modules whose tests each run their own Rasa command: split between the workers, keeping the
-# tests that share one command's results (a module-scoped fixture) together.
-SPLIT_BY_FIXTURE = {"test_model": ("nlu_results", "form_answer_predictions")}
 # Tests that need the trained model are marked `model` (`make test` runs the others while the
 # model trains): Rasa's own checks, every user of the shared stack, and the modules that start
-# Rasa themselves.
+# Rasa themselves. (`make test` runs each module whole on one worker, --dist loadscope, so a
+# module's processes start once.)
 STARTS_RASA = {"test_faults", "test_replicated", "test_supervisor"}
 
 
@@ -54,19 +46,8 @@ def needs_model(item: pytest.Item) -> bool:
             or (path.parent.name == "e2e" and path.stem in STARTS_RASA))
 
 
-def group_of(item: pytest.Item, path: Path) -> str:
-    """The tests that must share a worker: a module's, or its tests sharing one fixture."""
-    if path.stem in SPLIT_BY_FIXTURE:
-        shared = [f for f in SPLIT_BY_FIXTURE[path.stem] if f in getattr(item, "fixturenames", ())]
-        return f"{path.stem}::{shared[0] if shared else item.name}"
-    return SHARED_STACKS.get(path.stem, path.stem)
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        path = Path(str(item.path))
-        if path.parent.name in SLOW_DIRECTORIES:
-            item.add_marker(pytest.mark.xdist_group(f"{path.parent.name}/{group_of(item, path)}"))
         if needs_model(item):
             item.add_marker(pytest.mark.model)
 
