@@ -137,6 +137,7 @@ def restart_postgresql() -> None:
             time.sleep(0.5)
 
 
+@pytest.mark.alone  # restarts the machine's PostgreSQL: no other test may be using it
 def test_a_database_restart_mid_conversation_loses_no_turn(
         stack: ReplicatedStack, web: httpx.Client) -> None:
     """Every turn after a PostgreSQL restart is answered and stored, on either Rasa server.
