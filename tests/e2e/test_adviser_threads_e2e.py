@@ -13,6 +13,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -106,16 +107,22 @@ def lead_id(stack: Stack) -> int | None:
         return session.scalar(select(Lead.id).where(Lead.sender_id == sender))
 
 
+def ours(stack: Stack) -> Any:
+    """This test's person's thread messages (other tests write to the shared stack too)."""
+    return ThreadMessage.thread_id.in_(
+        select(AdviserThread.id).where(AdviserThread.lead_id == lead_id(stack)))
+
+
 def message_states(stack: Stack) -> list[str]:
     with database(stack) as session:
         return list(session.scalars(select(ThreadMessage.state).where(
-            ThreadMessage.direction == "to_person").order_by(ThreadMessage.id)))
+            ThreadMessage.direction == "to_person", ours(stack)).order_by(ThreadMessage.id)))
 
 
 def thread_texts(stack: Stack, direction: str) -> list[str]:
     with database(stack) as session:
         return list(session.scalars(select(ThreadMessage.text).where(
-            ThreadMessage.direction == direction).order_by(ThreadMessage.id)))
+            ThreadMessage.direction == direction, ours(stack)).order_by(ThreadMessage.id)))
 
 
 @pytest.fixture
@@ -179,11 +186,17 @@ def test_an_adviser_writes_in_the_dashboard_and_the_person_answers_in_telegram(
     with database(rasa_stack) as session:
         assert session.scalar(select(Lead.wants_callback).where(Lead.id == lead)) is True
 
+    with database(rasa_stack) as session:  # (other tests keep threads of their own)
+        threads = list(session.scalars(select(AdviserThread.id).where(
+            AdviserThread.lead_id == lead)))
+    assert threads
     question = say(telegram, USER, "/forget", "delete everything")
     press(telegram, USER, question, text("bot.forget.yes"), "deleted")
     with database(rasa_stack) as session:
-        assert session.scalars(select(AdviserThread)).all() == []
-        assert session.scalars(select(ThreadMessage)).all() == []
+        assert session.scalars(select(AdviserThread).where(
+            AdviserThread.id.in_(threads))).all() == []
+        assert session.scalars(select(ThreadMessage).where(
+            ThreadMessage.thread_id.in_(threads))).all() == []
     laptop.goto(f"{site}/advisers/leads/{lead}")
     expect(laptop.get_by_role("heading", level=1)).to_have_text("Lead not found")
 
