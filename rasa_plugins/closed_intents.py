@@ -31,6 +31,13 @@ logger = logging.getLogger(__name__)
 FILE_NAME = "closed_intents.json"
 
 
+def rank_again(message: Message, ranking: list[dict[str, Any]]) -> None:
+    """Give the message this intent ranking; its best intent (or none) becomes the intent."""
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+    top = ranking[0] if ranking else {INTENT_NAME_KEY: None, "confidence": 0.0}
+    message.set(INTENT, dict(top), add_to_output=True)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class ClosedIntentGuard(GraphComponent, IntentClassifier):
     """Drops a closed intent the message has no word of; the next intent moves up."""
@@ -79,11 +86,9 @@ class ClosedIntentGuard(GraphComponent, IntentClassifier):
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if not out_of_place(intent, text, self.vocabularies):
             return
-        ranking = demoted(message.get(INTENT_RANKING_KEY) or [], text, self.vocabularies)
         logger.debug("%s has none of its words; the next intent is taken", intent)
-        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-        top = ranking[0] if ranking else {INTENT_NAME_KEY: None, "confidence": 0.0}
-        message.set(INTENT, dict(top), add_to_output=True)
+        rank_again(message, demoted(message.get(INTENT_RANKING_KEY) or [], text,
+                                    self.vocabularies))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -121,8 +126,6 @@ class AskedShapeGuard(GraphComponent, IntentClassifier):
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if not ruled_out(intent, text, self.shapes):
             return
-        ranking = without_ruled_out(message.get(INTENT_RANKING_KEY) or [], text, self.shapes)
         logger.debug("the message's shape rules out %s; the next intent is taken", intent)
-        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-        top = ranking[0] if ranking else {INTENT_NAME_KEY: None, "confidence": 0.0}
-        message.set(INTENT, dict(top), add_to_output=True)
+        rank_again(message, without_ruled_out(message.get(INTENT_RANKING_KEY) or [], text,
+                                              self.shapes))
