@@ -1,6 +1,6 @@
 """Entity extraction on held-out messages (tests/nlu/entities_heldout.yml), per entity.
 
-Scores the served model (models/current.tar.gz) with `rasa test nlu` and prints precision,
+Scores the served model (models/current.tar.gz) as `rasa test nlu` does and prints precision,
 recall and F1 for age, role, current_role, location and qualification.
 
     .venv/bin/python -m bench.entities
@@ -9,14 +9,12 @@ recall and F1 for age, role, current_role, location and qualification.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from carecareers.runtime.processes import MODEL_PATH, RASA_BIN, RASA_QUIET_ENV
-from carecareers.settings import PROJECT_ROOT
+from carecareers.runtime.model import evaluate
+from carecareers.runtime.processes import MODEL_PATH
 
 HELDOUT = "tests/nlu/entities_heldout.yml"
 ENTITIES = ("age", "role", "current_role", "location", "qualification")
@@ -25,12 +23,8 @@ TARGET_F1 = 0.9
 
 def entity_report(model: Path, out: Path) -> dict[str, dict[str, float]]:
     """Rasa's per-entity scores for the held-out set (DIETClassifier_report.json)."""
-    subprocess.run(  # noqa: S603
-        [str(RASA_BIN), "test", "nlu", "--nlu", HELDOUT, "--model", str(model),
-         "--out", str(out), "--no-plot"],
-        cwd=PROJECT_ROOT, env={**os.environ, **RASA_QUIET_ENV}, check=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=1200)
-    return json.loads((out / "DIETClassifier_report.json").read_text())
+    evaluate(out, model=model, nlu={"entities": HELDOUT})
+    return json.loads((out / "nlu" / "entities" / "DIETClassifier_report.json").read_text())
 
 
 def main(argv: list[str]) -> None:

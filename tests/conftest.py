@@ -52,6 +52,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.model)
 
 
+# Modules that share processes started once per worker: `make test` hands each group to one
+# worker as a whole, so the processes start once (test_faults uses test_replicated's stack of
+# two Rasa servers, the action server and the web app on PostgreSQL and Redis).
+SAME_WORKER = {"tests/e2e/test_faults.py": "tests/e2e/test_replicated.py"}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """--dist loadscope, with the modules of SAME_WORKER as one unit; None: xdist's own."""
+    if config.getoption("dist", None) != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedProcessesScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = super()._split_scope(nodeid).split("::", 1)[0]
+            return SAME_WORKER.get(module, super()._split_scope(nodeid))
+
+    return SharedProcessesScheduling(config, log)  # type: ignore[arg-type]
+
+
 # Test secrets long enough for any configuration (a bot token, a public base URL, a proxy).
 TEST_SECRET_KEY = "test-secret-key-0123456789-abcdef"
 TEST_RASA_TOKEN = "test-rasa-token-0123456789-abcdef"

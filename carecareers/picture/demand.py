@@ -52,7 +52,9 @@ class WeekSums:
 class Demand:
     latest_week: date | None
     now: dict[tuple[str, str], NowSums] = field(default_factory=dict)  # (role, district)
-    weeks: dict[tuple[date, str, str], WeekSums] = field(default_factory=dict)
+    # (week, district): all roles; (role, district): the new and re-advertised of the months
+    weeks: dict[tuple[date, str], WeekSums] = field(default_factory=dict)
+    year_roles: dict[tuple[str, str], WeekSums] = field(default_factory=dict)
 
 
 def read_demand(session: Session, who: Slice, districts: tuple[str, ...],
@@ -75,13 +77,19 @@ def read_demand(session: Session, who: Slice, districts: tuple[str, ...],
         demand.now[(role, district)] = NowSums(int(sums[0] or 0), int(sums[1] or 0),
                                                int(sums[2] or 0), float(sums[3] or 0.0),
                                                int(sums[4] or 0))
-    weekly = select(VacancyWeek.week, VacancyWeek.role_code, VacancyWeek.district,
+    in_months = (VacancyWeek.week >= months[0], VacancyWeek.week < last_day, *in_area)
+    weekly = select(VacancyWeek.week, VacancyWeek.district,
                     func.sum(VacancyWeek.open), func.sum(VacancyWeek.new),
                     func.sum(VacancyWeek.closed), func.sum(VacancyWeek.readvertised)).where(
-        VacancyWeek.week >= months[0], VacancyWeek.week < last_day, *in_area).group_by(
-        VacancyWeek.week, VacancyWeek.role_code, VacancyWeek.district)
-    for week, role, district, *sums in session.execute(weekly):
-        demand.weeks[(week, role, district)] = WeekSums(*(int(s or 0) for s in sums))
+        *in_months).group_by(VacancyWeek.week, VacancyWeek.district)
+    for week, district, *sums in session.execute(weekly):
+        demand.weeks[(week, district)] = WeekSums(*(int(s or 0) for s in sums))
+    by_role = select(VacancyWeek.role_code, VacancyWeek.district, func.sum(VacancyWeek.new),
+                     func.sum(VacancyWeek.readvertised)).where(*in_months).group_by(
+        VacancyWeek.role_code, VacancyWeek.district)
+    for role, district, new, readvertised in session.execute(by_role):
+        demand.year_roles[(role, district)] = WeekSums(new=int(new or 0),
+                                                       readvertised=int(readvertised or 0))
     return demand
 
 
@@ -97,7 +105,7 @@ def by_month(demand: Demand, months: list[date], district: str | None) -> list[M
     """Each month's demand in one district (or the whole area, None)."""
     found = [MonthDemand() for _ in months]
     open_in_week: dict[date, int] = defaultdict(int)
-    for (week, _, place), sums in demand.weeks.items():
+    for (week, place), sums in demand.weeks.items():
         if district is not None and place != district:
             open_in_week.setdefault(week, 0)
             continue
@@ -118,7 +126,7 @@ def _month_index(months: list[date], week: date) -> int:
 def year_by_role(demand: Demand, district: str | None) -> dict[str, WeekSums]:
     """New and re-advertised vacancies of each role over the months."""
     found: dict[str, WeekSums] = defaultdict(WeekSums)
-    for (_, role, place), sums in demand.weeks.items():
+    for (role, place), sums in demand.year_roles.items():
         if district is None or place == district:
             found[role].new += sums.new
             found[role].readvertised += sums.readvertised

@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from carecareers.runtime.processes import MODEL_PATH, RASA_BIN, RASA_QUIET_ENV
+from carecareers.runtime.processes import MODEL_PATH, RASA_BIN, RASA_PYTHON, RASA_QUIET_ENV
 from carecareers.settings import PROJECT_ROOT
 
 # What the model is made from: the pipeline's own components (rasa_plugins/closed_*.py) too.
@@ -55,3 +55,32 @@ def train(root: Path = PROJECT_ROOT) -> float:
         raise TrainingError(f"rasa train failed with exit code {result.returncode}")
     FINGERPRINT_PATH.write_text(fingerprint + "\n")
     return time.monotonic() - started
+
+
+class EvaluationError(Exception):
+    """Rasa could not run its checks (rasa_plugins/evaluate.py): not a finding, a failure."""
+
+
+def evaluate(out: Path, *, model: Path | None = None, validate: bool = False,
+             nlu: dict[str, str | Path] | None = None, stories: str | None = None,
+             root: Path = PROJECT_ROOT) -> Path:
+    """Run Rasa's checks in one process that loads the model once; the findings are under
+    `out` (see rasa_plugins/evaluate.py for what is where), with Rasa's log in rasa.log."""
+    command = [str(RASA_PYTHON), "-m", "rasa_plugins.evaluate",
+               "--out", str(out)]
+    if validate:
+        command.append("--validate")
+    if model is not None:
+        command += ["--model", str(model)]
+    for name, data in (nlu or {}).items():
+        command += ["--nlu", f"{name}={data}"]
+    if stories is not None:
+        command += ["--stories", stories]
+    env = {**os.environ, **RASA_QUIET_ENV}
+    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,  # noqa: S603
+                            timeout=1800, check=False)
+    (out / "rasa.log").write_text(result.stdout + result.stderr, encoding="utf-8")
+    if result.returncode != 0:
+        raise EvaluationError(f"rasa_plugins.evaluate failed ({result.returncode}): "
+                              f"{result.stderr[-3000:]}")
+    return out

@@ -1,12 +1,13 @@
 """Faults on the replicated stack: what a person sees when a part fails, and that it recovers.
 
 The stack (two Rasa servers on a PostgreSQL tracker store and Redis locks, one action server,
-the web app on a PostgreSQL database) is tests/e2e/test_replicated.py's, shared for the
-session; each test leaves it whole again (or the next user restarts what is missing).
+the web app on a PostgreSQL database; PostgreSQL a server of the stack's own, so restarting
+it touches no other test) is tests/e2e/test_replicated.py's, shared for the session; each
+test leaves it whole again (or the next user restarts what is missing).
 
 - the action server is killed mid-conversation: a kind reply, and the form goes on once
   it is back;
-- PostgreSQL restarts mid-conversation: no turn lost, on either Rasa server, and no lead
+- its PostgreSQL server restarts mid-conversation: no turn lost, on either Rasa server, and no lead
   lost or written twice or half;
 - one Rasa server is killed while the other runs: its conversations go on on the other;
 - Rasa is down altogether: the web chat answers 503 kindly, /healthz says so, and the
@@ -16,9 +17,6 @@ session; each test leaves it whole again (or the next user restarts what is miss
 from __future__ import annotations
 
 import dataclasses
-import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +26,6 @@ import pytest
 from carecareers import catalogue
 from carecareers.conversation.relay import NO_REPLY, UNAVAILABLE
 from carecareers.runtime.processes import free_port, web_spec
-from tests.conftest import service_missing
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.test_bot_e2e import bot_env, replies_to, start_bot, stop_bot
 from tests.e2e.test_replicated import (
@@ -41,7 +38,6 @@ from tests.e2e.test_replicated import (
     turns_stored,
 )
 from tests.e2e.test_web_conversation import press, say, text_of
-from tests.support.postgres import unavailable as postgres_unavailable
 
 pytestmark = pytest.mark.e2e
 
@@ -120,24 +116,6 @@ def test_an_action_server_crash_gets_a_kind_reply_and_the_form_goes_on(
     assert (lead.first_name, lead.age) == ("Morgan", 22) and len(lead.consents) == 1
 
 
-def restart_postgresql() -> None:
-    """Restart the local PostgreSQL cluster and wait until it takes connections again."""
-    if shutil.which("pg_ctlcluster") is None or not Path("/etc/postgresql").is_dir():
-        service_missing("pg_ctlcluster is not installed here, so PostgreSQL cannot be restarted")
-    version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
-    command = ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main"]
-    try:
-        subprocess.run([*command, "restart"], check=True, capture_output=True, timeout=120)
-    finally:  # whatever happened, leave PostgreSQL running for everyone else
-        if postgres_unavailable() is not None:
-            subprocess.run([*command, "start"], capture_output=True, timeout=120)
-        deadline = time.monotonic() + 60
-        while postgres_unavailable() is not None:
-            assert time.monotonic() < deadline, "PostgreSQL did not come back"
-            time.sleep(0.5)
-
-
-@pytest.mark.alone  # restarts the machine's PostgreSQL: no other test may be using it
 def test_a_database_restart_mid_conversation_loses_no_turn(
         stack: ReplicatedStack, web: httpx.Client) -> None:
     """Every turn after a PostgreSQL restart is answered and stored, on either Rasa server.
@@ -158,7 +136,7 @@ def test_a_database_restart_mid_conversation_loses_no_turn(
     sender = sender_of(stack, web)
     turns_before = turns_stored(tracker_events(stack, sender))
 
-    restart_postgresql()
+    stack.database.restart()  # the stack's own server (tests/support/pg_server.py)
 
     assert web.get("/healthz").json()["database"] == "ok"  # the web app reconnects at once
     agree = next(b for b in consent[-1]["buttons"] if b["title"] == "Yes, I agree")

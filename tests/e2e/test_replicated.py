@@ -45,14 +45,10 @@ from carecareers.runtime.processes import (
     web_spec,
 )
 from carecareers.settings import Settings
-from tests.conftest import (
-    create_postgres_database,
-    drop_postgres_database,
-    make_settings,
-    service_missing,
-)
+from tests.conftest import make_settings, service_missing
 from tests.e2e.conftest import stack_environment
 from tests.e2e.test_web_conversation import press, say, text_of
+from tests.support.pg_server import PostgresServer, ServerError
 
 pytestmark = pytest.mark.e2e
 
@@ -71,6 +67,7 @@ class ReplicatedStack:
     env: dict[str, str]
     logs: Path
     specs: dict[str, ProcessSpec]
+    database: PostgresServer  # the stack's own: app and tracker databases
     processes: dict[str, Running] = dataclasses.field(default_factory=dict)
 
     @property
@@ -159,12 +156,15 @@ def replicated_stack_for(config: pytest.Config,
     if not MODEL_PATH.exists():
         pytest.fail(f"no trained model at {MODEL_PATH}: run `make train` (make test does)")
     require_redis()
-    app_db = create_postgres_database()  # fails without PostgreSQL (make test-lite skips)
-    tracker_db = create_postgres_database()
-
-    def drop_databases() -> None:
-        drop_postgres_database(app_db)
-        drop_postgres_database(tracker_db)
+    # A PostgreSQL server of the stack's own: test_faults restarts it, and may, while the
+    # other worker's tests use the machine's.
+    try:
+        database = PostgresServer()
+        database.start()
+    except ServerError as exc:
+        service_missing(f"a PostgreSQL server for the replicated stack: {exc}")
+    app_db = database.create_database("app")
+    tracker_db = database.create_database("tracker")
 
     root = tmp_path_factory.mktemp("replicated")
     logs = root / "logs"
@@ -186,17 +186,19 @@ def replicated_stack_for(config: pytest.Config,
              for name, port in zip(RASA_NAMES, rasa_ports, strict=True)}
     specs["actions"] = action_server_spec(action_port)
     specs["web"] = web_spec(settings)
-    stack = ReplicatedStack(settings, stack_environment(settings), logs, specs)
+    stack = ReplicatedStack(settings, stack_environment(settings), logs, specs, database)
     try:
         stack.start()
     except StartupError as exc:
         stack.stop_all()
-        drop_databases()
+        database.close()
         pytest.fail(str(exc))
 
     def finish() -> None:
+        # The server first: a worker may be ended while the Rasa servers take their time to
+        # stop, and its data is the one thing left behind on disk.
+        database.close()
         stack.stop_all()
-        drop_databases()
 
     config.add_cleanup(finish)
     _shared["stack"] = stack

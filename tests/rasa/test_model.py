@@ -1,16 +1,19 @@
-"""Rasa's own checks: the training data validates, the held-out NLU scores, stories hold,
-and no answer typed at a form's question reads as stopping, a greeting or a no."""
+"""Rasa's own checks: the training data validates, the held-out NLU scores (intents, FAQ
+answers and entities), stories hold, and no answer typed at a form's question reads as
+stopping, a greeting or a no. One Rasa process runs them all and loads the model once
+(rasa_plugins/evaluate.py)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from carecareers.runtime.processes import MODEL_PATH, RASA_BIN, RASA_QUIET_ENV
+from bench.entities import HELDOUT as ENTITIES_HELDOUT
+from bench.entities import TARGET_F1 as MIN_ENTITY_F1
+from carecareers.runtime.model import evaluate
+from carecareers.runtime.processes import MODEL_PATH, RASA_PYTHON
 from carecareers.settings import PROJECT_ROOT
 
 MIN_INTENT_MACRO_F1 = 0.85
@@ -19,39 +22,34 @@ MIN_RESPONSE_SELECTION_ACCURACY = 0.80
 # as one of these: each would end the form, greet back or refuse instead of taking the answer.
 NEVER_FOR_FORM_ANSWERS = ("stop", "greet", "deny")
 FORM_ANSWERS = "tests/nlu/form_answers.yml"
-
-
-def rasa(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603
-        [str(RASA_BIN), *args], cwd=PROJECT_ROOT, env={**os.environ, **RASA_QUIET_ENV},
-        capture_output=True, text=True, timeout=1200, check=False,
-    )
+SCORED_ENTITIES = ("age", "role", "location", "qualification")
 
 
 @pytest.fixture(scope="module")
-def model() -> Path:
+def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Everything Rasa found, from one run: validate.json, nlu/<set>/, stories(.json)."""
+    if not RASA_PYTHON.exists():
+        pytest.fail(f"Rasa is not installed at {RASA_PYTHON}: run `make setup`")
     if not MODEL_PATH.exists():
         pytest.fail(f"no trained model at {MODEL_PATH}: run `make train` (make test does)")
-    return MODEL_PATH
+    out = tmp_path_factory.mktemp("rasa-results")
+    # Rasa evaluates intents only when the test data has two labels or more: one greeting,
+    # labelled as such, goes with the form answers and is left out of what is read back.
+    form_answers = out / "form_answers_and_a_greeting.yml"
+    form_answers.write_text((PROJECT_ROOT / FORM_ANSWERS).read_text()
+                            + "- intent: greet\n  examples: |\n    - hello there\n")
+    return evaluate(out, model=MODEL_PATH, validate=True, stories="tests/stories",
+                    nlu={"heldout": "tests/nlu/heldout.yml", "form_answers": form_answers,
+                         "entities": ENTITIES_HELDOUT})
 
 
-def test_training_data_validates() -> None:
-    result = rasa("data", "validate", "--data", "nlu", "stories", "--domain", "domain",
-                  "--config", "config.yml")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+def test_training_data_validates(results: Path) -> None:
+    log = (results / "rasa.log").read_text()
+    assert json.loads((results / "validate.json").read_text())["ok"], log[-4000:]
 
 
-@pytest.fixture(scope="module")
-def nlu_results(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("nlu-results")
-    result = rasa("test", "nlu", "--nlu", "tests/nlu/heldout.yml", "--model", str(model),
-                  "--out", str(out), "--no-plot")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return out
-
-
-def test_held_out_intent_macro_f1(nlu_results: Path) -> None:
-    report = json.loads((nlu_results / "intent_report.json").read_text())
+def test_held_out_intent_macro_f1(results: Path) -> None:
+    report = json.loads((results / "nlu" / "heldout" / "intent_report.json").read_text())
     macro_f1 = report["macro avg"]["f1-score"]
     weak = sorted((v["f1-score"], k) for k, v in report.items()
                   if isinstance(v, dict) and "support" in v and k not in (
@@ -59,36 +57,35 @@ def test_held_out_intent_macro_f1(nlu_results: Path) -> None:
     assert macro_f1 >= MIN_INTENT_MACRO_F1, f"macro-F1 {macro_f1:.3f}; weakest: {weak}"
 
 
-def test_held_out_faq_answers_are_selected(nlu_results: Path) -> None:
-    report = json.loads((nlu_results / "response_selection_report.json").read_text())
+def test_held_out_faq_answers_are_selected(results: Path) -> None:
+    report = json.loads(
+        (results / "nlu" / "heldout" / "response_selection_report.json").read_text())
     accuracy = report.get("accuracy", report.get("micro avg", {}).get("f1-score", 0.0))
     assert accuracy >= MIN_RESPONSE_SELECTION_ACCURACY, f"response selection {accuracy:.3f}"
 
 
-def test_conversation_stories(model: Path, tmp_path: Path) -> None:
-    result = rasa("test", "core", "--stories", "tests/stories", "--model", str(model),
-                  "--out", str(tmp_path), "--fail-on-prediction-errors", "--no-plot")
-    failed = tmp_path / "failed_test_stories.yml"
+@pytest.mark.parametrize("entity", SCORED_ENTITIES)
+def test_held_out_entity_f1(results: Path, entity: str) -> None:
+    report = json.loads(
+        (results / "nlu" / "entities" / "DIETClassifier_report.json").read_text())
+    scores = report[entity]
+    assert scores["support"] >= 15, f"too few held-out {entity} examples"
+    assert scores["f1-score"] >= MIN_ENTITY_F1, f"{entity}: {scores}"
+
+
+def test_conversation_stories(results: Path) -> None:
+    found = json.loads((results / "stories.json").read_text())
+    failed = results / "stories" / "failed_test_stories.yml"
     detail = failed.read_text() if failed.exists() else ""
-    assert result.returncode == 0, detail[-4000:] + result.stdout[-2000:] + result.stderr[-2000:]
+    assert found["ok"], detail[-4000:] + found["error"][-4000:]
 
 
 @pytest.fixture(scope="module")
-def form_answer_predictions(model: Path, tmp_path_factory: pytest.TempPathFactory,
-                            ) -> list[dict[str, object]]:
+def form_answer_predictions(results: Path) -> list[dict[str, object]]:
     """What the model makes of each held-out form answer (text, predicted intent)."""
-    out = tmp_path_factory.mktemp("form-answer-results")
-    # Rasa evaluates intents only when the test data has two labels or more: one greeting,
-    # labelled as such, goes with the form answers and is left out of what is returned.
-    data = out / "form_answers_and_a_greeting.yml"
-    data.write_text((PROJECT_ROOT / FORM_ANSWERS).read_text()
-                    + "- intent: greet\n  examples: |\n    - hello there\n")
-    result = rasa("test", "nlu", "--nlu", str(data), "--model", str(model),
-                  "--out", str(out), "--no-plot", "--successes")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     found: list[dict[str, object]] = []
     for name in ("intent_successes.json", "intent_errors.json"):
-        path = out / name
+        path = results / "nlu" / "form_answers" / name
         found += json.loads(path.read_text()) if path.exists() else []
     return [p for p in found if p.get("text") != "hello there"]
 
