@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_plugins.closed_asked import Shape, ruled_out, without_ruled_out
+from rasa_plugins.closed_ties import Tie, settled
 from rasa_plugins.closed_words import closed_vocabularies, demoted, out_of_place
 
 logger = logging.getLogger(__name__)
@@ -129,3 +130,39 @@ class AskedShapeGuard(GraphComponent, IntentClassifier):
         logger.debug("the message's shape rules out %s; the next intent is taken", intent)
         rank_again(message, without_ruled_out(message.get(INTENT_RANKING_KEY) or [], text,
                                               self.shapes))
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class CloseCallGuard(GraphComponent, IntentClassifier):
+    """Settles a close call between two readings that one answer serves
+    (rasa_plugins/closed_ties.py says why). Its pairs are in config.yml, with `within` the
+    FallbackClassifier's ambiguity_threshold:
+
+        - name: rasa_plugins.closed_intents.CloseCallGuard
+          within: 0.08
+          ties:
+            - prefer: start_values_check
+              over: ask_story
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"within": 0.08, "ties": []}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.component_config = config
+        self.within = float(config.get("within", 0.08))
+        self.ties = [Tie.from_config(entry) for entry in config.get("ties") or []]
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> CloseCallGuard:
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            ranking = settled(message.get(INTENT_RANKING_KEY) or [], self.ties, self.within)
+            if ranking is not None:
+                logger.debug("a close call settled for %s", ranking[0]["name"])
+                rank_again(message, ranking)
+        return messages

@@ -8,10 +8,14 @@ protected tables, so every page, the printed report and the CSV agree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from carecareers.careers.content import load_content
@@ -69,11 +73,16 @@ def build_picture(session: Session, content_dir: Path, month: date, who: Slice) 
     months = months_to(month)
     places = places_for(content_dir)
     careers = load_content(content_dir)
-    demand = read_demand(session, who, places.districts, months)
-    supply = read_supply(session, who, places, months)
-    conversion = read_conversion(session, who, months)
     themes = load_themes(content_dir)
-    questions = questions_by_theme(session, themes, months) if who.whole else None
+    readers: dict[str, Callable[[Session], Any]] = {
+        "demand": lambda own: read_demand(own, who, places.districts, months),
+        "supply": lambda own: read_supply(own, who, places, months),
+        "conversion": lambda own: read_conversion(own, who, months),
+        "questions": lambda own: questions_by_theme(own, themes, months) if who.whole else None,
+    }
+    read = _read_together(session, readers)
+    demand, supply, conversion = read["demand"], read["supply"], read["conversion"]
+    questions = read["questions"]
     built = views.Builder(months, places, careers, demand, supply, conversion, who,
                           themes, questions)
     area = PlaceView(None, places.area, built.area_tables())
@@ -81,6 +90,25 @@ def build_picture(session: Session, content_dir: Path, month: date, who: Slice) 
                  for name in places.districts]
     return Picture(months[-1], tuple(months), demand.latest_week, who, places.area,
                    (area, *districts))
+
+
+def _read_together(session: Session, readers: dict[str, Callable[[Session], Any]]
+                   ) -> dict[str, Any]:
+    """Each reader's result. On PostgreSQL they run at once, each in a session of its own
+    (each of their statements would see its own snapshot anyway, under READ COMMITTED, as
+    in one session): the server works on them side by side. SQLite answers one at a time,
+    and so does a session bound to one connection (its transaction's rows are its own)."""
+    engine = session.get_bind()
+    if not isinstance(engine, Engine) or engine.dialect.name != "postgresql":
+        return {name: reader(session) for name, reader in readers.items()}
+
+    def run(reader: Callable[[Session], Any]) -> Any:
+        with Session(engine) as own:
+            return reader(own)
+
+    with ThreadPoolExecutor(max_workers=len(readers)) as pool:
+        running = {name: pool.submit(run, reader) for name, reader in readers.items()}
+        return {name: future.result() for name, future in running.items()}
 
 
 def scope_note(who: Slice) -> str:

@@ -13,7 +13,7 @@ from carecareers.settings import PROJECT_ROOT
 
 # What the model is made from: the pipeline's own components (rasa_plugins/closed_*.py) too.
 TRAINING_INPUTS = ("config.yml", "domain", "nlu", "stories", "rasa_plugins/closed_intents.py",
-                   "rasa_plugins/closed_asked.py",
+                   "rasa_plugins/closed_asked.py", "rasa_plugins/closed_ties.py",
                    "rasa_plugins/closed_words.py")
 FINGERPRINT_PATH = MODEL_PATH.with_suffix("").with_suffix(".fingerprint")
 

@@ -13,15 +13,21 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
+from carecareers.db import make_engine, session_factory
+from carecareers.migrate import upgrade
 from carecareers.models import AuditEvent
+from carecareers.picture.service import build_picture
+from carecareers.picture.slices import Slice
 from carecareers.picture.suppression import HIDDEN, SHOWN, SMALL, Figure, Protected
-from tests.conftest import make_settings
+from tests.conftest import create_postgres_database, drop_postgres_database, make_settings
 from tests.factories import Dashboard, dashboard, make_adviser
 from tests.integration.picture_world import NAMES, QUESTIONS, World, build_world
 from tests.unit.test_picture_suppression import possible_values
@@ -460,3 +466,25 @@ def test_the_printed_report_has_a_page_for_each_area(world_dash: tuple[Dashboard
         AuditEvent.action == "picture.exported")).one()
     assert (event.actor, event.detail) == (actor, {"format": "report", "month": "2026-11",
                                                    "district": "every", "provider": None})
+
+
+def test_on_postgresql_the_parts_read_at_once_make_the_same_picture(tmp_path: Path) -> None:
+    """On PostgreSQL a session of the app reads demand, supply, conversion and questions at
+    once, each on a connection of its own (carecareers/picture/service.py); the picture is
+    the one read in turn on one connection, figure for figure."""
+    url = create_postgres_database()
+    engine = make_engine(url)
+    try:
+        upgrade(url)
+        content = make_settings(tmp_path).content_dir
+        with session_factory(engine)() as session, session.begin():
+            build_world(session)
+        with session_factory(engine)() as session:
+            at_once = build_picture(session, content, date(2026, 12, 1), Slice())
+        with engine.connect() as connection, Session(bind=connection) as session:
+            in_turn = build_picture(session, content, date(2026, 12, 1), Slice())
+        assert at_once == in_turn
+        assert at_once.view().table("supply_by_month").total.values[0].number > 0
+    finally:
+        engine.dispose()
+        drop_postgres_database(url)
