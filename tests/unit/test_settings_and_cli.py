@@ -61,7 +61,8 @@ def test_fingerprint_changes_with_training_data_only(tmp_path: Path) -> None:
         (tmp_path / name / "a.yml").write_text("version: '3.1'\n")
     (tmp_path / "config.yml").write_text("recipe: default.v1\n")
     (tmp_path / "rasa_plugins").mkdir()
-    for name in ("closed_intents.py", "closed_words.py", "closed_asked.py", "channel.py"):
+    for name in ("closed_intents.py", "closed_words.py", "closed_asked.py", "closed_ties.py",
+                 "channel.py"):
         (tmp_path / "rasa_plugins" / name).write_text("X = 1\n")
     before = model.training_fingerprint(tmp_path)
     (tmp_path / "README.md").write_text("not training data")
@@ -74,6 +75,9 @@ def test_fingerprint_changes_with_training_data_only(tmp_path: Path) -> None:
     assert model.training_fingerprint(tmp_path) != changed
     changed = model.training_fingerprint(tmp_path)
     (tmp_path / "rasa_plugins" / "closed_asked.py").write_text("X = 2\n")  # in the pipeline
+    assert model.training_fingerprint(tmp_path) != changed
+    changed = model.training_fingerprint(tmp_path)
+    (tmp_path / "rasa_plugins" / "closed_ties.py").write_text("X = 2\n")  # in the pipeline
     assert model.training_fingerprint(tmp_path) != changed
 
 
