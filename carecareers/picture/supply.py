@@ -1,8 +1,9 @@
 """Supply: people interested in care work, counted by month and place, from the topics' tables.
 
 What each count is (docs/programme-picture.md):
-- leads: people who asked to be put in touch (Lead), by the month they asked, where they
-  live (postcode district), their age band and the roles they named;
+- leads: people who asked to be put in touch (Lead), by the month they asked and where they
+  live (postcode district), by where they live and their age band, and by the roles they
+  named;
 - alerts: job alerts set up and confirmed (JobAlert, not those still waiting to be
   confirmed), by the month set up, the place they watch and their role;
 - bookings: places booked at events (Booking booked or attended; not cancelled, nor emails
@@ -41,7 +42,9 @@ class Supply:
 
     by_place: dict[str, list[list[int]]]  # measure -> month -> place column
     values_checks: list[int]
-    lead_ages: Counter[str] = field(default_factory=Counter)  # "" for not given
+    # The year's leads by place column and age band ("" for not given): each place's leads
+    # split by age instead of by month.
+    lead_ages: Counter[tuple[int, str]] = field(default_factory=Counter)
     lead_interests: Counter[str] = field(default_factory=Counter)  # leads naming each
     alert_roles: Counter[str] = field(default_factory=Counter)  # "" for none
     recent_interests: dict[tuple[str, int], int] = field(default_factory=dict)  # (role, place)
@@ -97,9 +100,10 @@ def _count_by_place(session: Session, table: list[list[int]], places: Places,
 def _leads_by_kind(session: Session, supply: Supply, who: Slice, places: Places,
                    starts: list[datetime]) -> None:
     in_year = (Lead.created_at >= starts[0], Lead.created_at < starts[-1], who.leads())
-    for band, count in session.execute(select(Lead.age_band, func.count()).where(*in_year)
-                                       .group_by(Lead.age_band)):
-        supply.lead_ages[band or ""] += count
+    ages = select(Lead.outcode, Lead.age_band, func.count()).where(*in_year).group_by(
+        Lead.outcode, Lead.age_band)
+    for outcode, band, count in session.execute(ages):
+        supply.lead_ages[(places.of_outcode(outcode), band or "")] += count
     named = cast(Lead.interests, String)
     for interests, count in session.execute(select(named, func.count()).where(*in_year)
                                             .group_by(named)):

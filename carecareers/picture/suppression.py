@@ -21,6 +21,13 @@ figure for a month is the total of that month's districts). The rule
 The audit is exact for a table with its totals: the counts are flows in a network, and
 "could it be another value" is whether the network still has a circulation when the count
 is fixed at the value next to its own (circulation.py).
+
+A table may go on: its columns' totals split again another way (the leads of each place by
+month, and the same leads of each place by age band). The two are protected as one chain,
+months -> places -> age bands, so that a place's total is held back alike in both, and the
+audit knows everything both publish: a flow through the chain is exactly what the two
+tables together allow (for each place, any split by month and any split by age with the same
+total are the two sides of some table of month by age band).
 """
 
 from __future__ import annotations
@@ -34,8 +41,11 @@ SMALLEST_SHOWN = 5
 SHOWN, SMALL, HIDDEN = "shown", "small", "hidden"
 UNBOUNDED = 1 << 40
 
-Key = tuple  # ("cell", row, column), ("row", row), ("column", column) or ("all",)
+# ("cell", row, column), ("row", row), ("column", column) or ("all",); a table that goes on:
+# ("onward", column, onward column) and ("end", onward column).
+Key = tuple
 ALL: Key = ("all",)
+CELLS = ("cell", "onward")
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,9 @@ class Protected:
     row_totals: tuple[Figure, ...] | None  # None when the rows' totals mean nothing
     column_totals: tuple[Figure, ...]
     total: Figure
+    # The table's going on: for each column, its total split another way, and those totals.
+    onward: tuple[tuple[Figure, ...], ...] = ()
+    onward_totals: tuple[Figure, ...] = ()
 
     def column(self, index: int) -> list[Figure]:
         return [row[index] for row in self.cells]
@@ -67,13 +80,17 @@ def is_small(value: int) -> bool:
     return 0 < value < SMALLEST_SHOWN
 
 
-def protect(cells: Sequence[Sequence[int]], row_totals: bool = True) -> Protected:
+def protect(cells: Sequence[Sequence[int]], row_totals: bool = True,
+            onward: Sequence[Sequence[int]] | None = None) -> Protected:
     """Apply the small-number rule to a table of counts (rows of equal length).
 
     `row_totals`: whether the rows' totals are figures at all (a month's leads across the
     districts are; a campaign's conversations plus its leads are not).
+    `onward`: the table going on, one row per column whose counts add up to that column's
+    total (the leads of each place by age band), protected with it as one chain.
     """
-    table = _Table([list(map(int, row)) for row in cells], row_totals)
+    table = _Table([list(map(int, row)) for row in cells], row_totals,
+                   None if onward is None else [list(map(int, row)) for row in onward])
     table.hold_back()
     return table.result()
 
@@ -85,9 +102,12 @@ def protect_column(values: Sequence[int]) -> tuple[list[Figure], Figure]:
 
 
 class _Table:
-    def __init__(self, cells: list[list[int]], row_totals: bool) -> None:
+    def __init__(self, cells: list[list[int]], row_totals: bool,
+                 onward: list[list[int]] | None = None) -> None:
         self.rows = len(cells)
         self.columns = len(cells[0]) if cells else 0
+        onward = onward or []
+        self.ends = len(onward[0]) if onward else 0
         self.with_row_totals = row_totals and self.columns > 1
         # The grand total is a figure when the rows add up (or there is one column); the
         # total of a campaign's chats, leads and starts together is nothing anyone reads.
@@ -105,6 +125,8 @@ class _Table:
         for c in range(self.columns):
             self.values[("column", c)] = sum(row[c] for row in cells)
         self.values[ALL] = sum(map(sum, cells))
+        if onward:
+            self._go_on(onward, row_totals)
         self.state = {key: SMALL if is_small(value) else SHOWN
                       for key, value in self.values.items()}
         if not self.with_total:
@@ -114,6 +136,20 @@ class _Table:
         self.safe: set[Key] = set()
         # Small counts hidden as a last resort: "hidden" then says nothing of their size.
         self.widened: set[Key] = set()
+
+    def _go_on(self, onward: list[list[int]], row_totals: bool) -> None:
+        if not row_totals or len(onward) != self.columns:
+            raise ValueError("a table goes on from each of its columns, and its rows add up")
+        for c, row in enumerate(onward):
+            if len(row) != self.ends or min(row) < 0:
+                raise ValueError("every onward row needs the same number of counts, none "
+                                 "below nought")
+            if sum(row) != self.values[("column", c)]:
+                raise ValueError("an onward row adds up to its column's total")
+            for e, value in enumerate(row):
+                self.values[("onward", c, e)] = value
+        for e in range(self.ends):
+            self.values[("end", e)] = sum(row[e] for row in onward)
 
     # -- the lines: counts that add up to a total -------------------------------------------
 
@@ -127,6 +163,12 @@ class _Table:
             yield [("row", r) for r in range(self.rows)], ALL
         if columns_total is not None:
             yield [("column", c) for c in range(self.columns)], ALL
+        if self.ends:
+            for c in range(self.columns):
+                yield [("onward", c, e) for e in range(self.ends)], ("column", c)
+            for e in range(self.ends):
+                yield [("onward", c, e) for c in range(self.columns)], ("end", e)
+            yield [("end", e) for e in range(self.ends)], ALL
 
     def _same(self, key: Key) -> Key:
         """The grand total of a single column is that column's total."""
@@ -160,15 +202,15 @@ class _Table:
                 continue
             near = [k for members, total in self.lines() if key in [*members, total]
                     for k in [*members, total]]
-            if self._hide_smallest([k for k in near if k[0] == "cell"],
-                                   [k for k in near if k[0] != "cell"]):
+            if self._hide_smallest([k for k in near if k[0] in CELLS],
+                                   [k for k in near if k[0] not in CELLS]):
                 return True
-            if self._hide_smallest([k for k in self.state if k[0] == "cell"],
-                                   [k for k in self.state if k[0] != "cell"]):
+            if self._hide_smallest([k for k in self.state if k[0] in CELLS],
+                                   [k for k in self.state if k[0] not in CELLS]):
                 return True
             # Nothing shown is left to hold back: the small totals themselves are hidden, and
             # then "hidden" no longer says the count is 5 or more.
-            small_totals = [k for k in [*near, ALL] if k[0] != "cell"
+            small_totals = [k for k in [*near, ALL] if k[0] not in CELLS
                             and self.state[self._same(k)] == SMALL]
             if small_totals:
                 self.state[self._same(small_totals[0])] = HIDDEN
@@ -211,12 +253,19 @@ class _Table:
         return (1 if key in self.widened else SMALLEST_SHOWN), UNBOUNDED
 
     def _possible(self, fixed: Key, value: int) -> bool:
-        # Nodes: 0 source, 1 sink, then the rows, then the columns.
+        # Nodes: 0 source, 1 sink, then the rows, then the columns; a table that goes on has
+        # each column's way out after them, then the onward columns.
         def row(r: int) -> int:
             return 2 + r
 
         def column(c: int) -> int:
             return 2 + self.rows + c
+
+        def way_out(c: int) -> int:
+            return 2 + self.rows + self.columns + c
+
+        def end(e: int) -> int:
+            return 2 + self.rows + 2 * self.columns + e
 
         edges: list[Edge] = []
         for r in range(self.rows):
@@ -225,10 +274,20 @@ class _Table:
             edges.append((0, row(r), low, high))
             for c in range(self.columns):
                 edges.append((row(r), column(c), *self._bounds(("cell", r, c), fixed, value)))
+        if not self.ends:
+            for c in range(self.columns):
+                edges.append((column(c), 1, *self._bounds(("column", c), fixed, value)))
+            edges.append((1, 0, *self._bounds(ALL, fixed, value)))
+            return has_circulation(2 + self.rows + self.columns, edges)
         for c in range(self.columns):
-            edges.append((column(c), 1, *self._bounds(("column", c), fixed, value)))
+            edges.append((column(c), way_out(c), *self._bounds(("column", c), fixed, value)))
+            for e in range(self.ends):
+                edges.append((way_out(c), end(e),
+                              *self._bounds(("onward", c, e), fixed, value)))
+        for e in range(self.ends):
+            edges.append((end(e), 1, *self._bounds(("end", e), fixed, value)))
         edges.append((1, 0, *self._bounds(ALL, fixed, value)))
-        return has_circulation(2 + self.rows + self.columns, edges)
+        return has_circulation(2 + self.rows + 2 * self.columns + self.ends, edges)
 
     def result(self) -> Protected:
         def figure(key: Key) -> Figure:
@@ -240,4 +299,7 @@ class _Table:
             row_totals=tuple(figure(("row", r)) for r in range(self.rows))
             if self.with_row_totals else None,
             column_totals=tuple(figure(("column", c)) for c in range(self.columns)),
-            total=figure(ALL))
+            total=figure(ALL),
+            onward=tuple(tuple(figure(("onward", c, e)) for e in range(self.ends))
+                         for c in range(self.columns) if self.ends),
+            onward_totals=tuple(figure(("end", e)) for e in range(self.ends)))

@@ -59,7 +59,14 @@ class Builder:
         self.demand, self.supply, self.who = demand, supply, who
         self.measures = [m for m in ("leads", "alerts", "bookings", "arrivals")
                          if m != "alerts" or supply.alerts_included]
-        self.grids = {m: protect(supply.by_place[m]) for m in self.measures}
+        # Leads go on from each place to its age bands: one chain, months -> places -> ages,
+        # so that a place's leads are held back alike by month and by age.
+        self.ages = [*AGE_BANDS, *([""] if any(
+            band == "" and n for (_, band), n in supply.lead_ages.items()) else [])]
+        by_age = [[supply.lead_ages.get((j, band), 0) for band in self.ages]
+                  for j in range(len(places.columns))]
+        self.grids = {m: protect(supply.by_place[m], onward=by_age if m == "leads" else None)
+                      for m in self.measures}
         self.values_checks = protect_column(supply.values_checks)
         self._protect_kinds()
         self._protect_gap()
@@ -70,8 +77,6 @@ class Builder:
     # -- protecting ---------------------------------------------------------------------
 
     def _protect_kinds(self) -> None:
-        self.ages = [*AGE_BANDS, *([""] if self.supply.lead_ages.get("") else [])]
-        self.age_figures = protect_column([self.supply.lead_ages.get(a, 0) for a in self.ages])
         known = [r.code for r in self.careers.roles] + [p.code for p in self.careers.programmes]
         found = set(self.supply.lead_interests) | set(self.supply.alert_roles)
         self.interests = [c for c in [*known, *GENERAL_INTEREST_ORDER] if c in found] + sorted(
@@ -146,8 +151,9 @@ class Builder:
     def area_tables(self) -> tuple[Table, ...]:
         tables = [self.demand_by_month(None), self.demand_by_role(None),
                   self.demand_by_district(), self.pay_by_role(None),
-                  self.supply_by_month(None), self.supply_by_place(), self.supply_by_age(),
-                  self.supply_by_role(), self.gap_by_role(None),
+                  self.supply_by_month(None), self.supply_by_place(),
+                  self.supply_by_age(None), self.supply_by_place_age(), self.supply_by_role(),
+                  self.gap_by_role(None),
                   self.conversion("conversion_by_campaign", self.by_campaign,
                                   self.campaign_labels),
                   self.conversion("conversion_by_channel", self.by_channel,
@@ -159,7 +165,7 @@ class Builder:
     def district_tables(self, district: str) -> tuple[Table, ...]:
         return (self.demand_by_month(district), self.demand_by_role(district),
                 self.pay_by_role(district), self.supply_by_month(district),
-                self.gap_by_role(district))
+                self.supply_by_age(district), self.gap_by_role(district))
 
     def _month_rows(self, values: list[list[Value]]) -> tuple[Row, ...]:
         return tuple(Row(month_key(m), month_label(m), tuple(v))
@@ -261,13 +267,33 @@ class Builder:
                      Row("total", text("dashboard.picture.total"),
                          tuple(of(g.total) for g in self.grids.values())))
 
-    def supply_by_age(self) -> Table:
-        figures, total = self.age_figures
-        rows = tuple(Row(band or "not_given", age_label(band) if band else text(
-            "dashboard.picture.not_given"), (of(f),)) for band, f in zip(
-            self.ages, figures, strict=True))
+    def _age_columns(self) -> tuple[Column, ...]:
+        return tuple(Column(f"age_{band or 'not_given'}", age_label(band) if band else text(
+            "dashboard.picture.not_given"), True) for band in self.ages)
+
+    def supply_by_age(self, district: str | None) -> Table:
+        """Leads by age band: the area's (every place's together) or one district's."""
+        leads = self.grids["leads"]
+        if district is None:
+            figures, total = leads.onward_totals, leads.total
+        else:
+            j = self.places.districts.index(district)
+            figures, total = leads.onward[j], leads.column_totals[j]
+        rows = tuple(Row(c.code.removeprefix("age_"), c.label, (of(f),))
+                     for c, f in zip(self._age_columns(), figures, strict=True))
         return Table("supply_by_age", (column("leads", people=True),), rows,
                      Row("total", text("dashboard.picture.total"), (of(total),)))
+
+    def supply_by_place_age(self) -> Table:
+        """The year's leads by where they live and age band, with each place's total."""
+        leads = self.grids["leads"]
+        columns = (*self._age_columns(), column("leads", people=True))
+        rows = tuple(Row(place, self.places.label(place), (
+            *(of(f) for f in leads.onward[j]), of(leads.column_totals[j])))
+            for j, place in enumerate(self.places.columns))
+        return Table("supply_by_place_age", columns, rows, Row(
+            "total", text("dashboard.picture.total"),
+            (*(of(f) for f in leads.onward_totals), of(leads.total))))
 
     def supply_by_role(self) -> Table:
         leads, _ = self.interest_figures

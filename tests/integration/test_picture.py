@@ -26,11 +26,11 @@ from carecareers.migrate import upgrade
 from carecareers.models import AuditEvent
 from carecareers.picture.service import build_picture
 from carecareers.picture.slices import Slice
-from carecareers.picture.suppression import HIDDEN, SHOWN, SMALL, Figure, Protected
+from carecareers.picture.suppression import HIDDEN, SHOWN, SMALL
 from tests.conftest import create_postgres_database, drop_postgres_database, make_settings
 from tests.factories import Dashboard, dashboard, make_adviser
 from tests.integration.picture_world import NAMES, QUESTIONS, World, build_world
-from tests.unit.test_picture_suppression import possible_values
+from tests.support.attack import given_away
 
 AREA = "Staffordshire and Stoke-on-Trent"
 Figures = dict[tuple[str, str, str], str]  # (table, row, measure) -> value as written
@@ -76,11 +76,11 @@ WHOLE_AREA = {
         ('Oct 2026', 'leads'): '8', ('Oct 2026', 'values_checks'): 'fewer than 5',
         ('Nov 2026', 'leads'): '9', ('Nov 2026', 'alerts'): '8', ('Nov 2026', 'bookings'): '9',
         ('Nov 2026', 'arrivals'): '6', ('Nov 2026', 'values_checks'): 'hidden',
-        ('Dec 2026', 'leads'): '7', ('Total', 'leads'): '28', ('Total', 'alerts'): '8',
+        ('Dec 2026', 'leads'): 'hidden', ('Total', 'leads'): '28', ('Total', 'alerts'): '8',
         ('Total', 'bookings'): '9', ('Total', 'arrivals'): '6', ('Total', 'values_checks'): '9',
     },
     'supply_by_place': {
-        ('Stafford', 'leads'): '5', ('Stafford', 'alerts'): 'fewer than 5',
+        ('Stafford', 'leads'): 'hidden', ('Stafford', 'alerts'): 'fewer than 5',
         ('Stafford', 'bookings'): 'fewer than 5', ('Stoke-on-Trent', 'leads'): '19',
         ('Stoke-on-Trent', 'alerts'): 'hidden', ('Stoke-on-Trent', 'bookings'): 'hidden',
         ('Stoke-on-Trent', 'arrivals'): '6', ('Tamworth', 'leads'): 'fewer than 5',
@@ -89,8 +89,23 @@ WHOLE_AREA = {
         ('Total', 'alerts'): '8', ('Total', 'bookings'): '9', ('Total', 'arrivals'): '6',
     },
     'supply_by_age': {
-        ('16-17', 'leads'): '8', ('18-24', 'leads'): '14', ('25+', 'leads'): 'fewer than 5',
-        ('Not given', 'leads'): 'fewer than 5', ('Total', 'leads'): '28',
+        ('16-17', 'leads'): 'hidden', ('18-24', 'leads'): 'hidden',
+        ('25+', 'leads'): 'fewer than 5', ('Not given', 'leads'): 'fewer than 5',
+        ('Total', 'leads'): '28',
+    },
+    # Stafford 3 aged 16-17 and 2 aged 25+; Stoke-on-Trent 5 and 14 aged 18-24; Tamworth and
+    # outside the area one each aged 25+; two whose place and age are not known.
+    'supply_by_place_age': {
+        ('Stafford', 'age_16_17'): 'fewer than 5', ('Stafford', 'age_25_plus'): 'fewer than 5',
+        ('Stafford', 'leads'): 'hidden', ('Stoke-on-Trent', 'age_16_17'): 'hidden',
+        ('Stoke-on-Trent', 'age_18_24'): 'hidden', ('Stoke-on-Trent', 'leads'): '19',
+        ('Tamworth', 'age_25_plus'): 'fewer than 5', ('Tamworth', 'leads'): 'fewer than 5',
+        ('Outside the area', 'age_25_plus'): 'fewer than 5',
+        ('Outside the area', 'leads'): 'fewer than 5',
+        ('Place not known', 'age_not_given'): 'fewer than 5',
+        ('Place not known', 'leads'): 'fewer than 5', ('Total', 'age_16_17'): 'hidden',
+        ('Total', 'age_18_24'): 'hidden', ('Total', 'age_25_plus'): 'fewer than 5',
+        ('Total', 'age_not_given'): 'fewer than 5', ('Total', 'leads'): '28',
     },
     'supply_by_role': {
         ('Care worker', 'interested'): '23', ('Care worker', 'alerts'): 'hidden',
@@ -180,6 +195,13 @@ OAKS_SLICE = {
         ('16-17', 'leads'): 'hidden', ('18-24', 'leads'): 'fewer than 5',
         ('Total', 'leads'): '9',
     },
+    # The leads passed to Oak House: all in Stoke-on-Trent, 5 aged 16-17 and 4 aged 18-24.
+    'supply_by_place_age': {
+        ('Stoke-on-Trent', 'age_16_17'): 'hidden',
+        ('Stoke-on-Trent', 'age_18_24'): 'fewer than 5', ('Stoke-on-Trent', 'leads'): '9',
+        ('Total', 'age_16_17'): 'hidden', ('Total', 'age_18_24'): 'fewer than 5',
+        ('Total', 'leads'): '9',
+    },
     'supply_by_role': {
         ('Care worker', 'interested'): '9',
     },
@@ -224,8 +246,14 @@ STAFFORD = {
     'supply_by_month': {
         ('Oct 2026', 'leads'): 'fewer than 5', ('Nov 2026', 'leads'): 'fewer than 5',
         ('Nov 2026', 'alerts'): 'fewer than 5', ('Nov 2026', 'bookings'): 'fewer than 5',
-        ('Total', 'leads'): '5', ('Total', 'alerts'): 'fewer than 5',
+        ('Total', 'leads'): 'hidden', ('Total', 'alerts'): 'fewer than 5',
         ('Total', 'bookings'): 'fewer than 5',
+    },
+    # The district's 5 leads: 3 aged 16-17 and 2 aged 25+ (their total as in the area's
+    # table of places by age, held back there too).
+    'supply_by_age': {
+        ('16-17', 'leads'): 'fewer than 5', ('25+', 'leads'): 'fewer than 5',
+        ('Total', 'leads'): 'hidden',
     },
     'gap_by_role': {
         ('Care worker', 'recent_leads'): 'fewer than 5', ('Healthcare assistant', 'open'): '5',
@@ -326,7 +354,7 @@ def test_every_figure_of_the_whole_area_on_the_page_and_in_the_csv(
     areas, figures = read_csv(response.text)
     assert areas == [AREA]
     assert only_nonzero(figures) == nonzero(WHOLE_AREA, world.referral.code)
-    assert len(figures) == len(response.text.splitlines()) - 1 == 454  # zeros too, once each
+    assert len(figures) == len(response.text.splitlines()) - 1 == 526  # zeros too, once each
     page = dash.client.get("/advisers/picture")
     assert page.status_code == 200
     assert page_figures(page.text) == figures  # the same numbers, the same held back
@@ -338,12 +366,13 @@ def test_every_figure_of_the_whole_area_on_the_page_and_in_the_csv(
         AuditEvent.action == "picture.exported")).one()
     assert event.actor == actor
     assert event.detail == {"format": "csv", "month": "2026-12", "district": None,
-                            "provider": None, "figures": 454}
+                            "provider": None, "figures": 526}
 
 
 def test_no_total_gives_a_small_count_away(world_dash: tuple[Dashboard, World]) -> None:
-    """The leads by month and district, rebuilt from what the area's page and each district's
-    show: every table that fits them leaves each small count at least two possible values."""
+    """The leads by month and place and by place and age band, rebuilt from what the area's
+    page and each district's show: everything that fits them leaves each small count at least
+    two possible values (tests/support/attack.py searches, apart from the picture's audit)."""
     dash, _ = world_dash
     log_in_staff(dash)
     _, area = read_csv(dash.client.get("/advisers/picture.csv").text)
@@ -353,43 +382,71 @@ def test_no_total_gives_a_small_count_away(world_dash: tuple[Dashboard, World]) 
             f"/advisers/picture.csv?district={name}").text)
     months = ("Jan 2026", "Sep 2026", "Oct 2026", "Nov 2026", "Dec 2026")
     places = ("Stafford", "Stoke-on-Trent", "Tamworth", "Outside the area", "Place not known")
-    # The true counts (picture_world.py), by month and place, and what is published of them.
+    ages = ("age_under_16", "age_16_17", "age_18_24", "age_25_plus", "age_not_given")
+    # The true counts (picture_world.py), by month and place and by place and age band.
     true = [[0, 0, 0, 0, 2], [0, 0, 1, 1, 0], [3, 5, 0, 0, 0], [2, 7, 0, 0, 0],
             [0, 7, 0, 0, 0]]
+    true_ages = [[0, 3, 0, 2, 0], [0, 5, 14, 0, 0], [0, 0, 0, 1, 0], [0, 0, 0, 1, 0],
+                 [0, 0, 0, 0, 2]]
+    counts: dict[tuple, tuple[int, int]] = {}
+    small: list[tuple] = []
+    states: dict[tuple, str] = {}
 
-    def figure(value: int, written: str) -> Figure:
+    def publish(key: tuple, value: int, written: str) -> None:
         state = {"fewer than 5": SMALL, "hidden": HIDDEN}.get(written, SHOWN)
-        assert state != SHOWN or written == str(value)
-        assert (state == SMALL) == (0 < value < 5)
-        return Figure(value, state)
+        assert state != SHOWN or written == str(value), (key, written, value)
+        assert (state == SMALL) == (0 < value < 5), (key, written, value)
+        states[key] = state
+        counts[key] = {SHOWN: (value, value), SMALL: (1, 4)}.get(
+            state, (5 if value >= 5 else 1, 10 ** 6))
+        if state == SMALL:
+            small.append(key)
 
-    def cell(m: int, p: int) -> Figure:
-        if places[p] in districts:
-            return figure(true[m][p], districts[places[p]][
-                ("supply_by_month", months[m], "leads")])
-        # Outside the area and not known are published only as the year's totals, so each
-        # month of them is a count nobody sees: whatever it is, it gives nothing away.
-        value = true[m][p]
-        return Figure(value, SHOWN if value == 0 else HIDDEN if value >= 5 else SMALL)
-
-    published = Protected(
-        cells=tuple(tuple(cell(m, p) for p in range(5)) for m in range(5)),
-        row_totals=tuple(figure(sum(true[m]), area[("supply_by_month", months[m], "leads")])
-                         for m in range(5)),
-        column_totals=tuple(figure(sum(r[p] for r in true),
-                                   area[("supply_by_place", places[p], "leads")])
-                            for p in range(5)),
-        total=figure(28, area[("supply_by_month", "Total", "leads")]))
-    assert published.row_totals is not None
-    assert [f.state for f in published.row_totals] == [SMALL, SMALL, SHOWN, SHOWN, SHOWN]
-    for key, values in possible_values(true, published).items():
-        assert len(values) >= 2, f"{key} can be worked out from the published figures"
+    for m, month in enumerate(months):
+        publish(("month", m), sum(true[m]), area[("supply_by_month", month, "leads")])
+        for p, place in enumerate(places):
+            if place in districts:
+                publish(("cell", m, p), true[m][p],
+                        districts[place][("supply_by_month", month, "leads")])
+            else:
+                # Outside the area and not known are published only as the year's totals:
+                # the attacker is even told whether each month of them is small or not.
+                value = true[m][p]
+                publish(("cell", m, p), value,
+                        "0" if value == 0 else "hidden" if value >= 5 else "fewer than 5")
+    for p, place in enumerate(places):
+        total = sum(row[p] for row in true)
+        publish(("place", p), total, area[("supply_by_place", place, "leads")])
+        assert area[("supply_by_place_age", place, "leads")] == area[
+            ("supply_by_place", place, "leads")]
+        for a, age in enumerate(ages):
+            publish(("age", p, a), true_ages[p][a], area[("supply_by_place_age", place, age)])
+            if place in districts and true_ages[p][a]:  # the district's page shows the same
+                label = {"age_16_17": "16-17", "age_18_24": "18-24", "age_25_plus": "25+"}[age]
+                assert districts[place][("supply_by_age", label, "leads")] == area[
+                    ("supply_by_place_age", place, age)]
+    for a, age in enumerate(ages):
+        publish(("band", a), sum(row[a] for row in true_ages),
+                area[("supply_by_place_age", "Total", age)])
+    publish(("all",), 28, area[("supply_by_month", "Total", "leads")])
+    lines = [*(([("cell", m, p) for p in range(5)], ("month", m)) for m in range(5)),
+             *(([("cell", m, p) for m in range(5)], ("place", p)) for p in range(5)),
+             *(([("age", p, a) for a in range(5)], ("place", p)) for p in range(5)),
+             *(([("age", p, a) for p in range(5)], ("band", a)) for a in range(5)),
+             ([("month", m) for m in range(5)], ("all",)),
+             ([("place", p) for p in range(5)], ("all",)),
+             ([("band", a) for a in range(5)], ("all",))]
+    assert [states[("month", m)] for m in range(5)] == [SMALL, SMALL, SHOWN, SHOWN, HIDDEN]
+    assert len(small) >= 10
+    assert given_away(counts, lines, small) == {}
+    # The same search finds what a careless table would give away: with the 3 and the 5 of
+    # the people aged 16-17 and their 8 shown, the 3 is only 3.
+    careless = {**counts, ("age", 1, 1): (5, 5), ("band", 1): (8, 8)}
+    assert given_away(careless, lines, [("age", 0, 1)]) == {("age", 0, 1): [3]}
     # Where one small count in a line would be given away, a second count is held back.
     assert area[("supply_by_month", "Nov 2026", "values_checks")] == "hidden"
     assert area[("supply_by_month", "Oct 2026", "values_checks")] == "fewer than 5"
     assert area[("supply_by_month", "Total", "values_checks")] == "9"
-
-
 def test_a_provider_sees_only_its_own_slice(world_dash: tuple[Dashboard, World]) -> None:
     dash, world = world_dash
     user = make_adviser(dash.session, "oak@example.org", role="provider", provider=world.oak)

@@ -13,7 +13,8 @@ from carecareers.picture.views import GENERAL_INTEREST_ORDER
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 TABLES = ("demand_by_month", "demand_by_role", "demand_by_district", "pay_by_role",
-          "supply_by_month", "supply_by_place", "supply_by_age", "supply_by_role",
+          "supply_by_month", "supply_by_place", "supply_by_age", "supply_by_place_age",
+          "supply_by_role",
           "gap_by_role", "conversion_by_campaign", "conversion_by_channel",
           "questions_by_month")
 COLUMNS = ("open", "new", "closed", "readvertised", "long_open", "long_open_share",
