@@ -519,6 +519,18 @@ def test_the_printed_report_has_a_page_for_each_area(world_dash: tuple[Dashboard
     first_page = response.text.split('<section class="report-page"')[1]
     report = page_figures(first_page)
     assert report[("gap_by_role", "Healthcare assistant", "recent_leads")] == "5"
+    # How hard each role is to fill, as on the page (November's last snapshot week is 30
+    # Nov), in the three columns that fit the page: open, the share open 6 weeks or more and
+    # the share advertised again.
+    assert {key: value for key, value in report.items() if key[0] == "demand_by_role"} == {
+        ("demand_by_role", row, measure): value for row, measure, value in (
+            ("Care worker", "open", "12"), ("Care worker", "long_open_share", "33"),
+            ("Care worker", "readvertised_share", "23"),
+            ("Healthcare assistant", "open", "5"),
+            ("Healthcare assistant", "long_open_share", "20"),
+            ("Healthcare assistant", "readvertised_share", "100"),
+            ("Total", "open", "17"), ("Total", "long_open_share", "29"),
+            ("Total", "readvertised_share", "29"))}
     event = dash.fresh().scalars(select(AuditEvent).where(
         AuditEvent.action == "picture.exported")).one()
     assert (event.actor, event.detail) == (actor, {"format": "report", "month": "2026-11",
