@@ -5,7 +5,8 @@ Per database: --vacancies vacancies (bulk inserted: the page must never read the
 snapshots (vacancy_weeks) for 60 postcode districts (the area's 40 and 20 around it) × 15
 roles × 4 publishers, --leads leads over the last 12 months with routes and outcomes, and job
 alerts, bookings, arrivals, values checks, chats and unanswered questions around them, then
-ANALYZE, so that the planner has the statistics a live database has. Starts
+ANALYZE, so that the planner has the statistics a live database has. Then the people are
+counted once, as the schedule does (timed: it is the page's work done ahead). Starts
 the web app as `make run` does (bench/jobs_feed.py start_web), logs in as staff, then asks
 for the page and for its CSV --requests times each, one after another.
 Target: p95 under 1 s for each.
@@ -198,6 +199,23 @@ def analyze(engine: Any) -> None:
         connection.execute(text("ANALYZE"))
 
 
+def count_people(url: str) -> tuple[float, int]:
+    """Count the people as `carecareers picture count` does: the seconds, and the counts made."""
+    from carecareers.clock import SYSTEM_CLOCK
+    from carecareers.db import session_factory
+    from carecareers.picture.counting import count_people as count
+    from carecareers.settings import Settings
+
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session, session.begin():
+            started = time.perf_counter()
+            made = count(session, Settings(_env_file=None).content_dir, SYSTEM_CLOCK)
+            return time.perf_counter() - started, made
+    finally:
+        engine.dispose()
+
+
 def add_staff(url: str) -> None:
     from carecareers.advisers.accounts import add_adviser
     from carecareers.db import session_factory
@@ -243,13 +261,15 @@ def bench_backend(name: str, url: str, args: argparse.Namespace, workdir: Path) 
     seed(url, args.vacancies, args.leads)
     add_staff(url)
     seeded = time.perf_counter() - started
+    counting_s, counts = count_people(url)
     port = free_port()
     web, _ = start_web(workdir, port, url)
     try:
         times = timed_requests(port, args.requests)
     finally:
         stop(web)
-    return {"backend": name, "seed_s": seeded, "times": times}
+    return {"backend": name, "seed_s": seeded, "times": times, "count_s": counting_s,
+            "counts": counts}
 
 
 def main(argv: list[str]) -> None:
@@ -275,6 +295,8 @@ def main(argv: list[str]) -> None:
                   f"(target p95 < {TARGET_SECONDS:.0f} s: {verdict})")
         print(f"{name:9} seeded {args.vacancies:,} vacancies, 52 weeks of snapshots, "
               f"{args.leads:,} leads in {row['seed_s']:.0f} s")
+        print(f"{name:9} people counted (carecareers picture count) in {row['count_s']:.1f} s: "
+              f"{row['counts']:,} counts")
 
 
 if __name__ == "__main__":

@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     # (provider users write for their provider, by its name).
     adviser_organisation: str = "the Care Careers Partnership"
     alerts_send_every_minutes: int = 15  # how often `make run` runs `alerts send` (0: never)
+    # How often `make run` counts the people in the programme picture (`carecareers picture
+    # count`; 0: never). A picture page whose counts are older than twice this counts first.
+    picture_count_every_minutes: int = 15
     log_level: str = "INFO"
     # `make run` keeps each process's log and the state of each part here.
     run_dir: Path = VAR_DIR / "run"

@@ -16,6 +16,7 @@ from carecareers.cli.content import app as content_app
 from carecareers.cli.events import app as events_app
 from carecareers.cli.leads import app as leads_app
 from carecareers.cli.leads import retention_app
+from carecareers.cli.picture import app as picture_app
 from carecareers.cli.vacancies import app as vacancies_app
 from carecareers.db import DatabaseUnavailable, session_factory
 
@@ -34,6 +35,7 @@ app.add_typer(retention_app, name="retention")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(events_app, name="events")
 app.add_typer(content_app, name="content")
+app.add_typer(picture_app, name="picture")
 
 
 @app.callback()

@@ -8,6 +8,7 @@ from carecareers.models.delivery import OutboxMessage, SendMark, SuppressedAddre
 from carecareers.models.events import Booking, CheckIn, Event
 from carecareers.models.leads import Consent, FollowUp, Lead, LeadRoute
 from carecareers.models.people import Adviser, AuditEvent, Provider
+from carecareers.models.picture import PictureCount, PictureCounted
 from carecareers.models.questions import PendingTrackerChange, UnansweredQuestion
 from carecareers.models.sessions import AdviserSession
 from carecareers.models.stories import StaffStory
@@ -39,6 +40,8 @@ __all__ = [
     "OutboxMessage",
     "PendingTrackerChange",
     "PersonAddress",
+    "PictureCount",
+    "PictureCounted",
     "Provider",
     "SendMark",
     "StaffStory",

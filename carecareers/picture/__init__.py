@@ -2,6 +2,7 @@
 campaigns close them, with no personal data and the small-number rule on every count of
 people (docs/programme-picture.md)."""
 
+from carecareers.picture.counting import count_people, recount_after
 from carecareers.picture.exports import export_csv, record_report
 from carecareers.picture.months import month_key, month_label, offered, read_month
 from carecareers.picture.service import (
@@ -24,11 +25,13 @@ __all__ = [
     "UnknownDistrict",
     "Value",
     "build_picture",
+    "count_people",
     "export_csv",
     "month_key",
     "month_label",
     "offered",
     "read_month",
+    "recount_after",
     "record_report",
     "scope_note",
     "slice_for",

@@ -10,6 +10,7 @@ from carecareers.clock import uk_midnight
 
 MONTHS_SHOWN = 12
 RECENT_MONTHS = 3  # "people interested lately", for the gap
+OFFERED = 24  # the months one can choose: this one and the 23 before
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -18,7 +19,7 @@ def first_of(day: date) -> date:
 
 
 def read_month(raw: str | None, today: date) -> date | None:
-    """The first day of a month written YYYY-MM (none after this month), or None."""
+    """The first day of a month written YYYY-MM, one of those offered, or None."""
     match = _MONTH.match((raw or "").strip())
     if match is None:
         return None
@@ -26,7 +27,7 @@ def read_month(raw: str | None, today: date) -> date | None:
     if not 1 <= month <= 12 or year < 2000:
         return None
     chosen = date(year, month, 1)
-    return chosen if chosen <= first_of(today) else None
+    return chosen if chosen in offered(today) else None
 
 
 def months_to(last: date, count: int = MONTHS_SHOWN) -> list[date]:
@@ -52,6 +53,6 @@ def bounds(months: list[date]) -> list[datetime]:
     return [uk_midnight(first) for first in [*months, month_end(months[-1])]]
 
 
-def offered(today: date, count: int = 24) -> list[date]:
+def offered(today: date, count: int = OFFERED) -> list[date]:
     """The months the page offers: this one and the ones before, newest first."""
     return list(reversed(months_to(today, count)))

@@ -38,6 +38,12 @@ class Slice:
     def whole(self) -> bool:
         return self.provider_id is None
 
+    @property
+    def scope(self) -> int:
+        """Whose counts (picture_counts.scope): 0 the whole programme's, else a provider's;
+        -1, which has none, for a provider user whose provider is gone."""
+        return 0 if self.whole else self.provider_id or -1
+
     def vacancies(self) -> ColumnElement[bool]:
         if self.whole:
             return true()

@@ -9,17 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from carecareers.models import UnansweredQuestion
-from carecareers.picture.months import bounds
-from carecareers.picture.supply import month_of
 
 OTHER = "other"
 
@@ -54,18 +47,3 @@ def load_themes(content_dir: Path) -> Themes:
         patterns.append((str(code), re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)",
                                                re.IGNORECASE)))
     return Themes(tuple(patterns))
-
-
-def questions_by_theme(session: Session, themes: Themes, months: list[date]
-                       ) -> list[list[int]]:
-    """Questions asked in each month (rows) by theme (columns, "other" last)."""
-    starts = bounds(months)
-    codes = themes.codes
-    found = [[0] * len(codes) for _ in months]
-    month = month_of(UnansweredQuestion.asked_at, starts)
-    query = select(month, UnansweredQuestion.text, func.count()).where(
-        UnansweredQuestion.asked_at >= starts[0], UnansweredQuestion.asked_at < starts[-1]
-    ).group_by(month, UnansweredQuestion.text)
-    for index, question, count in session.execute(query):
-        found[index][codes.index(themes.theme_of(question or ""))] += count
-    return found

@@ -49,7 +49,7 @@ from carecareers.runtime.restarts import (
     RestartPolicy,
     describe_exit,
 )
-from carecareers.runtime.schedule import alert_schedule
+from carecareers.runtime.schedule import alert_schedule, picture_schedule
 from carecareers.settings import Settings
 
 STOP_GRACE_SECONDS = 5.0
@@ -310,7 +310,7 @@ def run_stack(settings: Settings) -> int:
     parts = product_parts(settings)
     env = {**os.environ, "RUN_DIR": str(settings.run_dir)}
     say(f"logs: {settings.run_dir}/<part>.log")
-    with alert_schedule(settings):
+    with alert_schedule(settings), picture_schedule(settings):
         return Supervisor(parts, env, settings.run_dir,
                           on_ready=lambda: _announce(settings)).run()
 

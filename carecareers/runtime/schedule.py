@@ -1,7 +1,8 @@
 """Run `carecareers alerts send`, `carecareers events remind` and `carecareers leads overdue`
-while `make run` is up (every ALERTS_SEND_EVERY_MINUTES).
+while `make run` is up (every ALERTS_SEND_EVERY_MINUTES), and `carecareers picture count`
+(every PICTURE_COUNT_EVERY_MINUTES).
 
-Production runs the same command from cron instead (see the README):
+Production runs the same commands from cron instead (see the README):
     */15 * * * * cd /srv/carecareers && .venv/bin/carecareers alerts send
 """
 
@@ -24,6 +25,8 @@ EVENTS_REMIND = [sys.executable, "-c", "from carecareers.cli.main import app; ap
                  "events", "remind"]
 LEADS_OVERDUE = [sys.executable, "-c", "from carecareers.cli.main import app; app()",
                  "leads", "overdue"]
+PICTURE_COUNT = [sys.executable, "-c", "from carecareers.cli.main import app; app()",
+                 "picture", "count"]
 FIRST_RUN_SECONDS = 30.0
 
 
@@ -91,4 +94,21 @@ def alert_schedule(settings: Settings) -> Iterator[PeriodicCommand | None]:
     finally:
         overdue.stop()
         reminders.stop()
+        command.stop()
+
+
+@contextmanager
+def picture_schedule(settings: Settings) -> Iterator[PeriodicCommand | None]:
+    """Count the programme picture's people on a schedule inside the block (not at all if
+    the interval is 0: the picture's page then counts when its counts are old)."""
+    if settings.picture_count_every_minutes <= 0:
+        yield None
+        return
+    command = PeriodicCommand(PICTURE_COUNT, settings.picture_count_every_minutes * 60.0,
+                              first_after_seconds=FIRST_RUN_SECONDS * 4).start()
+    print(f"  programme picture: people counted every {settings.picture_count_every_minutes} "
+          "minutes", flush=True)
+    try:
+        yield command
+    finally:
         command.stop()

@@ -13,22 +13,27 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from carecareers.cli.main import app as cli
+from carecareers.clock import FixedClock
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
-from carecareers.models import AuditEvent
+from carecareers.models import AuditEvent, PictureCount, PictureCounted
+from carecareers.picture.counting import count_people
 from carecareers.picture.service import build_picture
 from carecareers.picture.slices import Slice
 from carecareers.picture.suppression import HIDDEN, SHOWN, SMALL
-from tests.conftest import create_postgres_database, drop_postgres_database, make_settings
-from tests.factories import Dashboard, dashboard, make_adviser
+from carecareers.settings import get_settings
+from tests.conftest import make_settings
+from tests.factories import Dashboard, dashboard, make_adviser, make_lead
 from tests.integration.picture_world import NAMES, QUESTIONS, World, build_world
 from tests.support.attack import given_away
 
@@ -360,6 +365,8 @@ def test_every_figure_of_the_whole_area_on_the_page_and_in_the_csv(
     assert page_figures(page.text) == figures  # the same numbers, the same held back
     assert "These are the figures for the whole programme." in page.text
     assert "Vacancy figures are from the week starting 30 Nov 2026." in page.text
+    assert re.search(r"People were counted at \d{1,2} \w{3} 20\d\d, \d\d:\d\d; they are "
+                     r"counted again every 15 minutes\.", page.text)
     for text in (page.text, response.text):
         no_personal_data(text)
     event = dash.fresh().scalars(select(AuditEvent).where(
@@ -537,23 +544,83 @@ def test_the_printed_report_has_a_page_for_each_area(world_dash: tuple[Dashboard
                                                    "district": "every", "provider": None})
 
 
-def test_on_postgresql_the_parts_read_at_once_make_the_same_picture(tmp_path: Path) -> None:
-    """On PostgreSQL a session of the app reads demand, supply, conversion and questions at
-    once, each on a connection of its own (carecareers/picture/service.py); the picture is
-    the one read in turn on one connection, figure for figure."""
-    url = create_postgres_database()
+def leads_in_december(session: Session, content: Path, now: datetime,
+                      month: date = date(2026, 12, 1)) -> tuple[int | None, datetime | None]:
+    """The whole area's leads in the picture's last month, and when the people were counted."""
+    picture = build_picture(session, content, month, Slice(), FixedClock(now),
+                            recount_after=timedelta(minutes=15))
+    table = picture.view().table("supply_by_month")
+    return table.rows[-1].values[0].number, picture.counted_at
+
+
+def test_people_are_counted_again_once_their_counts_are_old(session: Session,
+                                                           tmp_path: Path) -> None:
+    """The picture reads counts of people made before (carecareers/picture/counting.py): a
+    lead made after them shows once they are 15 minutes old, and the page says when."""
+    content = make_settings(tmp_path).content_dir
+    first = datetime(2026, 12, 6, 10, 0, tzinfo=timezone.utc)
+    build_world(session)
+    assert leads_in_december(session, content, first) == (7, first)
+    make_lead(session, "Ava", created_at=datetime(2026, 12, 6, 10, 5, tzinfo=timezone.utc),
+              outcode="ST4", interests=["care_worker"], channel="web")
+    assert leads_in_december(session, content, first + timedelta(minutes=14)) == (7, first)
+    later = first + timedelta(minutes=15)
+    assert leads_in_december(session, content, later) == (8, later)
+    assert session.scalar(select(func.count()).select_from(PictureCounted)) == 1
+
+
+def test_a_new_month_is_counted_at_once(session: Session, tmp_path: Path) -> None:
+    """Counts made in November do not cover December: the first December page counts again,
+    however fresh they are."""
+    content = make_settings(tmp_path).content_dir
+    november = datetime(2026, 11, 30, 23, 55, tzinfo=timezone.utc)
+    build_world(session)
+    assert leads_in_december(session, content, november, date(2026, 11, 1))[1] == november
+    december = november + timedelta(minutes=10)
+    assert leads_in_december(session, content, december) == (7, december)
+
+
+def test_the_counts_hold_no_personal_data(session: Session, tmp_path: Path) -> None:
+    """What counting keeps is numbers by month, place, age band, role, campaign, channel and
+    theme: no name, contact detail, postcode or question."""
+    content = make_settings(tmp_path).content_dir
+    build_world(session)
+    assert count_people(session, content, FixedClock(datetime(2026, 12, 6, 9,
+                                                              tzinfo=timezone.utc)))
+    kept = " ".join(f"{row.measure} {row.key} {row.detail}"
+                    for row in session.scalars(select(PictureCount)))
+    no_personal_data(kept)
+    assert not re.search(r"[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}", kept)  # no full postcode
+    assert "leads ST4 16_17" in kept and "questions pay" in kept
+
+
+def test_the_count_command_counts_in_one_go(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """`carecareers picture count`, as `make run` schedules it: the counts of 35 months (the
+    24 offered and the 11 before the oldest) to the clock's day, and when they were made."""
+    url = f"sqlite:///{tmp_path / 'picture.db'}"
+    upgrade(url)
     engine = make_engine(url)
     try:
-        upgrade(url)
-        content = make_settings(tmp_path).content_dir
         with session_factory(engine)() as session, session.begin():
             build_world(session)
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("CARECAREERS_TODAY", "2026-12-06")
+        get_settings.cache_clear()
+        result = CliRunner().invoke(cli, ["picture", "count"])
+        get_settings.cache_clear()
+        assert result.exit_code == 0, result.output
+        made = re.fullmatch(r"counted the people of the picture: (\d+) counts in [\d.]+ s\n",
+                            result.stdout)
+        assert made, result.stdout
         with session_factory(engine)() as session:
-            at_once = build_picture(session, content, date(2026, 12, 1), Slice())
-        with engine.connect() as connection, Session(bind=connection) as session:
-            in_turn = build_picture(session, content, date(2026, 12, 1), Slice())
-        assert at_once == in_turn
-        assert at_once.view().table("supply_by_month").total.values[0].number > 0
+            assert session.scalar(select(func.count()).select_from(PictureCount)) == int(
+                made.group(1)) > 0
+            counted = session.get(PictureCounted, 1)
+            assert counted.first_month == date(2024, 2, 1) and counted.counted_at is not None
+            december = session.scalars(select(PictureCount).where(
+                PictureCount.month == date(2026, 12, 1), PictureCount.measure == "leads",
+                PictureCount.scope == 0)).all()
+            assert [(c.key, c.detail, c.count) for c in december] == [("ST4", "18_24", 7)]
     finally:
         engine.dispose()
-        drop_postgres_database(url)

@@ -6,7 +6,13 @@ import sys
 import time
 from pathlib import Path
 
-from carecareers.runtime.schedule import ALERTS_SEND, PeriodicCommand, alert_schedule
+from carecareers.runtime.schedule import (
+    ALERTS_SEND,
+    PICTURE_COUNT,
+    PeriodicCommand,
+    alert_schedule,
+    picture_schedule,
+)
 from tests.conftest import make_settings
 
 
@@ -28,3 +34,13 @@ def test_the_schedule_is_the_alerts_send_command_and_can_be_off(tmp_path: Path) 
     assert ALERTS_SEND[-2:] == ["alerts", "send"]
     with alert_schedule(make_settings(tmp_path, alerts_send_every_minutes=0)) as command:
         assert command is None
+
+
+def test_the_picture_is_counted_on_its_own_schedule_which_can_be_off(tmp_path: Path) -> None:
+    assert PICTURE_COUNT[-2:] == ["picture", "count"]
+    with picture_schedule(make_settings(tmp_path, picture_count_every_minutes=0)) as command:
+        assert command is None
+    with picture_schedule(make_settings(tmp_path, picture_count_every_minutes=7)) as command:
+        assert command is not None
+        assert (command.argv, command.every_seconds) == (PICTURE_COUNT, 420.0)
+        assert command.first_after_seconds > 0

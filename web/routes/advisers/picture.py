@@ -24,13 +24,21 @@ from carecareers.picture import (
     offered,
     read_month,
     record_report,
+    recount_after,
     scope_note,
     slice_for,
 )
+from carecareers.settings import Settings
 from web.auth import CurrentViewer, DataViewer, DbSession, Viewer
 from web.deps import get_clock
 from web.routes.advisers.charts import month_chart, paired_bars, value_bars
-from web.routes.advisers.common import PageNotFound, dashboard_router, render, uk_date
+from web.routes.advisers.common import (
+    PageNotFound,
+    dashboard_router,
+    render,
+    uk_date,
+    uk_time,
+)
 
 router = dashboard_router()
 
@@ -56,8 +64,10 @@ def _picture(request: Request, session: DbSession, viewer: Viewer,
     month = read_month(raw, today) if raw else today.replace(day=1)
     if month is None:
         raise PageNotFound(text("dashboard.picture.no_such_month"))
-    picture = build_picture(session, request.app.state.settings.content_dir, month,
-                            slice_for(session, viewer.adviser))
+    settings = request.app.state.settings
+    picture = build_picture(session, settings.content_dir, month,
+                            slice_for(session, viewer.adviser), get_clock(request),
+                            recount_after(settings))
     try:
         view = picture.view(request.query_params.get("district") or None)
     except UnknownDistrict:
@@ -99,8 +109,16 @@ def total_items(table: Table, count: int) -> str:
                                      strict=True))
 
 
-def _context(picture: Picture) -> dict[str, object]:
-    return {"picture": picture, "shown": shown, "gap_items": gap_items,
+def _count_every(settings: Settings) -> int:
+    """Minutes between counts of the people: the schedule's, or the page's own without it."""
+    return settings.picture_count_every_minutes or int(
+        recount_after(settings).total_seconds() // 60)
+
+
+def _context(request: Request, picture: Picture) -> dict[str, object]:
+    return {"counted_at": uk_time(picture.counted_at),
+            "count_every": _count_every(request.app.state.settings),
+            "picture": picture, "shown": shown, "gap_items": gap_items,
             "total_items": total_items, "month_key": month_key(picture.month),
             "month_label": month_label(picture.month), "scope": scope_note(picture.who),
             "week": uk_date(picture.latest_week)}
@@ -112,7 +130,7 @@ def picture_page(request: Request, session: DbSession, viewer: CurrentViewer) ->
     return render(request, "picture.html", viewer, view=view, charts=_charts(view),
                   months=[(month_key(m), month_label(m))
                           for m in offered(get_clock(request).today())],
-                  **_context(picture))
+                  **_context(request, picture))
 
 
 @router.get("/picture.csv")
@@ -131,6 +149,7 @@ def picture_report(request: Request, session: DbSession, viewer: CurrentViewer) 
     picture, _ = _picture(request, session, viewer)
     record_report(session, picture, viewer.adviser.email)
     pages = [(view, _charts(view)) for view in picture.views]
-    return render(request, "picture_report.html", viewer, pages=pages, **_context(picture))
+    return render(request, "picture_report.html", viewer, pages=pages,
+                  **_context(request, picture))
 
 
