@@ -55,6 +55,8 @@ class Demand:
     # (week, district): all roles; (role, district): the new and re-advertised of the months
     weeks: dict[tuple[date, str], WeekSums] = field(default_factory=dict)
     year_roles: dict[tuple[str, str], WeekSums] = field(default_factory=dict)
+    # (week, role, district): open, for each month's last week only
+    month_end_open: dict[tuple[date, str, str], int] = field(default_factory=dict)
 
 
 def read_demand(session: Session, who: Slice, districts: tuple[str, ...],
@@ -84,8 +86,10 @@ def read_demand(session: Session, who: Slice, districts: tuple[str, ...],
         VacancyWeek.week, VacancyWeek.role_code, VacancyWeek.district)
     # One pass over the weeks (the index ix_vacancy_weeks_picture holds every column read),
     # summed here once both ways: every view then reads a few thousand sums.
+    role_open: dict[tuple[date, str, str], int] = {}
     for week, role, district, *sums in session.execute(weekly):
         opened, new, closed, readvertised = (int(s or 0) for s in sums)
+        role_open[(week, role, district)] = opened
         place = demand.weeks.setdefault((week, district), WeekSums())
         place.open += opened
         place.new += new
@@ -94,7 +98,33 @@ def read_demand(session: Session, who: Slice, districts: tuple[str, ...],
         kind = demand.year_roles.setdefault((role, district), WeekSums())
         kind.new += new
         kind.readvertised += readvertised
+    last = set(_last_weeks(demand, months).values())
+    demand.month_end_open = {key: n for key, n in role_open.items() if key[0] in last}
     return demand
+
+
+def _last_weeks(demand: Demand, months: list[date]) -> dict[int, date]:
+    """Each month's last snapshot week (in any of the area's districts), by month index."""
+    found: dict[int, date] = {}
+    for week, _ in demand.weeks:
+        index = _month_index(months, week)
+        found[index] = max(found.get(index, week), week)
+    return found
+
+
+def open_by_role(demand: Demand, months: list[date], district: str | None
+                 ) -> dict[str, list[int | None]]:
+    """Each role's open vacancies month by month in one district (or the whole area, None):
+    as by_month, the month's last week, and None for a month with no snapshot."""
+    last = _last_weeks(demand, months)
+    found: dict[str, list[int | None]] = {}
+    for (week, role, place), opened in demand.month_end_open.items():
+        if district is not None and place != district:
+            continue
+        counts = found.setdefault(role, [0 if i in last else None for i in range(len(months))])
+        index = _month_index(months, week)
+        counts[index] = (counts[index] or 0) + opened
+    return {role: counts for role, counts in found.items() if any(counts)}
 
 
 @dataclass

@@ -149,7 +149,8 @@ class Builder:
     # -- the views ------------------------------------------------------------------------
 
     def area_tables(self) -> tuple[Table, ...]:
-        tables = [self.demand_by_month(None), self.demand_by_role(None),
+        tables = [self.demand_by_month(None), self.demand_role_by_month(None),
+                  self.demand_by_role(None),
                   self.demand_by_district(), self.pay_by_role(None),
                   self.supply_by_month(None), self.supply_by_place(),
                   self.supply_by_age(None), self.supply_by_place_age(), self.supply_by_role(),
@@ -163,7 +164,8 @@ class Builder:
         return tuple(tables)
 
     def district_tables(self, district: str) -> tuple[Table, ...]:
-        return (self.demand_by_month(district), self.demand_by_role(district),
+        return (self.demand_by_month(district), self.demand_role_by_month(district),
+                self.demand_by_role(district),
                 self.pay_by_role(district), self.supply_by_month(district),
                 self.supply_by_age(district), self.gap_by_role(district))
 
@@ -180,6 +182,19 @@ class Builder:
             count(sum(m.closed for m in found)), count(sum(m.readvertised for m in found))))
         return Table("demand_by_month", tuple(column(c) for c in (
             "open", "new", "closed", "readvertised")), self._month_rows(rows), total)
+
+    def demand_role_by_month(self, district: str | None) -> Table:
+        """Open jobs of each role at the end of each month, and of every role together."""
+        found = demand_figures.open_by_role(self.demand, self.months, district)
+        every = demand_figures.by_month(self.demand, self.months, district)
+        known = [r.code for r in self.careers.roles]
+        codes = [c for c in known if c in found] + sorted(set(found) - set(known) - {""}) + (
+            [""] if "" in found else [])
+        columns = (*(Column(c or "role_unknown", self.role_label(c), False) for c in codes),
+                   column("all_roles"))
+        rows = [[*(count(found[c][i]) for c in codes), count(month.open)]
+                for i, month in enumerate(every)]
+        return Table("demand_role_by_month", columns, self._month_rows(rows))
 
     def _demand_row(self, key: str, label: str, open_: int, long_open: int, new: int,
                     readvertised: int) -> Row:

@@ -47,6 +47,11 @@ WHOLE_AREA = {
         ('Nov 2026', 'readvertised'): '2', ('Total', 'new'): '14', ('Total', 'closed'): '3',
         ('Total', 'readvertised'): '4',
     },
+    'demand_role_by_month': {
+        ('Oct 2026', 'care_worker'): '7', ('Oct 2026', 'all_roles'): '7',
+        ('Nov 2026', 'care_worker'): '12', ('Nov 2026', 'healthcare_assistant'): '5',
+        ('Nov 2026', 'all_roles'): '17',
+    },
     'demand_by_role': {
         ('Care worker', 'open'): '12', ('Care worker', 'long_open'): '4',
         ('Care worker', 'long_open_share'): '33', ('Care worker', 'new'): '13',
@@ -163,6 +168,9 @@ OAKS_SLICE = {
         ('Nov 2026', 'open'): '5', ('Nov 2026', 'new'): '1', ('Nov 2026', 'readvertised'): '1',
         ('Total', 'new'): '1', ('Total', 'readvertised'): '1',
     },
+    'demand_role_by_month': {
+        ('Nov 2026', 'healthcare_assistant'): '5', ('Nov 2026', 'all_roles'): '5',
+    },
     'demand_by_role': {
         ('Healthcare assistant', 'open'): '5', ('Healthcare assistant', 'long_open'): '1',
         ('Healthcare assistant', 'long_open_share'): '20', ('Healthcare assistant', 'new'): '1',
@@ -233,6 +241,9 @@ STAFFORD = {
     'demand_by_month': {
         ('Nov 2026', 'open'): '5', ('Nov 2026', 'new'): '1', ('Nov 2026', 'readvertised'): '1',
         ('Total', 'new'): '1', ('Total', 'readvertised'): '1',
+    },
+    'demand_role_by_month': {
+        ('Nov 2026', 'healthcare_assistant'): '5', ('Nov 2026', 'all_roles'): '5',
     },
     'demand_by_role': {
         ('Healthcare assistant', 'open'): '5', ('Healthcare assistant', 'long_open'): '1',
@@ -359,7 +370,10 @@ def test_every_figure_of_the_whole_area_on_the_page_and_in_the_csv(
     areas, figures = read_csv(response.text)
     assert areas == [AREA]
     assert only_nonzero(figures) == nonzero(WHOLE_AREA, world.referral.code)
-    assert len(figures) == len(response.text.splitlines()) - 1 == 526  # zeros too, once each
+    assert len(figures) == len(response.text.splitlines()) - 1 == 562  # zeros too, once each
+    # A month with a snapshot counts a role it lacks as 0; a month with none shows nothing.
+    assert figures[("demand_role_by_month", "Oct 2026", "healthcare_assistant")] == "0"
+    assert figures[("demand_role_by_month", "Dec 2026", "care_worker")] == ""
     page = dash.client.get("/advisers/picture")
     assert page.status_code == 200
     assert page_figures(page.text) == figures  # the same numbers, the same held back
@@ -373,7 +387,7 @@ def test_every_figure_of_the_whole_area_on_the_page_and_in_the_csv(
         AuditEvent.action == "picture.exported")).one()
     assert event.actor == actor
     assert event.detail == {"format": "csv", "month": "2026-12", "district": None,
-                            "provider": None, "figures": 526}
+                            "provider": None, "figures": 562}
 
 
 def test_no_total_gives_a_small_count_away(world_dash: tuple[Dashboard, World]) -> None:
