@@ -15,6 +15,7 @@ the events it takes part in, its own campaigns); see slices.py.
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import String, and_, case, cast, delete, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from carecareers.careers.dated import add_months
@@ -46,6 +48,8 @@ from carecareers.outcomes.recording import IN_TOUCH, STARTED
 from carecareers.picture.months import MONTHS_SHOWN, OFFERED, bounds, month_end, months_to
 from carecareers.picture.themes import OTHER, Themes, load_themes
 from carecareers.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 WHOLE = 0
 # The months the page offers (months.OFFERED) and the 11 before the oldest, which its
@@ -116,7 +120,15 @@ def ensure_counted(session: Session, content_dir: Path, clock: Clock, every: tim
     if row is not None and not stale(Counted(as_utc(row.counted_at), row.first_month), now,
                                      every, months):
         return counted(session)
-    count_people(session, content_dir, clock)
+    try:
+        with session.begin_nested():
+            count_people(session, content_dir, clock)
+    except SQLAlchemyError as exc:
+        # The counts before stay (the savepoint is rolled back); the page shows them if they
+        # cover its months, and says when they were made.
+        logger.warning("the picture's people were not counted again: %s", type(exc).__name__)
+        if not counted(session).covers(months):
+            raise
     return counted(session)
 
 

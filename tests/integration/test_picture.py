@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -27,6 +28,7 @@ from carecareers.clock import FixedClock
 from carecareers.db import make_engine, session_factory
 from carecareers.migrate import upgrade
 from carecareers.models import AuditEvent, PictureCount, PictureCounted
+from carecareers.picture import counting
 from carecareers.picture.counting import count_people
 from carecareers.picture.service import build_picture
 from carecareers.picture.slices import Slice
@@ -581,6 +583,34 @@ def test_people_are_counted_again_once_their_counts_are_old(session: Session,
     later = first + timedelta(minutes=15)
     assert leads_in_december(session, content, later) == (8, later)
     assert session.scalar(select(func.count()).select_from(PictureCounted)) == 1
+
+
+def test_a_count_that_fails_leaves_the_counts_before(session: Session, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    """A database error part-way through counting rolls the count back: the page shows the
+    counts before, and when they were made; without counts for its months, it fails."""
+    content = make_settings(tmp_path).content_dir
+    first = datetime(2026, 12, 6, 10, 0, tzinfo=timezone.utc)
+    build_world(session)
+    assert leads_in_december(session, content, first) == (7, first)
+    make_lead(session, "Ava", created_at=first, outcode="ST4", interests=["care_worker"],
+              channel="web")
+
+    def locked(*_: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(counting, "_questions", locked)
+    later = first + timedelta(hours=1)
+    assert leads_in_december(session, content, later) == (7, first)
+    assert "the picture's people were not counted again: OperationalError" in caplog.text
+    assert "Ava" not in caplog.text
+    with pytest.raises(OperationalError):  # January's counts were never made
+        leads_in_december(session, content, datetime(2027, 1, 2, tzinfo=timezone.utc),
+                          date(2027, 1, 1))
+    monkeypatch.undo()
+    assert leads_in_december(session, content, later + timedelta(minutes=1)) == (
+        8, later + timedelta(minutes=1))
 
 
 def test_a_new_month_is_counted_at_once(session: Session, tmp_path: Path) -> None:
