@@ -155,10 +155,25 @@ def questions_by_theme(session: Session, themes: Themes, months: list[date]
     return found
 
 
+@dataclass(frozen=True)
+class Counts:
+    """The counts made at one time, ready to store."""
+
+    counted_at: datetime
+    first_month: date
+    rows: list[dict[str, object]]
+
+
 def count_people(session: Session, content_dir: Path, clock: Clock) -> int:
     """Count again, replacing every count in the caller's transaction; the rows written."""
-    now = clock.now()
+    return store_counts(session, tally_people(session, content_dir, clock))
+
+
+def tally_people(session: Session, content_dir: Path, clock: Clock) -> Counts:
+    """Count the people, reading only (a command may read in a transaction of its own, so
+    that on SQLite the write lock is held only while the counts are stored)."""
     months = months_to(clock.today(), MONTHS_COUNTED)
+    now = clock.now()
     tally: Tally = Counter()
     starts = bounds(months)
     _leads(session, tally, starts)
@@ -168,19 +183,24 @@ def count_people(session: Session, content_dir: Path, clock: Clock) -> int:
     _conversations(session, tally, starts)
     _conversion(session, tally, starts)
     _questions(session, tally, content_dir, starts)
-    session.execute(delete(PictureCount))
-    rows = [{"scope": scope, "month": months[index], "measure": measure, "key": key,
-             "detail": detail, "count": count}
-            for (scope, index, measure, key, detail), count in tally.items() if count]
-    for start in range(0, len(rows), 5_000):
-        session.execute(insert(PictureCount), rows[start:start + 5_000])
+    return Counts(now, months[0], [
+        {"scope": scope, "month": months[index], "measure": measure, "key": key,
+         "detail": detail, "count": count}
+        for (scope, index, measure, key, detail), count in tally.items() if count])
+
+
+def store_counts(session: Session, counts: Counts) -> int:
+    """Replace every count with these, in the caller's transaction; the rows written."""
     row = session.get(PictureCounted, 1, with_for_update=True)
     if row is None:
         row = PictureCounted(id=1)
         session.add(row)
-    row.counted_at, row.first_month = now, months[0]
+    session.execute(delete(PictureCount))
+    for start in range(0, len(counts.rows), 5_000):
+        session.execute(insert(PictureCount), counts.rows[start:start + 5_000])
+    row.counted_at, row.first_month = counts.counted_at, counts.first_month
     session.flush()
-    return len(rows)
+    return len(counts.rows)
 
 
 def _in(column, starts: list):  # type: ignore[no-untyped-def]
