@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pytest
@@ -43,3 +44,47 @@ def test_rasas_tracebacks_keep_no_slot_values() -> None:
 
 def test_without_it_rasa_would_log_the_slot_values() -> None:
     assert "Jordy" in run_interpolation("as-rasa-ships")
+
+
+# Rasa's RemoteAction checks an action server's answer: as Rasa ships it, and as serve.py
+# makes it check (with jsonschema.validate made to fail, so that it is shown never called).
+VALIDATION = """
+import json, sys
+sys.path.insert(0, '.')
+import jsonschema
+from rasa.core.actions.action import RemoteAction
+action = RemoteAction('action_x', None)
+answers = [{'events': [{'event': 'slot', 'name': 'a', 'value': 1}],
+            'responses': [{'text': 'hi'}]},
+           {'events': 'not a list'}, {'responses': ['not an object']},
+           {'events': [{'event': 'slot', 'timestamp': 'noon'}]}, {}]
+def outcomes():
+    found = []
+    for answer in answers:
+        try:
+            found.append(['ok', action._validate_action_result(answer)])
+        except jsonschema.ValidationError as error:
+            found.append(['error', error.message, list(error.path)])
+    return found
+shipped = outcomes()
+from rasa_plugins.serve import check_action_answers_with_one_validator
+check_action_answers_with_one_validator()
+def never(*_, **__):
+    raise AssertionError('jsonschema.validate was called')
+jsonschema.validate = jsonschema.validators.validate = never
+print(json.dumps([shipped, outcomes()]))
+"""
+
+
+def test_action_answers_are_checked_as_rasa_checks_them_without_rechecking_the_schema(
+) -> None:
+    if not RASA_PYTHON.exists():
+        pytest.fail(f"Rasa is not installed at {RASA_PYTHON}: run `make setup`")
+    result = subprocess.run(  # noqa: S603
+        [str(RASA_PYTHON), "-c", VALIDATION], cwd=PROJECT_ROOT, env=RASA_QUIET_ENV,
+        capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    shipped, ours = json.loads(result.stdout.strip().splitlines()[-1])
+    assert ours == shipped
+    assert [kind for kind, *_ in shipped] == ["ok", "error", "error", "error", "ok"]
+    assert "Failed to validate Action server response from API" in shipped[1][1]
