@@ -46,10 +46,26 @@ def needs_model(item: pytest.Item) -> bool:
             or (path.parent.name == "e2e" and path.stem in STARTS_RASA))
 
 
+# The modules that take longest (per module, from `--durations`), longest first. `make test`
+# hands out whole modules to its two workers in collection order, one at a time as each
+# finishes: the longest go first, so that the workers end together rather than one waiting
+# on the other's last long module.
+LONGEST_FIRST = ("tests/e2e/test_conversations.py", "tests/e2e/test_faults.py",
+                 "tests/e2e/test_replicated.py", "tests/e2e/test_accessibility.py",
+                 "tests/e2e/test_facts.py", "tests/e2e/test_values_check_e2e.py",
+                 "tests/e2e/test_supervisor.py", "tests/rasa/test_model.py")
+
+
+def longest_first(item: pytest.Item) -> int:
+    module = Path(str(item.path)).relative_to(item.config.rootpath).as_posix()
+    return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if needs_model(item):
             item.add_marker(pytest.mark.model)
+    items.sort(key=longest_first)  # stable: every other module keeps its place
 
 
 # Modules that share processes started once per worker: `make test` hands each group to one
@@ -59,9 +75,11 @@ SAME_WORKER = {"tests/e2e/test_faults.py": "tests/e2e/test_replicated.py"}
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
-    """--dist loadscope, with the modules of SAME_WORKER as one unit; None: xdist's own."""
+    """--dist loadscope, with the modules of SAME_WORKER as one unit, handed out in collection
+    order (LONGEST_FIRST), not by their number of tests; None: xdist's own."""
     if config.getoption("dist", None) != "loadscope":
         return None
+    config.option.loadscopereorder = False
     from xdist.scheduler import LoadScopeScheduling
 
     class SharedProcessesScheduling(LoadScopeScheduling):
