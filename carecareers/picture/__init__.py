@@ -2,7 +2,7 @@
 campaigns close them, with no personal data and the small-number rule on every count of
 people (docs/programme-picture.md)."""
 
-from carecareers.picture.counting import count_people, recount_after
+from carecareers.picture.counting import count_people, minutes_between_counts, recount_after
 from carecareers.picture.exports import export_csv, record_report
 from carecareers.picture.months import month_key, month_label, offered, read_month
 from carecareers.picture.service import (
@@ -28,6 +28,7 @@ __all__ = [
     "count_people",
     "export_csv",
     "month_key",
+    "minutes_between_counts",
     "month_label",
     "offered",
     "read_month",

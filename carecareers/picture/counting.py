@@ -2,7 +2,7 @@
 as anonymous numbers by UK calendar month (PictureCount), and read by the page.
 
 Counting reads every lead, alert, booking, arrival, values check, chat and unanswered question
-of the months the page offers (this one and the 23 before); the page then reads a few thousand
+of the months a page can show (MONTHS_COUNTED); the page then reads a few thousand
 counts instead, whichever month, district or slice it shows. The counts are made again when
 they are older than PICTURE_COUNT_EVERY_MINUTES (by `carecareers picture count`, which `make
 run` runs on that schedule, or by the page itself when nothing has counted lately), or when
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import String, and_, case, cast, delete, func, insert, select
+from sqlalchemy import String, and_, case, cast, delete, func, insert, select, true
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -92,6 +92,12 @@ def recount_after(settings: Settings) -> timedelta:
     return timedelta(minutes=2 * max(settings.picture_count_every_minutes, 1))
 
 
+def minutes_between_counts(settings: Settings) -> int:
+    """How often the people are counted: by the schedule, or without one by the pages."""
+    return settings.picture_count_every_minutes or int(
+        recount_after(settings).total_seconds() // 60)
+
+
 def month_index(column, starts: list):  # type: ignore[no-untyped-def]
     """The index of the month a time (or day) falls in, given each month's start and end."""
     return case(*((column < end, index) for index, end in enumerate(starts[1:])),
@@ -116,10 +122,10 @@ def ensure_counted(session: Session, content_dir: Path, clock: Clock, every: tim
     now = clock.now()
     if not stale(found := counted(session), now, every, months):
         return found
-    row = session.get(PictureCounted, 1, with_for_update=True, populate_existing=True)
-    if row is not None and not stale(Counted(as_utc(row.counted_at), row.first_month), now,
-                                     every, months):
-        return counted(session)
+    # Look again holding the lock: another page may have counted meanwhile.
+    session.get(PictureCounted, 1, with_for_update=True, populate_existing=True)
+    if not stale(found := counted(session), now, every, months):
+        return found
     try:
         with session.begin_nested():
             count_people(session, content_dir, clock)
@@ -249,7 +255,7 @@ def _alerts(session: Session, tally: Tally, starts: list[datetime]) -> None:
 def _events(session: Session, tally: Tally, starts: list[datetime]) -> None:
     for measure, model, when, where in (
             (BOOKINGS, Booking, Booking.created_at, Booking.status.in_(BOOKED)),
-            (ARRIVALS, CheckIn, CheckIn.checked_in_at, _in(CheckIn.checked_in_at, starts))):
+            (ARRIVALS, CheckIn, CheckIn.checked_in_at, true())):
         month = month_index(when, starts)
         whole = select(month, Event.outcode, func.count()).select_from(model).join(
             Event, model.event_id == Event.id).where(_in(when, starts), where).group_by(
@@ -297,18 +303,17 @@ def _conversion(session: Session, tally: Tally, starts: list[datetime]) -> None:
     who started: on any route for the whole programme, on its own route for a provider, whose
     slice has only the leads of its own campaigns passed to it."""
     month = month_index(Lead.created_at, starts)
-    touched = func.max(case((LeadRoute.outcome.in_(IN_TOUCH), 1), else_=0))
-    started = func.max(case((LeadRoute.outcome == STARTED, 1), else_=0))
-    routes = select(LeadRoute.lead_id, touched.label("touched"),
-                    started.label("started")).group_by(LeadRoute.lead_id).subquery()
+    touched = case((LeadRoute.outcome.in_(IN_TOUCH), 1), else_=0)
+    started = case((LeadRoute.outcome == STARTED, 1), else_=0)
+    routes = select(LeadRoute.lead_id, func.max(touched).label("touched"),
+                    func.max(started).label("started")).group_by(LeadRoute.lead_id).subquery()
     whole = select(month, Lead.campaign_id, Lead.channel, func.count(),
                    func.coalesce(func.sum(routes.c.touched), 0),
                    func.coalesce(func.sum(routes.c.started), 0)).outerjoin(
         routes, routes.c.lead_id == Lead.id).where(_in(Lead.created_at, starts)).group_by(
         month, Lead.campaign_id, Lead.channel)
     own = select(LeadRoute.provider_id, month, Lead.campaign_id, Lead.channel, func.count(),
-                 func.sum(case((LeadRoute.outcome.in_(IN_TOUCH), 1), else_=0)),
-                 func.sum(case((LeadRoute.outcome == STARTED, 1), else_=0))).join(
+                 func.sum(touched), func.sum(started)).join(
         LeadRoute, LeadRoute.lead_id == Lead.id).join(
         Campaign, and_(Campaign.id == Lead.campaign_id,
                        Campaign.provider_id == LeadRoute.provider_id)).where(

@@ -55,6 +55,8 @@ class Demand:
     # (week, district): all roles; (role, district): the new and re-advertised of the months
     weeks: dict[tuple[date, str], WeekSums] = field(default_factory=dict)
     year_roles: dict[tuple[str, str], WeekSums] = field(default_factory=dict)
+    # month index -> its last snapshot week (in any of the area's districts)
+    last_weeks: dict[int, date] = field(default_factory=dict)
     # (week, role, district): open, for each month's last week only
     month_end_open: dict[tuple[date, str, str], int] = field(default_factory=dict)
 
@@ -98,25 +100,19 @@ def read_demand(session: Session, who: Slice, districts: tuple[str, ...],
         kind = demand.year_roles.setdefault((role, district), WeekSums())
         kind.new += new
         kind.readvertised += readvertised
-    last = set(_last_weeks(demand, months).values())
-    demand.month_end_open = {key: n for key, n in role_open.items() if key[0] in last}
-    return demand
-
-
-def _last_weeks(demand: Demand, months: list[date]) -> dict[int, date]:
-    """Each month's last snapshot week (in any of the area's districts), by month index."""
-    found: dict[int, date] = {}
     for week, _ in demand.weeks:
         index = _month_index(months, week)
-        found[index] = max(found.get(index, week), week)
-    return found
+        demand.last_weeks[index] = max(demand.last_weeks.get(index, week), week)
+    last = set(demand.last_weeks.values())
+    demand.month_end_open = {key: n for key, n in role_open.items() if key[0] in last}
+    return demand
 
 
 def open_by_role(demand: Demand, months: list[date], district: str | None
                  ) -> dict[str, list[int | None]]:
     """Each role's open vacancies month by month in one district (or the whole area, None):
     as by_month, the month's last week, and None for a month with no snapshot."""
-    last = _last_weeks(demand, months)
+    last = demand.last_weeks
     found: dict[str, list[int | None]] = {}
     for (week, role, place), opened in demand.month_end_open.items():
         if district is not None and place != district:

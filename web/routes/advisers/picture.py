@@ -19,6 +19,7 @@ from carecareers.picture import (
     Value,
     build_picture,
     export_csv,
+    minutes_between_counts,
     month_key,
     month_label,
     offered,
@@ -28,7 +29,6 @@ from carecareers.picture import (
     scope_note,
     slice_for,
 )
-from carecareers.settings import Settings
 from web.auth import CurrentViewer, DataViewer, DbSession, Viewer
 from web.deps import get_clock
 from web.routes.advisers.charts import month_chart, paired_bars, value_bars
@@ -109,15 +109,9 @@ def total_items(table: Table, count: int) -> str:
                                      strict=True))
 
 
-def _count_every(settings: Settings) -> int:
-    """Minutes between counts of the people: the schedule's, or the page's own without it."""
-    return settings.picture_count_every_minutes or int(
-        recount_after(settings).total_seconds() // 60)
-
-
 def _context(request: Request, picture: Picture) -> dict[str, object]:
     return {"counted_at": uk_time(picture.counted_at),
-            "count_every": _count_every(request.app.state.settings),
+            "count_every": minutes_between_counts(request.app.state.settings),
             "picture": picture, "shown": shown, "gap_items": gap_items,
             "total_items": total_items, "month_key": month_key(picture.month),
             "month_label": month_label(picture.month), "scope": scope_note(picture.who),
