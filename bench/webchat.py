@@ -161,7 +161,8 @@ def bench_stack(keep_logs: bool) -> Iterator[BenchStack]:
            "TRACKER_STORE_URL": tracker_db, "RASA_TOKEN": settings.rasa_token,
            "ACTION_SERVER_URL": settings.action_server_url, "SECRET_KEY": settings.secret_key,
            "WEB_HOST": "127.0.0.1", "WEB_PORT": str(web_port), "LOG_LEVEL": "WARNING",
-           "PUBLIC_BASE_URL": settings.public_base_url, "TRUST_PROXY_HEADERS": "true"}
+           "PUBLIC_BASE_URL": settings.public_base_url, "TRUST_PROXY_HEADERS": "true",
+           "REDIS_URL": settings.redis_url}  # the rate limits in Redis, as in production
     stack = BenchStack(root, settings, env, production)
     print(f"starting the action server and Rasa (logs in {root}) ...", flush=True)
     try:

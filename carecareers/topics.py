@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from carecareers.settings import Settings
@@ -88,6 +89,7 @@ Counts = Mapping[str, int]
 Eraser = Callable[[Session, Person], Counts]
 Purger = Callable[[Session, datetime, Retention], Counts]
 TurnTaker = Callable[[Session, PersonTurn], TurnAnswer | None]
+Awaits = Callable[[ColumnElement[str]], ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,12 @@ class Topic:
     - intents: the intents it answers, with the action that answers each.
     - takes_turn: offered each person's typed text, and each button whose payload is among
       its turn_payloads, before Rasa; a TurnAnswer takes the turn, None leaves it to Rasa.
+    - awaits: SQL that is true while the topic waits for the typed text of the person whose
+      sender id is the SQL given (a values check under way, an open adviser thread). The
+      relay asks every topic's in one read before Rasa, made once, and offers typed text to
+      the topics only when one is true (a false "yes" costs only time: the topic's
+      `takes_turn` decides). A topic that takes typed text but gives no `awaits` is offered
+      every person's typed text.
     - people: the sender-id columns of the records it keeps about people; while someone has
       such a record, how they can be reached is kept however long they are silent.
     """
@@ -113,11 +121,13 @@ class Topic:
     form_slots: tuple[str, ...] = ()
     intents: Mapping[str, str] = field(default_factory=dict)
     takes_turn: TurnTaker | None = None
+    awaits: Awaits | None = None
     turn_payloads: frozenset[str] = frozenset()
     people: tuple[QueryableAttribute[Any], ...] = ()
 
 
 _registered: dict[str, Topic] = {}
+_changes = [0]  # how many times a topic was registered or unregistered
 _discovered = threading.Event()
 _discovering = threading.Lock()
 
@@ -125,11 +135,20 @@ _discovering = threading.Lock()
 def register(topic: Topic) -> Topic:
     """Add a topic (replacing one of the same name); return it."""
     _registered[topic.name] = topic
+    _changes[0] += 1
     return topic
 
 
 def unregister(name: str) -> None:
     _registered.pop(name, None)
+    _changes[0] += 1
+
+
+def registrations() -> int:
+    """A number that changes whenever the registered topics do (what is made from them once
+    can be made again)."""
+    installed()
+    return _changes[0]
 
 
 def installed() -> list[Topic]:
@@ -160,6 +179,15 @@ def form_slot_prefixes() -> tuple[str, ...]:
 
 def turn_takers() -> list[TurnTaker]:
     return [topic.takes_turn for topic in installed() if topic.takes_turn is not None]
+
+
+def awaiting(sender_id: ColumnElement[str]) -> list[ColumnElement[bool]] | None:
+    """What to ask, in one read, to learn whether a topic waits for this person's typed text;
+    None when a topic takes typed text without saying when (it is offered every turn)."""
+    topics = [topic for topic in installed() if topic.takes_turn is not None]
+    if any(topic.awaits is None for topic in topics):
+        return None
+    return [topic.awaits(sender_id) for topic in topics if topic.awaits is not None]
 
 
 def turn_payloads() -> frozenset[str]:

@@ -7,6 +7,7 @@ Attribution is first-touch: a conversation belongs to the campaign that started 
 from __future__ import annotations
 
 import re
+import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from carecareers.catalogue import markup, text
@@ -39,6 +40,7 @@ CAMPAIGN_KINDS = ("food_bank", "open_day", "school", "jobcentre", "community", "
 PROVIDER_KINDS = ("referral", "website")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 CONTACTED_STATUSES = ("contacted", "closed")
+ERASED = "erased-"  # how the sender id of a conversation kept only as a count begins
 
 
 class CampaignError(Exception):
@@ -190,19 +192,34 @@ def record_landing(session: Session, code: str, last_counted: str | None,
 
 
 def record_message(session: Session, sender_id: str, channel: str,
-                   campaign_code: str | None, *, now: datetime) -> Conversation:
-    """Note that a conversation received a message, creating it on its first."""
-    conversation = session.scalar(select(Conversation).where(Conversation.sender_id == sender_id))
-    if conversation is None:
-        campaign = live_campaign(session, campaign_code)
-        conversation = Conversation(sender_id=sender_id, channel=channel,
-                                    campaign_id=campaign.id if campaign else None,
-                                    message_count=0, started_at=now)
-        session.add(conversation)
-    conversation.message_count += 1
-    conversation.last_message_at = now
+                   campaign_code: str | None, *, now: datetime) -> None:
+    """Note that a conversation received a message, creating it on its first.
+
+    One UPDATE for every message but the first (the count goes up in the database, so that
+    two messages at once are both counted).
+    """
+    counted = session.execute(
+        update(Conversation).where(Conversation.sender_id == sender_id)
+        .values(message_count=Conversation.message_count + 1, last_message_at=now))
+    if counted.rowcount:
+        return
+    campaign = live_campaign(session, campaign_code)
+    session.add(Conversation(sender_id=sender_id, channel=channel,
+                             campaign_id=campaign.id if campaign else None,
+                             message_count=1, started_at=now, last_message_at=now))
     session.flush()
-    return conversation
+
+
+def forget_conversation(session: Session, sender_id: str) -> None:
+    """Unlink a conversation from its sender, keeping only the anonymous campaign counts."""
+    conversation = session.scalar(select(Conversation).where(Conversation.sender_id == sender_id))
+    if conversation is not None:
+        conversation.sender_id = unlinked_sender()
+
+
+def unlinked_sender() -> str:
+    """A sender id that is no one's, for a conversation kept only as a count (ERASED...)."""
+    return ERASED + secrets.token_hex(12)
 
 
 def _count_for_campaign(column: InstrumentedAttribute[int | None],

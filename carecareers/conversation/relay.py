@@ -9,15 +9,17 @@ typed text goes while the person has an open adviser thread.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from sqlalchemy import Select, String, bindparam, false, or_, select, true
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from carecareers.campaigns.service import record_message
+from carecareers.campaigns.service import forget_conversation, record_message
 from carecareers.catalogue import text
 from carecareers.channels import channel_named
 from carecareers.clock import Clock
@@ -30,8 +32,16 @@ from carecareers.conversation.payloads import (
 from carecareers.conversation.pending import CHANGES, remember_failed
 from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
 from carecareers.conversation.tracker_events import ErasureFailed
-from carecareers.delivery.people import note_address
-from carecareers.topics import PersonTurn, TurnAnswer, turn_payloads, turn_takers
+from carecareers.db import single_reads
+from carecareers.delivery.people import address_noted, forget_person, note_address, seen_again
+from carecareers.topics import (
+    PersonTurn,
+    TurnAnswer,
+    awaiting,
+    registrations,
+    turn_payloads,
+    turn_takers,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +87,15 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class _Before:
+    """What happened before Rasa: a topic's answer (it took the turn), and whether the
+    turn's records (address, campaign count) were kept already."""
+
+    answer: TurnAnswer | None = None
+    kept: bool = False
+
+
+@dataclass(frozen=True)
 class TurnResult:
     replies: list[BotMessage]
     answered: bool = True  # False when Rasa could not be reached
@@ -91,6 +110,21 @@ class TurnResult:
         return self.answered and not self.fell_back and not self.taken_by_topic
 
 
+@functools.lru_cache(maxsize=8)
+def _look_statement(_registrations: int, typed: bool, has_address: bool,
+                    ) -> Select[tuple[bool, bool]] | None:
+    """The read before Rasa (`Relay._look`), made once for the topics registered: whether a
+    topic waits for the typed text of :sender_id, and whether :address is noted as theirs on
+    :channel. None when a topic cannot say when it waits."""
+    sender = bindparam("sender_id", type_=String)
+    asked = awaiting(sender) if typed else []
+    if asked is None:
+        return None
+    noted = address_noted(sender, bindparam("channel", type_=String),
+                          bindparam("address", type_=String)) if has_address else true()
+    return select(or_(false(), *asked), noted)
+
+
 class Relay:
     """Take chat turns for one front end process."""
 
@@ -103,26 +137,32 @@ class Relay:
         self._clock = clock
         self._tracker_store_url = tracker_store_url
         self._sessions = sessions
+        self._reads = single_reads(sessions) if sessions is not None else None
         self._dashboard_url = dashboard_url  # PUBLIC_BASE_URL: links in notices to advisers
 
     async def take(self, turn: Turn) -> TurnResult:
         channel = channel_named(turn.channel)
         if channel is None:
             raise ValueError(f"unknown channel {turn.channel!r}")
+        keeping: asyncio.Task[None] | None = None
         if turn.from_person:
-            answer = await asyncio.to_thread(self._before_rasa, turn, channel.delivers_later)
-            if answer is not None:
-                shown = [BotMessage(text=said) for said in answer.before]
-                if answer.text:
-                    shown.append(BotMessage(text=answer.text,
-                                            buttons=[dict(b) for b in answer.buttons]))
+            before = await asyncio.to_thread(self._before_rasa, turn, channel.delivers_later)
+            if before.answer is not None:
+                shown = [BotMessage(text=said) for said in before.answer.before]
+                if before.answer.text:
+                    shown.append(BotMessage(text=before.answer.text,
+                                            buttons=[dict(b) for b in before.answer.buttons]))
                 return TurnResult(shown, taken_by_topic=True)
+            if not before.kept:
+                keeping = asyncio.create_task(asyncio.to_thread(self._keep, turn))
         try:
             replies = await self._rasa.send(turn.sender_id, turn.message, turn.metadata())
         except RasaUnavailable:
+            await self._kept(keeping, turn, erased=False)
             return TurnResult([BotMessage(text=text(UNAVAILABLE))], answered=False)
         shown = [reply for reply in replies if not is_marker(reply.custom)]
         erased = any(is_erasure_marker(reply.custom) for reply in replies)
+        await self._kept(keeping, turn, erased)
         if erased:
             await self._change_tracker("erase", turn.sender_id)
         elif any(forgets_form_answers(reply.custom) for reply in replies):
@@ -133,36 +173,105 @@ class Relay:
                               booked=booked)
         return TurnResult(shown, erased=erased, booked=booked)
 
-    def _before_rasa(self, turn: Turn, delivers_later: bool) -> TurnAnswer | None:
-        """What a person's turn does in the database before Rasa sees it: note their address,
-        offer the turn to the topics, and (unless a topic took it) count it for the campaign.
+    def _before_rasa(self, turn: Turn, delivers_later: bool) -> _Before:
+        """What a person's turn needs of the database before Rasa sees it.
 
-        All in one transaction: a turn costs one round of database work, not three (each
-        transaction is a connection check, a BEGIN and a COMMIT, the most of a turn's own
-        time). If anything fails there, nothing of it is kept and each step runs again in a
-        transaction of its own, so that a step that fails is logged and the others happen.
-        Returns a topic's answer, or None for Rasa to take the turn.
+        One read, outside a transaction, asks whether a topic waits for the person's typed
+        text (`awaiting`) and whether their address is noted already. A turn for Rasa only
+        notes a new address (so that what its actions queue can reach the person), and keeps
+        the rest of its records beside Rasa's answer (`_keep`).
+
+        A topic's button, and typed text a topic waits for, are offered to the topics with
+        the turn's records in one transaction (each transaction is a connection check, a
+        BEGIN and a COMMIT, the most of a turn's own time). If anything fails there, nothing
+        of it is kept and each step runs again in a transaction of its own, so that a step
+        that fails is logged and the others happen.
         """
-        offered = turn.said is not None or turn.message in turn_payloads()
+        if turn.said is not None or turn.message not in turn_payloads():
+            waits, noted = self._look(turn)
+            if turn.said is None or not waits:
+                if not noted:
+                    self._note_address(turn)
+                return _Before()
         if self._sessions is not None:
             try:
                 with self._sessions() as session, session.begin():
                     if turn.address:
                         note_address(session, turn.sender_id, turn.channel, turn.address,
                                      self._clock.now())
-                    answer = self._offer(session, turn, delivers_later) if offered else None
+                    answer = self._offer(session, turn, delivers_later)
                     if answer is None:
                         record_message(session, turn.sender_id, turn.channel, turn.campaign,
                                        now=self._clock.now())
-                    return answer
+                    return _Before(answer, kept=True)
             except SQLAlchemyError as exc:
                 logger.info("a turn's records failed together (%s); trying each alone",
                             type(exc).__name__)
         self._note_address(turn)
-        answer = self._to_topics(turn, delivers_later) if offered else None
+        answer = self._to_topics(turn, delivers_later)
         if answer is None:
             self._attribute(turn)
-        return answer
+        return _Before(answer, kept=True)
+
+    def _look(self, turn: Turn) -> tuple[bool, bool]:
+        """Whether a topic waits for this person's typed text (a values check under way, an
+        open adviser thread), and whether their address here is noted already: one read that
+        takes no lock. When it fails, the answer is (yes, no), and the turn goes the way that
+        copes with a failing database."""
+        if self._reads is None:
+            return False, True
+        statement = _look_statement(registrations(), turn.said is not None, bool(turn.address))
+        if statement is None:
+            return True, True
+        try:
+            with self._reads.connect() as connection:
+                waits, noted = connection.execute(statement, {
+                    "sender_id": turn.sender_id, "channel": turn.channel,
+                    "address": turn.address}).one()
+        except SQLAlchemyError as exc:
+            logger.info("could not look before Rasa (%s)", type(exc).__name__)
+            return True, False
+        return bool(waits), bool(noted)
+
+    def _keep(self, turn: Turn) -> None:
+        """While Rasa answers, count the message and note that the person was seen again at
+        their address (noted already: `_before_rasa`), in one transaction. Nothing Rasa does
+        in this turn reads either. A failure there is logged, and each is tried alone."""
+        if self._sessions is None:
+            return
+        try:
+            with self._sessions() as session, session.begin():
+                if turn.address:
+                    seen_again(session, turn.sender_id, turn.channel, self._clock.now())
+                record_message(session, turn.sender_id, turn.channel, turn.campaign,
+                               now=self._clock.now())
+                return
+        except SQLAlchemyError as exc:
+            logger.info("a turn's records failed together (%s); trying each alone",
+                        type(exc).__name__)
+        self._note_address(turn)
+        self._attribute(turn)
+
+    async def _kept(self, keeping: asyncio.Task[None] | None, turn: Turn, erased: bool) -> None:
+        """Wait for the records kept beside Rasa: they are in the database when the reply goes
+        back. After an erasure in this turn, forget them again (they may have been written
+        after the erasure: that link to the person must not stay)."""
+        if keeping is None:
+            return
+        await keeping
+        if erased:
+            await asyncio.to_thread(self._forget_kept, turn)
+
+    def _forget_kept(self, turn: Turn) -> None:
+        if self._sessions is None:
+            return
+        try:
+            with self._sessions() as session, session.begin():
+                forget_person(session, [turn.sender_id])
+                forget_conversation(session, turn.sender_id)
+        except SQLAlchemyError as exc:
+            logger.error("could not forget a turn's records after its erasure: %s",
+                         type(exc).__name__)
 
     def _offer(self, session: Session, turn: Turn, delivers_later: bool) -> TurnAnswer | None:
         """The answer of the first topic that takes the turn before Rasa (an open adviser
@@ -204,11 +313,11 @@ class Relay:
                            type(exc).__name__)
 
     def _note_address(self, turn: Turn) -> None:
-        """Note where the person can be reached, before a topic or Rasa takes the turn.
+        """Note where the person can be reached, by the time the turn's reply goes back.
 
-        Noted before, so that what the actions set up (a job alert, a booking) can reach
-        them, and so that an erasure in this turn removes it with the rest. Noting never
-        stops a conversation: a database error is logged and the turn goes on.
+        So that what the actions set up in the turns that follow (a job alert, a booking) can
+        reach them, and so that an erasure removes it with the rest. Noting never stops a
+        conversation: a database error is logged and the turn goes on.
         """
         if self._sessions is None or not turn.address:
             return

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, delete, exists, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, delete, exists, select, update
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from carecareers.delivery.outbox import forget_addresses
@@ -46,6 +46,27 @@ def note_address(session: Session, sender_id: str, channel: str, address: str,
             SuppressedAddress.channel == channel, SuppressedAddress.address == address)):
         session.delete(suppressed)
     session.flush()
+
+
+def seen_again(session: Session, sender_id: str, channel: str, now: datetime) -> None:
+    """The person wrote again from the address noted for them here (`address_noted`): move
+    `last_seen_at` on, at most every SEEN_EVERY. One UPDATE, which changes nothing when the
+    address went meanwhile (an erasure): it is never noted again from here."""
+    session.execute(update(PersonAddress).where(
+        PersonAddress.sender_id == sender_id, PersonAddress.channel == channel,
+        PersonAddress.last_seen_at <= now - SEEN_EVERY).values(last_seen_at=now)
+        .execution_options(synchronize_session=False))
+
+
+def address_noted(sender_id: ColumnElement[str], channel: ColumnElement[str],
+                  address: ColumnElement[str]) -> ColumnElement[bool]:
+    """SQL: this address is noted as this person's on this channel, and is not on the
+    never-send list: noting it again would change nothing but when it was last seen."""
+    return and_(
+        exists().where(PersonAddress.sender_id == sender_id, PersonAddress.channel == channel,
+                       PersonAddress.address == address),
+        ~exists().where(SuppressedAddress.channel == channel,
+                        SuppressedAddress.address == address))
 
 
 def _drop_others(session: Session, sender_id: str, channel: str, address: str) -> None:

@@ -8,7 +8,6 @@ its); then the leads themselves, the conversations' links to them, and Rasa's ev
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
+from carecareers.campaigns.service import ERASED, forget_conversation, unlinked_sender
 from carecareers.conversation.tracker_events import (
     purge_conversation_events,
     purge_idle_conversations,
@@ -93,13 +93,6 @@ def erase_person(session: Session, *, actor: str, via: str, sender_id: str | Non
     return Erasure(len(leads), frozenset(senders), erased)
 
 
-def forget_conversation(session: Session, sender_id: str) -> None:
-    """Unlink a conversation from its sender, keeping only the anonymous campaign counts."""
-    conversation = session.scalar(select(Conversation).where(Conversation.sender_id == sender_id))
-    if conversation is not None:
-        conversation.sender_id = "erased-" + secrets.token_hex(12)
-
-
 @dataclass(frozen=True)
 class PurgeReport:
     leads: int
@@ -156,7 +149,7 @@ def _purge_leads(session: Session, cutoff: datetime, retention_days: int) -> int
 def _unlink_conversations(session: Session, cutoff: datetime) -> int:
     """Keep old conversations only as anonymous counts for their campaign."""
     old = list(session.scalars(select(Conversation).where(
-        Conversation.last_message_at < cutoff, ~Conversation.sender_id.like("erased-%"))))
+        Conversation.last_message_at < cutoff, ~Conversation.sender_id.like(f"{ERASED}%"))))
     for conversation in old:
-        conversation.sender_id = "erased-" + secrets.token_hex(12)
+        conversation.sender_id = unlinked_sender()
     return len(old)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from carecareers.advisers import audit
@@ -75,6 +75,12 @@ def open_thread_for_sender(session: Session, sender_id: str) -> AdviserThread | 
     """The open adviser conversation of this chat's lead, if there is one."""
     return session.scalar(select(AdviserThread).join(Lead).where(
         Lead.sender_id == sender_id, AdviserThread.status == "open"))
+
+
+def has_open_thread(sender_id: ColumnElement[str]) -> ColumnElement[bool]:
+    """SQL: this chat's lead has an open adviser conversation (`open_thread_for_sender`)."""
+    return exists().where(AdviserThread.lead_id == Lead.id, Lead.sender_id == sender_id,
+                          AdviserThread.status == "open")
 
 
 def record_reply(session: Session, sender_id: str, text: str,

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from carecareers.models import Lead, OutboxMessage
+from carecareers.threads.messages import has_open_thread
 from carecareers.threads.replies import BACK_TO_ASSISTANT, END_THREAD, take_turn
 from carecareers.threads.web import EMAIL_KIND
 from carecareers.topics import Counts, Person, Retention, Topic, register
@@ -44,4 +45,5 @@ def _forget_emails(session: Session, leads: ColumnElement[bool]) -> int:
 
 
 TOPIC = register(Topic("threads", erase=erase, purge=purge, takes_turn=take_turn,
+                       awaits=has_open_thread,
                        turn_payloads=frozenset({BACK_TO_ASSISTANT, END_THREAD})))

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, exists, select
 from sqlalchemy.orm import Session
 
 from carecareers.careers.answers import intent_payload
@@ -91,10 +91,18 @@ def start_check(session: Session, sender_id: str, under_16: bool, now: datetime)
 
 def forget_idle(session: Session, now: datetime) -> int:
     """Delete every check nobody has answered for VALUES_CHECK_IDLE_MINUTES: left half-way."""
-    cutoff = now - timedelta(minutes=get_settings().values_check_idle_minutes)
-    result = session.execute(delete(ValuesCheck).where(ValuesCheck.updated_at < cutoff)
+    result = session.execute(delete(ValuesCheck).where(ValuesCheck.updated_at < _idle_since(now))
                              .execution_options(synchronize_session=False))
     return int(result.rowcount or 0)
+
+
+def under_way(sender_id: ColumnElement[str]) -> ColumnElement[bool]:
+    """SQL: this person has a check (`take_turn` forgets it first if it was left idle)."""
+    return exists().where(ValuesCheck.sender_id == sender_id)
+
+
+def _idle_since(now: datetime) -> datetime:
+    return now - timedelta(minutes=get_settings().values_check_idle_minutes)
 
 
 # -- each turn ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from carecareers.models import ValuesCheck, ValuesResult
 from carecareers.topics import Counts, Person, Retention, Topic, register
-from carecareers.values.check import all_payloads, content, forget_idle, take_turn
+from carecareers.values.check import all_payloads, content, forget_idle, take_turn, under_way
 
 
 def erase(session: Session, person: Person) -> Counts:
@@ -31,5 +31,5 @@ def purge(session: Session, now: datetime, retention: Retention) -> Counts:
 
 
 TOPIC = register(Topic("values", erase=erase, purge=purge, takes_turn=take_turn,
-                       turn_payloads=all_payloads(content()),
+                       awaits=under_way, turn_payloads=all_payloads(content()),
                        intents={"start_values_check": "action_values_check_start"}))

@@ -9,14 +9,13 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from carecareers.campaigns.service import create_campaign, record_message
+from carecareers.campaigns.service import create_campaign, forget_conversation, record_message
 from carecareers.conversation.tracker_events import erase_conversation_events
 from carecareers.forms.validation import parse_age
 from carecareers.leads import InterestDetails, InvalidAnswer, consent_wording, record_interest
 from carecareers.leads.erasure import (
     erase_lead,
     find_leads,
-    forget_conversation,
     purge_expired,
 )
 from carecareers.leads.recording import covers, matching_providers

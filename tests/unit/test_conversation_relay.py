@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from datetime import datetime, timezone
@@ -10,25 +11,27 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, event, literal, select, text
 from sqlalchemy.exc import OperationalError
 from telegram import Update
 
 from bot.app import build_application
 from bot.conversation import telegram_sender
 from carecareers import catalogue
-from carecareers.campaigns.service import create_campaign
+from carecareers.campaigns.service import ERASED, create_campaign, forget_conversation
 from carecareers.clock import FixedClock
 from carecareers.conversation.greeting import greeting
 from carecareers.conversation.payloads import ERASED_MARKER
+from carecareers.conversation.rasa_client import BotMessage
 from carecareers.conversation.relay import NO_REPLY, UNAVAILABLE, Relay, Turn
 from carecareers.conversation.senders import new_web_sender
 from carecareers.db import make_engine, session_factory
-from carecareers.delivery.people import addresses_of
+from carecareers.delivery.people import addresses_of, forget_person
 from carecareers.migrate import upgrade
 from carecareers.models import Campaign, Conversation
 from carecareers.settings import Settings
 from carecareers.threads.replies import BACK_TO_ASSISTANT
+from carecareers.topics import PersonTurn, Topic, TurnAnswer, register, unregister
 from tests.conftest import TEST_SECRET_KEY, make_settings
 from tests.support.fake_rasa import FakeRasa
 from tests.unit.test_bot_flows import BotApiLog, RecordingRequest, message
@@ -151,21 +154,141 @@ async def test_the_greeting_is_not_counted_for_the_campaign(relay_setup) -> None
     assert conversations(settings) == []
 
 
-async def test_a_persons_turn_is_one_transaction_before_rasa(tmp_path: Path) -> None:
-    """Noting the address, asking the topics and counting the message: one BEGIN, one COMMIT
-    (each transaction costs a connection check and a commit: the most of a turn's own time)."""
+class Watched:
+    """Rasa, noting the SQL the relay ran before each message reached it."""
+
+    def __init__(self, rasa: Any, statements: list[str]) -> None:
+        self._rasa, self._statements = rasa, statements
+        self.before: list[list[str]] = []
+
+    async def send(self, sender: str, message: str, metadata: Json | None = None) -> Any:
+        self.before.append(list(self._statements))
+        self._statements.clear()
+        return await self._rasa.send(sender, message, metadata)
+
+
+def watched_relay(settings: Settings, rasa: Any) -> tuple[Relay, Watched, list[str]]:
+    """A relay on a write-locking engine (as the web app's), and every statement it runs."""
+    engine = make_engine(settings.database_url, immediate=True)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda _c, _cursor, statement, *_: statements.append(statement.split()[0]))
+    event.listen(engine, "commit", lambda _c: statements.append("COMMIT"))
+    watched = Watched(rasa, statements)
+    relay = Relay(watched, settings.tracker_store_url, session_factory(engine), clock=CLOCK)
+    return relay, watched, statements
+
+
+async def test_before_rasa_a_turn_only_reads_and_its_records_are_kept_beside_it(
+        tmp_path: Path) -> None:
+    """A new address is noted before Rasa (what the turn's actions queue can reach it). Then
+    typed text no topic waits for, and a button of Rasa's: one read before Rasa, outside a
+    transaction (no write lock). The campaign count (and when the address was last seen) is
+    kept in one transaction beside Rasa, and is there when the reply comes back."""
     settings = make_settings(tmp_path)
     with_campaign(settings)
-    engine = make_engine(settings.database_url, immediate=True)
-    begun: list[object] = []
-    event.listen(engine, "begin", lambda connection: begun.append(connection))
-    rasa = scripted_rasa()
-    relay = Relay(rasa.client(), settings.tracker_store_url, session_factory(engine), clock=CLOCK)
-    result = await relay.take(Turn("s1", "hello", "web", CAMPAIGN, said="hello", address="s1"))
-    assert result.replies[0].text == "Hi! Ask me about care jobs." and len(begun) == 1
+    relay, watched, statements = watched_relay(settings, scripted_rasa().client())
+    first = await relay.take(Turn("s1", "hello", "web", CAMPAIGN, said="hello", address="s1"))
+    assert first.replies[0].text == "Hi! Ask me about care jobs."
+    assert watched.before[0][:2] == ["SELECT", "BEGIN"] and "INSERT" in watched.before[0]
+    assert statements.count("BEGIN") == 1 and "INSERT" in statements  # counted beside
+    statements.clear()
+    for said in ("hello", None):
+        turn = Turn("s1", said or "/search_vacancies", "web", CAMPAIGN, said=said, address="s1")
+        assert (await relay.take(turn)).replies[0].text in ("Hi! Ask me about care jobs.",
+                                                            "Hello!")
+        assert watched.before[-1] == ["SELECT"]
+        assert statements[0] == "BEGIN" and statements[-1] == "COMMIT" and "UPDATE" in statements
+        assert statements.count("BEGIN") == statements.count("COMMIT") == 1
+        statements.clear()
     assert conversations(settings) == [("s1", "web", CAMPAIGN)]
-    with session_factory(engine)() as session:
+    with session_factory(make_engine(settings.database_url))() as session:
         assert addresses_of(session, "s1") == {"web": "s1"}
+        assert session.scalar(select(Conversation.message_count)) == 3
+
+
+@pytest.fixture
+def waiting_topic() -> Any:
+    """A topic waiting for the typed text of 'waited-for' only, and taking it."""
+    taken: list[str] = []
+
+    def take(_session: Any, person: PersonTurn) -> TurnAnswer:
+        taken.append(person.sender_id)
+        return TurnAnswer("Your adviser will read that.")
+
+    register(Topic("waiting", takes_turn=take,
+                   awaits=lambda sender: sender == literal("waited-for")))
+    yield taken
+    unregister("waiting")
+
+
+async def test_typed_text_goes_to_the_topic_waiting_for_it_and_no_other(
+        tmp_path: Path, waiting_topic: list[str]) -> None:
+    settings = make_settings(tmp_path)
+    with_campaign(settings)
+    rasa = scripted_rasa()
+    relay, watched, statements = watched_relay(settings, rasa.client())
+    waited = await relay.take(Turn("waited-for", "hello", "web", CAMPAIGN, said="hello",
+                                   address="waited-for"))
+    other = await relay.take(Turn("s1", "hello", "web", CAMPAIGN, said="hello", address="s1"))
+    assert waited.taken_by_topic and [r.text for r in waited.replies] == [
+        "Your adviser will read that."]
+    assert waiting_topic == ["waited-for"]  # offered only the turn it waits for
+    assert not other.taken_by_topic and other.replies[0].text == "Hi! Ask me about care jobs."
+    assert [r["sender"] for r in rasa.requests] == ["s1"]
+    with session_factory(make_engine(settings.database_url))() as session:
+        assert addresses_of(session, "waited-for") == {"web": "waited-for"}  # noted all the same
+
+
+async def test_a_topic_that_cannot_say_when_it_waits_is_offered_every_typed_turn(
+        tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    with_campaign(settings)
+    offered: list[str] = []
+    register(Topic("asks-every-turn", takes_turn=lambda _s, p: offered.append(p.said or "")))
+    try:
+        relay, watched, _ = watched_relay(settings, scripted_rasa().client())
+        result = await relay.take(Turn("s1", "hello", "web", CAMPAIGN, said="hello"))
+    finally:
+        unregister("asks-every-turn")
+    assert offered == ["hello"] and result.replies[0].text == "Hi! Ask me about care jobs."
+    assert "BEGIN" in watched.before[0]  # offered in the turn's transaction, before Rasa
+    assert conversations(settings) == [("s1", "web", CAMPAIGN)]
+
+
+class ErasingRasa:
+    """Rasa whose action erases the person at once when asked to, and answers only after the
+    relay's own records of the turn have had time to be written: after the erasure."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._sessions = session_factory(make_engine(settings.database_url))
+
+    async def send(self, sender: str, message: str, metadata: Json | None = None) -> Any:
+        if message != "forget me":
+            return [BotMessage(text="Hi! Ask me about care jobs.")]
+        with self._sessions() as session, session.begin():
+            forget_person(session, [sender])
+            forget_conversation(session, sender)
+        await asyncio.sleep(0.3)
+        return [BotMessage(text="Done. I've deleted your details."),
+                BotMessage(custom=dict(ERASED_MARKER))]
+
+
+async def test_what_was_kept_beside_an_erasure_is_forgotten_after_it(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    with_campaign(settings)
+    tracker = tracker_with_events(tmp_path / "events.db", "s1")
+    factory = session_factory(make_engine(settings.database_url))
+    relay = Relay(ErasingRasa(settings), tracker, factory, clock=CLOCK)
+    for said in ("hello", "forget me"):
+        result = await relay.take(Turn("s1", said, "web", CAMPAIGN, said=said, address="s1"))
+    assert result.erased
+    with factory() as session:
+        assert addresses_of(session, "s1") == {}
+    # the message counted beside the erasure came after it: still counted, as no one's
+    assert [row[0] for row in conversations(settings) if not row[0].startswith(ERASED)] == []
+    assert {(channel, campaign) for _, channel, campaign in conversations(settings)} == {
+        ("web", CAMPAIGN)}
 
 
 async def test_a_step_that_fails_is_undone_and_the_others_still_happen(
@@ -179,6 +302,7 @@ async def test_a_step_that_fails_is_undone_and_the_others_still_happen(
         session.execute(text("SELECT * FROM no_such_table"))
 
     monkeypatch.setattr("carecareers.conversation.relay.turn_takers", lambda: [failing_topic])
+    monkeypatch.setattr("carecareers.conversation.relay._look_statement", lambda *_: None)
     rasa = scripted_rasa()
     relay = Relay(rasa.client(), settings.tracker_store_url, factory, clock=CLOCK)
     with caplog.at_level(logging.WARNING):
@@ -301,9 +425,11 @@ async def test_web_and_bot_give_the_same_replies_attribution_and_erasure(tmp_pat
 
     assert web_texts == bot_texts == [
         "Hi! Ask me about care jobs.", NO_REPLY_TEXT, "Done. I've deleted your details."]
-    # one policy for attribution: each person's conversation counted once, for its campaign
-    assert conversations(web_settings) == [(web_sender, "web", CAMPAIGN)]
-    assert conversations(bot_settings) == [(bot_sender, "telegram", CAMPAIGN)]
+    # one policy for attribution: each person's conversation counted once, for its campaign,
+    # and no longer linked to them once they asked to be forgotten
+    for settings, channel in ((web_settings, "web"), (bot_settings, "telegram")):
+        [(sender, counted_on, campaign)] = conversations(settings)
+        assert sender.startswith(ERASED) and (counted_on, campaign) == (channel, CAMPAIGN)
     # the same metadata shape reaches Rasa from both
     assert [r["metadata"] for r in web_rasa.requests if r["message"] in SCRIPT] == \
         [{"channel": "web", "campaign": CAMPAIGN}] * 3
