@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -11,12 +10,10 @@ from typing import Protocol
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_CACHE_KB = 65536
-PING_AFTER_IDLE_SECONDS = 1.0
-RETURNED_AT = "returned_at"
 AUTOCOMMIT = "AUTOCOMMIT"
 
 
@@ -24,8 +21,7 @@ class DatabaseUnavailable(Exception):
     """The database at DATABASE_URL does not answer."""
 
 
-def make_engine(url: str, *, immediate: bool = False,
-                ping_after_idle: float = PING_AFTER_IDLE_SECONDS, **kwargs: object) -> Engine:
+def make_engine(url: str, *, immediate: bool = False, **kwargs: object) -> Engine:
     """Create an engine; make the SQLite folder and turn on its foreign keys.
 
     SQL parameters never appear in error messages or logs (`hide_parameters`): they hold
@@ -33,8 +29,6 @@ def make_engine(url: str, *, immediate: bool = False,
     write lock as it begins (BEGIN IMMEDIATE): for the long-running processes that write
     at the same time (web app, bot, action server), whose read-then-write transactions
     would otherwise fail at once with "database is locked" instead of waiting their turn.
-    A server's pooled connection is checked before use when it has been idle for
-    `ping_after_idle` seconds (`_ping_when_idle`).
     """
     kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
@@ -45,35 +39,10 @@ def make_engine(url: str, *, immediate: bool = False,
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate if immediate else _sqlite_begin)
     else:
+        kwargs.setdefault("pool_pre_ping", True)
         engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
-        if not kwargs.get("pool_pre_ping"):
-            _ping_when_idle(engine, ping_after_idle)
     event.listen(engine, "handle_error", _drop_error_detail)
     return engine
-
-
-def _ping_when_idle(engine: Engine, after_seconds: float) -> None:
-    """Before a pooled connection is used, check that it still answers, if it has been idle
-    for `after_seconds` or more: one round trip that most checkouts, back within a second, are
-    spared (SQLAlchemy's pool_pre_ping pings every time). A database restart breaks the
-    connections idle in the pool, which this replaces unseen; a connection broken in the
-    moment between two uses fails that use, and SQLAlchemy then replaces the whole pool.
-    """
-
-    def returned(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
-        record.info[RETURNED_AT] = time.monotonic()
-
-    def checked_out(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
-        since = record.info.get(RETURNED_AT)
-        if since is None or time.monotonic() - since < after_seconds:
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except engine.dialect.loaded_dbapi.Error as exc:
-            raise DisconnectionError(f"a pooled connection no longer answers: {exc}") from exc
-
-    event.listen(engine, "checkin", returned)
-    event.listen(engine, "checkout", checked_out)
 
 
 def _drop_error_detail(context) -> None:  # type: ignore[no-untyped-def]

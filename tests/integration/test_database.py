@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from datetime import datetime, timezone
 
-import psycopg2
 import pytest
-from sqlalchemy import Engine, inspect, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import (
@@ -24,8 +21,7 @@ from carecareers.cli.common import engine_for
 from carecareers.db import DatabaseUnavailable, check_database, make_engine
 from carecareers.migrate import upgrade
 from carecareers.models import Base, CampaignVisit, Consent, Conversation, FollowUp, Lead
-from tests.conftest import create_postgres_database, drop_postgres_database, make_settings
-from tests.support import postgres
+from tests.conftest import make_settings
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
 
@@ -111,42 +107,3 @@ def test_a_command_takes_the_sqlite_write_lock_as_its_transaction_begins(tmp_pat
     finally:
         other.close()
 
-
-def _end_connections(url: str) -> None:
-    """What a PostgreSQL restart does to a pool: every connection to the database ends."""
-    admin = psycopg2.connect(**postgres.ADMIN)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                       "WHERE datname = %s AND pid <> pg_backend_pid()", (make_url(url).database,))
-    admin.close()
-
-
-def _backend(engine: Engine) -> int:
-    with engine.connect() as connection:
-        return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
-
-
-def test_a_pooled_connection_idle_for_a_while_is_checked_before_use_and_replaced() -> None:
-    url = create_postgres_database()
-    pinged: list[object] = []
-    try:
-        engine = make_engine(url, ping_after_idle=0.3)
-        ping = engine.dialect.do_ping
-        engine.dialect.do_ping = lambda c: pinged.append(c) or ping(c)  # type: ignore[method-assign]
-        first = _backend(engine)
-        assert _backend(engine) == first and pinged == []  # back within the time: unchecked
-        _end_connections(url)
-        time.sleep(0.4)
-        assert _backend(engine) != first  # idle past it: checked, found broken, replaced
-        assert len(pinged) == 1
-        hot = make_engine(url, ping_after_idle=3600)
-        _backend(hot)
-        _end_connections(url)
-        with pytest.raises(OperationalError):  # never checked: the broken one fails its use
-            _backend(hot)
-        assert _backend(hot) > 0  # and the pool is replaced at once
-        hot.dispose()
-        engine.dispose()
-    finally:
-        drop_postgres_database(url)
