@@ -218,8 +218,8 @@ class Relay:
         open adviser thread), and whether their address here is noted already: one read that
         takes no lock. When it fails, the answer is (yes, no), and the turn goes the way that
         copes with a failing database."""
-        if self._reads is None:
-            return False, True
+        if self._reads is None or (turn.said is None and not turn.address):
+            return False, True  # nothing to ask
         statement = _look_statement(registrations(), turn.said is not None, bool(turn.address))
         if statement is None:
             return True, True
