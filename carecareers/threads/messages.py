@@ -73,14 +73,16 @@ def _open_thread(session: Session, lead: Lead, now: datetime) -> AdviserThread:
 
 def open_thread_for_sender(session: Session, sender_id: str) -> AdviserThread | None:
     """The open adviser conversation of this chat's lead, if there is one."""
-    return session.scalar(select(AdviserThread).join(Lead).where(
-        Lead.sender_id == sender_id, AdviserThread.status == "open"))
+    return session.scalar(select(AdviserThread).join(Lead).where(*_open_for(sender_id)))
 
 
 def has_open_thread(sender_id: ColumnElement[str]) -> ColumnElement[bool]:
     """SQL: this chat's lead has an open adviser conversation (`open_thread_for_sender`)."""
-    return exists().where(AdviserThread.lead_id == Lead.id, Lead.sender_id == sender_id,
-                          AdviserThread.status == "open")
+    return exists().where(AdviserThread.lead_id == Lead.id, *_open_for(sender_id))
+
+
+def _open_for(sender_id: str | ColumnElement[str]) -> tuple[ColumnElement[bool], ...]:
+    return Lead.sender_id == sender_id, AdviserThread.status == "open"
 
 
 def record_reply(session: Session, sender_id: str, text: str,

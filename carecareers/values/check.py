@@ -91,7 +91,8 @@ def start_check(session: Session, sender_id: str, under_16: bool, now: datetime)
 
 def forget_idle(session: Session, now: datetime) -> int:
     """Delete every check nobody has answered for VALUES_CHECK_IDLE_MINUTES: left half-way."""
-    result = session.execute(delete(ValuesCheck).where(ValuesCheck.updated_at < _idle_since(now))
+    cutoff = now - timedelta(minutes=get_settings().values_check_idle_minutes)
+    result = session.execute(delete(ValuesCheck).where(ValuesCheck.updated_at < cutoff)
                              .execution_options(synchronize_session=False))
     return int(result.rowcount or 0)
 
@@ -99,10 +100,6 @@ def forget_idle(session: Session, now: datetime) -> int:
 def under_way(sender_id: ColumnElement[str]) -> ColumnElement[bool]:
     """SQL: this person has a check (`take_turn` forgets it first if it was left idle)."""
     return exists().where(ValuesCheck.sender_id == sender_id)
-
-
-def _idle_since(now: datetime) -> datetime:
-    return now - timedelta(minutes=get_settings().values_check_idle_minutes)
 
 
 # -- each turn ---------------------------------------------------------------------------------
