@@ -53,6 +53,9 @@ async def evaluate(model: Path, out: Path, nlu: dict[str, str], stories: str | N
     from rasa.core.test import test as test_stories
     from rasa.nlu.test import run_evaluation
 
+    from rasa_plugins.serve import build_loaded_models_eagerly
+
+    build_loaded_models_eagerly()  # the same model, loaded as the server loads it
     agent = Agent.load(model_path=str(model))
     for name, data in nlu.items():
         target = out / "nlu" / name

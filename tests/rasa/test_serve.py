@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from carecareers.runtime.processes import RASA_PYTHON, RASA_QUIET_ENV
+from carecareers.runtime.processes import MODEL_PATH, RASA_PYTHON, RASA_QUIET_ENV
 from carecareers.settings import PROJECT_ROOT
 
 # What Rasa does when a response's button payload holds `{...}` (our form's answers do):
@@ -88,3 +88,67 @@ def test_action_answers_are_checked_as_rasa_checks_them_without_rechecking_the_s
     assert ours == shipped
     assert [kind for kind, *_ in shipped] == ["ok", "error", "error", "error", "ok"]
     assert "Failed to validate Action server response from API" in shipped[1][1]
+
+
+# The trained model loaded as Rasa ships it and as serve.py (and the evaluation) load it: the
+# same weights in every model, the same answers, with the shaping step run eagerly only there.
+LOADING = """
+import asyncio, hashlib, json, sys
+sys.path.insert(0, '.')
+mode, model_path, texts = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+if mode == 'eager':
+    from rasa_plugins.serve import build_loaded_models_eagerly
+    build_loaded_models_eagerly()
+from rasa.core.agent import Agent
+from rasa.utils.tensorflow.models import RasaModel
+loaded = []
+load = RasaModel.load.__func__
+def recording(cls, *args, **kwargs):
+    model = load(cls, *args, **kwargs)
+    loaded.append(model)
+    return model
+RasaModel.load = classmethod(recording)
+agent = Agent.load(model_path=model_path)
+models = [{'class': type(m).__name__,
+           'weights': [[w.name, list(w.shape), hashlib.sha256(w.numpy().tobytes()).hexdigest()]
+                       for w in m.weights],
+           'shaped_by': type(m.train_function).__name__,
+           'predicts_eagerly': bool(m.run_eagerly)} for m in loaded]
+async def parse():
+    return [await agent.parse_message(text) for text in texts]
+answers = asyncio.run(parse())
+print(json.dumps({'models': models, 'answers': answers}))
+"""
+# Said the way young people say it (tests/nlu/heldout.yml), with entities and FAQ answers.
+SAID = ["hiya", "how much do care workers get paid", "im 17 can i work in a care home",
+        "do i need a dbs", "any jobs near ST4", "whats an apprenticeship",
+        "can i become a nurse from being a carer", "my names jordan", "nah", "stop"]
+
+
+def load_model(mode: str) -> dict:  # type: ignore[type-arg]
+    if not RASA_PYTHON.exists():
+        pytest.fail(f"Rasa is not installed at {RASA_PYTHON}: run `make setup`")
+    if not MODEL_PATH.exists():
+        pytest.fail(f"no trained model at {MODEL_PATH}: run `make train` (make test does)")
+    result = subprocess.run(  # noqa: S603
+        [str(RASA_PYTHON), "-c", LOADING, mode, str(MODEL_PATH), json.dumps(SAID)],
+        cwd=PROJECT_ROOT, env=RASA_QUIET_ENV | {"PYTHONPATH": str(PROJECT_ROOT)},
+        capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_model_loads_eagerly_with_the_same_weights_and_answers() -> None:
+    shipped, eager = load_model("as-rasa-ships"), load_model("eager")
+    classes = [m["class"] for m in shipped["models"]]
+    assert "DIET" in classes and len(classes) >= 2  # the classifier and the response selector
+    assert [m["class"] for m in eager["models"]] == classes
+    for ours, theirs in zip(eager["models"], shipped["models"], strict=True):
+        assert ours["weights"] == theirs["weights"]  # names, shapes and every value
+        assert len(ours["weights"]) > 10
+        # Rasa traces its shaping step into a graph; ours ran it eagerly. Both predict
+        # with a traced graph, as configured.
+        assert theirs["shaped_by"] != "function" and ours["shaped_by"] == "function"
+        assert not ours["predicts_eagerly"] and not theirs["predicts_eagerly"]
+    assert eager["answers"] == shipped["answers"]
+    assert {a["intent"]["name"] for a in eager["answers"]} >= {"greet", "ask_pay"}
