@@ -8,6 +8,11 @@ RASA_VENV  := .venv-rasa
 CC         := $(VENV)/bin/carecareers
 PYTEST     := $(VENV)/bin/pytest
 PIP_FLAGS  := --quiet --disable-pip-version-check
+# pip installs uv into each environment, and uv installs the rest: the same releases pip
+# would choose (pinned by requirements-rasa.txt and pyproject.toml's ranges), in seconds
+# where pip takes minutes (Rasa: about 15 s where pip took 100 s in `make test`).
+UV         := uv==0.13.10
+UV_INSTALL  = bin/uv pip install --quiet --compile-bytecode --python
 # The import contracts in pyproject.toml, checked against this checkout's code.
 LINT_IMPORTS := PYTHONPATH=$(CURDIR) $(VENV)/bin/lint-imports --no-cache
 DEBIAN_TEST_PACKAGES := chromium
@@ -27,13 +32,15 @@ setup: $(VENV)/.installed $(RASA_VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	@python=$$(scripts/find-python310); \
 	  [ -x $(VENV)/bin/python ] || { echo "creating $(VENV) with $$python"; $$python -m venv $(VENV); }
-	$(VENV)/bin/pip install $(PIP_FLAGS) -e '.[dev]' 2> >(grep -v "^WARNING: Location" >&2)
+	$(VENV)/bin/pip install $(PIP_FLAGS) '$(UV)' 2> >(grep -v "^WARNING: Location" >&2)
+	$(VENV)/$(UV_INSTALL) $(VENV)/bin/python -e '.[dev]'
 	@touch $@
 
 $(RASA_VENV)/.installed: requirements-rasa.txt
 	@python=$$(scripts/find-python310); \
-	  [ -x $(RASA_VENV)/bin/python ] || { echo "creating $(RASA_VENV) with $$python (Rasa takes a few minutes to install)"; $$python -m venv $(RASA_VENV); }
-	$(RASA_VENV)/bin/pip install $(PIP_FLAGS) -r requirements-rasa.txt 2> >(grep -v "^WARNING: Location" >&2)
+	  [ -x $(RASA_VENV)/bin/python ] || { echo "creating $(RASA_VENV) with $$python"; $$python -m venv $(RASA_VENV); }
+	$(RASA_VENV)/bin/pip install $(PIP_FLAGS) '$(UV)' 2> >(grep -v "^WARNING: Location" >&2)
+	$(RASA_VENV)/$(UV_INSTALL) $(RASA_VENV)/bin/python -r requirements-rasa.txt
 	@touch $@
 
 db: $(VENV)/.installed
