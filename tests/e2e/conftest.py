@@ -72,6 +72,9 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         root, rasa_url=f"http://127.0.0.1:{rasa_port}",
         action_server_url=f"http://127.0.0.1:{action_port}/webhook",
         web_port=web_port, public_base_url=f"http://127.0.0.1:{web_port}",
+        # As behind the production proxy: a test that plays many people gives each their own
+        # address (bench.webchat.visitor_headers), so they are not one address's traffic.
+        trust_proxy_headers=True,
     )
     upgrade(settings.database_url)
     factory = session_factory(make_engine(settings.database_url))

@@ -37,6 +37,7 @@ from bench.conversations import (
     run_conversation,
     run_on_web,
 )
+from bench.webchat import visitor_headers
 from carecareers.conversation.rasa_client import CHANNEL_TOKEN_HEADER, WEBHOOK_PATH
 from carecareers.settings import PROJECT_ROOT
 from tests.e2e.conftest import Stack
@@ -149,7 +150,7 @@ def on_the_web(rasa_stack: Stack) -> list[ConversationResult]:
     """The whole conversation test set, run once through the web chat."""
     conversations = load_conversations()
     assert len(conversations) >= 60
-    return run_on_web(rasa_stack.web_url, conversations)
+    return run_on_web(rasa_stack.web_url, conversations, visitor_headers)  # own addresses
 
 
 def test_the_conversation_set_through_the_web_chat(

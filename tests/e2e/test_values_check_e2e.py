@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from bench.conversations import Reply, Turn, WebChat
+from bench.webchat import visitor_headers
 from carecareers.db import make_engine, session_factory
 from carecareers.models import ValuesCheck, ValuesCompletion, ValuesResult, ValuesTally
 from carecareers.values import content
@@ -49,7 +50,7 @@ def test_a_hundred_people_nothing_kept_for_those_who_left_or_refused(rasa_stack:
     kept, refused, left_by_stop, left_quietly = [], [], [], []
     for person in range(PEOPLE):
         leaves_after = draw.randrange(len(situations)) if draw.random() < LEAVING else None
-        with WebChat(rasa_stack.web_url) as chat:
+        with WebChat(rasa_stack.web_url, visitor_headers()) as chat:  # each from their own address
             reply = chat.send(Turn(say=STARTS[person % len(STARTS)], press=None), None)
             assert f"1 of {len(situations)}" in reply.text, reply.text
             sender = sender_of(rasa_stack, chat.client)  # type: ignore[arg-type]
