@@ -12,7 +12,10 @@ from carecareers.clock import Clock
 from carecareers.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
+# A dependency that is a plain function runs in a worker thread: a hop, and a wait for the
+# GIL, on every request. These only read the app's state, so they are coroutines, called on
+# the event loop.
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -21,7 +24,11 @@ def get_clock(request: Request) -> Clock:
     return request.app.state.clock
 
 
-AppClock = Annotated[Clock, Depends(get_clock)]
+async def _app_clock(request: Request) -> Clock:
+    return get_clock(request)
+
+
+AppClock = Annotated[Clock, Depends(_app_clock)]
 
 
 def get_session(request: Request) -> Iterator[Session]:
