@@ -51,7 +51,8 @@ def needs_model(item: pytest.Item) -> bool:
 # finishes: the longest go first, so that the workers end together rather than one waiting
 # on the other's last long module.
 LONGEST_FIRST = ("tests/e2e/test_conversations.py", "tests/e2e/test_faults.py",
-                 "tests/e2e/test_replicated.py", "tests/e2e/test_accessibility.py",
+                 "tests/e2e/test_replicated.py", "tests/rasa/test_serve.py",
+                 "tests/e2e/test_accessibility.py",
                  "tests/e2e/test_facts.py", "tests/e2e/test_values_check_e2e.py",
                  "tests/e2e/test_supervisor.py", "tests/rasa/test_model.py")
 
