@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import Connection, Engine, delete, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,13 @@ from carecareers.campaigns.service import (
     record_message,
 )
 from carecareers.cli.common import engine_for
-from carecareers.db import DatabaseUnavailable, check_database, make_engine
+from carecareers.db import (
+    DatabaseUnavailable,
+    check_database,
+    make_engine,
+    session_factory,
+    single_reads,
+)
 from carecareers.migrate import upgrade
 from carecareers.models import Base, CampaignVisit, Consent, Conversation, FollowUp, Lead
 from tests.conftest import make_settings
@@ -107,3 +113,41 @@ def test_a_command_takes_the_sqlite_write_lock_as_its_transaction_begins(tmp_pat
     finally:
         other.close()
 
+
+
+def outside_a_transaction(connection: Connection) -> bool:
+    """Whether the driver's connection runs each statement alone (no BEGIN was sent)."""
+    driver = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite":
+        return not driver.in_transaction  # type: ignore[union-attr]
+    return bool(driver.autocommit)  # type: ignore[union-attr]
+
+
+def test_single_reads_run_outside_a_transaction_and_leave_the_sessions_connections_alone(
+        database_url: str) -> None:
+    """A read of one statement sees what another connection committed a moment before, takes
+    no lock, and (on PostgreSQL, from a pool of its own) never switches the connections the
+    sessions use in and out of autocommit."""
+    engine = make_engine(database_url, immediate=True)
+    reads = single_reads(session_factory(engine))
+    try:
+        with reads.connect() as connection:
+            before = connection.scalar(select(func.count()).select_from(Conversation))
+            assert outside_a_transaction(connection)
+        with session_factory(engine)() as session, session.begin():
+            record_message(session, "single-reads-person", "web", None, now=NOW)
+        with reads.connect() as connection:
+            assert connection.scalar(select(func.count()).select_from(Conversation)) == before + 1
+        with engine.connect() as connection:
+            connection.scalar(select(func.count()).select_from(Conversation))
+            assert not outside_a_transaction(connection)  # the sessions' own: as they were
+        if engine.dialect.name == "postgresql":
+            assert reads.pool is not engine.pool  # type: ignore[union-attr]
+            assert reads.dialect.name == "postgresql"  # type: ignore[union-attr]
+    finally:
+        with session_factory(engine)() as session, session.begin():
+            session.execute(delete(Conversation).where(
+                Conversation.sender_id == "single-reads-person"))
+        if isinstance(reads, Engine) and reads.pool is not engine.pool:
+            reads.dispose()
+        engine.dispose()
