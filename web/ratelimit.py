@@ -82,12 +82,20 @@ class ChatLimiter:
 
     def _check(self, session_key: str | None, address: str) -> int:
         checks = []
+        new = True
         if session_key is not None:
+            # One look at the session's window says both whether it has room and whether it
+            # is new (nothing in the window): in Redis, one round trip where there were two.
+            remaining = self._limiter.get_window_stats(
+                self._session, self._namespace, "session", session_key).remaining
+            if remaining < 1:
+                return self._wait_seconds(self._session, "session", session_key)
+            new = remaining >= self._session.amount
             checks.append((self._session, "session", session_key))
-        if session_key is None or self._is_new(session_key):
+        if new:
             checks.append((self._address, "address", address))
         checks.append((self._ceiling, "address-all", address))
-        for item, kind, key in checks:
+        for item, kind, key in checks[1 if session_key is not None else 0:]:
             if not self._limiter.test(item, self._namespace, kind, key):
                 return self._wait_seconds(item, kind, key)
         for item, kind, key in checks:
@@ -97,11 +105,6 @@ class ChatLimiter:
             if not self._limiter.hit(item, self._namespace, kind, key):
                 return 1
         return 0
-
-    def _is_new(self, session_key: str) -> bool:
-        stats = self._limiter.get_window_stats(self._session, self._namespace, "session",
-                                               session_key)
-        return stats.remaining >= self._session.amount
 
     def _wait_seconds(self, item: RateLimitItem, kind: str, key: str) -> int:
         reset = self._limiter.get_window_stats(item, self._namespace, kind, key).reset_time
