@@ -4,7 +4,8 @@
         [--model models/current.tar.gz] [--nlu NAME=FILE ...] [--stories DIR]
 
 Each `rasa` command imports TensorFlow and loads the model again (40 to 90 s each on this
-project's machines); this does what `rasa data validate`, `rasa test nlu` and `rasa test core
+project's machines as Rasa ships it; about 10 s as serve.py loads it, which this does too);
+this does what `rasa data validate`, `rasa test nlu` and `rasa test core
 --fail-on-prediction-errors` do, with Rasa's own functions, loading the model once. Under DIR:
 
 - validate.json: {"ok": ...}, what `rasa data validate --data nlu stories --domain domain
