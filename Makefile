@@ -10,7 +10,7 @@ PYTEST     := $(VENV)/bin/pytest
 PIP_FLAGS  := --quiet --disable-pip-version-check
 # pip installs uv into each environment, and uv installs the rest: the same releases pip
 # would choose (pinned by requirements-rasa.txt and pyproject.toml's ranges), in seconds
-# where pip takes minutes (Rasa: about 15 s where pip took 100 s in `make test`).
+# where pip takes minutes (Rasa's: about 35 s in `make test`, where pip took about 100 s).
 UV         := uv==0.13.10
 UV_INSTALL  = bin/uv pip install --quiet --compile-bytecode --python
 # The import contracts in pyproject.toml, checked against this checkout's code.
