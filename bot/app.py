@@ -162,8 +162,10 @@ async def on_start(application: Application) -> None:  # type: ignore[type-arg]
 
 
 async def close_services(application: Application) -> None:  # type: ignore[type-arg]
-    """Stop delivering adviser messages and close the Rasa client when the bot stops."""
+    """Stop delivering adviser messages and close the Rasa client (and the relay's reads)
+    when the bot stops."""
     await adviser_messages.stop_draining(application)
     found: Services | None = application.bot_data.get(SERVICES_KEY)
     if found is not None:
         await found.rasa.aclose()
+        found.relay.close()

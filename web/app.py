@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None,
         yield
         retrying.cancel()
         await rasa_client.aclose()
+        app.state.relay.close()
         engine.dispose()
 
     app = FastAPI(title="Care Careers Assistant", lifespan=lifespan,

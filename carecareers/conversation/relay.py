@@ -213,6 +213,11 @@ class Relay:
             self._attribute(turn)
         return _Before(answer, kept=True)
 
+    def close(self) -> None:
+        """Close the database connections the relay keeps for its reads before Rasa."""
+        if self._reads is not None:
+            self._reads.close()
+
     def _look(self, turn: Turn) -> tuple[bool, bool]:
         """Whether a topic waits for this person's typed text (a values check under way, an
         open adviser thread), and whether their address here is noted already: one read that

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import Connection, Engine, delete, func, inspect, select
+from sqlalchemy import Connection, delete, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -141,13 +141,18 @@ def test_single_reads_run_outside_a_transaction_and_leave_the_sessions_connectio
         with engine.connect() as connection:
             connection.scalar(select(func.count()).select_from(Conversation))
             assert not outside_a_transaction(connection)  # the sessions' own: as they were
+        own = reads.engine.pool  # type: ignore[attr-defined]
         if engine.dialect.name == "postgresql":
-            assert reads.pool is not engine.pool  # type: ignore[union-attr]
-            assert reads.dialect.name == "postgresql"  # type: ignore[union-attr]
+            assert own is not engine.pool
+            assert reads.engine.dialect.name == "postgresql"  # type: ignore[attr-defined]
+            assert own.checkedin() == 1
+        reads.close()  # its own pool's connections end; the sessions' pool is untouched
+        assert own.checkedin() == (0 if engine.dialect.name == "postgresql" else 1)
+        with reads.connect() as connection:  # and a read after it still works
+            connection.scalar(select(func.count()).select_from(Conversation))
     finally:
         with session_factory(engine)() as session, session.begin():
             session.execute(delete(Conversation).where(
                 Conversation.sender_id == "single-reads-person"))
-        if isinstance(reads, Engine) and reads.pool is not engine.pool:
-            reads.dispose()
+        reads.close()
         engine.dispose()
