@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy import ColumnElement, Select, Update, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from carecareers.catalogue import markup, text
@@ -195,19 +195,23 @@ def record_message(session: Session, sender_id: str, channel: str,
                    campaign_code: str | None, *, now: datetime) -> None:
     """Note that a conversation received a message, creating it on its first.
 
-    One UPDATE for every message but the first (the count goes up in the database, so that
-    two messages at once are both counted).
+    One UPDATE for every message but the first (`count_message`).
     """
-    counted = session.execute(
-        update(Conversation).where(Conversation.sender_id == sender_id)
-        .values(message_count=Conversation.message_count + 1, last_message_at=now))
-    if counted.rowcount:
+    if session.execute(count_message(sender_id, now)).rowcount:
         return
     campaign = live_campaign(session, campaign_code)
     session.add(Conversation(sender_id=sender_id, channel=channel,
                              campaign_id=campaign.id if campaign else None,
                              message_count=1, started_at=now, last_message_at=now))
     session.flush()
+
+
+def count_message(sender_id: str, now: datetime) -> Update:
+    """One more message in the person's conversation: the count goes up in the database, so
+    that two messages at once are both counted. It changes no row before their first
+    (`record_message` creates the conversation then)."""
+    return update(Conversation).where(Conversation.sender_id == sender_id).values(
+        message_count=Conversation.message_count + 1, last_message_at=now)
 
 
 def forget_conversation(session: Session, sender_id: str) -> None:

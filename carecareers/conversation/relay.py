@@ -19,7 +19,7 @@ from sqlalchemy import Select, String, bindparam, false, or_, select, true
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from carecareers.campaigns.service import forget_conversation, record_message
+from carecareers.campaigns.service import count_message, forget_conversation, record_message
 from carecareers.catalogue import text
 from carecareers.channels import channel_named
 from carecareers.clock import Clock
@@ -32,8 +32,15 @@ from carecareers.conversation.payloads import (
 from carecareers.conversation.pending import CHANGES, remember_failed
 from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
 from carecareers.conversation.tracker_events import ErasureFailed
-from carecareers.db import single_reads
-from carecareers.delivery.people import address_noted, forget_person, note_address, seen_again
+from carecareers.db import single_statements
+from carecareers.delivery.people import (
+    address_noted,
+    address_unclaimed,
+    first_address,
+    forget_person,
+    note_address,
+    seen_again,
+)
 from carecareers.topics import (
     PersonTurn,
     TurnAnswer,
@@ -87,12 +94,24 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class _Look:
+    """What the read before Rasa found: whether a topic waits for the person's typed text,
+    whether their address here is noted already, and whether noting it is one INSERT (they
+    have none here, no one has it, it is not on the never-send list)."""
+
+    waits: bool
+    noted: bool
+    unclaimed: bool = False
+
+
+@dataclass(frozen=True)
 class _Before:
     """What happened before Rasa: a topic's answer (it took the turn), and whether the
     turn's records (address, campaign count) were kept already."""
 
     answer: TurnAnswer | None = None
     kept: bool = False
+    noted_now: bool = False  # the address was noted in this turn (it was seen just now)
 
 
 @dataclass(frozen=True)
@@ -112,17 +131,19 @@ class TurnResult:
 
 @functools.lru_cache(maxsize=8)
 def _look_statement(_registrations: int, typed: bool, has_address: bool,
-                    ) -> Select[tuple[bool, bool]] | None:
+                    ) -> Select[tuple[bool, bool, bool]] | None:
     """The read before Rasa (`Relay._look`), made once for the topics registered: whether a
-    topic waits for the typed text of :sender_id, and whether :address is noted as theirs on
-    :channel. None when a topic cannot say when it waits."""
+    topic waits for the typed text of :sender_id, whether :address is noted as theirs on
+    :channel, and whether it is unclaimed there. None when a topic cannot say when it waits."""
     sender = bindparam("sender_id", type_=String)
     asked = awaiting(sender) if typed else []
     if asked is None:
         return None
-    noted = address_noted(sender, bindparam("channel", type_=String),
-                          bindparam("address", type_=String)) if has_address else true()
-    return select(or_(false(), *asked), noted)
+    if not has_address:
+        return select(or_(false(), *asked), true(), false())
+    channel, address = bindparam("channel", type_=String), bindparam("address", type_=String)
+    return select(or_(false(), *asked), address_noted(sender, channel, address),
+                  address_unclaimed(sender, channel, address))
 
 
 class Relay:
@@ -137,7 +158,9 @@ class Relay:
         self._clock = clock
         self._tracker_store_url = tracker_store_url
         self._sessions = sessions
-        self._reads = single_reads(sessions) if sessions is not None else None
+        # The read before Rasa, and the records that are whole in one statement, go outside
+        # a transaction: each BEGIN and COMMIT is a round trip, the most of a turn's own time.
+        self._single = single_statements(sessions) if sessions is not None else None
         self._dashboard_url = dashboard_url  # PUBLIC_BASE_URL: links in notices to advisers
 
     async def take(self, turn: Turn) -> TurnResult:
@@ -154,7 +177,8 @@ class Relay:
                                             buttons=[dict(b) for b in before.answer.buttons]))
                 return TurnResult(shown, taken_by_topic=True)
             if not before.kept:
-                keeping = asyncio.create_task(asyncio.to_thread(self._keep, turn))
+                keeping = asyncio.create_task(asyncio.to_thread(self._keep, turn,
+                                                                before.noted_now))
         try:
             replies = await self._rasa.send(turn.sender_id, turn.message, turn.metadata())
         except RasaUnavailable:
@@ -178,8 +202,9 @@ class Relay:
 
         One read, outside a transaction, asks whether a topic waits for the person's typed
         text (`awaiting`) and whether their address is noted already. A turn for Rasa only
-        notes a new address (so that what its actions queue can reach the person), and keeps
-        the rest of its records beside Rasa's answer (`_keep`).
+        notes a new address (so that what its actions queue can reach the person; a first
+        address on the channel in one statement), and keeps the rest of its records beside
+        Rasa's answer (`_keep`).
 
         A topic's button, and typed text a topic waits for, are offered to the topics with
         the turn's records in one transaction (each transaction is a connection check, a
@@ -188,11 +213,13 @@ class Relay:
         that fails is logged and the others happen.
         """
         if turn.said is not None or turn.message not in turn_payloads():
-            waits, noted = self._look(turn)
-            if turn.said is None or not waits:
-                if not noted:
+            look = self._look(turn)
+            if turn.said is None or not look.waits:
+                if look.noted:
+                    return _Before()
+                if not (look.unclaimed and self._note_first_address(turn)):
                     self._note_address(turn)
-                return _Before()
+                return _Before(noted_now=True)
         if self._sessions is not None:
             try:
                 with self._sessions() as session, session.begin():
@@ -214,42 +241,73 @@ class Relay:
         return _Before(answer, kept=True)
 
     def close(self) -> None:
-        """Close the database connections the relay keeps for its reads before Rasa."""
-        if self._reads is not None:
-            self._reads.close()
+        """Close the database connections the relay keeps for its single statements."""
+        if self._single is not None:
+            self._single.close()
 
-    def _look(self, turn: Turn) -> tuple[bool, bool]:
+    def _look(self, turn: Turn) -> _Look:
         """Whether a topic waits for this person's typed text (a values check under way, an
-        open adviser thread), and whether their address here is noted already: one read that
-        takes no lock. When it fails, the answer is (yes, no), and the turn goes the way that
-        copes with a failing database."""
-        if self._reads is None or (turn.said is None and not turn.address):
-            return False, True  # nothing to ask
+        open adviser thread), whether their address here is noted already, and whether it is
+        unclaimed: one read that takes no lock. When it fails, the answer is (yes, no, no),
+        and the turn goes the way that copes with a failing database."""
+        if self._single is None or (turn.said is None and not turn.address):
+            return _Look(waits=False, noted=True)  # nothing to ask
         statement = _look_statement(registrations(), turn.said is not None, bool(turn.address))
         if statement is None:
-            return True, True
+            return _Look(waits=True, noted=True)
         try:
-            with self._reads.connect() as connection:
-                waits, noted = connection.execute(statement, {
+            with self._single.connect() as connection:
+                waits, noted, unclaimed = connection.execute(statement, {
                     "sender_id": turn.sender_id, "channel": turn.channel,
                     "address": turn.address}).one()
         except SQLAlchemyError as exc:
             logger.info("could not look before Rasa (%s)", type(exc).__name__)
-            return True, False
-        return bool(waits), bool(noted)
+            return _Look(waits=True, noted=False)
+        return _Look(bool(waits), bool(noted), bool(unclaimed))
 
-    def _keep(self, turn: Turn) -> None:
+    def _note_first_address(self, turn: Turn) -> bool:
+        """Note the person's first address on this channel in one statement (the read before
+        Rasa found it unclaimed). False when that failed (another turn noted one meanwhile,
+        or the database): then `_note_address` does it the whole way."""
+        assert self._single is not None and turn.address
+        try:
+            with self._single.connect() as connection:
+                connection.execute(first_address(turn.sender_id, turn.channel, turn.address,
+                                                 self._clock.now()))
+        except SQLAlchemyError as exc:
+            logger.info("could not note a first address in one statement (%s)",
+                        type(exc).__name__)
+            return False
+        return True
+
+    def _keep(self, turn: Turn, noted_now: bool = False) -> None:
         """While Rasa answers, count the message and note that the person was seen again at
-        their address (noted already: `_before_rasa`), in one transaction. Nothing Rasa does
-        in this turn reads either. A failure there is logged, and each is tried alone."""
+        their address (noted already: `_before_rasa`; `noted_now` when it was noted in this
+        turn, so seen just now). Nothing Rasa does in this turn reads either.
+
+        Each is one statement that stands alone, outside a transaction; the first message of
+        a conversation creates it, in a transaction. When those statements fail, what is left
+        is done in a transaction; if that fails, each is tried alone in one of its own."""
         if self._sessions is None:
             return
+        now = self._clock.now()
+        seen = not turn.address or noted_now
+        if self._single is not None:
+            try:
+                with self._single.connect() as connection:
+                    if not seen:
+                        connection.execute(seen_again(turn.sender_id, turn.channel, now))
+                        seen = True
+                    if connection.execute(count_message(turn.sender_id, now)).rowcount:
+                        return
+            except SQLAlchemyError as exc:
+                logger.info("a turn's records failed outside a transaction (%s)",
+                            type(exc).__name__)
         try:
             with self._sessions() as session, session.begin():
-                if turn.address:
-                    seen_again(session, turn.sender_id, turn.channel, self._clock.now())
-                record_message(session, turn.sender_id, turn.channel, turn.campaign,
-                               now=self._clock.now())
+                if not seen:
+                    session.execute(seen_again(turn.sender_id, turn.channel, now))
+                record_message(session, turn.sender_id, turn.channel, turn.campaign, now=now)
                 return
         except SQLAlchemyError as exc:
             logger.info("a turn's records failed together (%s); trying each alone",

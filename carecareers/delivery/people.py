@@ -13,7 +13,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, delete, exists, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    ScalarSelect,
+    Update,
+    and_,
+    delete,
+    exists,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from carecareers.delivery.outbox import forget_addresses
@@ -48,14 +59,22 @@ def note_address(session: Session, sender_id: str, channel: str, address: str,
     session.flush()
 
 
-def seen_again(session: Session, sender_id: str, channel: str, now: datetime) -> None:
+def first_address(sender_id: str, channel: str, address: str, now: datetime) -> Insert:
+    """`note_address` in one statement, for when `address_unclaimed` said that nothing else
+    is to change: the person's first address on this channel. Noting another for them at the
+    same moment makes it fail (one address per person and channel), and changes nothing."""
+    return insert(PersonAddress).values(sender_id=sender_id, channel=channel, address=address,
+                                        first_seen_at=now, last_seen_at=now)
+
+
+def seen_again(sender_id: str, channel: str, now: datetime) -> Update:
     """The person wrote again from the address noted for them here (`address_noted`): move
     `last_seen_at` on, at most every SEEN_EVERY. One UPDATE, which changes nothing when the
     address went meanwhile (an erasure): it is never noted again from here."""
-    session.execute(update(PersonAddress).where(
+    return update(PersonAddress).where(
         PersonAddress.sender_id == sender_id, PersonAddress.channel == channel,
-        PersonAddress.last_seen_at <= now - SEEN_EVERY).values(last_seen_at=now)
-        .execution_options(synchronize_session=False))
+        PersonAddress.last_seen_at <= now - SEEN_EVERY).values(last_seen_at=now) \
+        .execution_options(synchronize_session=False)
 
 
 def address_noted(sender_id: ColumnElement[str], channel: ColumnElement[str],
@@ -65,6 +84,17 @@ def address_noted(sender_id: ColumnElement[str], channel: ColumnElement[str],
     return and_(
         exists().where(PersonAddress.sender_id == sender_id, PersonAddress.channel == channel,
                        PersonAddress.address == address),
+        ~exists().where(SuppressedAddress.channel == channel,
+                        SuppressedAddress.address == address))
+
+
+def address_unclaimed(sender_id: ColumnElement[str], channel: ColumnElement[str],
+                      address: ColumnElement[str]) -> ColumnElement[bool]:
+    """SQL: the person has no address on this channel, no one has this one, and it is not on
+    the never-send list: noting it is `first_address`, one INSERT."""
+    return and_(
+        ~exists().where(PersonAddress.sender_id == sender_id, PersonAddress.channel == channel),
+        ~exists().where(PersonAddress.channel == channel, PersonAddress.address == address),
         ~exists().where(SuppressedAddress.channel == channel,
                         SuppressedAddress.address == address))
 

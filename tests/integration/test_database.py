@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import Connection, delete, func, inspect, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, delete, func, inspect, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from carecareers.campaigns.service import (
@@ -23,7 +24,7 @@ from carecareers.db import (
     check_database,
     make_engine,
     session_factory,
-    single_reads,
+    single_statements,
 )
 from carecareers.migrate import upgrade
 from carecareers.models import Base, CampaignVisit, Consent, Conversation, FollowUp, Lead
@@ -123,13 +124,13 @@ def outside_a_transaction(connection: Connection) -> bool:
     return bool(driver.autocommit)  # type: ignore[union-attr]
 
 
-def test_single_reads_run_outside_a_transaction_and_leave_the_sessions_connections_alone(
+def test_single_statements_run_outside_a_transaction_and_leave_the_sessions_connections_alone(
         database_url: str) -> None:
     """A read of one statement sees what another connection committed a moment before, takes
     no lock, and (on PostgreSQL, from a pool of its own) never switches the connections the
     sessions use in and out of autocommit."""
     engine = make_engine(database_url, immediate=True)
-    reads = single_reads(session_factory(engine))
+    reads = single_statements(session_factory(engine))
     try:
         with reads.connect() as connection:
             before = connection.scalar(select(func.count()).select_from(Conversation))
@@ -155,4 +156,32 @@ def test_single_reads_run_outside_a_transaction_and_leave_the_sessions_connectio
             session.execute(delete(Conversation).where(
                 Conversation.sender_id == "single-reads-person"))
         reads.close()
+        engine.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_single_statements_fail_once_on_a_connection_the_server_ended_then_reconnect(
+        database_url: str) -> None:
+    """Their own pool does not check a connection before each use (that is a round trip):
+    after the server ends its connections (a restart), one statement fails, its user goes on
+    another way (the relay: in a transaction), and the next statement gets a new connection."""
+    engine = make_engine(database_url)
+    single = single_statements(session_factory(engine))
+    try:
+        with single.connect() as connection:
+            pid = connection.scalar(text("SELECT pg_backend_pid()"))
+        with engine.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            for _ in range(100):  # the server ends it a moment later
+                if not other.scalar(text("SELECT count(*) FROM pg_stat_activity "
+                                         "WHERE pid = :pid"), {"pid": pid}):
+                    break
+                time.sleep(0.05)
+        with pytest.raises(DBAPIError) as failed, single.connect() as connection:
+            connection.scalar(text("SELECT 1"))
+        assert failed.value.connection_invalidated
+        with single.connect() as connection:
+            assert connection.scalar(text("SELECT pg_backend_pid()")) != pid
+    finally:
+        single.close()
         engine.dispose()

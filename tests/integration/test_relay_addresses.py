@@ -18,12 +18,12 @@ from carecareers.clock import FixedClock, uk_date
 from carecareers.conversation.payloads import ERASED_MARKER
 from carecareers.conversation.rasa_client import BotMessage
 from carecareers.conversation.relay import Relay, Turn
-from carecareers.db import make_engine, session_factory
-from carecareers.delivery import addresses_of
+from carecareers.db import make_engine, session_factory, single_statements
+from carecareers.delivery import addresses_of, note_address
 from carecareers.events import get_event
 from carecareers.events.notices import queue_reminders
 from carecareers.leads.erasure import erase_person
-from carecareers.models import OutboxMessage
+from carecareers.models import Conversation, OutboxMessage
 from tests.factories import make_vacancy
 from tests.integration import event_helpers
 from tests.integration.alert_helpers import (
@@ -160,3 +160,48 @@ async def test_noting_failing_never_stops_the_turn_and_logs_no_address(
     assert result.answered and [r.text for r in result.replies] == ["Hello!"]
     assert "could not note where a person can be reached: OperationalError" in caplog.text
     assert CHAT not in caplog.text and "tg-c" not in caplog.text
+
+
+async def test_an_address_noted_by_another_turn_meanwhile_is_noted_the_whole_way(
+        factory: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        ) -> None:
+    """The read before Rasa found the person's first Telegram address unclaimed, and another
+    turn of theirs noted one before the one-statement note ran. That INSERT fails (one address
+    per person and channel), changing nothing, and the note goes the whole way."""
+    taking = relay(ActingRasa([BotMessage(text="Hello!")]), factory, tmp_path)
+    look = taking._look
+
+    def look_then_another_turn(turn: Turn) -> Any:
+        found = look(turn)
+        assert found.unclaimed  # the one-statement note is what this test is about
+        with factory() as session, session.begin():
+            note_address(session, turn.sender_id, turn.channel, "99999", later(0))
+        return found
+
+    monkeypatch.setattr(taking, "_look", look_then_another_turn)
+    result = await taking.take(Turn("tg-race", "hello", "telegram", address=CHAT))
+    assert [r.text for r in result.replies] == ["Hello!"]
+    with factory() as session:
+        assert addresses_of(session, "tg-race") == {"telegram": CHAT}
+
+
+async def test_when_statements_outside_a_transaction_fail_each_record_is_kept_in_one(
+        factory: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The look, the first address and the records beside Rasa go outside a transaction.
+    When those statements fail (their connections, say), each turn still notes the address
+    and is counted, each in a transaction, and nothing personal is logged."""
+    broken = session_factory(make_engine(f"sqlite:///{tmp_path / 'never-migrated.db'}"))
+    monkeypatch.setattr("carecareers.conversation.relay.single_statements",
+                        lambda _sessions: single_statements(broken))
+    taking = relay(ActingRasa([BotMessage(text="Hello!")]), factory, tmp_path)
+    with caplog.at_level(logging.INFO):
+        for _ in range(2):
+            result = await taking.take(Turn("tg-d", "hello", "telegram", address=CHAT))
+            assert result.answered and [r.text for r in result.replies] == ["Hello!"]
+    assert "a turn's records failed outside a transaction (OperationalError)" in caplog.text
+    assert CHAT not in caplog.text and "tg-d" not in caplog.text
+    with factory() as session:
+        assert addresses_of(session, "tg-d") == {"telegram": CHAT}
+        assert session.scalar(select(Conversation.message_count).where(
+            Conversation.sender_id == "tg-d")) == 2
