@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Select, String, bindparam, false, or_, select, true
+from sqlalchemy import DateTime, Select, String, bindparam, false, or_, select, true
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,12 +34,14 @@ from carecareers.conversation.rasa_client import BotMessage, RasaUnavailable
 from carecareers.conversation.tracker_events import ErasureFailed
 from carecareers.db import single_statements
 from carecareers.delivery.people import (
+    SEEN_EVERY,
     address_noted,
     address_unclaimed,
     first_address,
     forget_person,
     note_address,
     seen_again,
+    seen_lately,
 )
 from carecareers.topics import (
     PersonTurn,
@@ -96,12 +98,14 @@ class Turn:
 @dataclass(frozen=True)
 class _Look:
     """What the read before Rasa found: whether a topic waits for the person's typed text,
-    whether their address here is noted already, and whether noting it is one INSERT (they
-    have none here, no one has it, it is not on the never-send list)."""
+    whether their address here is noted already, whether noting it is one INSERT (they have
+    none here, no one has it, it is not on the never-send list), and whether it was seen
+    lately (noting that they were seen again would change nothing)."""
 
     waits: bool
     noted: bool
     unclaimed: bool = False
+    seen_lately: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ class _Before:
 
     answer: TurnAnswer | None = None
     kept: bool = False
-    noted_now: bool = False  # the address was noted in this turn (it was seen just now)
+    seen: bool = False  # the address was noted in this turn, or seen lately: nothing to note
 
 
 @dataclass(frozen=True)
@@ -131,19 +135,22 @@ class TurnResult:
 
 @functools.lru_cache(maxsize=8)
 def _look_statement(_registrations: int, typed: bool, has_address: bool,
-                    ) -> Select[tuple[bool, bool, bool]] | None:
+                    ) -> Select[tuple[bool, bool, bool, bool]] | None:
     """The read before Rasa (`Relay._look`), made once for the topics registered: whether a
     topic waits for the typed text of :sender_id, whether :address is noted as theirs on
-    :channel, and whether it is unclaimed there. None when a topic cannot say when it waits."""
+    :channel, whether it is unclaimed there, and whether their address there was seen after
+    :seen_since. None when a topic cannot say when it waits."""
     sender = bindparam("sender_id", type_=String)
     asked = awaiting(sender) if typed else []
     if asked is None:
         return None
     if not has_address:
-        return select(or_(false(), *asked), true(), false())
+        return select(or_(false(), *asked), true(), false(), true())
     channel, address = bindparam("channel", type_=String), bindparam("address", type_=String)
+    since = bindparam("seen_since", type_=DateTime(timezone=True))
     return select(or_(false(), *asked), address_noted(sender, channel, address),
-                  address_unclaimed(sender, channel, address))
+                  address_unclaimed(sender, channel, address),
+                  seen_lately(sender, channel, since))
 
 
 class Relay:
@@ -177,8 +184,7 @@ class Relay:
                                             buttons=[dict(b) for b in before.answer.buttons]))
                 return TurnResult(shown, taken_by_topic=True)
             if not before.kept:
-                keeping = asyncio.create_task(asyncio.to_thread(self._keep, turn,
-                                                                before.noted_now))
+                keeping = asyncio.create_task(asyncio.to_thread(self._keep, turn, before.seen))
         try:
             replies = await self._rasa.send(turn.sender_id, turn.message, turn.metadata())
         except RasaUnavailable:
@@ -216,10 +222,10 @@ class Relay:
             look = self._look(turn)
             if turn.said is None or not look.waits:
                 if look.noted:
-                    return _Before()
+                    return _Before(seen=look.seen_lately)
                 if not (look.unclaimed and self._note_first_address(turn)):
                     self._note_address(turn)
-                return _Before(noted_now=True)
+                return _Before(seen=True)
         if self._sessions is not None:
             try:
                 with self._sessions() as session, session.begin():
@@ -247,23 +253,24 @@ class Relay:
 
     def _look(self, turn: Turn) -> _Look:
         """Whether a topic waits for this person's typed text (a values check under way, an
-        open adviser thread), whether their address here is noted already, and whether it is
-        unclaimed: one read that takes no lock. When it fails, the answer is (yes, no, no),
-        and the turn goes the way that copes with a failing database."""
+        open adviser thread), and what is known of their address here (`_Look`): one read
+        that takes no lock. When it fails, a topic may wait and nothing is known of the
+        address, and the turn goes the way that copes with a failing database."""
         if self._single is None or (turn.said is None and not turn.address):
-            return _Look(waits=False, noted=True)  # nothing to ask
+            return _Look(waits=False, noted=True, seen_lately=True)  # nothing to ask
         statement = _look_statement(registrations(), turn.said is not None, bool(turn.address))
         if statement is None:
-            return _Look(waits=True, noted=True)
+            return _Look(waits=True, noted=True, seen_lately=True)
         try:
             with self._single.connect() as connection:
-                waits, noted, unclaimed = connection.execute(statement, {
+                waits, noted, unclaimed, lately = connection.execute(statement, {
                     "sender_id": turn.sender_id, "channel": turn.channel,
-                    "address": turn.address}).one()
+                    "address": turn.address,
+                    "seen_since": self._clock.now() - SEEN_EVERY}).one()
         except SQLAlchemyError as exc:
             logger.info("could not look before Rasa (%s)", type(exc).__name__)
             return _Look(waits=True, noted=False)
-        return _Look(bool(waits), bool(noted), bool(unclaimed))
+        return _Look(bool(waits), bool(noted), bool(unclaimed), bool(lately))
 
     def _note_first_address(self, turn: Turn) -> bool:
         """Note the person's first address on this channel in one statement (the read before
@@ -280,10 +287,11 @@ class Relay:
             return False
         return True
 
-    def _keep(self, turn: Turn, noted_now: bool = False) -> None:
+    def _keep(self, turn: Turn, seen: bool = False) -> None:
         """While Rasa answers, count the message and note that the person was seen again at
-        their address (noted already: `_before_rasa`; `noted_now` when it was noted in this
-        turn, so seen just now). Nothing Rasa does in this turn reads either.
+        their address (noted already: `_before_rasa`; `seen` when it was noted in this turn or
+        seen lately, so that there is nothing to note). Nothing Rasa does in this turn reads
+        either.
 
         Each is one statement that stands alone, outside a transaction; the first message of
         a conversation creates it, in a transaction. When those statements fail, what is left
@@ -291,7 +299,7 @@ class Relay:
         if self._sessions is None:
             return
         now = self._clock.now()
-        seen = not turn.address or noted_now
+        seen = seen or not turn.address
         if self._single is not None:
             try:
                 with self._single.connect() as connection:

@@ -88,6 +88,14 @@ def address_noted(sender_id: ColumnElement[str], channel: ColumnElement[str],
                         SuppressedAddress.address == address))
 
 
+def seen_lately(sender_id: ColumnElement[str], channel: ColumnElement[str],
+                since: ColumnElement[datetime]) -> ColumnElement[bool]:
+    """SQL: the person's address on this channel was last seen after `since` (now less
+    SEEN_EVERY): `seen_again` would change nothing."""
+    return exists().where(PersonAddress.sender_id == sender_id, PersonAddress.channel == channel,
+                          PersonAddress.last_seen_at > since)
+
+
 def address_unclaimed(sender_id: ColumnElement[str], channel: ColumnElement[str],
                       address: ColumnElement[str]) -> ColumnElement[bool]:
     """SQL: the person has no address on this channel, no one has this one, and it is not on

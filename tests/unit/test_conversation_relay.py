@@ -26,9 +26,10 @@ from carecareers.conversation.rasa_client import BotMessage
 from carecareers.conversation.relay import NO_REPLY, UNAVAILABLE, Relay, Turn
 from carecareers.conversation.senders import new_web_sender
 from carecareers.db import make_engine, session_factory
-from carecareers.delivery.people import addresses_of, forget_person
+from carecareers.delivery.people import SEEN_EVERY, addresses_of, forget_person
 from carecareers.migrate import upgrade
-from carecareers.models import Campaign, Conversation
+from carecareers.models import Campaign, Conversation, PersonAddress
+from carecareers.models.base import as_utc
 from carecareers.settings import Settings
 from carecareers.threads.replies import BACK_TO_ASSISTANT
 from carecareers.topics import PersonTurn, Topic, TurnAnswer, register, unregister
@@ -167,7 +168,8 @@ class Watched:
         return await self._rasa.send(sender, message, metadata)
 
 
-def watched_relay(settings: Settings, rasa: Any) -> tuple[Relay, Watched, list[str]]:
+def watched_relay(settings: Settings, rasa: Any, clock: FixedClock | None = None,
+                  ) -> tuple[Relay, Watched, list[str]]:
     """A relay on a write-locking engine (as the web app's), and every statement it runs."""
     engine = make_engine(settings.database_url, immediate=True)
     statements: list[str] = []
@@ -175,7 +177,8 @@ def watched_relay(settings: Settings, rasa: Any) -> tuple[Relay, Watched, list[s
                  lambda _c, _cursor, statement, *_: statements.append(statement.split()[0]))
     event.listen(engine, "commit", lambda _c: statements.append("COMMIT"))
     watched = Watched(rasa, statements)
-    relay = Relay(watched, settings.tracker_store_url, session_factory(engine), clock=CLOCK)
+    relay = Relay(watched, settings.tracker_store_url, session_factory(engine),
+                  clock=clock or CLOCK)
     return relay, watched, statements
 
 
@@ -184,7 +187,7 @@ async def test_before_rasa_a_turn_only_reads_and_its_records_are_kept_beside_it(
     """A new address is noted before Rasa (what the turn's actions queue can reach it): a first
     one in one INSERT, outside a transaction. Then typed text no topic waits for, and a button
     of Rasa's: one read before Rasa, outside a transaction (no write lock). The campaign count
-    (and when the address was last seen) is kept beside Rasa, two UPDATEs outside a
+    (and, at most hourly, when the address was last seen) is kept beside Rasa, outside a
     transaction once the conversation exists, and is there when the reply comes back."""
     settings = make_settings(tmp_path)
     with_campaign(settings)
@@ -201,12 +204,17 @@ async def test_before_rasa_a_turn_only_reads_and_its_records_are_kept_beside_it(
         assert (await relay.take(turn)).replies[0].text in ("Hi! Ask me about care jobs.",
                                                             "Hello!")
         assert watched.before[-1] == ["SELECT"]
-        assert statements == ["UPDATE", "UPDATE"]  # seen again, counted: no BEGIN, no COMMIT
+        assert statements == ["UPDATE"]  # counted (seen lately): no BEGIN, no COMMIT
         statements.clear()
+    an_hour_on = FixedClock(CLOCK.now() + SEEN_EVERY)
+    relay, watched, statements = watched_relay(settings, scripted_rasa().client(), an_hour_on)
+    await relay.take(Turn("s1", "hello", "web", CAMPAIGN, said="hello", address="s1"))
+    assert watched.before == [["SELECT"]] and statements == ["UPDATE", "UPDATE"]  # seen again
     assert conversations(settings) == [("s1", "web", CAMPAIGN)]
     with session_factory(make_engine(settings.database_url))() as session:
         assert addresses_of(session, "s1") == {"web": "s1"}
-        assert session.scalar(select(Conversation.message_count)) == 3
+        assert session.scalar(select(Conversation.message_count)) == 4
+        assert as_utc(session.scalar(select(PersonAddress.last_seen_at))) == an_hour_on.now()
 
 
 @pytest.fixture
