@@ -8,10 +8,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import limits.storage.memory
+import limits.storage.redis
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import example, given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from carecareers.migrate import upgrade
@@ -186,6 +187,37 @@ def test_two_web_processes_share_one_session_limit_in_redis(
     refused = second.post("/api/chat", json={"message": "d"})
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
+
+
+@given(steps=st.lists(st.tuples(
+    st.sampled_from([0.0, 0.5, 1.0, 2.5, 5.0, 10.0, 11.0]),  # exactly a window (10 s) too
+    st.sampled_from(["s1", "s2", "s3", None]), st.sampled_from(["10.0.0.1", "10.0.0.2"])),
+    min_size=1, max_size=60))
+@example(steps=[(0.0, "s1", "10.0.0.1")] * 4 + [(0.0, None, "10.0.0.1")] * 2
+         + [(10.0, "s1", "10.0.0.1")] + [(1.0, f"s{n}", "10.0.0.2") for n in range(7)])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_in_redis_one_script_decides_as_the_librarys_steps_did(
+        redis_url: str, steps: list[tuple[float, str | None, str]]) -> None:
+    """The chat's decision in one round trip (CHAT_SCRIPT) against the `limits` library's
+    own steps on the same Redis: the same answer, wait included, for every message."""
+    with pytest.MonkeyPatch.context() as patch:
+        clock = FakeClock()
+        patch.setattr(limits.storage.redis, "time", SimpleNamespace(time=clock))
+        limits_kept = (Limit(3, 10), Limit(2, 10))
+        scripted = ChatLimiter(*limits_kept, storage_url=redis_url, clock=clock,
+                               namespace=f"test-{uuid.uuid4().hex}",
+                               address_ceiling=Limit(5, 10))
+        stepwise = ChatLimiter(*limits_kept, storage_url=redis_url, clock=clock,
+                               namespace=f"test-{uuid.uuid4().hex}",
+                               address_ceiling=Limit(5, 10))
+        stepwise._script = None  # the library's own steps: the reference
+        decisions = []
+        for gap, session, address in steps:
+            clock.now += gap
+            decisions.append((scripted._check(session, address),  # errors not swallowed
+                              stepwise._check(session, address)))
+        assert [ours for ours, _ in decisions] == [theirs for _, theirs in decisions]
 
 
 def test_two_web_processes_share_one_address_limit_in_redis(
