@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 
+from carecareers.conversation.rasa_transport import AiohttpTransport
+
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 1000
@@ -62,10 +64,11 @@ class RasaClient:
 
     def __init__(self, base_url: str, token: str = "", timeout: float = 20.0,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
+        """`transport`: aiohttp's connections (rasa_transport.py) unless a test gives one."""
         self._base_url = base_url.rstrip("/")
         self._token = token
         self._client = httpx.AsyncClient(
-            base_url=self._base_url, timeout=timeout, transport=transport
+            base_url=self._base_url, timeout=timeout, transport=transport or AiohttpTransport()
         )
 
     async def aclose(self) -> None:
