@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from carecareers.conversation.rasa_transport import AiohttpTransport
+from carecareers.conversation.rasa_transport import AiohttpCalls, Calls, HttpxCalls
 
 logger = logging.getLogger(__name__)
 
@@ -64,25 +65,22 @@ class RasaClient:
 
     def __init__(self, base_url: str, token: str = "", timeout: float = 20.0,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
-        """`transport`: aiohttp's connections (rasa_transport.py) unless a test gives one."""
+        """Calls go through aiohttp (rasa_transport.py), or the httpx `transport` a test gives."""
         self._base_url = base_url.rstrip("/")
         self._token = token
-        self._client = httpx.AsyncClient(
-            base_url=self._base_url, timeout=timeout, transport=transport or AiohttpTransport()
-        )
+        self._calls: Calls = AiohttpCalls(self._base_url, timeout) if transport is None \
+            else HttpxCalls(self._base_url, timeout, transport)
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._calls.aclose()
 
     async def send(self, sender: str, message: str, metadata: dict[str, Any] | None = None,
                    ) -> list[BotMessage]:
         """Send one message (typed text or a button payload) and return the replies."""
         body = {"sender": sender, "message": message, "metadata": metadata or {}}
         try:
-            response = await self._client.post(WEBHOOK_PATH, json=body,
-                                               headers={CHANNEL_TOKEN_HEADER: self._token})
-            response.raise_for_status()
-            replies = response.json()
+            replies = json.loads(await self._calls.post_json(
+                WEBHOOK_PATH, body, {CHANNEL_TOKEN_HEADER: self._token}))
         except (httpx.HTTPError, ValueError) as exc:
             logger.warning("Rasa REST channel failed: %s", type(exc).__name__)
             raise RasaUnavailable(str(type(exc).__name__)) from exc
@@ -93,13 +91,13 @@ class RasaClient:
     async def is_up(self) -> bool:
         """Return True when the server answers and has a model loaded."""
         try:
-            response = await self._client.get("/status", params=self._auth())
+            code, content = await self._calls.get("/status", self._auth())
         except httpx.HTTPError:
             return False
-        if response.status_code != 200:
+        if code != 200:
             return False
         try:
-            status = response.json()
+            status = json.loads(content)
         except ValueError:
             return False
         return isinstance(status, dict) and bool(status.get("model_file"))
