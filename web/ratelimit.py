@@ -53,9 +53,10 @@ MEMORY = "memory://"
 # The chat's decision (`ChatLimiter._check`) in one step in Redis, on the lists `limits` keeps
 # for a moving window: the newest time first, at most `limit` of them. A window is full when
 # its limit-th newest time is within it. KEYS: the session's, the address's new sessions,
-# the address's every message. ARGV: now, whether there is a session, then each limit and
-# window in seconds. Returns {0} when admitted (and counted), else {1, the oldest time in the
-# full window, that window}.
+# the address's every message, and optionally a window only looked at (`ChatLimiter.admit`).
+# ARGV: now, whether there is a session, then each limit and window in seconds. Returns
+# {0, whether the window looked at has room (1 or 0)} when admitted (and counted), else
+# {1, the oldest time in the full window, that window}.
 CHAT_SCRIPT = """
 local now = tonumber(ARGV[1])
 local function full(key, limit, window)
@@ -88,7 +89,8 @@ for _, check in ipairs(checks) do
   redis.call('ltrim', check[1], 0, check[2] - 1)
   redis.call('expire', check[1], check[3])
 end
-return {0}
+if KEYS[4] and full(KEYS[4], tonumber(ARGV[9]), tonumber(ARGV[10])) then return {0, 0} end
+return {0, 1}
 """
 
 
@@ -120,16 +122,26 @@ class ChatLimiter:
 
         `session_key` is None for a request without a valid session.
         """
+        return self.admit(session_key, address)[0]
+
+    def admit(self, session_key: str | None, address: str,
+              watched: AddressLimiter | None = None) -> tuple[int, bool]:
+        """`check`, and whether `watched` has room for one more from this address (nothing
+        counted there): in Redis, both in one round trip when `watched` is kept there too."""
+        window = watched.window(address) if watched is not None else None
         try:
-            return self._check(session_key, address)
+            if self._script is not None and (watched is None or window is not None):
+                return self._check_in_redis(session_key, address, window)
+            wait = self._check(session_key, address)
         except Exception as exc:  # noqa: BLE001 - a limiter outage must not stop the chat
             logger.warning("rate limit storage failed (%s); message admitted",
                            type(exc).__name__)
-            return 0
+            wait = 0
+        return wait, wait != 0 or watched is None or watched.has_room(address)
 
     def _check(self, session_key: str | None, address: str) -> int:
         if self._script is not None:
-            return self._check_in_redis(session_key, address)
+            return self._check_in_redis(session_key, address)[0]
         checks = []
         new = True
         if session_key is not None:
@@ -163,8 +175,10 @@ class ChatLimiter:
     def _until(reset: float, now: float) -> int:
         return max(math.ceil(round(reset - now, 3)), 1)  # 10.0000001 s is 10 s
 
-    def _check_in_redis(self, session_key: str | None, address: str) -> int:
-        """`_check` in one round trip (CHAT_SCRIPT), on the keys and lists `limits` uses."""
+    def _check_in_redis(self, session_key: str | None, address: str,
+                        watched: Window | None = None) -> tuple[int, bool]:
+        """`_check` in one round trip (CHAT_SCRIPT), on the keys and lists `limits` uses;
+        and whether the `watched` window has room."""
         assert self._redis is not None and self._script is not None
         keys = [self._redis.prefixed_key(item.key_for(self._namespace, kind, key))
                 for item, kind, key in ((self._session, "session", session_key or ""),
@@ -173,17 +187,29 @@ class ChatLimiter:
         now = self._clock()
         limits = [value for item in (self._session, self._address, self._ceiling)
                   for value in (item.amount, item.get_expiry())]
-        refused, *window = self._script(keys, [repr(now), int(session_key is not None), *limits])
+        if watched is not None:
+            keys.append(watched.key)
+            limits += [watched.requests, watched.seconds]
+        refused, *found = self._script(keys, [repr(now), int(session_key is not None), *limits])
         if not refused:
-            return 0
-        oldest, seconds = (float(value) for value in window)
-        return self._until(oldest + seconds, now)
+            return 0, bool(found[0])
+        oldest, seconds = (float(value) for value in found)
+        return self._until(oldest + seconds, now), True
 
 
 # Dashboard login attempts per address: enough for typos in a shared office, too few for
 # guessing. Each is counted before its password is checked, so parallel guesses are all
 # counted. Each account also locks after five failures in a row (advisers/accounts.py).
 LOGIN_ATTEMPTS_PER_ADDRESS = Limit(requests=20, window_seconds=15 * 60)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Where a moving window is kept in Redis, and its limit."""
+
+    key: str
+    requests: int
+    seconds: int
 
 
 class AddressLimiter:
@@ -194,6 +220,14 @@ class AddressLimiter:
         self._item = limit.item()
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url or MEMORY))
         self._namespace = namespace
+
+    def window(self, *key: str) -> Window | None:
+        """The key's window in Redis, for a script to look at; None when kept in memory."""
+        storage = self._limiter.storage
+        if not isinstance(storage, RedisStorage):
+            return None
+        return Window(storage.prefixed_key(self._item.key_for(self._namespace, *key)),
+                      self._item.amount, self._item.get_expiry())
 
     def has_room(self, *key: str) -> bool:
         """Whether one more would be within the limit (nothing is counted)."""

@@ -41,7 +41,8 @@ def sent_within(session: Session, key: str, purpose: str, address: str, now: dat
 
 
 def purge_marks(session: Session, now: datetime) -> int:
-    """Delete the marks older than a day; return how many went."""
+    """Delete the marks older than a day; return how many went. The session forgets them too,
+    so that a mark made after in the same session (whose id the database may reuse) is new."""
     result = session.execute(delete(SendMark).where(SendMark.sent_at <= now - MARK_KEPT_FOR)
-                             .execution_options(synchronize_session=False))
+                             .execution_options(synchronize_session="fetch"))
     return int(result.rowcount or 0)

@@ -20,7 +20,14 @@ from tests.conftest import make_settings
 from tests.support.clock import FakeClock, use_fake_clock
 from tests.support.fake_rasa import FakeRasa
 from web.app import create_app
-from web.ratelimit import ADDRESS_CEILING, ADDRESS_LIMIT, SESSION_LIMIT, ChatLimiter, Limit
+from web.ratelimit import (
+    ADDRESS_CEILING,
+    ADDRESS_LIMIT,
+    SESSION_LIMIT,
+    AddressLimiter,
+    ChatLimiter,
+    Limit,
+)
 
 REDIS_URL = "redis://127.0.0.1:6379/1"
 CLASS_SIZE = 30  # pupils on one school's Wi-Fi
@@ -218,6 +225,25 @@ def test_in_redis_one_script_decides_as_the_librarys_steps_did(
             decisions.append((scripted._check(session, address),  # errors not swallowed
                               stepwise._check(session, address)))
         assert [ours for ours, _ in decisions] == [theirs for _, theirs in decisions]
+
+
+@pytest.mark.parametrize("storage", ["memory", "redis"])
+def test_admitting_a_message_also_says_whether_another_limit_has_room(
+        storage: str, request: pytest.FixtureRequest) -> None:
+    """The chat's limits and a look at another limit of the same address (its bookings
+    today): in Redis, one script; the other limit counts nothing for the look."""
+    url = request.getfixturevalue("redis_url") if storage == "redis" else ""
+    run = uuid.uuid4().hex
+    watched = AddressLimiter(Limit(2, 3600), url, namespace=f"watched-{run}")
+    chat = ChatLimiter.for_redis(url, namespace=f"chat-{run}")
+    assert chat.admit("s1", "10.1.1.1", watched) == (0, True)
+    assert watched.attempt("10.1.1.1") and watched.attempt("10.1.1.1")
+    assert chat.admit("s1", "10.1.1.1", watched) == (0, False)  # admitted; no room there
+    assert chat.admit("s2", "10.1.1.2", watched) == (0, True)  # another address has room
+    assert not watched.has_room("10.1.1.1") and watched.has_room("10.1.1.2")
+    tight = ChatLimiter.for_redis(url, namespace=f"tight-{run}", session_limit=Limit(1, 60))
+    assert tight.admit("s3", "10.1.1.1", watched)[0] == 0
+    assert tight.admit("s3", "10.1.1.1", watched)[0] > 0  # refused: the chat limit first
 
 
 def test_two_web_processes_share_one_address_limit_in_redis(

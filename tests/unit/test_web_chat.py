@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,11 +28,22 @@ from web.ratelimit import ChatLimiter, Limit
 from web.routes import chat as chat_routes
 
 BOOKINGS_PER_ADDRESS = BOOKINGS.requests  # places one address may book in a day
+REDIS_URL = "redis://127.0.0.1:6379/1"
 
 
 @pytest.fixture
 def fake_rasa() -> FakeRasa:
     return FakeRasa(echo)
+
+
+def redis_or_fail() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis must run on 127.0.0.1:6379 for this test: {exc}")
+    return REDIS_URL
 
 
 def make_client(tmp_path: Path, fake_rasa: FakeRasa, **settings_overrides: object) -> TestClient:
@@ -559,13 +571,18 @@ def test_without_https_only_a_plain_http_cookie_is_not_marked_secure(client: Tes
     assert "secure" not in cookie.lower()
 
 
-def test_an_address_that_booked_many_places_today_is_told_to_rasa(tmp_path: Path,
-                                                                   fake_rasa: FakeRasa):
+@pytest.mark.parametrize("storage", ["memory", "redis"])
+def test_an_address_that_booked_many_places_today_is_told_to_rasa(
+        tmp_path: Path, fake_rasa: FakeRasa, storage: str):
     """The actions never see addresses: the web app counts the bookings of each address
-    (scripted bookings with made-up phone numbers could fill an event) and says when to stop."""
+    (scripted bookings with made-up phone numbers could fill an event) and says when to stop.
+    In Redis, the look at an address's bookings goes with the chat's limits, in one script."""
     fake_rasa.replies = [{"text": "You're booked!"}, {"custom": {"type": "event_booked"}}]
-    with make_client(tmp_path, fake_rasa, trust_proxy_headers=True) as client:
-        client.headers["X-Forwarded-For"] = "203.0.113.7"
+    shared = {"redis_url": redis_or_fail()} if storage == "redis" else {}
+    booker, other = (f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{n}"
+                     for n in (7, 8))  # Redis keeps a day of bookings: this run's own
+    with make_client(tmp_path, fake_rasa, trust_proxy_headers=True, **shared) as client:
+        client.headers["X-Forwarded-For"] = booker
         for _ in range(BOOKINGS_PER_ADDRESS):
             client.cookies.clear()  # a new conversation each time
             answer = client.post("/api/chat", json={"message": "yes, book it"})
@@ -574,6 +591,6 @@ def test_an_address_that_booked_many_places_today_is_told_to_rasa(tmp_path: Path
         client.cookies.clear()
         client.post("/api/chat", json={"message": "yes, book it"})
         assert fake_rasa.requests[-1]["metadata"] == {"channel": "web", "bookings_paused": True}
-        client.headers["X-Forwarded-For"] = "203.0.113.8"  # another address may still book
+        client.headers["X-Forwarded-For"] = other  # another address may still book
         client.post("/api/chat", json={"message": "yes, book it"})
         assert fake_rasa.requests[-1]["metadata"] == {"channel": "web"}

@@ -309,14 +309,15 @@ async def _take_turn(request: Request, settings: Settings, chat: ChatSession,
     limiter: ChatLimiter = request.app.state.chat_limiter
     address = client_address(request, trusts_proxy(settings))
     # A request without a valid session gets a new, unseen id: it counts against the
-    # address as well as against its new session.
-    wait = limiter.check(chat.sender_id, address)
+    # address as well as against its new session. The same look says whether the address
+    # may book more places at events today.
+    wait, may_book = limiter.admit(chat.sender_id, address, request.app.state.booking_limiter)
     if wait:
         answer = _refused(wait)
     elif isinstance(body, Answer):
         answer = body
     else:
-        answer = await _answer(request, settings, chat, address, body)
+        answer = await _answer(request, settings, chat, address, body, may_book)
     if isinstance(body, ChatRequest) and body.message is not None:
         answer = replace(answer, typed=body.message)
     if answer.erased:
@@ -330,7 +331,7 @@ async def _take_turn(request: Request, settings: Settings, chat: ChatSession,
 
 
 async def _answer(request: Request, settings: Settings, chat: ChatSession, address: str,
-                  body: ChatRequest) -> Answer:
+                  body: ChatRequest, may_book: bool) -> Answer:
     if not body.asks_one_thing():
         return _error(422, "web.chat_api.one_thing")
     if body.message is not None:
@@ -341,17 +342,19 @@ async def _answer(request: Request, settings: Settings, chat: ChatSession, addre
         said, shown = (pressed.payload, pressed.title) if pressed else ("", None)
     if not said:
         return _error(422, "web.chat_api.empty_or_expired")
-    return await _ask_rasa(request, settings, chat, address, said, shown, typed=body.message)
+    return await _ask_rasa(request, settings, chat, address, said, shown, typed=body.message,
+                           may_book=may_book)
 
 
 async def _ask_rasa(request: Request, settings: Settings, chat: ChatSession, address: str,
-                    said: str, shown: str | None, typed: str | None) -> Answer:
+                    said: str, shown: str | None, typed: str | None, may_book: bool) -> Answer:
     """Take the turn through the relay (`typed`: the visitor's typed text, as typed; `shown`:
-    what the page shows of what they said)."""
+    what the page shows of what they said; `may_book`: the address has places left to book
+    today)."""
     relay: Relay = request.app.state.relay
     bookings: AddressLimiter = request.app.state.booking_limiter
     # The actions never see addresses: an address that booked its day's places says so.
-    paused = {} if bookings.has_room(address) else {BOOKINGS_PAUSED: True}
+    paused = {} if may_book else {BOOKINGS_PAUSED: True}
     result = await relay.take(Turn(chat.sender_id, said, CHANNEL, chat.campaign, said=typed,
                                    address=chat.sender_id, extra_metadata=paused))
     if result.booked:
