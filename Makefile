@@ -17,7 +17,7 @@ UV_INSTALL  = bin/uv pip install --quiet --compile-bytecode --python
 LINT_IMPORTS := PYTHONPATH=$(CURDIR) $(VENV)/bin/lint-imports --no-cache
 DEBIAN_TEST_PACKAGES := chromium
 
-.PHONY: help setup run test test-lite test-unit train db seed bench lint lint-imports clean system-packages
+.PHONY: help setup run test test-lite test-unit train db seed bench lint lint-imports clean system-packages lock-rasa
 
 help:
 	@echo "make run    set up what is missing and start the product on http://127.0.0.1:8000/chat"
@@ -36,12 +36,20 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/$(UV_INSTALL) $(VENV)/bin/python -e '.[dev]'
 	@touch $@
 
-$(RASA_VENV)/.installed: requirements-rasa.txt
+# Rasa's environment is installed from requirements-rasa.lock: every package pinned, as
+# `make lock-rasa` resolved requirements-rasa.txt for Python 3.10 on Linux.
+$(RASA_VENV)/.installed: requirements-rasa.lock
 	@python=$$(scripts/find-python310); \
 	  [ -x $(RASA_VENV)/bin/python ] || { echo "creating $(RASA_VENV) with $$python"; $$python -m venv $(RASA_VENV); }
 	$(RASA_VENV)/bin/pip install $(PIP_FLAGS) '$(UV)' 2> >(grep -v "^WARNING: Location" >&2)
-	$(RASA_VENV)/$(UV_INSTALL) $(RASA_VENV)/bin/python -r requirements-rasa.txt
+	$(RASA_VENV)/$(UV_INSTALL) $(RASA_VENV)/bin/python -r requirements-rasa.lock
 	@touch $@
+
+# After changing requirements-rasa.txt: resolve it again (tests/unit/test_rasa_lock.py
+# fails while the lock does not hold what requirements-rasa.txt asks for).
+lock-rasa: $(RASA_VENV)/.installed
+	$(RASA_VENV)/bin/uv pip compile requirements-rasa.txt --python $(RASA_VENV)/bin/python \
+	  --quiet -o requirements-rasa.lock
 
 db: $(VENV)/.installed
 	$(CC) db upgrade
