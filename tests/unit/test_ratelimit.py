@@ -19,6 +19,7 @@ from carecareers.migrate import upgrade
 from tests.conftest import make_settings
 from tests.support.clock import FakeClock, use_fake_clock
 from tests.support.fake_rasa import FakeRasa
+from tests.support.redis_server import redis_or_fail
 from web.app import create_app
 from web.ratelimit import (
     ADDRESS_CEILING,
@@ -29,7 +30,6 @@ from web.ratelimit import (
     Limit,
 )
 
-REDIS_URL = "redis://127.0.0.1:6379/1"
 CLASS_SIZE = 30  # pupils on one school's Wi-Fi
 
 
@@ -163,13 +163,7 @@ def test_a_class_of_30_on_one_address_chatting_every_15_seconds_never_sees_429(
 
 @pytest.fixture
 def redis_url() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis must run on 127.0.0.1:6379 for this test: {exc}")
-    return REDIS_URL
+    return redis_or_fail()
 
 
 @pytest.fixture

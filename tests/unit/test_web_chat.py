@@ -22,28 +22,18 @@ from carecareers.models import CampaignVisit, Conversation
 from tests.conftest import make_settings
 from tests.support.clock import FakeClock, use_fake_clock
 from tests.support.fake_rasa import FakeRasa, echo
+from tests.support.redis_server import redis_or_fail
 from web.app import create_app
 from web.ratelimit import BOOKINGS_PER_ADDRESS as BOOKINGS
 from web.ratelimit import ChatLimiter, Limit
 from web.routes import chat as chat_routes
 
 BOOKINGS_PER_ADDRESS = BOOKINGS.requests  # places one address may book in a day
-REDIS_URL = "redis://127.0.0.1:6379/1"
 
 
 @pytest.fixture
 def fake_rasa() -> FakeRasa:
     return FakeRasa(echo)
-
-
-def redis_or_fail() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis must run on 127.0.0.1:6379 for this test: {exc}")
-    return REDIS_URL
 
 
 def make_client(tmp_path: Path, fake_rasa: FakeRasa, **settings_overrides: object) -> TestClient:
